@@ -1,0 +1,248 @@
+// The complaint as the domain sees it (SPEC sections 3-4). Pure data: no AWS, no I/O.
+
+export const CHANNELS = ['hotline', 'web', 'app', 'wechat', 'email', 'counter', 'regulator'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const CATEGORIES = [
+  'delay',
+  'loss',
+  'damage',
+  'wrong-delivery',
+  'attitude',
+  'fees',
+  'business-handling',
+  'online-service',
+  'facilities',
+  'privacy',
+  'other',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const PRIORITIES = ['normal', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const STATUSES = [
+  'received',
+  'investigating',
+  'pending-customer',
+  'awaiting-feedback',
+  'review',
+  'closed',
+] as const;
+export type Status = (typeof STATUSES)[number];
+export type OpenStatus = Exclude<Status, 'closed'>;
+
+export const CLOSE_REASONS = [
+  'satisfied',
+  'no-feedback',
+  'customer-unresponsive',
+  'reviewed',
+  'withdrawn',
+  'duplicate',
+] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export const CONTACT_CHANNELS = ['sms', 'push'] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+
+export const ESCALATION_LEVELS = [0, 1, 2, 3] as const;
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+export const TOP_ESCALATION_LEVEL: EscalationLevel = 3;
+
+/** The SLA clocks of SPEC section 5. */
+export const CLOCK_NAMES = ['response', 'handling', 'resolution', 'review', 'pending', 'feedback'] as const;
+export type ClockName = (typeof CLOCK_NAMES)[number];
+
+export const CALENDAR_NAMES = ['24x7', 'cn-workdays'] as const;
+export type CalendarName = (typeof CALENDAR_NAMES)[number];
+
+/** ISO 8601 instant in UTC, e.g. 2026-10-01T08:00:00.000Z. */
+export type Instant = string;
+
+export interface Customer {
+  name?: string;
+  /** E.164, e.g. +8613812345678. Personal data: never logged, masked in responses. */
+  phone: string;
+  locale: Locale;
+  pushEndpointArn?: string;
+  channels: ContactChannel[];
+  /** Set when the SMS provider reports the number opted out; texts are then not sent. */
+  smsOptedOutAt?: Instant;
+}
+
+export interface Money {
+  amount: number;
+  currency: 'CNY';
+}
+
+export interface Classification {
+  category: Category;
+  /** 0..1; 1 when a person chose the category. */
+  confidence: number;
+  source: 'declared' | 'classifier' | 'agent';
+}
+
+/** One running (or finished) SLA clock. Deadlines are absolute; pausing moves them out. */
+export interface ClockState {
+  name: ClockName;
+  calendar: CalendarName;
+  /** The clock's budget as the policy states it, e.g. { hours: 24 } or { workingDays: 3 }. */
+  budget: ClockBudget;
+  startedAt: Instant;
+  dueAt: Instant;
+  /** When the clock was met (stage left in time) or stopped. */
+  stoppedAt?: Instant;
+  /** Set once when the deadline passed before the clock stopped. */
+  breachedAt?: Instant;
+  /** Set once when the 80% warning went out. */
+  warnedAt?: Instant;
+}
+
+export type ClockBudget = { hours: number } | { workingDays: number };
+
+export interface StageState {
+  /** The status this stage holds the complaint in. */
+  name: Status;
+  /** Increases on every stage entry (including re-entry after escalation or a restart): a fencing token. */
+  seq: number;
+  enteredAt: Instant;
+  /** The callback token of the workflow task currently waiting on this stage (absent while none waits). */
+  taskToken?: string;
+  /** The next timer the workflow waits for in this stage. */
+  timer?: StageTimer;
+  /** After a breach: the grace deadline before the next escalation level. */
+  graceUntil?: Instant;
+  /** Number of re-alerts sent at the top level in this stage. */
+  realerts: number;
+}
+
+export const TIMER_KINDS = ['warning', 'breach', 'reminder', 'expiry', 'realert', 'dormant'] as const;
+export type TimerKind = (typeof TIMER_KINDS)[number];
+
+export interface StageTimer {
+  kind: TimerKind;
+  clock: ClockName;
+  at: Instant;
+}
+
+export interface TimelineEvent {
+  at: Instant;
+  type: string;
+  actor: string;
+  from?: Status;
+  to?: Status;
+  data?: Record<string, unknown>;
+}
+
+export interface Feedback {
+  score: 1 | 2 | 3 | 4 | 5;
+  comment?: string;
+  at: Instant;
+}
+
+export interface Resolution {
+  text: string;
+  at: Instant;
+  by: string;
+  compensation?: Money;
+  suggestedCompensation?: Money;
+}
+
+export interface Breach {
+  clock: ClockName;
+  dueAt: Instant;
+  at: Instant;
+  level: EscalationLevel;
+}
+
+/** A message the complaint still owes someone; dispatched by the workflow, deduplicated by key. */
+export interface PendingNotification {
+  /** Unique per complaint and event, e.g. "status:investigating:3". Doubles as the dedupe key. */
+  key: string;
+  audience: 'customer' | 'staff';
+  event: NotificationEvent;
+  /** Staff alerts: which level's topic. */
+  level?: EscalationLevel;
+  createdAt: Instant;
+  data?: Record<string, string | number>;
+}
+
+export const NOTIFICATION_EVENTS = [
+  'received',
+  'accepted',
+  'escalated',
+  'info-requested',
+  'pending-reminder',
+  'answered',
+  'closed',
+  'staff-new-urgent',
+  'staff-warning',
+  'staff-escalation',
+  'staff-review-needed',
+  'staff-failure',
+] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+export interface Complaint {
+  id: string;
+  /** Short complaint number for texts and people, unique per deployment. */
+  shortId: string;
+  channel: Channel;
+  category: Category;
+  classification: Classification;
+  priority: Priority;
+  description: string;
+  trackingNumber?: string;
+  customer: Customer;
+  /** Keyed hash (HMAC) of customer.phone: how a customer's complaints are found without the number. */
+  phoneHash: string;
+  outletId?: string;
+  regionId?: string;
+  declaredValue?: number;
+  postage?: number;
+  insured?: boolean;
+  externalRef?: string;
+  receivedAt: Instant;
+  createdAt: Instant;
+  updatedAt: Instant;
+  status: Status;
+  closeReason?: CloseReason;
+  escalationLevel: EscalationLevel;
+  regulatoryRisk: boolean;
+  owner?: string;
+  firstResponder?: string;
+  /** Earlier complaint this one repeats (same phone and tracking number or category within 30 days). */
+  repeatOf?: string;
+  clocks: Partial<Record<ClockName, ClockState>>;
+  /** When the complaint entered pending-customer; cleared on customer-reply. */
+  pausedAt?: Instant;
+  totalPausedMs: number;
+  firstResponseAt?: Instant;
+  handlingStartedAt?: Instant;
+  resolvedAt?: Instant;
+  closedAt?: Instant;
+  breaches: Breach[];
+  stage: StageState;
+  resolution?: Resolution;
+  feedback?: Feedback;
+  timeline: TimelineEvent[];
+  outbox: PendingNotification[];
+  /** Which execution drives the complaint: attempt 0 is named by the id, later ones `${id}--${attempt}`. */
+  execution: { attempt: number; startedAt?: Instant };
+  /** A signal committed for the workflow but not yet confirmed delivered (redelivered by the reconciler). */
+  pendingSignal?: { taskToken: string; seq: number; at: Instant };
+  /** Optimistic concurrency: increases by one on every write. */
+  version: number;
+  /** Set when the workflow recorded a failure it could not handle. */
+  failure?: { at: Instant; error: string; cause?: string };
+}
+
+/** The derived deadlines a client sees. */
+export interface Deadlines {
+  response?: Instant;
+  resolution?: Instant;
+  stage?: Instant;
+}

@@ -1,0 +1,112 @@
+// Secondary ports: what the use cases need from the outside world. Adapters in functions/adapters/
+// implement them against DynamoDB, Step Functions and SNS; the domain never imports an AWS SDK.
+import type { Category, Complaint, EscalationLevel, PendingNotification, Status } from './complaint.ts';
+
+export interface IdempotencyRecord {
+  /** The client's Idempotency-Key, scoped by caller (e.g. "intake:web:abc-123"). */
+  key: string;
+  /** SHA-256 of the canonical request body. */
+  requestHash: string;
+  complaintId: string;
+  createdAt: string;
+  /** Unix seconds after which the record may be forgotten (DynamoDB TTL). */
+  expiresAt: number;
+}
+
+export interface ComplaintQuery {
+  status?: Status;
+  category?: Category;
+  trackingNumber?: string;
+  /** true: escalationLevel >= 1; false: level 0. */
+  escalated?: boolean;
+  limit: number;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+}
+
+export interface ComplaintPage {
+  items: Complaint[];
+  nextCursor?: string;
+}
+
+export interface ComplaintStore {
+  get(id: string): Promise<Complaint | undefined>;
+  /** Stores a new complaint (version 1). Throws ComplaintAlreadyExists if the id is taken. */
+  create(complaint: Complaint): Promise<void>;
+  /**
+   * Replaces the complaint if the stored version is still `expectedVersion`; the caller has already set
+   * `complaint.version = expectedVersion + 1`. Throws VersionConflict otherwise.
+   */
+  save(complaint: Complaint, expectedVersion: number): Promise<void>;
+  /**
+   * Records the key if it is new and returns the record; if the key exists, returns the stored record
+   * untouched (the caller compares requestHash).
+   */
+  claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord>;
+  list(query: ComplaintQuery): Promise<ComplaintPage>;
+  /** Complaints by the same customer (keyed phone hash) received at or after `since`, newest first. */
+  findByPhoneHash(phoneHash: string, since: string): Promise<Complaint[]>;
+  /** Every complaint not yet closed, page by page (for the reconciler). */
+  listOpen(cursor?: string): Promise<ComplaintPage>;
+}
+
+/** Sent to the waiting workflow task when an action moves a complaint to another stage. */
+export interface StageSignal {
+  complaintId: string;
+  stage: WorkflowStagePlan;
+}
+
+/** What the state machine needs to know about the stage it is entering. */
+export interface WorkflowStagePlan {
+  name: Status;
+  seq: number;
+  /** Seconds until the stage's next timer; the callback task's TimeoutSecondsPath. At least 1. */
+  timeoutSeconds: number;
+}
+
+export type SignalOutcome = 'delivered' | 'stale';
+
+export interface ComplaintWorkflow {
+  /** Starts the complaint's execution (attempt 0 is named by the complaint id); harmless when it runs already. */
+  start(complaintId: string, attempt: number): Promise<void>;
+  /** Completes the waiting callback task. 'stale' when the token timed out or is unknown. */
+  resume(taskToken: string, signal: StageSignal): Promise<SignalOutcome>;
+  /** Whether an execution for this complaint is running now. */
+  isRunning(complaintId: string, attempt: number): Promise<boolean>;
+}
+
+/** Hands a pending notification to delivery, which waits out quiet hours and retries. Idempotent per key. */
+export interface NotificationDispatcher {
+  dispatch(complaint: Complaint, notification: PendingNotification, sendAt: Date): Promise<void>;
+}
+
+export interface OutboundSms {
+  kind: 'sms';
+  phone: string;
+  message: string;
+}
+export interface OutboundPush {
+  kind: 'push';
+  targetArn: string;
+  title: string;
+  message: string;
+}
+export interface OutboundTopic {
+  kind: 'topic';
+  level: EscalationLevel;
+  subject: string;
+  message: string;
+}
+export type OutboundMessage = OutboundSms | OutboundPush | OutboundTopic;
+
+/** Delivers one message (SNS). Throws SmsOptedOut for an opted-out number, other errors are retryable. */
+export interface MessageSender {
+  send(message: OutboundMessage, meta: { complaintId: string; key: string }): Promise<{ messageId: string }>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Keyed hash of a phone number: the only way to find a customer's complaints. */
+export type PhoneHasher = (e164: string) => string;
