@@ -1,0 +1,96 @@
+// The environment every function runs with (docs/ARCHITECTURE.md), parsed once per container. A bad or
+// missing variable fails the first use with a message naming it, never echoing a value (secrets).
+import { z } from 'zod';
+
+/** Unset and empty are the same thing for optional variables (CloudFormation writes '' for "no value"). */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const jsonText = z.string().transform((text, ctx): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+    return z.NEVER;
+  }
+});
+
+const arn = z.string().regex(/^arn:[^:]+:[^:]+:[^:]*:[^:]*:.+$/, 'must be an ARN');
+
+const environmentSchema = z.object({
+  TABLE_NAME: z.string().min(3, 'must name the DynamoDB table'),
+  COMPLAINT_STATE_MACHINE_ARN: arn,
+  NOTIFICATION_STATE_MACHINE_ARN: arn,
+  STAFF_TOPIC_ARNS: jsonText.pipe(
+    z.tuple([arn, arn, arn, arn], { error: 'must be a JSON array of four topic ARNs (levels 0..3)' }),
+  ),
+  PHONE_HASH_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  SLA_POLICY: optional(jsonText.pipe(z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }))),
+  COMPLAINTS_TIME_SCALE: optional(
+    z.coerce.number({ error: 'must be a positive number' }).positive('must be a positive number'),
+  ),
+  SMS_SENDER_ID: optional(z.string().regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits')),
+  SMS_MAX_PRICE: optional(
+    z.coerce.number({ error: 'must be a positive number (USD)' }).positive('must be a positive number (USD)'),
+  ),
+  PUBLIC_BASE_URL: z.url('must be an absolute URL'),
+});
+
+export interface Config {
+  tableName: string;
+  complaintStateMachineArn: string;
+  notificationStateMachineArn: string;
+  /** Index = escalation level 0..3. */
+  staffTopicArns: readonly [string, string, string, string];
+  phoneHashSecret: string;
+  /** Raw override of the SLA policy; the domain validates its shape. */
+  slaPolicyOverride?: Record<string, unknown>;
+  /** SLA durations divided by this (demos and tests); undefined: real time. */
+  timeScale?: number;
+  smsSenderId?: string;
+  smsMaxPrice?: number;
+  publicBaseUrl: string;
+}
+
+export class ConfigurationError extends Error {
+  readonly variables: string[];
+  constructor(problems: { variable: string; message: string }[]) {
+    super(`invalid environment: ${problems.map((p) => `${p.variable} ${p.message}`).join('; ')}`);
+    this.name = 'ConfigurationError';
+    this.variables = problems.map((p) => p.variable);
+  }
+}
+
+/** Pure: parses the given environment (tests pass their own). */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigurationError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '(environment)');
+        return { variable, message: env[variable] === undefined ? 'is required' : issue.message };
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    tableName: e.TABLE_NAME,
+    complaintStateMachineArn: e.COMPLAINT_STATE_MACHINE_ARN,
+    notificationStateMachineArn: e.NOTIFICATION_STATE_MACHINE_ARN,
+    staffTopicArns: e.STAFF_TOPIC_ARNS,
+    phoneHashSecret: e.PHONE_HASH_SECRET,
+    slaPolicyOverride: e.SLA_POLICY,
+    timeScale: e.COMPLAINTS_TIME_SCALE,
+    smsSenderId: e.SMS_SENDER_ID,
+    smsMaxPrice: e.SMS_MAX_PRICE,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+  };
+}
+
+let current: Config | undefined;
+
+/** The container's configuration, parsed from process.env on first use. */
+export function config(): Config {
+  current ??= parseConfig(process.env);
+  return current;
+}
