@@ -1,0 +1,32 @@
+// Errors of notification content and delivery. SmsOptedOut lives in the domain so that the use case can
+// record the opt-out (customer.smsOptedOutAt) without knowing which adapter raised it.
+import { DomainError } from '../errors.ts';
+
+/** The SMS provider refuses the number: its holder opted out. Not retryable. Carries no phone number. */
+export class SmsOptedOut extends DomainError {
+  readonly code = 'sms-opted-out';
+  constructor(complaintId: string, key: string) {
+    super(`the customer of complaint ${complaintId} opted out of SMS; message ${key} not sent`, {
+      complaintId,
+      key,
+    });
+  }
+}
+
+/** A template names a variable the caller did not supply: a programming error, never sent half-filled. */
+export class TemplateVariableMissing extends Error {
+  readonly variable: string;
+  constructor(variable: string, template: string) {
+    super(`template variable {${variable}} has no value (template: ${template.slice(0, 60)}…)`);
+    this.name = 'TemplateVariableMissing';
+    this.variable = variable;
+  }
+}
+
+/** The complaint lacks what a message must say (e.g. a received text without a resolution deadline). */
+export class NotificationDataMissing extends Error {
+  constructor(event: string, what: string) {
+    super(`notification '${event}' needs ${what}, which the complaint does not have`);
+    this.name = 'NotificationDataMissing';
+  }
+}
