@@ -1,0 +1,620 @@
+// ComplaintStore on DynamoDB (one table, docs/data-model.md). Every state change is one conditional PutItem
+// of the whole complaint: dynalite has no transactions, and one item keeps a complaint and its timeline
+// consistent without them.
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import {
+  STATUSES,
+  type Category,
+  type ClockState,
+  type Complaint,
+  type OpenStatus,
+  type Status,
+} from '#domain/complaint';
+import { ComplaintAlreadyExists, ComplaintNotFound, InvalidInput, VersionConflict } from '#domain/errors';
+import type { ComplaintPage, ComplaintQuery, ComplaintStore, IdempotencyRecord } from '#domain/ports';
+import {
+  COMPLAINT_PARTITION_PREFIX,
+  COMPLAINT_SORT_KEY,
+  INDEXES,
+  KEY_ATTRIBUTES,
+  LIST_SHARDS,
+  TABLE_KEY,
+  TTL_ATTRIBUTE,
+  complaintKey,
+  createdPartition,
+  idempotencyKey,
+  instantSortKey,
+  listShard,
+  phonePartition,
+  statusPartition,
+  trackingPartition,
+  type IndexDesign,
+} from './table-design.ts';
+
+type Item = Record<string, unknown>;
+type ItemKey = Record<string, string>;
+
+export interface DynamoComplaintStoreOptions {
+  /** Upper bound on Query calls one page may cost; a selective filter then returns a short page and a cursor. */
+  maxQueriesPerPage?: number;
+}
+
+const DEFAULT_MAX_QUERIES_PER_PAGE = 24;
+/** Items a filtered Query evaluates at once: filters drop items after the read, so read in larger batches. */
+const FILTERED_BATCH = 100;
+/** Page size of listOpen (the reconciler's walk). */
+const OPEN_PAGE_SIZE = 100;
+const OPEN_STATUSES = STATUSES.filter((status): status is OpenStatus => status !== 'closed');
+
+const KEY_ATTRIBUTE_SET = new Set(KEY_ATTRIBUTES);
+
+/**
+ * The instant a complaint sorts by in its status queue: when it closed; else the earliest instant a running
+ * clock escalates next (its deadline, or after a breach the end of its grace); else its last update.
+ * Pure and derived from stored fields only, so every save recomputes the same key.
+ */
+export function stageDeadlineForIndex(complaint: Complaint): string {
+  if (complaint.status === 'closed') return complaint.closedAt ?? complaint.updatedAt;
+  const nextEscalations = Object.values(complaint.clocks)
+    .flatMap((clock) =>
+      clock === undefined || clock.stoppedAt !== undefined ? [] : [nextEscalationAt(clock)],
+    )
+    .sort((a, b) => Date.parse(a) - Date.parse(b));
+  return nextEscalations[0] ?? complaint.updatedAt;
+}
+
+function nextEscalationAt(clock: ClockState): string {
+  return clock.breachedAt === undefined ? clock.dueAt : (clock.graceUntil ?? clock.dueAt);
+}
+
+export class DynamoComplaintStore implements ComplaintStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly maxQueriesPerPage: number;
+
+  constructor(doc: DynamoDBDocumentClient, tableName: string, options: DynamoComplaintStoreOptions = {}) {
+    this.doc = doc;
+    this.tableName = tableName;
+    // A walk over every list shard needs at least one Query per shard.
+    this.maxQueriesPerPage = Math.max(options.maxQueriesPerPage ?? DEFAULT_MAX_QUERIES_PER_PAGE, LIST_SHARDS);
+  }
+
+  async get(id: string): Promise<Complaint | undefined> {
+    const { Item: item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: complaintKey(id), ConsistentRead: true }),
+    );
+    return item === undefined ? undefined : complaintFromItem(item);
+  }
+
+  async create(complaint: Complaint): Promise<void> {
+    if (complaint.version !== 1)
+      throw new RangeError(`a new complaint has version 1, not ${complaint.version}`);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: complaintItem(complaint),
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE_KEY.partitionKey },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ComplaintAlreadyExists(complaint.id);
+      throw error;
+    }
+  }
+
+  async save(complaint: Complaint, expectedVersion: number): Promise<void> {
+    if (complaint.version !== expectedVersion + 1) {
+      throw new RangeError(`saving over version ${expectedVersion} writes version ${expectedVersion + 1}`);
+    }
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: complaintItem(complaint),
+          ConditionExpression: '#version = :expectedVersion',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // dynalite accepts ReturnValuesOnConditionCheckFailure but returns nothing, so read the winner's version.
+      const currentVersion = await this.storedVersion(complaint.id);
+      if (currentVersion === undefined) throw new ComplaintNotFound(complaint.id);
+      throw new VersionConflict(expectedVersion, currentVersion);
+    }
+  }
+
+  async claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord> {
+    const claimedAtSeconds = Math.floor(Date.parse(record.createdAt) / 1000);
+    if (!Number.isFinite(claimedAtSeconds))
+      throw new RangeError(`createdAt is not an instant: ${record.createdAt}`);
+    // A record past its expiry may still be there (TTL deletes lazily, dynalite never): it may be claimed anew.
+    // The loop covers a record that expires and disappears between the failed write and the read.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...record, ...idempotencyKey(record.key) },
+            ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
+            ExpressionAttributeNames: { '#pk': TABLE_KEY.partitionKey, '#expiresAt': TTL_ATTRIBUTE },
+            ExpressionAttributeValues: { ':now': claimedAtSeconds },
+          }),
+        );
+        return record;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const stored = await this.storedIdempotencyRecord(record.key);
+      if (stored !== undefined) return stored;
+    }
+    throw new Error(`idempotency key ${record.key} could neither be claimed nor read`);
+  }
+
+  async list(query: ComplaintQuery): Promise<ComplaintPage> {
+    if (!Number.isInteger(query.limit) || query.limit < 1) {
+      throw new InvalidInput('limit must be a positive integer', [
+        { path: 'limit', message: 'must be >= 1' },
+      ]);
+    }
+    const filter: ItemFilter = { category: query.category, escalated: query.escalated };
+    if (query.trackingNumber !== undefined) {
+      return this.walkPartition(
+        {
+          index: INDEXES.byTracking,
+          partition: trackingPartition(query.trackingNumber),
+          newestFirst: true,
+          filter: { ...filter, status: query.status },
+        },
+        query.limit,
+        query.cursor,
+      );
+    }
+    if (query.status !== undefined) {
+      return this.walkPartition(
+        {
+          index: INDEXES.byStatus,
+          partition: statusPartition(query.status),
+          // Open queues: most urgent deadline first; closed: most recently closed first.
+          newestFirst: query.status === 'closed',
+          filter,
+        },
+        query.limit,
+        query.cursor,
+      );
+    }
+    return this.walkAllNewestFirst(filter, query.limit, query.cursor);
+  }
+
+  async findByPhoneHash(phoneHash: string, since: string): Promise<Complaint[]> {
+    if (phoneHash === '') return [];
+    const sinceInstant = parseInstant(since, 'since');
+    const index = INDEXES.byPhone;
+    const found: Complaint[] = [];
+    let startKey: ItemKey | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.indexName,
+          KeyConditionExpression: '#pk = :pk AND #sk >= :since',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+          ExpressionAttributeValues: { ':pk': phonePartition(phoneHash), ':since': sinceInstant },
+          ScanIndexForward: false,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      found.push(...(page.Items ?? []).map(complaintFromItem));
+      startKey = page.LastEvaluatedKey as ItemKey | undefined;
+    } while (startKey !== undefined);
+    return found;
+  }
+
+  async listOpen(cursor?: string): Promise<ComplaintPage> {
+    const position: OpenPosition = cursor === undefined ? { status: 'received' } : decodeOpenCursor(cursor);
+    const index = INDEXES.byStatus;
+    const items: Item[] = [];
+    let statusAt = OPEN_STATUSES.indexOf(position.status);
+    let startKey = position.after;
+    for (let queries = 0; queries < this.maxQueriesPerPage && items.length < OPEN_PAGE_SIZE; queries++) {
+      const status = OPEN_STATUSES[statusAt];
+      if (status === undefined) break;
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.indexName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey },
+          ExpressionAttributeValues: { ':pk': statusPartition(status) },
+          Limit: OPEN_PAGE_SIZE - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey as ItemKey | undefined;
+      if (startKey === undefined) statusAt++;
+    }
+    const nextStatus = OPEN_STATUSES[statusAt];
+    return {
+      items: items.map(complaintFromItem),
+      nextCursor:
+        nextStatus === undefined
+          ? undefined
+          : encodeCursor({ walk: 'open', status: nextStatus, after: startKey }),
+    };
+  }
+
+  /** Pages through one index partition, filtering, until `limit` matches or the Query budget is spent. */
+  private async walkPartition(walk: PartitionWalk, limit: number, cursor?: string): Promise<ComplaintPage> {
+    const fingerprint = queryFingerprint(walk.index, walk.partition, walk.filter);
+    let startKey = cursor === undefined ? undefined : decodePartitionCursor(cursor, fingerprint, walk);
+    const filtered = hasFilter(walk.filter);
+    const items: Item[] = [];
+    for (let queries = 0; queries < this.maxQueriesPerPage && items.length < limit; queries++) {
+      const remaining = limit - items.length;
+      const names = { '#pk': walk.index.partitionKey };
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: walk.index.indexName,
+          KeyConditionExpression: '#pk = :pk',
+          ScanIndexForward: !walk.newestFirst,
+          // One item more than needed tells whether another page exists, so the last page has no cursor.
+          Limit: filtered ? Math.max(remaining + 1, FILTERED_BATCH) : remaining + 1,
+          ExclusiveStartKey: startKey,
+          ...withFilter({ names, values: { ':pk': walk.partition } }, walk.filter),
+        }),
+      );
+      const found = page.Items ?? [];
+      if (found.length > remaining) {
+        items.push(...found.slice(0, remaining));
+        startKey = itemKey(items[items.length - 1] as Item, walk.index);
+        break;
+      }
+      items.push(...found);
+      startKey = page.LastEvaluatedKey as ItemKey | undefined;
+      if (startKey === undefined) break;
+    }
+    return {
+      items: items.map(complaintFromItem),
+      nextCursor:
+        startKey === undefined
+          ? undefined
+          : encodeCursor({ walk: 'partition', query: fingerprint, after: startKey }),
+    };
+  }
+
+  /**
+   * Every complaint, newest created first: a k-way merge over the list shards. An item is emitted only once
+   * no shard can still hold a newer match, so pages never skip or repeat; the cursor is the position in
+   * that one global order (the last emitted sort key), valid for every shard.
+   */
+  private async walkAllNewestFirst(
+    filter: ItemFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<ComplaintPage> {
+    const index = INDEXES.byCreated;
+    const fingerprint = queryFingerprint(index, 'all', filter);
+    const before = cursor === undefined ? undefined : decodeCreatedCursor(cursor, fingerprint);
+    const filtered = hasFilter(filter);
+    const batch = filtered ? Math.max(limit, FILTERED_BATCH) : Math.ceil(limit / LIST_SHARDS) + 2;
+    const shards: ShardReader[] = Array.from({ length: LIST_SHARDS }, (_, shard) => ({
+      shard,
+      buffer: [],
+      exhausted: false,
+    }));
+    const emitted: Item[] = [];
+    let queries = 0;
+    let stoppedAt: string | undefined;
+    while (emitted.length < limit) {
+      const candidate = newestHead(shards);
+      const blocking = shards.filter((s) => mayHoldNewer(s, candidate));
+      if (blocking.length === 0) {
+        if (candidate === undefined) break;
+        emitted.push(candidate.buffer.shift() as Item);
+        continue;
+      }
+      if (queries + blocking.length > this.maxQueriesPerPage) {
+        // Everything at or above the highest unread position has been evaluated and emitted.
+        stoppedAt = blocking
+          .map((s) => s.lastEvaluatedSk as string)
+          .sort()
+          .at(-1);
+        break;
+      }
+      queries += blocking.length;
+      await Promise.all(blocking.map((s) => this.readShard(s, before, batch, filter)));
+    }
+    const last = emitted.at(-1);
+    const more = shards.some((s) => !s.exhausted || s.buffer.length > 0);
+    const nextBefore = stoppedAt ?? (more && last !== undefined ? createdSortKey(last) : undefined);
+    return {
+      items: emitted.map(complaintFromItem),
+      nextCursor:
+        nextBefore === undefined
+          ? undefined
+          : encodeCursor({ walk: 'created', query: fingerprint, before: nextBefore }),
+    };
+  }
+
+  private async readShard(
+    reader: ShardReader,
+    before: string | undefined,
+    batch: number,
+    filter: ItemFilter,
+  ): Promise<void> {
+    const index = INDEXES.byCreated;
+    const names: Record<string, string> = { '#pk': index.partitionKey };
+    const values: Record<string, unknown> = { ':pk': createdPartition(reader.shard) };
+    if (before !== undefined) {
+      names['#sk'] = index.sortKey;
+      values[':before'] = before;
+    }
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.indexName,
+        KeyConditionExpression: before === undefined ? '#pk = :pk' : '#pk = :pk AND #sk < :before',
+        ScanIndexForward: false,
+        Limit: batch,
+        ExclusiveStartKey: reader.startKey,
+        ...withFilter({ names, values }, filter),
+      }),
+    );
+    reader.buffer.push(...(page.Items ?? []));
+    reader.startKey = page.LastEvaluatedKey as ItemKey | undefined;
+    reader.lastEvaluatedSk = reader.startKey?.[index.sortKey];
+    reader.exhausted = reader.startKey === undefined;
+  }
+
+  private async storedVersion(id: string): Promise<number | undefined> {
+    const { Item: item } = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: complaintKey(id),
+        ConsistentRead: true,
+        ProjectionExpression: '#version',
+        ExpressionAttributeNames: { '#version': 'version' },
+      }),
+    );
+    return item?.version as number | undefined;
+  }
+
+  private async storedIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined> {
+    const { Item: item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: idempotencyKey(key), ConsistentRead: true }),
+    );
+    return item === undefined ? undefined : (withoutKeyAttributes(item) as unknown as IdempotencyRecord);
+  }
+}
+
+// ---- items ---------------------------------------------------------------------------------------------
+
+function complaintItem(complaint: Complaint): Item {
+  return { ...complaint, ...complaintKey(complaint.id), ...indexAttributes(complaint) };
+}
+
+/** The index keys of a complaint; an index whose key value is missing leaves the item out (sparse). */
+function indexAttributes(complaint: Complaint): ItemKey {
+  const { byStatus, byTracking, byPhone, byCreated } = INDEXES;
+  const attributes: ItemKey = {
+    [byStatus.partitionKey]: statusPartition(complaint.status),
+    [byStatus.sortKey]: instantSortKey(isoInstant(stageDeadlineForIndex(complaint)), complaint.id),
+    [byCreated.partitionKey]: createdPartition(listShard(complaint.id)),
+    [byCreated.sortKey]: instantSortKey(isoInstant(complaint.createdAt), complaint.id),
+  };
+  if (complaint.trackingNumber) {
+    attributes[byTracking.partitionKey] = trackingPartition(complaint.trackingNumber);
+    attributes[byTracking.sortKey] = instantSortKey(isoInstant(complaint.receivedAt), complaint.id);
+  }
+  if (complaint.phoneHash) {
+    attributes[byPhone.partitionKey] = phonePartition(complaint.phoneHash);
+    attributes[byPhone.sortKey] = instantSortKey(isoInstant(complaint.receivedAt), complaint.id);
+  }
+  return attributes;
+}
+
+function complaintFromItem(item: Item): Complaint {
+  return withoutKeyAttributes(item) as unknown as Complaint;
+}
+
+function withoutKeyAttributes(item: Item): Item {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTE_SET.has(name)));
+}
+
+/** The ExclusiveStartKey that resumes an index Query right after this item. */
+function itemKey(item: Item, index: IndexDesign): ItemKey {
+  const names = [TABLE_KEY.partitionKey, TABLE_KEY.sortKey, index.partitionKey, index.sortKey];
+  return Object.fromEntries(names.map((name) => [name, String(item[name])]));
+}
+
+function createdSortKey(item: Item): string {
+  return String(item[INDEXES.byCreated.sortKey]);
+}
+
+/** Index sort keys compare as strings, so every instant in them has the one toISOString form. */
+function isoInstant(instant: string): string {
+  return new Date(instant).toISOString();
+}
+
+function parseInstant(instant: string, path: string): string {
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms))
+    throw new InvalidInput(`${path} is not an instant`, [{ path, message: 'not ISO 8601' }]);
+  return new Date(ms).toISOString();
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+// ---- filters -------------------------------------------------------------------------------------------
+
+interface ItemFilter {
+  status?: Status;
+  category?: Category;
+  escalated?: boolean;
+}
+
+interface PartitionWalk {
+  index: IndexDesign;
+  partition: string;
+  newestFirst: boolean;
+  filter: ItemFilter;
+}
+
+interface ShardReader {
+  shard: number;
+  /** Matching items read but not yet emitted, newest first. */
+  buffer: Item[];
+  startKey?: ItemKey;
+  /** Sort key of the last item evaluated: the shard's unread items all sort below it. */
+  lastEvaluatedSk?: string;
+  exhausted: boolean;
+}
+
+function hasFilter(filter: ItemFilter): boolean {
+  return filter.status !== undefined || filter.category !== undefined || filter.escalated !== undefined;
+}
+
+function withFilter(
+  expression: { names: Record<string, string>; values: Record<string, unknown> },
+  filter: ItemFilter,
+): Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
+  const names = { ...expression.names };
+  const values = { ...expression.values };
+  const conditions: string[] = [];
+  if (filter.status !== undefined) {
+    names['#status'] = 'status';
+    values[':status'] = filter.status;
+    conditions.push('#status = :status');
+  }
+  if (filter.category !== undefined) {
+    names['#category'] = 'category';
+    values[':category'] = filter.category;
+    conditions.push('#category = :category');
+  }
+  if (filter.escalated !== undefined) {
+    names['#escalationLevel'] = 'escalationLevel';
+    values[':level0'] = 0;
+    conditions.push(filter.escalated ? '#escalationLevel > :level0' : '#escalationLevel = :level0');
+  }
+  return {
+    FilterExpression: conditions.length === 0 ? undefined : conditions.join(' AND '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/** The shard whose next unemitted item is the newest. */
+function newestHead(shards: ShardReader[]): ShardReader | undefined {
+  let newest: ShardReader | undefined;
+  for (const shard of shards) {
+    const head = shard.buffer[0];
+    if (head === undefined) continue;
+    if (newest === undefined || createdSortKey(head) > createdSortKey(newest.buffer[0] as Item))
+      newest = shard;
+  }
+  return newest;
+}
+
+/** Whether a shard's unread part may hold an item newer than the candidate (it must be read first). */
+function mayHoldNewer(shard: ShardReader, candidate: ShardReader | undefined): boolean {
+  if (shard.exhausted || shard.buffer.length > 0) return false;
+  if (shard.lastEvaluatedSk === undefined || candidate === undefined) return true;
+  return shard.lastEvaluatedSk > createdSortKey(candidate.buffer[0] as Item);
+}
+
+// ---- cursors -------------------------------------------------------------------------------------------
+
+const ItemKeySchema = z.record(z.string(), z.string());
+const CursorSchema = z.discriminatedUnion('walk', [
+  z.strictObject({ walk: z.literal('partition'), query: z.string(), after: ItemKeySchema }),
+  z.strictObject({ walk: z.literal('created'), query: z.string(), before: z.string().min(1).max(512) }),
+  z.strictObject({ walk: z.literal('open'), status: z.enum(OPEN_STATUSES), after: ItemKeySchema.optional() }),
+]);
+type Cursor = z.infer<typeof CursorSchema>;
+
+/** What a cursor is bound to: a cursor from one query cannot be replayed against another. */
+function queryFingerprint(index: IndexDesign, partition: string, filter: ItemFilter): string {
+  return JSON.stringify([index.indexName, partition, filter.status, filter.category, filter.escalated]);
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): Cursor {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor('the cursor is not one this API issued');
+  }
+  const parsed = CursorSchema.safeParse(decoded);
+  if (!parsed.success) throw invalidCursor('the cursor is not one this API issued');
+  return parsed.data;
+}
+
+function decodePartitionCursor(cursor: string, fingerprint: string, walk: PartitionWalk): ItemKey {
+  const decoded = decodeCursor(cursor);
+  if (decoded.walk !== 'partition' || decoded.query !== fingerprint)
+    throw invalidCursor('the cursor belongs to another query');
+  if (!isResumeKey(decoded.after, walk.index) || decoded.after[walk.index.partitionKey] !== walk.partition) {
+    throw invalidCursor('the cursor is not one this API issued');
+  }
+  return decoded.after;
+}
+
+function decodeCreatedCursor(cursor: string, fingerprint: string): string {
+  const decoded = decodeCursor(cursor);
+  if (decoded.walk !== 'created' || decoded.query !== fingerprint)
+    throw invalidCursor('the cursor belongs to another query');
+  return decoded.before;
+}
+
+interface OpenPosition {
+  status: OpenStatus;
+  after?: ItemKey;
+}
+
+function decodeOpenCursor(cursor: string): OpenPosition {
+  const decoded = decodeCursor(cursor);
+  if (decoded.walk !== 'open') throw invalidCursor('the cursor belongs to another query');
+  const { status, after } = decoded;
+  if (
+    after !== undefined &&
+    (!isResumeKey(after, INDEXES.byStatus) ||
+      after[INDEXES.byStatus.partitionKey] !== statusPartition(status))
+  ) {
+    throw invalidCursor('the cursor is not one this API issued');
+  }
+  return { status, after };
+}
+
+/** A complaint item's key in an index, and nothing else (DynamoDB would reject anything more). */
+function isResumeKey(key: ItemKey, index: IndexDesign): boolean {
+  const expected = [TABLE_KEY.partitionKey, TABLE_KEY.sortKey, index.partitionKey, index.sortKey].sort();
+  const names = Object.keys(key).sort();
+  return (
+    names.length === expected.length &&
+    names.every((name, i) => name === expected[i]) &&
+    key[TABLE_KEY.partitionKey]?.startsWith(COMPLAINT_PARTITION_PREFIX) === true &&
+    key[TABLE_KEY.sortKey] === COMPLAINT_SORT_KEY
+  );
+}
+
+function invalidCursor(message: string): InvalidInput {
+  return new InvalidInput(message, [{ path: 'cursor', message }]);
+}
