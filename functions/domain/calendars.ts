@@ -118,15 +118,17 @@ interface WorkdayTable {
   coveredYears: Set<number>;
 }
 
+// A year counts as covered when the library lists its Spring Festival (values read e.g. "Spring Festival,
+// 春节,4"): a stray make-up day spilling into January must not pass for a whole year's schedule.
 function libraryTable(): WorkdayTable {
   const exceptions = new Map<number, boolean>();
   const coveredYears = new Set<number>();
   const add = (dates: Record<string, string>, working: boolean): void => {
-    for (const date of Object.keys(dates)) {
+    for (const [date, name] of Object.entries(dates)) {
       const day = dayNumber(date);
       if (day === undefined) continue;
       exceptions.set(day, working);
-      coveredYears.add(yearOf(day));
+      if (!working && name.startsWith('Spring Festival')) coveredYears.add(yearOf(day));
     }
   };
   add(chineseDays.holidays, false);

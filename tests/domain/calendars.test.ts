@@ -184,6 +184,20 @@ describe('a year the holiday data does not cover', () => {
     expect(reported).toEqual([]);
   });
 
+  it('treats every year the library has a Spring Festival for (2004-2026) as covered', () => {
+    // Prepare
+    const reported: number[] = [];
+    const calendar = cnWorkdays({ onUncoveredYear: (year) => reported.push(year) });
+
+    // Act
+    for (let year = 2004; year <= 2026; year += 1) {
+      calendar.elapsedMs(shanghai(`${year}-01-01T00:00`), shanghai(`${year}-12-31T23:59`));
+    }
+
+    // Assess
+    expect(reported).toEqual([]);
+  });
+
   it('honours a configured schedule for it, without reporting', () => {
     // Prepare: a hypothetical notice: off Wed Jan 22 - Tue Jan 28, make-up Sun Jan 19 and Sat Feb 8
     const reported: number[] = [];
