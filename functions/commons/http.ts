@@ -1,0 +1,233 @@
+// The middy chain every API handler runs in: Powertools (logs, metrics, traces), authentication, JSON body
+// parsing, zod validation of body, path and query, and one error mapper answering RFC 9457 problems.
+// Handlers stay thin: they receive validated input and return a status and a body.
+import middy from '@middy/core';
+import type { MiddlewareObj } from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { logger, metrics, tracer } from './powertools.ts';
+import {
+  fieldErrors,
+  HttpProblem,
+  knownProblem,
+  problemResult,
+  toProblem,
+  validationProblem,
+} from './http-problem.ts';
+
+export { HttpProblem } from './http-problem.ts';
+
+/** API Gateway's payload limit is 10 MB; a complaint never needs more than this. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+type ApiMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
+
+/** Who is calling. Scopes idempotency keys now, and roles once authentication lands. */
+export interface Caller {
+  id: string;
+}
+
+export const ANONYMOUS_CALLER: Caller = { id: 'anonymous' };
+
+// Per-request values handed from middlewares to the handler without mutating the event's documented shape.
+const callers = new WeakMap<APIGatewayProxyEvent, Caller>();
+const jsonBodies = new WeakMap<APIGatewayProxyEvent, unknown>();
+
+/**
+ * Where authentication plugs in. Contract: before the handler runs, decide who calls (from the event,
+ * e.g. an authorizer's claims in requestContext.authorizer) and record it, or throw an HttpProblem 401/403.
+ * Authentication is not part of the API yet, so every request is accepted as the anonymous caller.
+ */
+export const authenticate = (): ApiMiddleware => ({
+  name: 'authenticate',
+  before: (request) => {
+    callers.set(request.event, ANONYMOUS_CALLER);
+  },
+});
+
+export function callerOf(event: APIGatewayProxyEvent): Caller {
+  const caller = callers.get(event);
+  if (!caller) throw new Error('no caller: the authenticate middleware did not run');
+  return caller;
+}
+
+/** Case-insensitive header lookup (API Gateway passes names as the client sent them). */
+export function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted) return value;
+  }
+  return undefined;
+}
+
+const isJsonMediaType = (contentType: string | undefined): boolean => {
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return mediaType === 'application/json' || /^application\/[\w.+-]+\+json$/.test(mediaType);
+};
+
+/** Reads a JSON body: size first (413), then media type (415), then syntax (400). */
+export const parseJsonBody = (): ApiMiddleware => ({
+  name: 'parseJsonBody',
+  before: ({ event }) => {
+    const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+    if (raw.byteLength > MAX_BODY_BYTES) {
+      throw new HttpProblem({
+        status: 413,
+        code: 'content-too-large',
+        title: 'Content too large',
+        detail: `the request body is ${raw.byteLength} bytes; at most ${MAX_BODY_BYTES} are accepted`,
+      });
+    }
+    if (raw.byteLength === 0) {
+      throw new HttpProblem(validationProblem([{ path: '', message: 'a JSON body is required' }]));
+    }
+    if (!isJsonMediaType(headerOf(event, 'content-type'))) {
+      throw new HttpProblem({
+        status: 415,
+        code: 'unsupported-media-type',
+        title: 'Unsupported media type',
+        detail: 'send the body as application/json',
+        headers: { 'Accept-Post': 'application/json' },
+      });
+    }
+    try {
+      jsonBodies.set(event, JSON.parse(raw.toString('utf8')));
+    } catch {
+      throw new HttpProblem({
+        status: 400,
+        code: 'malformed-json',
+        title: 'Malformed JSON',
+        detail: 'the request body is not valid JSON',
+      });
+    }
+  },
+});
+
+/** Missing fields read "required" rather than zod's "expected string, received undefined". */
+const requiredMessage = (issue: { input?: unknown; code: string }) =>
+  issue.code === 'invalid_type' && issue.input === undefined ? 'required' : undefined;
+
+function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value, { error: requiredMessage, reportInput: false });
+  if (!result.success) {
+    throw new HttpProblem(
+      validationProblem(fieldErrors(result.error), `the request ${what} has invalid fields`),
+    );
+  }
+  return result.data;
+}
+
+/** Logs every failure once and answers it as a problem; unexpected errors become a generic 500. */
+export const answerProblems = (): ApiMiddleware => ({
+  name: 'answerProblems',
+  onError: (request) => {
+    const { error, event, context } = request;
+    const problem = knownProblem(error);
+    if (problem) {
+      logger.info('request refused', { status: problem.status, problem: problem.code });
+    } else {
+      // Errors from our code and the SDK carry ids and codes, never the customer's data.
+      logger.error('request failed', error instanceof Error ? error : String(error));
+    }
+    request.response = problemResult(problem ?? toProblem(error), {
+      instance: event?.path ?? '/',
+      requestId: event?.requestContext?.requestId ?? context?.awsRequestId,
+    });
+  },
+});
+
+/** One count per response class, so every invocation publishes at least one metric. */
+export const countResponses = (): ApiMiddleware => {
+  const count = (response: APIGatewayProxyResult | null | undefined) => {
+    const status = response?.statusCode ?? 500;
+    const name = status >= 500 ? 'ApiServerErrors' : status >= 400 ? 'ApiClientErrors' : 'ApiSuccesses';
+    metrics.addMetric(name, MetricUnit.Count, 1);
+  };
+  return {
+    name: 'countResponses',
+    after: (request) => count(request.response),
+    onError: (request) => count(request.response),
+  };
+};
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface ApiRequest<Body, Path, Query> {
+  body: Body;
+  path: Path;
+  query: Query;
+  caller: Caller;
+  event: APIGatewayProxyEvent;
+  context: Context;
+}
+
+export interface ApiResponse {
+  statusCode: number;
+  /** Serialised as JSON; omit for an empty response. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RequestSchemas<B, P, Q> {
+  body?: B;
+  path?: P;
+  query?: Q;
+}
+
+function toProxyResult(response: ApiResponse): APIGatewayProxyResult {
+  return {
+    statusCode: response.statusCode,
+    headers: {
+      ...(response.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      // Responses carry personal data (masked or not): no shared cache may keep them.
+      'Cache-Control': 'no-store',
+      ...response.headers,
+    },
+    body: response.body === undefined ? '' : JSON.stringify(response.body),
+  };
+}
+
+/**
+ * Wraps a route function in the API's middy chain. Middleware order matters: middy runs `onError` and
+ * `after` in reverse, so the problem mapper answers first, then the response is counted, then
+ * Powertools closes the trace, publishes the metrics and clears the log context.
+ */
+export function httpHandler<
+  B extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+>(
+  route: (request: ApiRequest<Parsed<B>, Parsed<P>, Parsed<Q>>) => Promise<ApiResponse>,
+  schemas: RequestSchemas<B, P, Q> = {},
+) {
+  const middlewares: ApiMiddleware[] = [
+    injectLambdaContext(logger, { resetKeys: true }),
+    logMetrics(metrics, { captureColdStartMetric: true }),
+    captureLambdaHandler(tracer),
+    countResponses(),
+    answerProblems(),
+    authenticate(),
+    ...(schemas.body ? [parseJsonBody()] : []),
+  ];
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(middlewares)
+    .handler(async (event: APIGatewayProxyEvent, context: Context) => {
+      const request = {
+        body: (schemas.body ? validate(schemas.body, jsonBodies.get(event), 'body') : undefined) as Parsed<B>,
+        path: (schemas.path
+          ? validate(schemas.path, event.pathParameters ?? {}, 'path')
+          : undefined) as Parsed<P>,
+        query: (schemas.query
+          ? validate(schemas.query, event.queryStringParameters ?? {}, 'query')
+          : undefined) as Parsed<Q>,
+        caller: callerOf(event),
+        event,
+        context,
+      };
+      return toProxyResult(await route(request));
+    });
+}
