@@ -1,0 +1,51 @@
+// The API's routes in one list: the local gateway serves them and the CDK stack deploys one function
+// per entry, so both always expose the same API.
+export interface ApiRoute {
+  method: 'GET' | 'POST';
+  /** API Gateway resource template, e.g. /v1/complaints/{id}/actions. */
+  resource: string;
+  /** Handler module (exports `handler`), relative to the repository root. */
+  entry: string;
+  functionName: string;
+}
+
+export const API_ROUTES = [
+  {
+    method: 'POST',
+    resource: '/v1/complaints',
+    entry: 'functions/api/create-complaint.ts',
+    functionName: 'create-complaint',
+  },
+  {
+    method: 'GET',
+    resource: '/v1/complaints',
+    entry: 'functions/api/list-complaints.ts',
+    functionName: 'list-complaints',
+  },
+  {
+    method: 'GET',
+    resource: '/v1/complaints/{id}',
+    entry: 'functions/api/get-complaint.ts',
+    functionName: 'get-complaint',
+  },
+  {
+    method: 'GET',
+    resource: '/v1/complaints/{id}/timeline',
+    entry: 'functions/api/get-timeline.ts',
+    functionName: 'get-timeline',
+  },
+  {
+    method: 'POST',
+    resource: '/v1/complaints/{id}/actions',
+    entry: 'functions/api/post-action.ts',
+    functionName: 'post-action',
+  },
+  {
+    method: 'POST',
+    resource: '/v1/complaints/{id}/feedback',
+    entry: 'functions/api/post-feedback.ts',
+    functionName: 'post-feedback',
+  },
+  { method: 'GET', resource: '/v1/health', entry: 'functions/api/health.ts', functionName: 'health' },
+  { method: 'GET', resource: '/v1/openapi.json', entry: 'functions/api/openapi.ts', functionName: 'openapi' },
+] as const satisfies readonly ApiRoute[];
