@@ -8,6 +8,7 @@ export const COMPLAINT_SUBSTITUTIONS = [
   'OpenStageFunctionArn',
   'AwaitStageFunctionArn',
   'StageTimerFunctionArn',
+  'FinishComplaintFunctionArn',
   'RecordFailureFunctionArn',
 ] as const;
 export type ComplaintSubstitution = (typeof COMPLAINT_SUBSTITUTIONS)[number];

@@ -97,8 +97,14 @@ export interface ClockState {
   stoppedAt?: Instant;
   /** Set once when the deadline passed before the clock stopped. */
   breachedAt?: Instant;
-  /** Set once when the 80% warning went out. */
+  /** When the pre-breach warning (staff clocks, 80%) or the customer reminder (pending clock, 50%) is due. */
+  warnAt?: Instant;
+  /** Set once when that warning or reminder went out. */
   warnedAt?: Instant;
+  /** After a breach: when the next escalation level is due (grace of half the clock's budget). */
+  graceUntil?: Instant;
+  /** Re-alerts sent at the top escalation level for this clock. */
+  realerts?: number;
 }
 
 export type ClockBudget = { hours: number } | { workingDays: number };
@@ -113,10 +119,6 @@ export interface StageState {
   taskToken?: string;
   /** The next timer the workflow waits for in this stage. */
   timer?: StageTimer;
-  /** After a breach: the grace deadline before the next escalation level. */
-  graceUntil?: Instant;
-  /** Number of re-alerts sent at the top level in this stage. */
-  realerts: number;
 }
 
 export const TIMER_KINDS = ['warning', 'breach', 'reminder', 'expiry', 'realert', 'dormant'] as const;

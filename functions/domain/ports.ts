@@ -77,7 +77,24 @@ export interface ComplaintWorkflow {
 
 /** Hands a pending notification to delivery, which waits out quiet hours and retries. Idempotent per key. */
 export interface NotificationDispatcher {
-  dispatch(complaint: Complaint, notification: PendingNotification, sendAt: Date): Promise<void>;
+  dispatch(complaintId: string, notification: PendingNotification, sendAt: Date): Promise<void>;
+}
+
+/** What a delivery execution passes to the send step. */
+export interface DeliveryRequest {
+  complaintId: string;
+  notification: PendingNotification;
+}
+
+/**
+ * Remembers which notifications went out, so a retried send step never texts twice. Kept apart from the
+ * complaint item so deliveries never bump the complaint's version under an agent's feet.
+ */
+export interface DeliveryLog {
+  /** 'already-sent' when an earlier attempt completed; otherwise records the attempt and returns 'send'. */
+  begin(complaintId: string, key: string, at: Date): Promise<'send' | 'already-sent'>;
+  markSent(complaintId: string, key: string, at: Date, messageIds: string[]): Promise<void>;
+  markSkipped(complaintId: string, key: string, at: Date, reason: string): Promise<void>;
 }
 
 export interface OutboundSms {

@@ -1,0 +1,80 @@
+// The ComplaintWorkflow port on Step Functions: one execution per complaint, named by its id (later
+// attempts after a failure or a restart: `{id}--{attempt}`), so a retried start is harmless.
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import type { ComplaintWorkflow, SignalOutcome, StageSignal } from '#domain/ports';
+
+export function executionName(complaintId: string, attempt: number): string {
+  return attempt === 0 ? complaintId : `${complaintId}--${attempt}`;
+}
+
+/** arn:...:stateMachine:NAME -> arn:...:execution:NAME:EXECUTION */
+export function executionArn(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+export class SfnComplaintWorkflow implements ComplaintWorkflow {
+  readonly #sfn: SFNClient;
+  readonly #stateMachineArn: string;
+
+  constructor(sfn: SFNClient, stateMachineArn: string) {
+    this.#sfn = sfn;
+    this.#stateMachineArn = stateMachineArn;
+  }
+
+  async start(complaintId: string, attempt: number): Promise<void> {
+    try {
+      await this.#sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: this.#stateMachineArn,
+          name: executionName(complaintId, attempt),
+          input: JSON.stringify({ complaintId }),
+        }),
+      );
+    } catch (error) {
+      // Started before (AWS answers this for a finished execution of the same name): nothing to do.
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+  }
+
+  async resume(taskToken: string, signal: StageSignal): Promise<SignalOutcome> {
+    try {
+      await this.#sfn.send(
+        new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ Payload: signal }) }),
+      );
+      return 'delivered';
+    } catch (error) {
+      if (
+        error instanceof TaskTimedOut ||
+        error instanceof InvalidToken ||
+        error instanceof TaskDoesNotExist
+      ) {
+        return 'stale';
+      }
+      throw error;
+    }
+  }
+
+  async isRunning(complaintId: string, attempt: number): Promise<boolean> {
+    try {
+      const execution = await this.#sfn.send(
+        new DescribeExecutionCommand({
+          executionArn: executionArn(this.#stateMachineArn, executionName(complaintId, attempt)),
+        }),
+      );
+      return execution.status === 'RUNNING';
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return false;
+      throw error;
+    }
+  }
+}

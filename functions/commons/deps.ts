@@ -1,0 +1,62 @@
+// The composition root: builds the use cases' dependencies once per container from the environment.
+// Local and deployed runs differ only in configuration (endpoints, table and ARNs), never in code.
+import { createHmac } from 'node:crypto';
+import { ulid } from 'ulid';
+import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
+import { DynamoDeliveryLog } from '#adapters/dynamo-delivery-log';
+import { SfnComplaintWorkflow } from '#adapters/sfn-complaint-workflow';
+import { SfnNotificationDispatcher } from '#adapters/sfn-notification-dispatcher';
+import { SnsMessageSender } from '#adapters/sns-message-sender';
+import { createCalendars } from '#domain/calendars';
+import { parseSlaPolicyOverride, scalePolicy } from '#domain/policy';
+import { DEFAULT_SLA_POLICY } from '#domain/sla';
+import type { ServiceDeps } from '#use-cases/service-deps';
+import { dynamoDocumentClient, sfnClient, snsClient } from './clients.ts';
+import { config } from './config.ts';
+import { logger, metrics } from './powertools.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+
+let deps: ServiceDeps | undefined;
+
+export function getServiceDeps(): ServiceDeps {
+  deps ??= buildServiceDeps();
+  return deps;
+}
+
+function buildServiceDeps(): ServiceDeps {
+  const cfg = config();
+  const timeScale = cfg.timeScale ?? 1;
+  const configured = cfg.slaPolicyOverride
+    ? parseSlaPolicyOverride(cfg.slaPolicyOverride)
+    : DEFAULT_SLA_POLICY;
+  const calendars = createCalendars({
+    onUncoveredYear: (year) => {
+      // Loud on purpose: deadlines in that year ignore public holidays until an operator loads them.
+      logger.error('no public holiday data for this year: cn-workdays counts weekends only', { year });
+      metrics.addMetric('HolidayDataMissing', MetricUnit.Count, 1);
+    },
+  });
+  const doc = dynamoDocumentClient();
+  return {
+    store: new DynamoComplaintStore(doc, cfg.tableName),
+    deliveries: new DynamoDeliveryLog(doc, cfg.tableName),
+    workflow: new SfnComplaintWorkflow(sfnClient(), cfg.complaintStateMachineArn),
+    dispatcher: new SfnNotificationDispatcher(sfnClient(), cfg.notificationStateMachineArn),
+    sender: new SnsMessageSender(snsClient(), {
+      staffTopicArns: cfg.staffTopicArns,
+      ...(cfg.smsSenderId ? { smsSenderId: cfg.smsSenderId } : {}),
+      ...(cfg.smsMaxPrice ? { smsMaxPrice: cfg.smsMaxPrice } : {}),
+    }),
+    clock: { now: () => new Date() },
+    hashPhone: (e164) => createHmac('sha256', cfg.phoneHashSecret).update(e164).digest('hex'),
+    newId: () => ulid(),
+    policy: timeScale === 1 ? configured : scalePolicy(configured, timeScale),
+    calendars,
+    quietHours: timeScale === 1,
+    publicBaseUrl: cfg.publicBaseUrl,
+    log: {
+      warn: (message, data) => logger.warn(message, data),
+      error: (message, data) => logger.error(message, data),
+    },
+  };
+}

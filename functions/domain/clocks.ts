@@ -1,0 +1,82 @@
+// Starting, stopping and pausing SLA clocks. Deadlines are absolute instants computed on the clock's
+// calendar; a pause moves them out by the paused time measured on that same calendar.
+import type { Category, ClockName, ClockState, Complaint, Priority } from './complaint.ts';
+import { clockPolicy, type CalendarSet, type SlaPolicy } from './sla.ts';
+
+export interface ClockContext {
+  now: Date;
+  policy: SlaPolicy;
+  calendars: CalendarSet;
+}
+
+const iso = (d: Date): string => d.toISOString();
+
+/** Share of the clock after which the early signal fires: staff warning, or the customer's reminder. */
+function warningRatio(name: ClockName, policy: SlaPolicy): number | undefined {
+  if (name === 'pending') return policy.pendingReminderRatio;
+  if (name === 'feedback' || name === 'resolution') return undefined;
+  return policy.warningRatio;
+}
+
+export function startClock(
+  name: ClockName,
+  subject: { category: Category; priority: Priority },
+  at: Date,
+  ctx: ClockContext,
+): ClockState {
+  const { budget, calendar } = clockPolicy(ctx.policy, name, subject.category, subject.priority);
+  const cal = ctx.calendars[calendar];
+  const budgetMs = cal.budgetMs(budget);
+  const ratio = warningRatio(name, ctx.policy);
+  const clock: ClockState = {
+    name,
+    calendar,
+    budget,
+    startedAt: iso(at),
+    dueAt: iso(cal.addMs(at, budgetMs)),
+  };
+  if (ratio !== undefined) clock.warnAt = iso(cal.addMs(at, Math.round(budgetMs * ratio)));
+  return clock;
+}
+
+/** Stops a clock; one stopped after its deadline counts as breached even if no timer fired first. */
+export function stopClock(clock: ClockState, at: Date): ClockState {
+  if (clock.stoppedAt) return clock;
+  const stopped: ClockState = { ...clock, stoppedAt: iso(at) };
+  if (at.getTime() > Date.parse(clock.dueAt) && !clock.breachedAt) stopped.breachedAt = clock.dueAt;
+  return stopped;
+}
+
+export function isRunning(clock: ClockState | undefined): clock is ClockState {
+  return clock !== undefined && clock.stoppedAt === undefined;
+}
+
+/** Moves a running clock's deadlines out by the time paused between `from` and `to`, on its own calendar. */
+export function shiftClock(clock: ClockState, from: Date, to: Date, calendars: CalendarSet): ClockState {
+  if (!isRunning(clock)) return clock;
+  const cal = calendars[clock.calendar];
+  const paused = cal.elapsedMs(from, to);
+  if (paused <= 0) return clock;
+  const shift = (instant: string): string => iso(cal.addMs(new Date(instant), paused));
+  const shifted: ClockState = { ...clock, dueAt: shift(clock.dueAt) };
+  if (clock.warnAt && !clock.warnedAt) shifted.warnAt = shift(clock.warnAt);
+  if (clock.graceUntil) shifted.graceUntil = shift(clock.graceUntil);
+  return shifted;
+}
+
+/** The grace period after a breach: a share of the breached clock's budget, on its calendar. */
+export function graceDeadline(clock: ClockState, at: Date, ctx: ClockContext): Date {
+  const cal = ctx.calendars[clock.calendar];
+  return cal.addMs(at, Math.round(cal.budgetMs(clock.budget) * ctx.policy.graceRatio));
+}
+
+export function mapClocks(
+  complaint: Complaint,
+  update: (clock: ClockState) => ClockState,
+): Complaint['clocks'] {
+  const clocks: Complaint['clocks'] = {};
+  for (const [name, clock] of Object.entries(complaint.clocks) as [ClockName, ClockState][]) {
+    clocks[name] = update(clock);
+  }
+  return clocks;
+}

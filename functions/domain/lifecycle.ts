@@ -1,0 +1,193 @@
+// The lifecycle of SPEC section 4: which action each status allows and what each action does to the
+// complaint (status, owner, clocks, timeline, notifications owed). Pure: the caller persists the result.
+import type { ActionName, ComplaintAction, FeedbackInput } from './commands.ts';
+import type {
+  CloseReason,
+  Complaint,
+  Status,
+  TimelineEvent,
+} from './complaint.ts';
+import { mapClocks, shiftClock, startClock, stopClock, type ClockContext } from './clocks.ts';
+import { suggestCompensation } from './compensation.ts';
+import { TransitionNotAllowed } from './errors.ts';
+import { withEvent, withNotification } from './notices.ts';
+import { closeComplaint, enterStatus } from './stage.ts';
+
+const ALLOWED_ACTIONS: Readonly<Record<Status, readonly ActionName[]>> = {
+  received: ['accept', 'assign', 'close', 'note'],
+  investigating: ['assign', 'request-info', 'resolve', 'close', 'note'],
+  'pending-customer': ['customer-reply', 'close', 'note'],
+  'awaiting-feedback': ['reopen', 'close', 'note'],
+  review: ['assign', 'resolve', 'close', 'note'],
+  closed: ['note'],
+};
+
+export function allowedActions(status: Status): ActionName[] {
+  return [...ALLOWED_ACTIONS[status]];
+}
+
+/** Actions that move the complaint to another status, and so complete the workflow's waiting task. */
+export function changesStatus(action: ActionName): boolean {
+  return action !== 'note' && action !== 'assign';
+}
+
+/** Applies a person's action. Throws TransitionNotAllowed when the status does not allow it. */
+export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockContext): Complaint {
+  if (!ALLOWED_ACTIONS[c.status].includes(action.action)) {
+    throw new TransitionNotAllowed(action.action, c.status, ALLOWED_ACTIONS[c.status]);
+  }
+  const at = ctx.now.toISOString();
+  const event = (type: string, to: Status | undefined, data?: Record<string, unknown>): TimelineEvent => {
+    const e: TimelineEvent = { at, type, actor: action.actor, from: c.status };
+    if (to) e.to = to;
+    if (data) e.data = data;
+    return e;
+  };
+  switch (action.action) {
+    case 'accept': {
+      let next: Complaint = {
+        ...c,
+        owner: c.owner ?? action.actor,
+        firstResponder: c.firstResponder ?? action.actor,
+        firstResponseAt: c.firstResponseAt ?? at,
+        handlingStartedAt: c.handlingStartedAt ?? at,
+        clocks: {
+          ...c.clocks,
+          ...(c.clocks.response ? { response: stopClock(c.clocks.response, ctx.now) } : {}),
+          handling: c.clocks.handling ?? startClock('handling', c, ctx.now, ctx),
+        },
+      };
+      next = withEvent(next, event('accepted', 'investigating'));
+      next = withNotification(next, { audience: 'customer', event: 'accepted' }, ctx.now);
+      return enterStatus(next, 'investigating', ctx);
+    }
+    case 'assign':
+      return withEvent(
+        { ...c, owner: action.assignee },
+        event('assigned', undefined, { assignee: action.assignee }),
+      );
+    case 'note':
+      return withEvent(c, event('note', undefined, { text: action.text }));
+    case 'request-info': {
+      let next: Complaint = {
+        ...c,
+        pausedAt: at,
+        clocks: { ...c.clocks, pending: startClock('pending', c, ctx.now, ctx) },
+      };
+      next = withEvent(next, event('info-requested', 'pending-customer', { message: action.message }));
+      next = withNotification(next, { audience: 'customer', event: 'info-requested' }, ctx.now);
+      return enterStatus(next, 'pending-customer', ctx);
+    }
+    case 'customer-reply': {
+      const next = withEvent(
+        resumeClocks(c, ctx),
+        event('customer-replied', 'investigating', { message: action.message }),
+      );
+      return enterStatus(next, 'investigating', ctx);
+    }
+    case 'resolve': {
+      const suggestion = suggestCompensation({
+        category: c.category,
+        declaredValue: c.declaredValue,
+        postage: c.postage,
+        insured: c.insured,
+        damageSeverity: action.damageSeverity,
+      });
+      const resolution: Complaint['resolution'] = { text: action.resolution, at, by: action.actor };
+      if (action.compensation) resolution.compensation = action.compensation;
+      if (suggestion) resolution.suggestedCompensation = suggestion.amount;
+      const clocks = mapClocks(c, (clock) =>
+        clock.name === 'handling' || clock.name === 'review' || clock.name === 'resolution'
+          ? stopClock(clock, ctx.now)
+          : clock,
+      );
+      let next: Complaint = {
+        ...c,
+        resolution,
+        resolvedAt: at,
+        clocks: { ...clocks, feedback: startClock('feedback', c, ctx.now, ctx) },
+      };
+      next = withEvent(
+        next,
+        event('resolved', 'awaiting-feedback', {
+          compensation: action.compensation ?? null,
+          suggestedCompensation: suggestion?.amount ?? null,
+          suggestionBasis: suggestion?.basis ?? null,
+        }),
+      );
+      const data: Record<string, string | number> = {};
+      if (action.compensation) data.compensation = action.compensation.amount;
+      next = withNotification(next, { audience: 'customer', event: 'answered', data }, ctx.now);
+      return enterStatus(next, 'awaiting-feedback', ctx);
+    }
+    case 'reopen':
+      return openReview(c, ctx, event('reopened', 'review', { reason: action.reason }));
+    case 'close': {
+      const reason: CloseReason =
+        c.status === 'review' ? (action.closeReason ?? 'reviewed') : (action.closeReason ?? 'withdrawn');
+      const next = withEvent(
+        c,
+        event('close-requested', undefined, { reason: action.reason, closeReason: reason }),
+      );
+      return closeComplaint(next, reason, action.actor, ctx);
+    }
+  }
+}
+
+/** The customer's (or an upstream system's) rating: 3-5 closes as satisfied, 1-2 opens a review. */
+export function applyFeedback(
+  c: Complaint,
+  feedback: FeedbackInput,
+  actor: string,
+  ctx: ClockContext,
+): Complaint {
+  if (c.status !== 'awaiting-feedback') {
+    throw new TransitionNotAllowed(
+      'feedback',
+      c.status,
+      c.status === 'closed' ? [] : ['feedback only in awaiting-feedback'],
+    );
+  }
+  const at = ctx.now.toISOString();
+  const recorded: Complaint = {
+    ...c,
+    feedback: { score: feedback.score, at, ...(feedback.comment ? { comment: feedback.comment } : {}) },
+  };
+  const data = { score: feedback.score };
+  if (feedback.score >= 3) {
+    return closeComplaint(
+      withEvent(recorded, { at, type: 'feedback', actor, from: c.status, data }),
+      'satisfied',
+      actor,
+      ctx,
+    );
+  }
+  return openReview(recorded, ctx, { at, type: 'feedback', actor, from: c.status, to: 'review', data });
+}
+
+export const FEEDBACK_ACTION = 'feedback';
+
+function openReview(c: Complaint, ctx: ClockContext, event: TimelineEvent): Complaint {
+  const clocks = mapClocks(c, (clock) => (clock.name === 'feedback' ? stopClock(clock, ctx.now) : clock));
+  let next: Complaint = { ...c, clocks: { ...clocks, review: startClock('review', c, ctx.now, ctx) } };
+  next = withEvent(next, event);
+  next = withNotification(next, { audience: 'staff', event: 'staff-review-needed', level: 1 }, ctx.now);
+  return enterStatus(next, 'review', ctx);
+}
+
+/** Ends a pending-customer pause: every running clock moves out by the paused time on its calendar. */
+function resumeClocks(c: Complaint, ctx: ClockContext): Complaint {
+  const pausedAt = c.pausedAt ? new Date(c.pausedAt) : ctx.now;
+  const clocks = mapClocks(c, (clock) =>
+    clock.name === 'pending'
+      ? stopClock(clock, ctx.now)
+      : shiftClock(clock, pausedAt, ctx.now, ctx.calendars),
+  );
+  const next: Complaint = {
+    ...c,
+    clocks,
+    totalPausedMs: c.totalPausedMs + Math.max(0, ctx.now.getTime() - pausedAt.getTime()),
+  };
+  delete next.pausedAt;
+  return next;
+}

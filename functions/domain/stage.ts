@@ -1,0 +1,148 @@
+// The stage a complaint is in and the timer it waits for: which clocks watch each status, the next
+// warning / breach / expiry, and entering or re-entering a stage. Pure.
+import type {
+  ClockName,
+  CloseReason,
+  ClockState,
+  Complaint,
+  Status,
+  StageTimer,
+  TimerKind,
+} from './complaint.ts';
+import { TOP_ESCALATION_LEVEL } from './complaint.ts';
+import { isRunning, mapClocks, stopClock, type ClockContext } from './clocks.ts';
+import { withEvent, withNotification } from './notices.ts';
+import type { WorkflowStagePlan } from './ports.ts';
+
+/** The clock each status is measured by (closed has none). */
+export const STAGE_CLOCK: Readonly<Record<Status, ClockName | undefined>> = {
+  received: 'response',
+  investigating: 'handling',
+  'pending-customer': 'pending',
+  'awaiting-feedback': 'feedback',
+  review: 'review',
+  closed: undefined,
+};
+
+/** How long a complaint whose top-level re-alerts are spent waits before the workflow looks again. */
+export const DORMANT_RECHECK_MS = 30 * 24 * 3600 * 1000;
+
+// When two timers fall on the same instant, the more serious one fires.
+const SEVERITY: Readonly<Record<TimerKind, number>> = {
+  expiry: 0,
+  breach: 1,
+  realert: 2,
+  warning: 3,
+  reminder: 4,
+  dormant: 5,
+};
+
+function candidateTimers(c: Complaint, now: Date, maxRealerts: number): StageTimer[] {
+  const clockName = STAGE_CLOCK[c.status];
+  if (!clockName) return [];
+  const clock = c.clocks[clockName];
+  const timers: StageTimer[] = [];
+  if (c.status === 'pending-customer' || c.status === 'awaiting-feedback') {
+    if (isRunning(clock)) {
+      if (clock.warnAt && !clock.warnedAt)
+        timers.push({ kind: 'reminder', clock: clockName, at: clock.warnAt });
+      timers.push({ kind: 'expiry', clock: clockName, at: clock.dueAt });
+    }
+    return timers;
+  }
+  if (isRunning(clock) && clock.warnAt && !clock.warnedAt && !clock.breachedAt) {
+    timers.push({ kind: 'warning', clock: clockName, at: clock.warnAt });
+  }
+  for (const watched of [clock, c.clocks.resolution]) {
+    if (!isRunning(watched)) continue;
+    if (!watched.breachedAt) {
+      timers.push({ kind: 'breach', clock: watched.name, at: watched.dueAt });
+    } else if (watched.graceUntil) {
+      timers.push(afterGrace(c, watched, now, maxRealerts));
+    }
+  }
+  return timers;
+}
+
+/** Once a clock is breached, its grace period ends in the next level, a top-level re-alert, or silence. */
+function afterGrace(c: Complaint, clock: ClockState, now: Date, maxRealerts: number): StageTimer {
+  const at = clock.graceUntil ?? clock.dueAt;
+  if (c.escalationLevel < TOP_ESCALATION_LEVEL) return { kind: 'breach', clock: clock.name, at };
+  if ((clock.realerts ?? 0) < maxRealerts) return { kind: 'realert', clock: clock.name, at };
+  return {
+    kind: 'dormant',
+    clock: clock.name,
+    at: new Date(Math.max(now.getTime(), Date.parse(at)) + DORMANT_RECHECK_MS).toISOString(),
+  };
+}
+
+export function nextTimer(c: Complaint, now: Date, maxRealerts: number): StageTimer | undefined {
+  const timers = candidateTimers(c, now, maxRealerts);
+  timers.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || SEVERITY[a.kind] - SEVERITY[b.kind]);
+  return timers[0];
+}
+
+/** The earliest deadline the current stage can miss (breach or expiry), for people and queues. */
+export function stageDeadline(c: Complaint, now: Date): string | undefined {
+  const due = candidateTimers(c, now, Number.POSITIVE_INFINITY).filter(
+    (t) => t.kind === 'breach' || t.kind === 'expiry',
+  );
+  due.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  return due[0]?.at;
+}
+
+/** Sets the stage's next timer; every write that enters or re-enters a stage goes through here. */
+export function planStage(c: Complaint, ctx: ClockContext): Complaint {
+  const timer = nextTimer(c, ctx.now, ctx.policy.maxTopLevelRealerts);
+  const stage = { ...c.stage };
+  if (timer) stage.timer = timer;
+  else delete stage.timer;
+  return { ...c, stage };
+}
+
+/** Seconds the workflow's callback task waits before the stage's next timer fires (at least 1). */
+export function timeoutSeconds(c: Complaint, now: Date): number {
+  const at = c.stage.timer ? Date.parse(c.stage.timer.at) : now.getTime();
+  return Math.max(1, Math.ceil((at - now.getTime()) / 1000));
+}
+
+/** Re-enters the current stage under a new sequence number, fencing off the old callback token. */
+export function reenterStage(c: Complaint): Complaint {
+  const stage = { ...c.stage, seq: c.stage.seq + 1 };
+  delete stage.taskToken;
+  return { ...c, stage };
+}
+
+/** Puts the complaint in `to` as a new stage (new sequence number, no task token, timers re-planned). */
+export function enterStatus(c: Complaint, to: Status, ctx: ClockContext): Complaint {
+  const entered: Complaint = {
+    ...c,
+    status: to,
+    stage: { name: to, seq: c.stage.seq + 1, enteredAt: ctx.now.toISOString() },
+  };
+  return planStage(entered, ctx);
+}
+
+export function closeComplaint(
+  c: Complaint,
+  reason: CloseReason,
+  actor: string,
+  ctx: ClockContext,
+): Complaint {
+  const at = ctx.now.toISOString();
+  let next: Complaint = {
+    ...c,
+    closeReason: reason,
+    closedAt: at,
+    clocks: mapClocks(c, (clock) => stopClock(clock, ctx.now)),
+  };
+  delete next.pausedAt;
+  next = withEvent(next, { at, type: 'closed', actor, from: c.status, to: 'closed', data: { reason } });
+  next = withNotification(next, { audience: 'customer', event: 'closed', data: { reason } }, ctx.now);
+  return enterStatus(next, 'closed', ctx);
+}
+
+/** What the state machine needs to know about the stage the complaint is in now. */
+export function workflowStagePlan(c: Complaint, now: Date): WorkflowStagePlan {
+  return { name: c.status, seq: c.stage.seq, timeoutSeconds: timeoutSeconds(c, now) };
+}

@@ -1,0 +1,91 @@
+// Registering a complaint: idempotent by Idempotency-Key, repeat detection, then the workflow's start.
+// Every step is a single conditional write or an idempotent call, so a retried request (or a crash
+// between steps) never creates a second complaint: the retry finds the key and finishes the job.
+import type { NewComplaintInput } from '#domain/commands';
+import type { Complaint } from '#domain/complaint';
+import { ComplaintAlreadyExists, IdempotencyKeyReused } from '#domain/errors';
+import { shortComplaintNumber } from '#domain/notifications/short-id';
+import {
+  classificationOf,
+  registerComplaint as newComplaint,
+  validateReceivedAt,
+} from '#domain/registration';
+import { findRepeat, REPEAT_WINDOW_DAYS } from '#domain/repeat';
+import { clockContext, type ServiceDeps } from './service-deps.ts';
+
+/** How long an Idempotency-Key is remembered. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+export interface IdempotencyRequest {
+  key: string;
+  requestHash: string;
+}
+
+export async function registerComplaint(
+  deps: ServiceDeps,
+  input: NewComplaintInput,
+  idempotency?: IdempotencyRequest,
+): Promise<{ complaint: Complaint; replayed: boolean }> {
+  const now = deps.clock.now();
+  validateReceivedAt(input.receivedAt, now);
+  let id = deps.newId();
+  if (idempotency) {
+    const record = await deps.store.claimIdempotencyKey({
+      key: idempotency.key,
+      requestHash: idempotency.requestHash,
+      complaintId: id,
+      createdAt: now.toISOString(),
+      expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+    });
+    if (record.requestHash !== idempotency.requestHash) throw new IdempotencyKeyReused(idempotency.key);
+    if (record.complaintId !== id) {
+      id = record.complaintId;
+      const existing = await deps.store.get(id);
+      if (existing) {
+        await deps.workflow.start(existing.id, existing.execution.attempt);
+        return { complaint: existing, replayed: true };
+      }
+      // The first request claimed the key but has not stored the complaint (yet, or ever): finish its job.
+    }
+  }
+  const complaint = await buildComplaint(deps, input, id, now);
+  try {
+    await deps.store.create(complaint);
+  } catch (error) {
+    if (!(error instanceof ComplaintAlreadyExists)) throw error;
+    const existing = await deps.store.get(id);
+    if (!existing) throw error;
+    await deps.workflow.start(existing.id, existing.execution.attempt);
+    return { complaint: existing, replayed: true };
+  }
+  await deps.workflow.start(complaint.id, 0);
+  return { complaint, replayed: false };
+}
+
+async function buildComplaint(
+  deps: ServiceDeps,
+  input: NewComplaintInput,
+  id: string,
+  now: Date,
+): Promise<Complaint> {
+  const phoneHash = deps.hashPhone(input.customer.phone);
+  const classification = classificationOf(input);
+  const receivedAt = validateReceivedAt(input.receivedAt, now).toISOString();
+  const since = new Date(Date.parse(receivedAt) - REPEAT_WINDOW_DAYS * 24 * 3600 * 1000).toISOString();
+  const earlier = await deps.store.findByPhoneHash(phoneHash, since);
+  const repeat = findRepeat(
+    {
+      phoneHash,
+      category: classification.category,
+      receivedAt,
+      ...(input.trackingNumber ? { trackingNumber: input.trackingNumber } : {}),
+    },
+    earlier.filter((c) => c.id !== id),
+  );
+  return newComplaint(
+    input,
+    { id, shortId: shortComplaintNumber(id), phoneHash, ...(repeat ? { repeatOf: repeat.id } : {}) },
+    classification,
+    clockContext(deps, now),
+  );
+}

@@ -1,0 +1,55 @@
+// What every use case is given: ports, the clock and the configured SLA rules. The composition root
+// (functions/commons/deps.ts) builds one per container; tests build their own against local servers.
+import type { ClockContext } from '#domain/clocks';
+import type {
+  Clock,
+  ComplaintStore,
+  ComplaintWorkflow,
+  DeliveryLog,
+  MessageSender,
+  NotificationDispatcher,
+  PhoneHasher,
+} from '#domain/ports';
+import type { BusinessCalendar, CalendarSet, SlaPolicy } from '#domain/sla';
+
+export interface ServiceDeps {
+  store: ComplaintStore;
+  workflow: ComplaintWorkflow;
+  dispatcher: NotificationDispatcher;
+  deliveries: DeliveryLog;
+  sender: MessageSender;
+  clock: Clock;
+  hashPhone: PhoneHasher;
+  newId: () => string;
+  policy: SlaPolicy;
+  calendars: CalendarSet;
+  /** Customer texts wait out 21:00-08:00 Asia/Shanghai (off in time-scaled demo mode). */
+  quietHours: boolean;
+  /** Staff alerts wait for this calendar's working time when set (no 3 a.m. pages unless configured). */
+  staffCalendar?: BusinessCalendar;
+  /** Base of links put into texts (the customer's rating link). */
+  publicBaseUrl: string;
+  /** Structured warnings about recoverable trouble (never personal data). */
+  log: OperationalLog;
+}
+
+export interface OperationalLog {
+  warn(message: string, data: Record<string, unknown>): void;
+  error(message: string, data: Record<string, unknown>): void;
+}
+
+export function clockContext(deps: ServiceDeps, now: Date = deps.clock.now()): ClockContext {
+  return { now, policy: deps.policy, calendars: deps.calendars };
+}
+
+/** Writes the next version of a complaint read at `read.version`. */
+export async function saveNext<T extends { version: number; updatedAt: string }>(
+  store: { save(c: T, expectedVersion: number): Promise<void> },
+  read: T,
+  next: T,
+  now: Date,
+): Promise<T> {
+  const saved = { ...next, version: read.version + 1, updatedAt: now.toISOString() };
+  await store.save(saved, read.version);
+  return saved;
+}

@@ -1,0 +1,133 @@
+// What the complaint state machine's tasks do: open (or resume) a stage, register the callback token of
+// the stage the workflow now waits in, apply a fired timer, finish, and record failures. Each is retried
+// by Step Functions, so each is safe to run twice.
+import type { Complaint, PendingNotification } from '#domain/complaint';
+import { VersionConflict } from '#domain/errors';
+import { customerSendAt, staffSendAt } from '#domain/notifications/quiet-hours';
+import { withEvent, withNotification } from '#domain/notices';
+import type { StageSignal, WorkflowStagePlan } from '#domain/ports';
+import { planStage, reenterStage, workflowStagePlan } from '#domain/stage';
+import { fireStageTimer } from '#domain/timers';
+import { getComplaint } from './queries.ts';
+import { clockContext, saveNext, type ServiceDeps } from './service-deps.ts';
+
+const MAX_ATTEMPTS = 5;
+
+/** Re-reads and re-applies on a concurrent write; the workflow's own Retry covers what remains. */
+async function withRetries<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof VersionConflict) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** Start or resume: re-enters the complaint's current stage with a fresh sequence and plans its timer. */
+export function openStage(deps: ServiceDeps, complaintId: string): Promise<StageSignal> {
+  return withRetries(async () => {
+    const current = await getComplaint(deps, complaintId);
+    const now = deps.clock.now();
+    if (current.status === 'closed') return { complaintId, stage: workflowStagePlan(current, now) };
+    const saved = await saveNext(
+      deps.store,
+      current,
+      planStage(reenterStage(current), clockContext(deps, now)),
+      now,
+    );
+    return { complaintId, stage: workflowStagePlan(saved, now) };
+  });
+}
+
+/**
+ * The workflow now waits in stage `plan.seq`: remember its callback token so an action can complete it,
+ * and hand the notifications the complaint owes to delivery. If the complaint is already past that stage,
+ * complete the task at once with the current stage.
+ */
+export function awaitStage(
+  deps: ServiceDeps,
+  complaintId: string,
+  plan: Pick<WorkflowStagePlan, 'seq'>,
+  taskToken: string,
+): Promise<void> {
+  return withRetries(async () => {
+    const current = await getComplaint(deps, complaintId);
+    const now = deps.clock.now();
+    if (current.stage.seq !== plan.seq) {
+      await deps.workflow.resume(taskToken, { complaintId, stage: workflowStagePlan(current, now) });
+      return;
+    }
+    await dispatchOutbox(deps, current, now);
+    const next: Complaint = { ...current, stage: { ...current.stage, taskToken }, outbox: [] };
+    delete next.pendingSignal;
+    await saveNext(deps.store, current, next, now);
+  });
+}
+
+/** The stage's timer fired (the callback task timed out). */
+export function onStageTimer(
+  deps: ServiceDeps,
+  complaintId: string,
+  plan: Pick<WorkflowStagePlan, 'seq'>,
+): Promise<StageSignal> {
+  return withRetries(async () => {
+    const current = await getComplaint(deps, complaintId);
+    const now = deps.clock.now();
+    const { complaint, outcome } = fireStageTimer(current, plan.seq, clockContext(deps, now));
+    // An action committed the next stage just before the timer fired: carry on with that stage.
+    if (outcome.kind === 'superseded') return { complaintId, stage: workflowStagePlan(current, now) };
+    const saved = await saveNext(deps.store, current, complaint, now);
+    return { complaintId, stage: workflowStagePlan(saved, now) };
+  });
+}
+
+/** The complaint is closed: deliver what it still owes, then the execution ends. */
+export function finishComplaint(deps: ServiceDeps, complaintId: string): Promise<void> {
+  return withRetries(async () => {
+    const current = await getComplaint(deps, complaintId);
+    if (current.outbox.length === 0 && !current.stage.taskToken && !current.pendingSignal) return;
+    const now = deps.clock.now();
+    await dispatchOutbox(deps, current, now);
+    const next: Complaint = { ...current, outbox: [], stage: { ...current.stage } };
+    delete next.stage.taskToken;
+    delete next.pendingSignal;
+    await saveNext(deps.store, current, next, now);
+  });
+}
+
+/** An error the workflow could not handle: record it on the complaint and alert staff at once. */
+export function recordFailure(
+  deps: ServiceDeps,
+  complaintId: string,
+  error: { Error?: string; Cause?: string },
+): Promise<void> {
+  return withRetries(async () => {
+    const current = await deps.store.get(complaintId);
+    const name = error.Error ?? 'Unknown';
+    deps.log.error('complaint workflow failed', { complaintId, error: name });
+    if (!current) return;
+    const now = deps.clock.now();
+    const at = now.toISOString();
+    let next: Complaint = { ...current, failure: { at, error: name } };
+    next = withEvent(next, { at, type: 'workflow-failed', actor: 'system', data: { error: name } });
+    next = withNotification(
+      next,
+      { audience: 'staff', event: 'staff-failure', level: 1, data: { error: name } },
+      now,
+    );
+    // No later stage will dispatch this alert, so it goes out now.
+    await dispatchOutbox(deps, next, now);
+    await saveNext(deps.store, current, { ...next, outbox: [] }, now);
+  });
+}
+
+async function dispatchOutbox(deps: ServiceDeps, c: Complaint, now: Date): Promise<void> {
+  for (const n of c.outbox) await deps.dispatcher.dispatch(c.id, n, sendAt(deps, n, now));
+}
+
+function sendAt(deps: ServiceDeps, n: PendingNotification, now: Date): Date {
+  return n.audience === 'customer'
+    ? customerSendAt(now, { quietHours: deps.quietHours })
+    : staffSendAt(now, deps.staffCalendar ? { calendar: deps.staffCalendar } : {});
+}

@@ -1,0 +1,20 @@
+// The payloads the complaint state machine passes to its tasks (docs/ARCHITECTURE.md).
+import { z } from 'zod';
+import { STATUSES } from '#domain/complaint';
+
+const complaintId = z.string().min(1).max(64);
+
+export const stagePlan = z.object({
+  name: z.enum(STATUSES),
+  seq: z.number().int().nonnegative(),
+  timeoutSeconds: z.number().int().positive(),
+});
+
+export const openStagePayload = z.object({ complaintId });
+export const awaitStagePayload = z.object({ complaintId, stage: stagePlan, taskToken: z.string().min(1) });
+export const stageTimerPayload = z.object({ complaintId, stage: stagePlan });
+export const finishPayload = z.object({ complaintId });
+export const recordFailurePayload = z.object({
+  complaintId,
+  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).partial(),
+});

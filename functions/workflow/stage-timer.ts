@@ -1,0 +1,10 @@
+// Task StageTimer: the stage's callback timed out, so its next timer fired (warning, breach, reminder,
+// expiry, re-alert); returns the stage the workflow continues with.
+import { getServiceDeps } from '#commons/deps';
+import { taskHandler } from '#commons/task';
+import { onStageTimer } from '#use-cases/stage-workflow';
+import { stageTimerPayload } from './payloads.ts';
+
+export const handler = taskHandler(stageTimerPayload, ({ complaintId, stage }) =>
+  onStageTimer(getServiceDeps(), complaintId, stage),
+);
