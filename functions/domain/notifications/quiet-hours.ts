@@ -1,0 +1,43 @@
+// When a message may go out (SPEC section 5): customer texts never 21:00-08:00 Asia/Shanghai; staff
+// alerts immediately, or at the next working instant of a calendar the deployment chose for them.
+import type { BusinessCalendar } from '../sla.ts';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** China Standard Time is UTC+8 all year (no daylight saving since 1991), so the offset is fixed. */
+const SHANGHAI_OFFSET_MS = 8 * HOUR_MS;
+
+/** Quiet hours in Shanghai wall-clock hours: [start, 24) and [0, end). */
+export const CUSTOMER_QUIET_HOURS = { startHour: 21, endHour: 8 } as const;
+
+/** Milliseconds since Shanghai midnight, and that midnight as a UTC epoch. */
+function shanghaiDay(at: Date): { midnight: number; sinceMidnight: number } {
+  const local = at.getTime() + SHANGHAI_OFFSET_MS;
+  const sinceMidnight = ((local % DAY_MS) + DAY_MS) % DAY_MS;
+  return { midnight: at.getTime() - sinceMidnight, sinceMidnight };
+}
+
+export function isCustomerQuietTime(at: Date): boolean {
+  const { sinceMidnight } = shanghaiDay(at);
+  return (
+    sinceMidnight >= CUSTOMER_QUIET_HOURS.startHour * HOUR_MS ||
+    sinceMidnight < CUSTOMER_QUIET_HOURS.endHour * HOUR_MS
+  );
+}
+
+/**
+ * When a customer text created at `now` may be sent: now, or 08:00 Shanghai when now is in quiet hours
+ * (the same morning before 08:00, the next morning from 21:00). `quietHours: false` is the time-scaled
+ * demo mode, where texts go out at once.
+ */
+export function customerSendAt(now: Date, options: { quietHours: boolean }): Date {
+  if (!options.quietHours || !isCustomerQuietTime(now)) return new Date(now.getTime());
+  const { midnight, sinceMidnight } = shanghaiDay(now);
+  const morning = midnight + CUSTOMER_QUIET_HOURS.endHour * HOUR_MS;
+  return new Date(sinceMidnight < CUSTOMER_QUIET_HOURS.endHour * HOUR_MS ? morning : morning + DAY_MS);
+}
+
+/** When a staff alert may be sent: now, or the calendar's first working instant at or after now. */
+export function staffSendAt(now: Date, options: { calendar?: BusinessCalendar } = {}): Date {
+  return options.calendar ? options.calendar.addMs(now, 0) : new Date(now.getTime());
+}

@@ -1,0 +1,336 @@
+// Message templates (SPEC section 6) with named {variables}, and the helpers that fill them.
+// Customer texts must fit one SMS segment with worst-case values (tests/domain/notifications prove it):
+// Chinese 70 UCS-2 units including the signature, English 160 GSM-7 septets. No variable carries a
+// phone number, a name or an address: the complaint's personal data never reaches a template.
+import type {
+  Category,
+  ClockName,
+  CloseReason,
+  EscalationLevel,
+  Locale,
+  NotificationEvent,
+  Priority,
+  Status,
+} from '../complaint.ts';
+import { TemplateVariableMissing } from './errors.ts';
+
+export { fitsOneSegment, smsSegments } from './sms-segments.ts';
+
+export const CUSTOMER_EVENTS = [
+  'received',
+  'accepted',
+  'escalated',
+  'info-requested',
+  'pending-reminder',
+  'answered',
+  'closed',
+] as const satisfies readonly NotificationEvent[];
+export type CustomerEvent = (typeof CUSTOMER_EVENTS)[number];
+
+export const STAFF_EVENTS = [
+  'staff-new-urgent',
+  'staff-warning',
+  'staff-escalation',
+  'staff-review-needed',
+  'staff-failure',
+] as const satisfies readonly NotificationEvent[];
+export type StaffEvent = (typeof STAFF_EVENTS)[number];
+
+/** 'answered' has a second wording for when compensation is offered. */
+export type CustomerTemplateName = CustomerEvent | 'answered-compensated';
+export const CUSTOMER_TEMPLATE_NAMES: readonly CustomerTemplateName[] = [
+  ...CUSTOMER_EVENTS,
+  'answered-compensated',
+];
+
+export interface CustomerTemplate {
+  /** Push notification title. */
+  readonly title: string;
+  /** SMS (after the signature) and push body. */
+  readonly body: string;
+}
+
+export interface StaffTemplate {
+  readonly body: string;
+}
+
+/**
+ * Links in customer texts are at most this long; the default link is `${PUBLIC_BASE_URL}/${compact
+ * short number}`, so PUBLIC_BASE_URL may be at most MAX_PUBLIC_BASE_URL_LENGTH characters (e.g.
+ * "http://localhost:65535" or "https://ts.example.com.cn"). Longer links would split Chinese texts.
+ */
+export const MAX_LINK_LENGTH = 33;
+export const MAX_PUBLIC_BASE_URL_LENGTH = MAX_LINK_LENGTH - 11;
+
+/** Largest compensation the answered text is proven to fit with; larger amounts use the plain wording. */
+export const MAX_AMOUNT_IN_TEXT = 99_999.99;
+
+/** Chinese SMS must open with a registered 【signature】; it counts towards the 70 characters. */
+export const SMS_SIGNATURE: Readonly<Record<Locale, string>> = { 'zh-CN': '【邮政投诉】', en: '' };
+
+export const CUSTOMER_TEMPLATES: Readonly<
+  Record<Locale, Readonly<Record<CustomerTemplateName, CustomerTemplate>>>
+> = {
+  'zh-CN': {
+    received: { title: '投诉已收到', body: '已收到您的投诉，编号{shortId}，预计{answerBy}前答复。' },
+    accepted: { title: '投诉处理中', body: '您的投诉{shortId}已有专人处理，预计{answerBy}前答复。' },
+    escalated: { title: '投诉已升级', body: '您的投诉{shortId}已升级由{level}督办，我们将尽快答复。' },
+    'info-requested': { title: '请补充信息', body: '请于{replyBy}前补充{shortId}的信息 {link}' },
+    'pending-reminder': {
+      title: '补充信息提醒',
+      body: '提醒：投诉{shortId}仍待您补充信息，{replyBy}前未回复将结案。',
+    },
+    answered: { title: '投诉已答复', body: '您的投诉{shortId}已答复，请查看并评价 {link}' },
+    'answered-compensated': { title: '投诉已答复', body: '{shortId}已答复，补偿{amount}元。评价 {link}' },
+    closed: { title: '投诉已结案', body: '您的投诉{shortId}已结案：{reason}。感谢您的反馈。' },
+  },
+  en: {
+    received: {
+      title: 'Complaint received',
+      body: 'We received your complaint {shortId}. We will answer by {answerBy} (Beijing time).',
+    },
+    accepted: {
+      title: 'Complaint in progress',
+      body: 'Complaint {shortId}: an agent is handling it and will answer by {answerBy} (Beijing time).',
+    },
+    escalated: {
+      title: 'Complaint escalated',
+      body: 'Complaint {shortId} has been escalated to the {level} for follow-up. We will answer as soon as possible.',
+    },
+    'info-requested': {
+      title: 'Information needed',
+      body: 'Complaint {shortId}: we need more information. Please reply by {replyBy} (Beijing time): {link}',
+    },
+    'pending-reminder': {
+      title: 'Reminder',
+      body: 'Reminder: complaint {shortId} still needs your information. Without a reply by {replyBy} (Beijing time) it will be closed.',
+    },
+    answered: {
+      title: 'Complaint answered',
+      body: 'Complaint {shortId} has been answered. Please read the answer and rate it: {link}',
+    },
+    'answered-compensated': {
+      title: 'Complaint answered',
+      body: 'Complaint {shortId} has been answered, with compensation of CNY {amount}. Please read the answer and rate it: {link}',
+    },
+    closed: {
+      title: 'Complaint closed',
+      body: 'Complaint {shortId} is closed: {reason}. Thank you for your feedback.',
+    },
+  },
+};
+
+/**
+ * Staff alert subjects. SNS email subjects must be ASCII and under 100 characters, so there is one
+ * English wording for every locale and only ASCII variables (codes, not labels).
+ */
+export const STAFF_SUBJECTS: Readonly<Record<StaffEvent, string>> = {
+  'staff-new-urgent': '[L{levelNo}] New urgent complaint {shortId} ({categoryCode})',
+  'staff-warning': '[L{levelNo}] SLA warning: complaint {shortId}, {clockCode} clock due soon',
+  'staff-escalation': '[L{levelNo}] Escalation: complaint {shortId} breached its {clockCode} clock',
+  'staff-review-needed': '[L{levelNo}] Review needed: complaint {shortId}',
+  'staff-failure': '[L{levelNo}] Workflow failure: complaint {shortId}',
+};
+
+const STAFF_FACTS: Readonly<Record<Locale, string>> = {
+  'zh-CN': '投诉编号：{shortId}\n类别：{category}\n优先级：{priority}\n当前级别：{level}\n状态：{status}',
+  en: 'Complaint: {shortId}\nCategory: {category}\nPriority: {priority}\nLevel: {level}\nStatus: {status}',
+};
+const STAFF_LINK: Readonly<Record<Locale, string>> = { 'zh-CN': '详情：{link}', en: 'Details: {link}' };
+
+function staffBody(locale: Locale, headline: string, ...lines: string[]): StaffTemplate {
+  return { body: [headline, STAFF_FACTS[locale], ...lines, STAFF_LINK[locale]].join('\n') };
+}
+
+export const STAFF_TEMPLATES: Readonly<Record<Locale, Readonly<Record<StaffEvent, StaffTemplate>>>> = {
+  'zh-CN': {
+    'staff-new-urgent': staffBody('zh-CN', '新紧急投诉，请尽快受理。', '受理时限：{deadline}'),
+    'staff-warning': staffBody('zh-CN', 'SLA预警：{clock}时限即将到期。', '截止时间：{deadline}'),
+    'staff-escalation': staffBody(
+      'zh-CN',
+      '投诉已超时升级：{clock}时限已过。',
+      '原定时限：{deadline}',
+      '下次升级：{nextEscalation}',
+    ),
+    'staff-review-needed': staffBody('zh-CN', '投诉需要复核。', '客户评分：{score}', '复核时限：{deadline}'),
+    'staff-failure': staffBody('zh-CN', '投诉流程异常，请人工处理。', '错误：{error}', '发生时间：{at}'),
+  },
+  en: {
+    'staff-new-urgent': staffBody(
+      'en',
+      'New urgent complaint: please accept it soon.',
+      'Accept by: {deadline}',
+    ),
+    'staff-warning': staffBody('en', 'SLA warning: the {clock} clock is about to expire.', 'Due: {deadline}'),
+    'staff-escalation': staffBody(
+      'en',
+      'Complaint escalated: the {clock} clock has expired.',
+      'Was due: {deadline}',
+      'Next escalation: {nextEscalation}',
+    ),
+    'staff-review-needed': staffBody(
+      'en',
+      'Complaint needs review.',
+      'Customer score: {score}',
+      'Review by: {deadline}',
+    ),
+    'staff-failure': staffBody(
+      'en',
+      'Complaint workflow failed: please handle it by hand.',
+      'Error: {error}',
+      'At: {at}',
+    ),
+  },
+};
+
+const VARIABLE = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
+
+/** The variable names a template uses, in order of first appearance. */
+export function templateVariables(template: string): string[] {
+  return [...new Set([...template.matchAll(VARIABLE)].map((match) => match[1] as string))];
+}
+
+/** Fills every {name}; throws TemplateVariableMissing rather than send a half-filled text. */
+export function render(template: string, vars: Readonly<Record<string, string>>): string {
+  return template.replace(VARIABLE, (_whole, name: string) => {
+    const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
+    if (value === undefined) throw new TemplateVariableMissing(name, template);
+    return value;
+  });
+}
+
+/** The SMS as sent: signature + body. */
+export function smsText(locale: Locale, body: string): string {
+  return SMS_SIGNATURE[locale] + body;
+}
+
+const SHANGHAI = 'Asia/Shanghai';
+const shanghaiParts = new Intl.DateTimeFormat('en-US', {
+  timeZone: SHANGHAI,
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const shanghaiMonthNumber = new Intl.DateTimeFormat('en-US', { timeZone: SHANGHAI, month: 'numeric' });
+
+/** Compact Asia/Shanghai wall time: "10月3日18:00" or "3 Oct 18:00". */
+export function formatShanghaiTime(at: Date | string, locale: Locale): string {
+  const instant = typeof at === 'string' ? new Date(at) : at;
+  if (Number.isNaN(instant.getTime())) throw new RangeError(`not an instant: ${String(at)}`);
+  const part = (type: Intl.DateTimeFormatPartTypes): string =>
+    shanghaiParts.formatToParts(instant).find((p) => p.type === type)?.value ?? '';
+  const time = `${part('hour')}:${part('minute')}`;
+  if (locale === 'en') return `${part('day')} ${part('month')} ${time}`;
+  return `${shanghaiMonthNumber.format(instant)}月${part('day')}日${time}`;
+}
+
+const amountFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** CNY amount with two decimals and thousands separators: "99,999.99". */
+export function formatAmount(amount: number): string {
+  return amountFormat.format(amount);
+}
+
+export const CLOSE_REASON_TEXT: Readonly<Record<Locale, Readonly<Record<CloseReason, string>>>> = {
+  'zh-CN': {
+    satisfied: '您对答复表示满意',
+    'no-feedback': '评价期内未收到评价',
+    'customer-unresponsive': '期限内未收到补充信息',
+    reviewed: '复核已完成',
+    withdrawn: '您已撤回投诉',
+    duplicate: '与您的另一投诉重复',
+  },
+  en: {
+    satisfied: 'you were satisfied with the answer',
+    'no-feedback': 'no rating was received in time',
+    'customer-unresponsive': 'the information we asked for was not received in time',
+    reviewed: 'the review is complete',
+    withdrawn: 'you withdrew it',
+    duplicate: 'it repeats another complaint of yours',
+  },
+};
+
+/** Who handles an escalated complaint, as a customer reads it. */
+export const CUSTOMER_LEVEL_TEXT: Readonly<Record<Locale, Readonly<Record<EscalationLevel, string>>>> = {
+  'zh-CN': { 0: '专人', 1: '网点负责人', 2: '区域中心', 3: '总部' },
+  en: { 0: 'agent in charge', 1: 'outlet manager', 2: 'regional centre', 3: 'headquarters' },
+};
+
+export const STAFF_LEVEL_TEXT: Readonly<Record<Locale, Readonly<Record<EscalationLevel, string>>>> = {
+  'zh-CN': { 0: 'L0 责任人', 1: 'L1 网点负责人', 2: 'L2 区域中心', 3: 'L3 总部' },
+  en: { 0: 'L0 owning agent', 1: 'L1 outlet manager', 2: 'L2 regional centre', 3: 'L3 headquarters' },
+};
+
+export const CATEGORY_TEXT: Readonly<Record<Locale, Readonly<Record<Category, string>>>> = {
+  'zh-CN': {
+    delay: '投递延误',
+    loss: '丢失/内件短少',
+    damage: '破损',
+    'wrong-delivery': '误投',
+    attitude: '服务态度',
+    fees: '资费',
+    'business-handling': '业务办理',
+    'online-service': '网络服务',
+    facilities: '设施设备',
+    privacy: '信息安全',
+    other: '其他',
+  },
+  en: {
+    delay: 'delay',
+    loss: 'loss or missing contents',
+    damage: 'damage',
+    'wrong-delivery': 'wrong delivery',
+    attitude: 'staff attitude',
+    fees: 'fees',
+    'business-handling': 'business handling',
+    'online-service': 'online service',
+    facilities: 'facilities',
+    privacy: 'privacy',
+    other: 'other',
+  },
+};
+
+export const PRIORITY_TEXT: Readonly<Record<Locale, Readonly<Record<Priority, string>>>> = {
+  'zh-CN': { normal: '普通', urgent: '紧急' },
+  en: { normal: 'normal', urgent: 'urgent' },
+};
+
+export const STATUS_TEXT: Readonly<Record<Locale, Readonly<Record<Status, string>>>> = {
+  'zh-CN': {
+    received: '待受理',
+    investigating: '处理中',
+    'pending-customer': '待客户补充',
+    'awaiting-feedback': '待评价',
+    review: '复核中',
+    closed: '已结案',
+  },
+  en: {
+    received: 'received',
+    investigating: 'investigating',
+    'pending-customer': 'waiting for the customer',
+    'awaiting-feedback': 'awaiting feedback',
+    review: 'in review',
+    closed: 'closed',
+  },
+};
+
+export const CLOCK_TEXT: Readonly<Record<Locale, Readonly<Record<ClockName, string>>>> = {
+  'zh-CN': {
+    response: '响应',
+    handling: '处理',
+    resolution: '答复',
+    review: '复核',
+    pending: '客户补充',
+    feedback: '评价',
+  },
+  en: {
+    response: 'response',
+    handling: 'handling',
+    resolution: 'resolution',
+    review: 'review',
+    pending: 'pending-customer',
+    feedback: 'feedback',
+  },
+};

@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cnWorkdays, twentyFourSeven } from '#domain/calendars';
+import { customerSendAt, isCustomerQuietTime, staffSendAt } from '#domain/notifications/quiet-hours';
+
+const HOUR_MS = 3_600_000;
+const anyInstant = fc.date({
+  min: new Date('2000-01-01T00:00:00Z'),
+  max: new Date('2099-12-31T00:00:00Z'),
+  noInvalidDate: true,
+});
+
+/** Shanghai wall-clock hour of an instant, read through Intl rather than the module's own offset. */
+function shanghaiHour(at: Date): number {
+  return Number(
+    new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Shanghai', hour: '2-digit', hourCycle: 'h23' }).format(
+      at,
+    ),
+  );
+}
+
+describe('customerSendAt with quiet hours', () => {
+  it('never goes back in time, never lands in quiet hours and defers by at most 11 hours', () => {
+    fc.assert(
+      fc.property(anyInstant, (now) => {
+        // Act
+        const sendAt = customerSendAt(now, { quietHours: true });
+        // Assess
+        expect(sendAt.getTime()).toBeGreaterThanOrEqual(now.getTime());
+        expect(isCustomerQuietTime(sendAt)).toBe(false);
+        expect(shanghaiHour(sendAt)).toBeGreaterThanOrEqual(8);
+        expect(shanghaiHour(sendAt)).toBeLessThan(21);
+        // Exactly 11 h only for a text created at 21:00:00.000 sharp.
+        expect(sendAt.getTime() - now.getTime()).toBeLessThanOrEqual(11 * HOUR_MS);
+      }),
+    );
+  });
+
+  it('sends at once outside quiet hours and at 08:00 sharp otherwise', () => {
+    fc.assert(
+      fc.property(anyInstant, (now) => {
+        const sendAt = customerSendAt(now, { quietHours: true });
+        const hour = shanghaiHour(now);
+        if (hour >= 8 && hour < 21) expect(sendAt.getTime()).toBe(now.getTime());
+        else expect(sendAt.toISOString()).toMatch(/T00:00:00\.000Z$/); // 08:00 Shanghai = 00:00 UTC
+      }),
+    );
+  });
+
+  it('defers an evening text to the next morning and a night text to the same morning', () => {
+    expect(customerSendAt(new Date('2026-10-03T13:00:00Z'), { quietHours: true }).toISOString()).toBe(
+      '2026-10-04T00:00:00.000Z',
+    ); // 21:00 -> 08:00 next day
+    expect(customerSendAt(new Date('2026-10-03T15:59:59Z'), { quietHours: true }).toISOString()).toBe(
+      '2026-10-04T00:00:00.000Z',
+    ); // 23:59:59 -> 08:00 next day
+    expect(customerSendAt(new Date('2026-10-03T19:30:00Z'), { quietHours: true }).toISOString()).toBe(
+      '2026-10-04T00:00:00.000Z',
+    ); // 03:30 -> 08:00 the same day
+  });
+
+  it('treats 08:00 as open and 20:59:59.999 as the last open instant', () => {
+    const eight = new Date('2026-10-04T00:00:00.000Z');
+    const lastOpen = new Date('2026-10-04T12:59:59.999Z');
+    expect(customerSendAt(eight, { quietHours: true })).toEqual(eight);
+    expect(customerSendAt(lastOpen, { quietHours: true })).toEqual(lastOpen);
+  });
+});
+
+describe('customerSendAt in time-scaled demo mode', () => {
+  it('returns now, even at night', () => {
+    fc.assert(
+      fc.property(anyInstant, (now) => {
+        expect(customerSendAt(now, { quietHours: false }).getTime()).toBe(now.getTime());
+      }),
+    );
+  });
+});
+
+describe('staffSendAt', () => {
+  const workdays = cnWorkdays();
+  const coveredInstant = fc.date({
+    min: new Date('2024-01-01T00:00:00Z'),
+    max: new Date('2026-12-01T00:00:00Z'),
+    noInvalidDate: true,
+  });
+
+  it('is immediate by default', () => {
+    fc.assert(
+      fc.property(anyInstant, (now) => {
+        expect(staffSendAt(now).getTime()).toBe(now.getTime());
+        expect(staffSendAt(now, { calendar: twentyFourSeven() }).getTime()).toBe(now.getTime());
+      }),
+    );
+  });
+
+  it('with cn-workdays, waits for the next working instant and not a moment longer', () => {
+    fc.assert(
+      fc.property(coveredInstant, (now) => {
+        // Act
+        const sendAt = staffSendAt(now, { calendar: workdays });
+        // Assess
+        expect(sendAt.getTime()).toBeGreaterThanOrEqual(now.getTime());
+        expect(workdays.elapsedMs(now, sendAt)).toBe(0); // no working time skipped
+        expect(workdays.elapsedMs(sendAt, new Date(sendAt.getTime() + 1000))).toBeGreaterThan(0); // working
+        expect(shanghaiHour(sendAt)).toBeGreaterThanOrEqual(9);
+        expect(shanghaiHour(sendAt)).toBeLessThan(18);
+      }),
+    );
+  });
+
+  it('with cn-workdays, holds a National Day alert until the first working morning', () => {
+    // 2026-10-02 is inside the National Day holiday (Oct 1-7 per the State Council); Oct 8 is a working day.
+    const sendAt = staffSendAt(new Date('2026-10-02T04:00:00Z'), { calendar: workdays });
+    expect(sendAt.toISOString()).toBe('2026-10-08T01:00:00.000Z'); // 09:00 Shanghai
+  });
+});
