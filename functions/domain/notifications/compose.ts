@@ -1,0 +1,255 @@
+// Turns one pending notification into the messages to send (SPEC section 6). Pure: the complaint as it is
+// at send time plus the notification's own data; the sender delivers what this returns.
+//
+// Data a producer may put into PendingNotification.data (each falls back to the complaint):
+//   dueAt   ISO instant: the deadline the message states (answer, reply or staff deadline); also read
+//           as promisedBy (received) and expiresAt (pending-reminder), the names their producers use
+//   clock   ClockName: staff-warning / staff-escalation, the clock concerned
+//   amount  number: answered, the compensation offered (CNY); also read as compensation
+//   reason  CloseReason: closed
+//   level   0..3: escalated, the level reached (n.level wins)
+//   score   1..5: staff-review-needed
+//   error   string: staff-failure, an error code (never a cause text: it may hold personal data)
+//   nextEscalationAt  ISO instant: staff-escalation, when the next level is alerted
+import {
+  CLOCK_NAMES,
+  CLOSE_REASONS,
+  ESCALATION_LEVELS,
+  type ClockName,
+  type CloseReason,
+  type Complaint,
+  type EscalationLevel,
+  type Instant,
+  type Locale,
+  type PendingNotification,
+} from '../complaint.ts';
+import type { OutboundMessage, OutboundTopic } from '../ports.ts';
+import { NotificationDataMissing } from './errors.ts';
+import { compactShortNumber } from './short-id.ts';
+import {
+  CATEGORY_TEXT,
+  CLOCK_TEXT,
+  CLOSE_REASON_TEXT,
+  CUSTOMER_EVENTS,
+  CUSTOMER_LEVEL_TEXT,
+  CUSTOMER_TEMPLATES,
+  MAX_AMOUNT_IN_TEXT,
+  MAX_LINK_LENGTH,
+  PRIORITY_TEXT,
+  STAFF_EVENTS,
+  STAFF_LEVEL_TEXT,
+  STAFF_SUBJECTS,
+  STAFF_TEMPLATES,
+  STATUS_TEXT,
+  formatAmount,
+  formatShanghaiTime,
+  render,
+  smsText,
+  type CustomerEvent,
+  type CustomerTemplateName,
+  type StaffEvent,
+} from './templates.ts';
+
+export interface ComposeOptions {
+  /** PUBLIC_BASE_URL, without a trailing slash. */
+  publicBaseUrl: string;
+  /** The customer link (e.g. a tokenised short link); defaults to `${publicBaseUrl}/${compact short number}`. */
+  link?: string;
+  /** Language of staff alert bodies (subjects are always ASCII English). Default zh-CN. */
+  staffLocale?: Locale;
+}
+
+type Vars = Record<string, string>;
+
+export function composeMessages(
+  complaint: Complaint,
+  n: PendingNotification,
+  options: ComposeOptions,
+): OutboundMessage[] {
+  if (n.audience === 'staff') return [composeStaffAlert(complaint, n, options)];
+  return composeCustomerMessages(complaint, n, options);
+}
+
+function composeCustomerMessages(
+  complaint: Complaint,
+  n: PendingNotification,
+  options: ComposeOptions,
+): OutboundMessage[] {
+  const event = asCustomerEvent(n.event);
+  const { customer } = complaint;
+  const locale = customer.locale;
+  const { name, vars } = customerContent(event, complaint, n, locale, customerLink(complaint, options));
+  const template = CUSTOMER_TEMPLATES[locale][name];
+  const body = render(template.body, vars);
+  const messages: OutboundMessage[] = [];
+  if (customer.channels.includes('sms') && !customer.smsOptedOutAt) {
+    messages.push({ kind: 'sms', phone: customer.phone, message: smsText(locale, body) });
+  }
+  if (customer.channels.includes('push') && customer.pushEndpointArn) {
+    messages.push({
+      kind: 'push',
+      targetArn: customer.pushEndpointArn,
+      title: template.title,
+      message: body,
+    });
+  }
+  return messages;
+}
+
+function composeStaffAlert(
+  complaint: Complaint,
+  n: PendingNotification,
+  options: ComposeOptions,
+): OutboundTopic {
+  const event = asStaffEvent(n.event);
+  const locale = options.staffLocale ?? 'zh-CN';
+  const level = n.level ?? complaint.escalationLevel;
+  const vars = staffVariables(event, complaint, n, locale, level, options.publicBaseUrl);
+  return {
+    kind: 'topic',
+    level,
+    subject: render(STAFF_SUBJECTS[event], vars),
+    message: render(STAFF_TEMPLATES[locale][event].body, vars),
+  };
+}
+
+function customerLink(complaint: Complaint, options: ComposeOptions): string {
+  const link = options.link ?? `${options.publicBaseUrl}/${compactShortNumber(complaint.shortId)}`;
+  // A longer link would split the Chinese texts: a configuration error, refused before anything is sent.
+  if (link.length > MAX_LINK_LENGTH) {
+    throw new RangeError(`customer link is ${link.length} characters, at most ${MAX_LINK_LENGTH} fit a text`);
+  }
+  return link;
+}
+
+function customerContent(
+  event: CustomerEvent,
+  complaint: Complaint,
+  n: PendingNotification,
+  locale: Locale,
+  link: string,
+): { name: CustomerTemplateName; vars: Vars } {
+  const shortId = complaint.shortId;
+  const time = (at: Instant): string => formatShanghaiTime(at, locale);
+  switch (event) {
+    case 'received':
+    case 'accepted':
+      return { name: event, vars: { shortId, answerBy: time(deadline(event, complaint, n, 'resolution')) } };
+    case 'escalated': {
+      const level = n.level ?? levelOf(n.data?.level) ?? complaint.escalationLevel;
+      return { name: event, vars: { shortId, level: CUSTOMER_LEVEL_TEXT[locale][level] } };
+    }
+    case 'info-requested':
+    case 'pending-reminder':
+      return {
+        name: event,
+        vars: { shortId, link, replyBy: time(deadline(event, complaint, n, 'pending')) },
+      };
+    case 'answered': {
+      const amount = compensationOf(complaint, n);
+      if (amount === undefined) return { name: 'answered', vars: { shortId, link } };
+      return { name: 'answered-compensated', vars: { shortId, link, amount: formatAmount(amount) } };
+    }
+    case 'closed': {
+      const reason = closeReasonOf(n.data?.reason) ?? complaint.closeReason;
+      if (!reason) throw new NotificationDataMissing(event, 'a close reason');
+      return { name: event, vars: { shortId, reason: CLOSE_REASON_TEXT[locale][reason] } };
+    }
+  }
+}
+
+/** The offered compensation, when there is one that the answered text can carry. */
+function compensationOf(complaint: Complaint, n: PendingNotification): number | undefined {
+  const stated = n.data?.amount ?? n.data?.compensation;
+  const amount = typeof stated === 'number' ? stated : complaint.resolution?.compensation?.amount;
+  // Larger amounts than the proven worst case would split the text: they fall back to the plain wording.
+  if (amount === undefined || !(amount > 0) || amount > MAX_AMOUNT_IN_TEXT) return undefined;
+  return amount;
+}
+
+function staffVariables(
+  event: StaffEvent,
+  complaint: Complaint,
+  n: PendingNotification,
+  locale: Locale,
+  level: EscalationLevel,
+  publicBaseUrl: string,
+): Vars {
+  const none = locale === 'en' ? 'none' : '无';
+  const time = (at: Instant | undefined): string => (at ? formatShanghaiTime(at, locale) : none);
+  const common: Vars = {
+    shortId: complaint.shortId,
+    levelNo: String(level),
+    categoryCode: complaint.category,
+    category: CATEGORY_TEXT[locale][complaint.category],
+    priority: PRIORITY_TEXT[locale][complaint.priority],
+    level: STAFF_LEVEL_TEXT[locale][level],
+    status: STATUS_TEXT[locale][complaint.status],
+    link: `${publicBaseUrl}/v1/complaints/${encodeURIComponent(complaint.id)}`,
+  };
+  switch (event) {
+    case 'staff-new-urgent':
+      return { ...common, deadline: time(stringOf(n.data?.dueAt) ?? complaint.clocks.response?.dueAt) };
+    case 'staff-warning':
+    case 'staff-escalation': {
+      const fallback =
+        event === 'staff-warning' ? complaint.stage.timer?.clock : complaint.breaches.at(-1)?.clock;
+      const clock = clockOf(n.data?.clock) ?? fallback;
+      if (!clock) throw new NotificationDataMissing(event, 'the clock concerned');
+      return {
+        ...common,
+        clockCode: clock,
+        clock: CLOCK_TEXT[locale][clock],
+        deadline: time(stringOf(n.data?.dueAt) ?? complaint.clocks[clock]?.dueAt),
+        nextEscalation: time(stringOf(n.data?.nextEscalationAt) ?? complaint.clocks[clock]?.graceUntil),
+      };
+    }
+    case 'staff-review-needed':
+      return {
+        ...common,
+        score: String(n.data?.score ?? complaint.feedback?.score ?? none),
+        deadline: time(stringOf(n.data?.dueAt) ?? complaint.clocks.review?.dueAt),
+      };
+    case 'staff-failure':
+      return {
+        ...common,
+        error: stringOf(n.data?.error) ?? complaint.failure?.error ?? none,
+        at: time(complaint.failure?.at ?? n.createdAt),
+      };
+  }
+}
+
+function deadline(event: string, complaint: Complaint, n: PendingNotification, clock: ClockName): Instant {
+  const stated = n.data?.dueAt ?? n.data?.promisedBy ?? n.data?.expiresAt;
+  const due = stringOf(stated) ?? complaint.clocks[clock]?.dueAt;
+  if (!due) throw new NotificationDataMissing(event, `the ${clock} deadline`);
+  return due;
+}
+
+function asCustomerEvent(event: string): CustomerEvent {
+  const found = CUSTOMER_EVENTS.find((e) => e === event);
+  if (!found) throw new RangeError(`'${event}' is not a customer notification`);
+  return found;
+}
+
+function asStaffEvent(event: string): StaffEvent {
+  const found = STAFF_EVENTS.find((e) => e === event);
+  if (!found) throw new RangeError(`'${event}' is not a staff notification`);
+  return found;
+}
+
+function stringOf(value: string | number | undefined): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function clockOf(value: string | number | undefined): ClockName | undefined {
+  return CLOCK_NAMES.find((c) => c === value);
+}
+
+function closeReasonOf(value: string | number | undefined): CloseReason | undefined {
+  return CLOSE_REASONS.find((r) => r === value);
+}
+
+function levelOf(value: string | number | undefined): EscalationLevel | undefined {
+  return ESCALATION_LEVELS.find((l) => l === Number(value));
+}

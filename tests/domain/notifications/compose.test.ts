@@ -1,0 +1,315 @@
+import fc from 'fast-check';
+import { findPhoneNumbersInText } from 'libphonenumber-js';
+import { ulid } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import {
+  CLOCK_NAMES,
+  CLOSE_REASONS,
+  ESCALATION_LEVELS,
+  LOCALES,
+  type Complaint,
+  type PendingNotification,
+} from '#domain/complaint';
+import { composeMessages } from '#domain/notifications/compose';
+import { NotificationDataMissing } from '#domain/notifications/errors';
+import { shortComplaintNumber } from '#domain/notifications/short-id';
+import { isGsm7 } from '#domain/notifications/sms-segments';
+import {
+  CUSTOMER_EVENTS,
+  MAX_AMOUNT_IN_TEXT,
+  MAX_LINK_LENGTH,
+  MAX_PUBLIC_BASE_URL_LENGTH,
+  STAFF_EVENTS,
+  fitsOneSegment,
+} from '#domain/notifications/templates';
+import type { OutboundMessage } from '#domain/ports';
+import { complaintFixture } from '../../support/complaint-fixture.ts';
+
+const BASE_URL = 'https://ts.example.cn';
+
+function complaint(overrides: Partial<Complaint> = {}): Complaint {
+  const id = overrides.id ?? ulid();
+  return complaintFixture({ id, shortId: shortComplaintNumber(id), ...overrides });
+}
+
+function notification(event: PendingNotification['event'], extra: Partial<PendingNotification> = {}) {
+  const audience = event.startsWith('staff-') ? 'staff' : 'customer';
+  return { key: `${event}.2`, audience, event, createdAt: '2026-03-02T08:00:00.000Z', ...extra } as const;
+}
+
+function texts(messages: OutboundMessage[]): string[] {
+  return messages.flatMap((m) =>
+    m.kind === 'topic' ? [m.subject, m.message] : m.kind === 'push' ? [m.title, m.message] : [m.message],
+  );
+}
+
+describe('composeMessages for the customer', () => {
+  it('texts the customer in Chinese with the signature, the short number and the promised answer time', () => {
+    // Prepare: resolution due 2026-03-09T08:00Z = 16:00 in Shanghai
+    const c = complaint();
+    // Act
+    const [sms, ...rest] = composeMessages(c, notification('received'), { publicBaseUrl: BASE_URL });
+    // Assess
+    expect(rest).toEqual([]);
+    expect(sms).toEqual({
+      kind: 'sms',
+      phone: c.customer.phone,
+      message: `【邮政投诉】已收到您的投诉，编号${c.shortId}，预计3月9日16:00前答复。`,
+    });
+  });
+
+  it('prefers the deadline the notification recorded (promisedBy) to the complaint clock', () => {
+    const c = complaint({ customer: { ...complaint().customer, locale: 'en' } });
+    const n = notification('received', { data: { promisedBy: '2026-03-05T10:30:00.000Z' } });
+    const [sms] = composeMessages(c, n, { publicBaseUrl: BASE_URL });
+    expect(sms?.message).toContain('answer by 5 Mar 18:30 (Beijing time)');
+  });
+
+  it('sends a push with a title when the customer chose push and has an endpoint', () => {
+    // Prepare
+    const arn = 'arn:aws-cn:sns:cn-north-1:123456789012:endpoint/GCM/app/1';
+    const c = complaint({
+      customer: { ...complaint().customer, channels: ['push'], pushEndpointArn: arn, locale: 'en' },
+    });
+    // Act
+    const messages = composeMessages(c, notification('accepted'), { publicBaseUrl: BASE_URL });
+    // Assess
+    expect(messages).toEqual([
+      {
+        kind: 'push',
+        targetArn: arn,
+        title: 'Complaint in progress',
+        message: `Complaint ${c.shortId}: an agent is handling it and will answer by 9 Mar 16:00 (Beijing time).`,
+      },
+    ]);
+  });
+
+  it('sends both when both are chosen, and neither to an opted-out number without push', () => {
+    const arn = 'arn:aws:sns:ap-east-1:123456789012:endpoint/APNS/app/1';
+    const both = complaint({
+      customer: { ...complaint().customer, channels: ['sms', 'push'], pushEndpointArn: arn },
+    });
+    const optedOut = complaint({
+      customer: { ...complaint().customer, channels: ['sms'], smsOptedOutAt: '2026-03-01T00:00:00.000Z' },
+    });
+    const pushWithoutEndpoint = complaint({ customer: { ...complaint().customer, channels: ['push'] } });
+
+    expect(
+      composeMessages(both, notification('accepted'), { publicBaseUrl: BASE_URL }).map((m) => m.kind),
+    ).toEqual(['sms', 'push']);
+    expect(composeMessages(optedOut, notification('accepted'), { publicBaseUrl: BASE_URL })).toEqual([]);
+    expect(
+      composeMessages(pushWithoutEndpoint, notification('accepted'), { publicBaseUrl: BASE_URL }),
+    ).toEqual([]);
+  });
+
+  it('names the level reached when escalated', () => {
+    const c = complaint({ escalationLevel: 2 });
+    const [fromComplaint] = composeMessages(c, notification('escalated'), { publicBaseUrl: BASE_URL });
+    const [fromNotification] = composeMessages(c, notification('escalated', { level: 1 }), {
+      publicBaseUrl: BASE_URL,
+    });
+    expect(fromComplaint?.message).toContain('已升级由区域中心督办');
+    expect(fromNotification?.message).toContain('已升级由网点负责人督办');
+  });
+
+  it('asks for information with the reply deadline and the default link', () => {
+    // Prepare
+    const c = complaint();
+    const n = notification('info-requested', { data: { dueAt: '2026-03-05T12:00:00.000Z' } });
+    // Act
+    const [sms] = composeMessages(c, n, { publicBaseUrl: BASE_URL });
+    // Assess
+    expect(sms?.message).toBe(
+      `【邮政投诉】请于3月5日20:00前补充${c.shortId}的信息 ${BASE_URL}/${c.shortId.replace('-', '')}`,
+    );
+  });
+
+  it('reminds with the pending deadline the reminder recorded (expiresAt)', () => {
+    const n = notification('pending-reminder', { data: { expiresAt: '2026-03-05T12:00:00.000Z' } });
+    const [sms] = composeMessages(complaint(), n, { publicBaseUrl: BASE_URL });
+    expect(sms?.message).toContain('3月5日20:00前未回复将结案');
+  });
+
+  it('states the compensation offered and how to rate, through the caller-given link', () => {
+    // Prepare
+    const c = complaint();
+    const n = notification('answered', { data: { compensation: 1234.5 } });
+    // Act
+    const [sms] = composeMessages(c, n, { publicBaseUrl: BASE_URL, link: 'https://t.example.cn/aB3' });
+    // Assess
+    expect(sms?.message).toBe(
+      `【邮政投诉】${c.shortId}已答复，补偿1,234.50元。评价 https://t.example.cn/aB3`,
+    );
+  });
+
+  it('uses the plain answered wording without compensation or above the amount proven to fit', () => {
+    const c = complaint();
+    for (const data of [{}, { compensation: MAX_AMOUNT_IN_TEXT + 0.01 }, { compensation: 0 }] as Record<
+      string,
+      number
+    >[]) {
+      const [sms] = composeMessages(c, notification('answered', { data }), { publicBaseUrl: BASE_URL });
+      expect(sms?.message).toContain('已答复，请查看并评价');
+      expect(fitsOneSegment(sms?.message ?? '')).toBe(true);
+    }
+  });
+
+  it('says why the complaint closed, in plain words', () => {
+    const c = complaint({ customer: { ...complaint().customer, locale: 'en' } });
+    const [sms] = composeMessages(c, notification('closed', { data: { reason: 'customer-unresponsive' } }), {
+      publicBaseUrl: BASE_URL,
+    });
+    expect(sms?.message).toBe(
+      `Complaint ${c.shortId} is closed: the information we asked for was not received in time. Thank you for your feedback.`,
+    );
+  });
+
+  it('fails loudly when the complaint lacks what the text must state', () => {
+    const noClocks = complaint({ clocks: {} });
+    expect(() => composeMessages(noClocks, notification('received'), { publicBaseUrl: BASE_URL })).toThrow(
+      NotificationDataMissing,
+    );
+    expect(() => composeMessages(complaint(), notification('closed'), { publicBaseUrl: BASE_URL })).toThrow(
+      NotificationDataMissing,
+    );
+  });
+
+  it('refuses a link that would split the Chinese texts', () => {
+    const tooLong = `https://${'a'.repeat(MAX_PUBLIC_BASE_URL_LENGTH)}`;
+    expect(() => composeMessages(complaint(), notification('answered'), { publicBaseUrl: tooLong })).toThrow(
+      RangeError,
+    );
+  });
+
+  it('refuses a staff event addressed to the customer', () => {
+    const n = { ...notification('staff-warning'), audience: 'customer' as const };
+    expect(() => composeMessages(complaint(), n, { publicBaseUrl: BASE_URL })).toThrow(/not a customer/);
+  });
+});
+
+describe('composeMessages for staff', () => {
+  it('alerts the topic of the notification level with an ASCII subject and structured facts', () => {
+    // Prepare
+    const c = complaint({ priority: 'urgent', category: 'loss' });
+    // Act
+    const messages = composeMessages(c, notification('staff-new-urgent', { level: 1 }), {
+      publicBaseUrl: BASE_URL,
+    });
+    // Assess
+    expect(messages).toHaveLength(1);
+    const [alert] = messages;
+    expect(alert).toMatchObject({
+      kind: 'topic',
+      level: 1,
+      subject: `[L1] New urgent complaint ${c.shortId} (loss)`,
+    });
+    expect(alert?.message).toContain(`投诉编号：${c.shortId}`);
+    expect(alert?.message).toContain('类别：丢失/内件短少');
+    expect(alert?.message).toContain('受理时限：3月3日16:00'); // response clock: 24 h after 16:00 Shanghai
+    expect(alert?.message).toContain(`${BASE_URL}/v1/complaints/${c.id}`);
+  });
+
+  it("falls back to the complaint's level and writes English bodies on request", () => {
+    const c = complaint({ escalationLevel: 2 });
+    const n = notification('staff-warning', {
+      data: { clock: 'response', dueAt: '2026-03-03T08:00:00.000Z' },
+    });
+    const [alert] = composeMessages(c, n, { publicBaseUrl: BASE_URL, staffLocale: 'en' });
+    expect(alert).toMatchObject({ kind: 'topic', level: 2 });
+    expect(alert?.message).toContain('SLA warning: the response clock is about to expire.');
+    expect(alert?.message).toContain('Due: 3 Mar 16:00');
+  });
+
+  it('names the breached clock on escalation', () => {
+    const n = notification('staff-escalation', { level: 3, data: { clock: 'resolution', level: 3 } });
+    const [alert] = composeMessages(complaint(), n, { publicBaseUrl: BASE_URL });
+    expect(alert).toMatchObject({ level: 3 });
+    expect(alert?.kind === 'topic' && alert.subject).toContain('breached its resolution clock');
+    expect(alert?.message).toContain('投诉已超时升级：答复时限已过。');
+  });
+});
+
+describe('every composed message', () => {
+  const mainlandMobile = fc
+    .tuple(fc.constantFrom('13', '15', '17', '18', '19'), fc.stringMatching(/^\d{9}$/))
+    .map(([prefix, rest]) => `+86${prefix}${rest}`);
+  const instant = fc
+    .date({
+      min: new Date('2026-01-01T00:00:00Z'),
+      max: new Date('2030-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    })
+    .map((d) => d.toISOString());
+  const cents = fc.integer({ min: 1, max: Math.round(MAX_AMOUNT_IN_TEXT * 100) }).map((c) => c / 100);
+  const link = fc
+    .integer({ min: 12, max: MAX_LINK_LENGTH })
+    .map((length) => `https://${'abcdefghijklmnopqrstuvwxyz0123456789/'.repeat(2).slice(0, length - 8)}`);
+
+  const scenario = fc.record({
+    phone: mainlandMobile,
+    name: fc.constantFrom('张三', '欧阳娜娜', 'Li Wei'),
+    locale: fc.constantFrom(...LOCALES),
+    event: fc.constantFrom(...CUSTOMER_EVENTS, ...STAFF_EVENTS),
+    level: fc.constantFrom(...ESCALATION_LEVELS),
+    dueAt: instant,
+    compensation: cents,
+    reason: fc.constantFrom(...CLOSE_REASONS),
+    clock: fc.constantFrom(...CLOCK_NAMES),
+    link,
+  });
+
+  type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+  function compose(s: Scenario): { c: Complaint; messages: OutboundMessage[] } {
+    const c = complaint({
+      description: '北京市朝阳区建国路88号3单元502室，快递被放在门口丢了',
+      customer: {
+        name: s.name,
+        phone: s.phone,
+        locale: s.locale,
+        channels: ['sms', 'push'],
+        pushEndpointArn: 'arn:aws:sns:ap-east-1:123456789012:endpoint/GCM/app/1',
+      },
+    });
+    const n = notification(s.event, {
+      level: s.level,
+      data: { dueAt: s.dueAt, compensation: s.compensation, reason: s.reason, clock: s.clock, score: 2 },
+    });
+    return {
+      c,
+      messages: composeMessages(c, n, { publicBaseUrl: BASE_URL, link: s.link, staffLocale: s.locale }),
+    };
+  }
+
+  it('fits one SMS segment, and English texts stay GSM-7', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const { messages } = compose(s);
+        for (const m of messages.filter((x) => x.kind === 'sms')) {
+          expect(fitsOneSegment(m.message), m.message).toBe(true);
+          if (s.locale === 'en') expect(isGsm7(m.message), m.message).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('carries no phone number, name, address or description of the customer', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const { c, messages } = compose(s);
+        for (const text of texts(messages)) {
+          expect(text).not.toContain(s.phone);
+          expect(text).not.toContain(s.phone.slice(3)); // national form
+          expect(text).not.toContain(s.phone.slice(-8));
+          expect(text).not.toContain(s.name);
+          expect(text).not.toContain('建国路');
+          expect(text).not.toContain(c.trackingNumber);
+          expect(findPhoneNumbersInText(text, 'CN'), text).toEqual([]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
