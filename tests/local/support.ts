@@ -1,0 +1,57 @@
+// Helpers for the tests of the local AWS stand-ins: names of fixtures and fake ARNs, SDK clients that
+// talk to a local endpoint, and polling for things that happen asynchronously.
+import { readFileSync } from 'node:fs';
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+
+export const region = 'us-east-1';
+export const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export const stateMachineArn = (name: string) => `arn:aws:states:${region}:123456789012:stateMachine:${name}`;
+export const functionArn = (name: string) => `arn:aws:lambda:${region}:123456789012:function:${name}`;
+
+export function fixture(name: string): object {
+  return JSON.parse(readFileSync(new URL(`../fixtures/${name}.asl.json`, import.meta.url), 'utf8')) as object;
+}
+
+/** Polls until probe returns something other than undefined. */
+export async function until<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 5_000,
+): Promise<T> {
+  const giveUpAt = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > giveUpAt) throw new Error(`Nothing after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The execution once it is no longer RUNNING. */
+export function finished(
+  client: SFNClient,
+  executionArn: string,
+  timeoutMs = 5_000,
+): Promise<DescribeExecutionCommandOutput> {
+  return until(async () => {
+    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
+    return execution.status === 'RUNNING' ? undefined : execution;
+  }, timeoutMs);
+}
+
+/** A Lambda handler that records the payloads it is called with (callback tasks hand their token over). */
+export class Inbox<T = Record<string, unknown>> {
+  readonly payloads: T[] = [];
+  readonly handler = async (payload: unknown): Promise<void> => {
+    this.payloads.push(payload as T);
+  };
+
+  /** The n-th payload (0-based), once it has arrived. */
+  nth(index: number): Promise<T> {
+    return until(() => this.payloads[index]);
+  }
+}
