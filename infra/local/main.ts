@@ -1,0 +1,53 @@
+// `npm start`: the embedded default. Configuration comes from the environment: PORT (3000), HOST
+// (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time).
+import { startEmbeddedStack } from './stack.ts';
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '127.0.0.1';
+const dataDir = process.env.DATA_DIR ?? '.data';
+const timeScale = process.env.COMPLAINTS_TIME_SCALE ? Number(process.env.COMPLAINTS_TIME_SCALE) : undefined;
+
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number, not '${process.env.PORT}'`);
+  process.exit(2);
+}
+if (timeScale !== undefined && !(timeScale > 0)) {
+  console.error(
+    `COMPLAINTS_TIME_SCALE must be a positive number, not '${process.env.COMPLAINTS_TIME_SCALE}'`,
+  );
+  process.exit(2);
+}
+
+const stack = await startEmbeddedStack({
+  port,
+  host,
+  dataDir,
+  ...(timeScale ? { timeScale } : {}),
+  log: (line) => console.log(line),
+});
+
+console.log(`
+Complaints platform (embedded) is ready.
+  API             ${stack.url}/v1   (OpenAPI: ${stack.url}/v1/openapi.json)
+  outbox          ${stack.url}/_local/outbox?complaintId=
+  DynamoDB        ${stack.dynamo.endpoint}  (dynalite, data in ${dataDir}/dynamo)
+  Step Functions  ${stack.sfn.endpoint}  (aws-local-stepfunctions)
+  SNS             ${stack.sns.endpoint}  (outbox in ${dataDir}/outbox.jsonl)
+  time scale      ${timeScale ? `1 SLA hour = ${(3600 / timeScale).toFixed(2)} s, quiet hours off` : 'real time'}
+  resumed         ${stack.reconciled.restarted} open complaint(s) from an earlier run
+
+Try:
+  curl -s -X POST ${stack.url}/v1/complaints -H 'content-type: application/json' \\
+    -H 'Idempotency-Key: demo-1' \\
+    -d '{"channel":"hotline","description":"快递三天了还没到，物流信息不更新","customer":{"phone":"13812345678"},"trackingNumber":"SF1234567890"}'
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`\n${signal}: stopping (open complaints resume on the next start)`);
+    void stack.close().then(() => process.exit(0));
+  });
+}

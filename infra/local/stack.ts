@@ -1,0 +1,232 @@
+// The embedded default: the whole system on one machine. dynalite stands in for DynamoDB, the local Step
+// Functions endpoint runs the workflows/ definitions with aws-local-stepfunctions, a local SNS endpoint
+// records every message in an outbox, and a local gateway turns HTTP into API Gateway events. The
+// handlers are the deployed ones; they find the local servers through the SDK's endpoint variables.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { complaintTableDefinition } from '#adapters/table-design';
+import {
+  complaintDefinitionTemplate,
+  notificationDefinitionTemplate,
+  renderDefinition,
+} from '#workflows/definitions';
+import { WORKFLOW_TASKS } from '../../functions/workflow/tasks.ts';
+import { startLocalDynamo, type LocalDynamo } from './dynamo-server.ts';
+import { loadApiRoutes, startGateway, type RunningGateway } from './gateway.ts';
+import { startLocalStepFunctions, type LambdaHandler, type LocalStepFunctions } from './sfn-server.ts';
+import { startLocalSns, type LocalSns, type OutboxEntry } from './sns-server.ts';
+
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+const TABLE_NAME = 'complaints';
+const COMPLAINT_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:complaints`;
+const NOTIFICATION_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:complaint-notifications`;
+const DEAD_LETTER_QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/complaint-notifications-dlq`;
+const STAFF_TOPICS = [0, 1, 2, 3].map(
+  (level) => `arn:aws:sns:${REGION}:${ACCOUNT}:complaints-staff-level-${level}`,
+);
+
+export interface EmbeddedStackOptions {
+  /** Where dynalite and the outbox persist; undefined keeps everything in memory (tests). */
+  dataDir?: string;
+  /** API port; 0 picks a free one. */
+  port: number;
+  host?: string;
+  /** COMPLAINTS_TIME_SCALE: SLA durations divided by N. */
+  timeScale?: number;
+  /** Human-readable lines (outbox echo, start-up); silent when absent. */
+  log?: (line: string) => void;
+  /** Extra environment for the handlers (e.g. SLA_POLICY). */
+  environment?: Record<string, string>;
+  /** Run the reconciler once after start (resumes open complaints); default true. */
+  reconcileOnStart?: boolean;
+}
+
+export interface EmbeddedStack {
+  url: string;
+  dynamo: LocalDynamo;
+  sfn: LocalStepFunctions;
+  sns: LocalSns;
+  gateway: RunningGateway;
+  reconciled: { open: number; restarted: number; signalsRedelivered: number };
+  close(): Promise<void>;
+}
+
+export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+
+  const dynamo = await startLocalDynamo({
+    ...(dataDir ? { path: join(dataDir, 'dynamo') } : {}),
+    tables: [complaintTableDefinition(TABLE_NAME)],
+  });
+  const sns = await startLocalSns({ ...(dataDir ? { outboxPath: join(dataDir, 'outbox.jsonl') } : {}), log });
+
+  // Everything below reads configuration lazily, so the environment is complete before the first call.
+  Object.assign(process.env, {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SNS: sns.endpoint,
+    TABLE_NAME,
+    COMPLAINT_STATE_MACHINE_ARN: COMPLAINT_MACHINE,
+    NOTIFICATION_STATE_MACHINE_ARN: NOTIFICATION_MACHINE,
+    STAFF_TOPIC_ARNS: JSON.stringify(STAFF_TOPICS),
+    PHONE_HASH_SECRET: phoneHashSecret(dataDir),
+    POWERTOOLS_SERVICE_NAME: 'complaints',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    ...(options.timeScale ? { COMPLAINTS_TIME_SCALE: String(options.timeScale) } : {}),
+    ...options.environment,
+  });
+
+  const handlers = await loadTaskHandlers();
+  const sfn = await startLocalStepFunctions({
+    stateMachines: [
+      {
+        arn: COMPLAINT_MACHINE,
+        definition: renderDefinition(complaintDefinitionTemplate(), substitutions('complaint')),
+      },
+      {
+        arn: NOTIFICATION_MACHINE,
+        definition: renderDefinition(notificationDefinitionTemplate(), {
+          ...substitutions('notification'),
+          DeadLetterQueueUrl: DEAD_LETTER_QUEUE_URL,
+        }),
+      },
+    ],
+    lambdaHandlers: handlers,
+    serviceHandlers: { 'arn:aws:states:::sqs:sendMessage': (parameters) => deadLetter(sns, parameters, log) },
+  });
+  process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
+
+  const gateway = await startGateway({
+    port: options.port,
+    ...(options.host ? { host: options.host } : {}),
+    routes: await loadApiRoutes(),
+    extraRoutes: [{ method: 'GET', resource: '/_local/outbox', handler: outboxRoute(sns) }],
+  });
+
+  let reconciled = { open: 0, restarted: 0, signalsRedelivered: 0 };
+  if (options.reconcileOnStart ?? true) {
+    const { reconcile } = await import('#use-cases/reconcile');
+    const { getServiceDeps } = await import('#commons/deps');
+    reconciled = await reconcile(getServiceDeps());
+  }
+
+  return {
+    url: gateway.url,
+    dynamo,
+    sfn,
+    sns,
+    gateway,
+    reconciled,
+    close: async () => {
+      await gateway.close();
+      await sfn.close();
+      await sns.close();
+      await dynamo.close();
+    },
+  };
+}
+
+function functionArn(functionName: string): string {
+  return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:complaints-${functionName}`;
+}
+
+function substitutions(machine: 'complaint' | 'notification'): Record<string, string> {
+  return Object.fromEntries(
+    WORKFLOW_TASKS.filter((t) => t.machine === machine).map((t) => [
+      t.substitution,
+      functionArn(t.functionName),
+    ]),
+  );
+}
+
+type TaskModule = { handler: (event: unknown, context: Context) => Promise<unknown> };
+
+/** The same modules Lambda runs, called in process with a Lambda-like context. */
+async function loadTaskHandlers(): Promise<Record<string, LambdaHandler>> {
+  const entries = await Promise.all(
+    WORKFLOW_TASKS.map(async (task) => {
+      const module = (await import(new URL(`../../${task.entry}`, import.meta.url).href)) as TaskModule;
+      const handler: LambdaHandler = (payload) => module.handler(payload, lambdaContext(task.functionName));
+      return [functionArn(task.functionName), handler] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+function lambdaContext(functionName: string): Context {
+  const deadline = Date.now() + 30_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `complaints-${functionName}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: functionArn(functionName),
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/complaints-${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** The dead-letter queue of the notification machine: locally, the message is marked failed in the outbox. */
+function deadLetter(sns: LocalSns, parameters: unknown, log: (line: string) => void): unknown {
+  const body = (
+    parameters as { MessageBody?: { complaintId?: string; key?: string; event?: string; error?: unknown } }
+  ).MessageBody;
+  const complaintId = body?.complaintId ?? 'unknown';
+  const key = body?.key ?? 'unknown';
+  const reason = JSON.stringify(body?.error ?? {}).slice(0, 500);
+  sns.markFailed(complaintId, key, reason, body?.event ? { event: body.event } : {});
+  log(`dead-lettered ${key} of ${complaintId}`);
+  return { MessageId: randomUUID() };
+}
+
+function outboxRoute(sns: LocalSns) {
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const complaintId = event.queryStringParameters?.complaintId;
+    const items = sns.outbox(complaintId ? { complaintId } : undefined).map(presentOutboxEntry);
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ items }),
+    };
+  };
+}
+
+function presentOutboxEntry(entry: OutboxEntry) {
+  return {
+    at: entry.at,
+    kind: entry.kind,
+    to: entry.to,
+    message: entry.message,
+    complaintId: entry.complaintId ?? null,
+    event: entry.event ?? null,
+    key: entry.key ?? null,
+    status: entry.status,
+    ...(entry.subject ? { subject: entry.subject } : {}),
+    ...(entry.reason ? { reason: entry.reason } : {}),
+  };
+}
+
+/** One random secret per data directory, so phone hashes stay comparable across restarts. */
+function phoneHashSecret(dataDir: string | undefined): string {
+  if (process.env.PHONE_HASH_SECRET) return process.env.PHONE_HASH_SECRET;
+  const fresh = randomBytes(32).toString('hex');
+  if (!dataDir) return fresh;
+  const file = join(dataDir, 'phone-hash.secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  writeFileSync(file, fresh, { mode: 0o600 });
+  return fresh;
+}
