@@ -121,6 +121,17 @@ function validate<S extends z.ZodType>(schema: S, value: unknown, what: string):
   return result.data;
 }
 
+/** Phone-shaped numbers (mainland mobiles, E.164): an unexpected error's text must not put them in logs. */
+const PHONE_SHAPED = /(?<!\d)(?:\+\d{8,15}|(?:86)?1[3-9]\d{9})(?!\d)/g;
+
+function loggableError(error: unknown): Record<string, string | undefined> {
+  const redact = (text: string | undefined) => text?.replace(PHONE_SHAPED, '[phone]');
+  if (error instanceof Error) {
+    return { name: error.name, message: redact(error.message), stack: redact(error.stack) };
+  }
+  return { name: typeof error, message: redact(String(error)) };
+}
+
 /** Logs every failure once and answers it as a problem; unexpected errors become a generic 500. */
 export const answerProblems = (): ApiMiddleware => ({
   name: 'answerProblems',
@@ -130,8 +141,7 @@ export const answerProblems = (): ApiMiddleware => ({
     if (problem) {
       logger.info('request refused', { status: problem.status, problem: problem.code });
     } else {
-      // Errors from our code and the SDK carry ids and codes, never the customer's data.
-      logger.error('request failed', error instanceof Error ? error : String(error));
+      logger.error('request failed', { error: loggableError(error) });
     }
     request.response = problemResult(problem ?? toProblem(error), {
       instance: event?.path ?? '/',
