@@ -44,11 +44,13 @@ type ItemKey = Record<string, string>;
 export interface DynamoComplaintStoreOptions {
   /** Upper bound on Query calls one page may cost; a selective filter then returns a short page and a cursor. */
   maxQueriesPerPage?: number;
+  /** Items one filtered Query evaluates: larger batches cost fewer round trips, smaller ones fewer wasted reads. */
+  filteredBatchSize?: number;
 }
 
 const DEFAULT_MAX_QUERIES_PER_PAGE = 24;
-/** Items a filtered Query evaluates at once: filters drop items after the read, so read in larger batches. */
-const FILTERED_BATCH = 100;
+/** Filters drop items after the read, so a filtered Query reads in larger batches. */
+const DEFAULT_FILTERED_BATCH_SIZE = 100;
 /** Page size of listOpen (the reconciler's walk). */
 const OPEN_PAGE_SIZE = 100;
 const OPEN_STATUSES = STATUSES.filter((status): status is OpenStatus => status !== 'closed');
@@ -78,12 +80,14 @@ export class DynamoComplaintStore implements ComplaintStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly maxQueriesPerPage: number;
+  private readonly filteredBatchSize: number;
 
   constructor(doc: DynamoDBDocumentClient, tableName: string, options: DynamoComplaintStoreOptions = {}) {
     this.doc = doc;
     this.tableName = tableName;
     // A walk over every list shard needs at least one Query per shard.
     this.maxQueriesPerPage = Math.max(options.maxQueriesPerPage ?? DEFAULT_MAX_QUERIES_PER_PAGE, LIST_SHARDS);
+    this.filteredBatchSize = Math.max(options.filteredBatchSize ?? DEFAULT_FILTERED_BATCH_SIZE, 1);
   }
 
   async get(id: string): Promise<Complaint | undefined> {
@@ -270,7 +274,7 @@ export class DynamoComplaintStore implements ComplaintStore {
           KeyConditionExpression: '#pk = :pk',
           ScanIndexForward: !walk.newestFirst,
           // One item more than needed tells whether another page exists, so the last page has no cursor.
-          Limit: filtered ? Math.max(remaining + 1, FILTERED_BATCH) : remaining + 1,
+          Limit: filtered ? Math.max(remaining + 1, this.filteredBatchSize) : remaining + 1,
           ExclusiveStartKey: startKey,
           ...withFilter({ names, values: { ':pk': walk.partition } }, walk.filter),
         }),
@@ -308,7 +312,7 @@ export class DynamoComplaintStore implements ComplaintStore {
     const fingerprint = queryFingerprint(index, 'all', filter);
     const before = cursor === undefined ? undefined : decodeCreatedCursor(cursor, fingerprint);
     const filtered = hasFilter(filter);
-    const batch = filtered ? Math.max(limit, FILTERED_BATCH) : Math.ceil(limit / LIST_SHARDS) + 2;
+    const batch = filtered ? this.filteredBatchSize : Math.ceil(limit / LIST_SHARDS) + 2;
     const shards: ShardReader[] = Array.from({ length: LIST_SHARDS }, (_, shard) => ({
       shard,
       buffer: [],
