@@ -98,8 +98,9 @@ export class DynamoComplaintStore implements ComplaintStore {
   }
 
   async create(complaint: Complaint): Promise<void> {
-    if (complaint.version !== 1)
+    if (complaint.version !== 1) {
       throw new RangeError(`a new complaint has version 1, not ${complaint.version}`);
+    }
     try {
       await this.doc.send(
         new PutCommand({
