@@ -1,0 +1,197 @@
+// The house Lambda function: every default fixed in one place (Node 24 on arm64, active tracing, its own
+// log group and role, minified ESM with source maps, bundled by the local esbuild), plus `use*` helpers
+// that set a function's environment variable and its IAM grant together, so neither comes without the other.
+import { AssetHashType, Aws, DockerImage, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Code, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { BUNDLE_FILE, bundleFunctionSync, PROJECT_ROOT } from './bundling.ts';
+
+export interface ComplaintFunctionProps {
+  /** Handler module, relative to the repository root (it exports `handler`). */
+  entry: string;
+  description: string;
+  /** The settings every function reads (docs/ARCHITECTURE.md); grants come only through the `use*` helpers. */
+  environment: Readonly<Record<string, string>>;
+  logRetention: RetentionDays;
+  timeout?: Duration;
+  memorySize?: number;
+}
+
+/** A table and the indexes a grant should name (never `index/*`). */
+export interface TableAccess {
+  table: ITable;
+  indexNames: readonly string[];
+}
+
+/**
+ * A state machine known by its name-derived ARN. Functions and state machines refer to each other (a
+ * workflow task starts notifications; the machine invokes the task), so ARNs are built from the names
+ * rather than taken from the resources, which would be a dependency cycle in CloudFormation.
+ */
+export interface StateMachineAddress {
+  arn: string;
+  /** `arn:...:execution:<name>:*`, for DescribeExecution. */
+  executionsArn: string;
+  environmentVariable: 'COMPLAINT_STATE_MACHINE_ARN' | 'NOTIFICATION_STATE_MACHINE_ARN';
+}
+
+export type TableAccessLevel = 'read' | 'readwrite';
+/** start: StartExecution (+ DescribeExecution to tell "already running" apart); signal: task tokens. */
+export type StateMachineAccessLevel = 'start' | 'signal';
+
+// Runtime.NODEJS_24_X exists from aws-cdk-lib 2.22x; the fallback keeps older libraries synthesising.
+const NODE_RUNTIME =
+  (Runtime as unknown as Record<string, Runtime | undefined>).NODEJS_24_X ?? Runtime.NODEJS_22_X;
+
+// Exactly the calls the DynamoDB adapters make (functions/adapters/dynamo-*.ts; a test keeps them in step).
+const TABLE_ACTIONS: Record<TableAccessLevel, string[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  readwrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+};
+
+// With a customer-managed key, DynamoDB, SNS and SQS call KMS with the caller's credentials; the
+// kms:ViaService condition keeps the key usable only through that service.
+const TABLE_KEY_ACTIONS: Record<TableAccessLevel, string[]> = {
+  read: ['kms:Decrypt', 'kms:DescribeKey'],
+  readwrite: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+};
+
+/** The handler's bundle as an asset, hashed by its output so an unchanged bundle is not redeployed. */
+function handlerBundle(entry: string): Code {
+  return Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never used: local bundling always succeeds or throws, so Docker is never needed.
+      image: DockerImage.fromRegistry('local-esbuild-only'),
+      local: {
+        tryBundle(outputDir) {
+          bundleFunctionSync(entry, outputDir);
+          return true;
+        },
+      },
+    },
+  });
+}
+
+export function viaService(service: string): Record<string, Record<string, string>> {
+  return { StringEquals: { 'kms:ViaService': `${service}.${Aws.REGION}.amazonaws.com` } };
+}
+
+export class ComplaintFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: ComplaintFunctionProps) {
+    // Own log group (retention set) and own role (no AWS-managed policy granting logs on every group).
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Complaints: ${props.description}`,
+    });
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+
+    super(scope, id, {
+      // NodejsFunction's own bundling runs the esbuild CLI, which cannot take the plugin the bundle needs
+      // (see bundling.ts); given `code`, it deploys ours instead, built by the same local esbuild.
+      code: handlerBundle(`${PROJECT_ROOT}${props.entry}`),
+      handler: `${BUNDLE_FILE.replace(/\.mjs$/, '')}.handler`,
+      description: props.description,
+      runtime: NODE_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role,
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray PutTraceSegments and PutTelemetryRecords (active tracing) support no resource-level permissions.',
+    });
+  }
+
+  /** TABLE_NAME, and item access on the table and its named indexes (with the key, through DynamoDB only). */
+  useTable(access: TableAccess, level: TableAccessLevel): this {
+    const { table, indexNames } = access;
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: TABLE_ACTIONS[level],
+        resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
+      }),
+    );
+    if (table.encryptionKey) this.useKeyVia(table.encryptionKey, TABLE_KEY_ACTIONS[level], 'dynamodb');
+    return this;
+  }
+
+  /** The state machine's ARN variable, and either starting executions or answering its task tokens. */
+  useStateMachine(machine: StateMachineAddress, level: StateMachineAccessLevel): this {
+    this.addEnvironment(machine.environmentVariable, machine.arn);
+    if (level === 'start') {
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['states:StartExecution'], resources: [machine.arn] }),
+      );
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [machine.executionsArn] }),
+      );
+    } else {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['states:SendTaskSuccess'],
+          resources: [machine.arn],
+        }),
+      );
+    }
+    return this;
+  }
+
+  /** STAFF_TOPIC_ARNS (index = escalation level), and publishing to exactly those topics. */
+  useStaffTopics(topics: readonly ITopic[], key: IKey): this {
+    this.addEnvironment(
+      'STAFF_TOPIC_ARNS',
+      Stack.of(this).toJsonString(topics.map((topic) => topic.topicArn)),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['sns:Publish'], resources: topics.map((topic) => topic.topicArn) }),
+    );
+    this.useKeyVia(key, ['kms:Decrypt', 'kms:GenerateDataKey'], 'sns');
+    return this;
+  }
+
+  /** Direct SMS and mobile push through SNS. */
+  useTextMessaging(): this {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['sns:Publish'],
+        // The one documented "*": an SMS to a phone number has no resource ARN, so IAM can only match it
+        // against "*" (push endpoints, whose ARNs come from customers' records, are covered by the same).
+        resources: ['*'],
+      }),
+    );
+    const policy = this.role?.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      Validations.of(policy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'sns:Publish of an SMS to a phone number can only be granted on "*" (no resource ARN).',
+      });
+    }
+    return this;
+  }
+
+  private useKeyVia(key: IKey, actions: string[], service: string): void {
+    this.addToRolePolicy(
+      new PolicyStatement({ actions, resources: [key.keyArn], conditions: viaService(service) }),
+    );
+  }
+}

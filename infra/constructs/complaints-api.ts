@@ -1,0 +1,147 @@
+// The REST API (v1, Lambda proxy integrations: the event shape the local gateway produces), built from
+// the same route table the handlers are written against. Request validation is the handlers' job: they
+// answer RFC 9457 problems naming each bad field, which API Gateway's validators cannot.
+import { Aws, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  ApiKeySourceType,
+  AuthorizationType,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** One row of functions/api/routes.ts's API_ROUTES. */
+export interface ApiRouteSpec {
+  method: string;
+  resource: string;
+  entry: string;
+  functionName: string;
+}
+
+/** The only routes callers reach without signing (SPEC section 9: every route but health authenticates). */
+export const PUBLIC_RESOURCES: ReadonlySet<string> = new Set(['/v1/health']);
+
+export interface ComplaintsApiProps {
+  stage: string;
+  throttle: { rateLimit: number; burstLimit: number };
+  apiKeyRequired: boolean;
+  logRetention: RetentionDays;
+}
+
+// API Gateway's own rejections (auth, throttling, unknown route) answer problem details like the handlers.
+const GATEWAY_PROBLEM = JSON.stringify({
+  type: 'about:blank',
+  title: '$context.error.messageString',
+  code: '$context.error.responseType',
+  requestId: '$context.requestId',
+}).replace('"$context.error.messageString"', '$context.error.messageString');
+
+export class ComplaintsApi extends Construct {
+  readonly restApi: RestApi;
+  private readonly stage: string;
+  private readonly apiKeyRequired: boolean;
+
+  constructor(scope: Construct, id: string, props: ComplaintsApiProps) {
+    super(scope, id);
+    this.stage = props.stage;
+    this.apiKeyRequired = props.apiKeyRequired;
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+
+    this.restApi = new RestApi(this, 'Api', {
+      restApiName: `complaints-${props.stage}`,
+      description: 'Complaint handling API v1',
+      endpointTypes: [EndpointType.REGIONAL],
+      apiKeySourceType: ApiKeySourceType.HEADER,
+      // API Gateway writes logs through one role per account and region; keep it if this stack goes.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: props.stage,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        // Execution logs at ERROR, never request or response bodies (personal data).
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: props.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle.burstLimit,
+      },
+    });
+
+    for (const type of [ResponseType.DEFAULT_4XX, ResponseType.DEFAULT_5XX]) {
+      this.restApi.addGatewayResponse(`Problem${type.responseType}`, {
+        type,
+        responseHeaders: { 'Content-Type': "'application/problem+json'" },
+        templates: { 'application/json': GATEWAY_PROBLEM },
+      });
+    }
+
+    if (props.apiKeyRequired) {
+      // Each upstream system gets its own key in this plan, and with it its own rate and burst.
+      this.restApi.addUsagePlan('PerClient', {
+        name: `complaints-${props.stage}-per-client`,
+        throttle: props.throttle,
+        apiStages: [{ api: this.restApi, stage: this.restApi.deploymentStage }],
+      });
+    }
+
+    const acknowledge = Validations.of(this.restApi);
+    acknowledge.acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason: 'Handlers validate requests with zod and answer RFC 9457 problems naming each field.',
+    });
+    acknowledge.acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'Throttling is per stage and per API key (usage plan); a WAF web ACL is an account-level choice.',
+    });
+    acknowledge.acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        "API Gateway's account-level CloudWatch role uses the AWS-managed push-to-logs policy by design.",
+    });
+  }
+
+  /** Deploys each route to its function (by functionName). Call once, after the functions exist. */
+  addRoutes(routes: readonly ApiRouteSpec[], handlers: ReadonlyMap<string, IFunction>): void {
+    for (const route of routes) this.addRoute(route, handlers);
+  }
+
+  /** The stage's base URL, known without a dependency on the deployment (functions may refer to it). */
+  get baseUrl(): string {
+    return `https://${this.restApi.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${this.stage}`;
+  }
+
+  private addRoute(route: ApiRouteSpec, handlers: ReadonlyMap<string, IFunction>): void {
+    const handler = handlers.get(route.functionName);
+    if (!handler)
+      throw new Error(`API route ${route.method} ${route.resource}: no function ${route.functionName}`);
+    const isPublic = PUBLIC_RESOURCES.has(route.resource);
+    const method = this.restApi.root
+      .resourceForPath(route.resource)
+      .addMethod(route.method, new LambdaIntegration(handler, { allowTestInvoke: false }), {
+        // Upstream systems sign requests with their IAM identity (SigV4); health stays open for probes.
+        authorizationType: isPublic ? AuthorizationType.NONE : AuthorizationType.IAM,
+        apiKeyRequired: this.apiKeyRequired && !isPublic,
+      });
+    Validations.of(method).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason: 'Callers are upstream systems authenticated with IAM (SigV4), not Cognito users.',
+    });
+    if (isPublic) {
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'The health check is public so load balancers and probes can call it.',
+      });
+    }
+  }
+}

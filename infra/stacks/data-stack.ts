@@ -1,0 +1,120 @@
+// Everything that holds state and must outlive a redeploy of the code: the KMS key, the complaint table,
+// the phone-hash key, the staff and ops topics (their subscriptions are state too) and the dead letters.
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ESCALATION_LEVELS } from '#domain/complaint';
+import { ComplaintTable } from '../constructs/complaint-table.ts';
+import type { DeploymentConfig } from './deployment-config.ts';
+
+export interface ComplaintsDataStackProps extends StackProps {
+  config: DeploymentConfig;
+}
+
+/** The phone-hash key's name in Secrets Manager: functions resolve it by name at deploy time. */
+export function phoneHashSecretName(stage: string): string {
+  return `complaints/${stage}/phone-hash-key`;
+}
+
+const STAFF_LEVEL_NAMES = [
+  'owning agent / outlet',
+  'outlet manager',
+  'regional centre',
+  'headquarters',
+] as const;
+
+export class ComplaintsDataStack extends Stack {
+  /** Encrypts the table, the topics, the dead-letter queue and the phone-hash key. */
+  readonly dataKey: Key;
+  readonly complaints: ComplaintTable;
+  /** Index = escalation level 0..3. */
+  readonly staffTopics: readonly Topic[];
+  /** Alarms publish here; operators subscribe. */
+  readonly opsTopic: Topic;
+  readonly notificationDeadLetters: Queue;
+  /** HMAC key for phone numbers: losing it orphans every customer's complaint history. */
+  readonly phoneHashSecret: Secret;
+
+  constructor(scope: Construct, id: string, props: ComplaintsDataStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.dataKey = new Key(this, 'DataKey', {
+      alias: `alias/complaints-${config.stage}-data`,
+      description: `Complaints (${config.stage}): personal data at rest`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch alarms publish to the encrypted ops topic and must be able to use the key to do so.
+    this.dataKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+      }),
+    );
+
+    this.complaints = new ComplaintTable(this, 'Complaints', { encryptionKey: this.dataKey });
+
+    this.phoneHashSecret = new Secret(this, 'PhoneHashSecret', {
+      secretName: phoneHashSecretName(config.stage),
+      description: `Complaints (${config.stage}): HMAC key for customers' phone numbers`,
+      encryptionKey: this.dataKey,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.phoneHashSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating the phone-hash key would orphan every stored phone hash (repeat detection, lookups).',
+    });
+
+    this.staffTopics = ESCALATION_LEVELS.map(
+      (level) =>
+        new Topic(this, `StaffLevel${level}`, {
+          displayName: `Complaints ${config.stage}: level ${level} (${STAFF_LEVEL_NAMES[level]})`,
+          masterKey: this.dataKey,
+          enforceSSL: true,
+        }),
+    );
+
+    this.opsTopic = new Topic(this, 'OpsAlarms', {
+      displayName: `Complaints ${config.stage}: operational alarms`,
+      masterKey: this.dataKey,
+      enforceSSL: true,
+    });
+    if (config.alarmEmail !== undefined)
+      this.opsTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+
+    this.notificationDeadLetters = new Queue(this, 'NotificationDeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.dataKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.notificationDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the notification state machine.',
+    });
+
+    new Alarm(this, 'NotificationDeadLettersAlarm', {
+      alarmDescription:
+        'A customer or staff notification could not be delivered after retries (see docs/deploy.md).',
+      metric: this.notificationDeadLetters.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new SnsAction(this.opsTopic));
+  }
+}

@@ -1,0 +1,116 @@
+// Every Lambda function of the service, with the access each one needs and nothing more. API functions
+// come from the shared route table; a route whose function has no access entry here fails synth, so a new
+// handler is never deployed with permissions nobody decided on.
+import { COMPLAINT_SUBSTITUTIONS, NOTIFICATION_SUBSTITUTIONS } from '#workflows/definitions';
+import { API_ROUTES } from '../../functions/api/routes.ts';
+import type { StateMachineAccessLevel, TableAccessLevel } from '../constructs/complaint-function.ts';
+
+export interface FunctionAccess {
+  table?: TableAccessLevel;
+  complaintWorkflow?: StateMachineAccessLevel;
+  notificationWorkflow?: 'start';
+  /** Publish to the four staff topics. */
+  staffTopics?: boolean;
+  /** Direct SMS and mobile push. */
+  textMessaging?: boolean;
+}
+
+export interface FunctionSpec {
+  functionName: string;
+  /** Relative to the repository root. */
+  entry: string;
+  description: string;
+  kind: 'api' | 'workflow';
+  access: FunctionAccess;
+}
+
+/** Which port each function's use case drives (functions/use-cases), as IAM access. */
+export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
+  // Registers (idempotency record + complaint) and starts the complaint's execution.
+  'create-complaint': { table: 'readwrite', complaintWorkflow: 'start' },
+  'list-complaints': { table: 'read' },
+  'get-complaint': { table: 'read' },
+  'get-timeline': { table: 'read' },
+  // Commit the action, then complete the waiting stage task with the next stage.
+  'post-action': { table: 'readwrite', complaintWorkflow: 'signal' },
+  'post-feedback': { table: 'readwrite', complaintWorkflow: 'signal' },
+  health: {},
+  openapi: {},
+  // Stage handlers save the complaint and hand customer and staff notices to the notification workflow.
+  'open-stage': { table: 'readwrite', notificationWorkflow: 'start' },
+  // Stores the task token; completes the task itself when an action already moved the stage on.
+  'await-stage': { table: 'readwrite', complaintWorkflow: 'signal', notificationWorkflow: 'start' },
+  'stage-timer': { table: 'readwrite', notificationWorkflow: 'start' },
+  'record-failure': { table: 'readwrite', notificationWorkflow: 'start' },
+  'finish-complaint': { table: 'readwrite', notificationWorkflow: 'start' },
+  // Reads the complaint, records each delivery attempt, publishes the text, push or staff alert.
+  'send-notification': { table: 'readwrite', staffTopics: true, textMessaging: true },
+};
+
+const FUNCTION_ARN_PLACEHOLDER = /^([A-Za-z0-9]+)FunctionArn$/;
+
+/**
+ * The function a `${XyzFunctionArn}` placeholder stands for: `xyz` in kebab case, whose handler is
+ * functions/workflow/xyz.ts (docs/ARCHITECTURE.md). Undefined for placeholders that are not functions.
+ */
+export function taskFunctionName(placeholder: string): string | undefined {
+  const stem = FUNCTION_ARN_PLACEHOLDER.exec(placeholder)?.[1];
+  return stem?.replace(/(?<=[a-z0-9])([A-Z])/g, '-$1').toLowerCase();
+}
+
+/** The state machines' task functions: one per `*FunctionArn` placeholder of the ASL files. */
+export function workflowFunctions(): { functionName: string; entry: string; description: string }[] {
+  const machines = [
+    { machine: 'complaint', placeholders: COMPLAINT_SUBSTITUTIONS },
+    { machine: 'notification', placeholders: NOTIFICATION_SUBSTITUTIONS },
+  ];
+  return machines.flatMap(({ machine, placeholders }) =>
+    placeholders.flatMap((placeholder) => {
+      const functionName = taskFunctionName(placeholder);
+      if (functionName === undefined) return [];
+      return [
+        {
+          functionName,
+          entry: `functions/workflow/${functionName}.ts`,
+          description: `${machine} workflow task (${placeholder.replace(FUNCTION_ARN_PLACEHOLDER, '$1')})`,
+        },
+      ];
+    }),
+  );
+}
+
+function accessOf(functionName: string): FunctionAccess {
+  const access = FUNCTION_ACCESS[functionName];
+  if (access === undefined) {
+    throw new Error(
+      `function ${functionName} has no entry in FUNCTION_ACCESS (infra/stacks/function-catalog.ts)`,
+    );
+  }
+  return access;
+}
+
+/** One spec per function: API routes sharing a function appear once. */
+export function functionSpecs(): FunctionSpec[] {
+  const api = new Map<string, FunctionSpec>();
+  for (const route of API_ROUTES) {
+    const known = api.get(route.functionName);
+    if (known) {
+      if (known.entry !== route.entry) throw new Error(`function ${route.functionName} has two entries`);
+      known.description += `, ${route.method} ${route.resource}`;
+      continue;
+    }
+    api.set(route.functionName, {
+      functionName: route.functionName,
+      entry: route.entry,
+      description: `API: ${route.method} ${route.resource}`,
+      kind: 'api',
+      access: accessOf(route.functionName),
+    });
+  }
+  const workflow = workflowFunctions().map((spec): FunctionSpec => ({
+    ...spec,
+    kind: 'workflow',
+    access: accessOf(spec.functionName),
+  }));
+  return [...api.values(), ...workflow];
+}

@@ -1,0 +1,201 @@
+// Everything stateless, redeployable at will: the functions, the two state machines, the API and the
+// dashboard and alarms. State lives in ComplaintsDataStack and is only referred to from here.
+import { Duration, SecretValue, Stack } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import {
+  COMPLAINT_SUBSTITUTIONS,
+  complaintDefinitionTemplate,
+  NOTIFICATION_SUBSTITUTIONS,
+  notificationDefinitionTemplate,
+} from '#workflows/definitions';
+import { API_ROUTES } from '../../functions/api/routes.ts';
+import { ComplaintFunction, viaService } from '../constructs/complaint-function.ts';
+import type { StateMachineAddress } from '../constructs/complaint-function.ts';
+import { ComplaintsApi } from '../constructs/complaints-api.ts';
+import { OperationsMonitoring } from '../constructs/operations-monitoring.ts';
+import { stateMachineAddress, WorkflowStateMachine } from '../constructs/workflow-state-machine.ts';
+import { phoneHashSecretName } from './data-stack.ts';
+import type { ComplaintsDataStack } from './data-stack.ts';
+import type { DeploymentConfig } from './deployment-config.ts';
+import { functionSpecs, taskFunctionName } from './function-catalog.ts';
+import type { FunctionSpec } from './function-catalog.ts';
+
+export interface ComplaintsServiceStackProps extends StackProps {
+  config: DeploymentConfig;
+  data: ComplaintsDataStack;
+}
+
+const pascalCase = (name: string): string =>
+  name.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
+
+export class ComplaintsServiceStack extends Stack {
+  /** By functionName (routes.ts and docs/ARCHITECTURE.md). */
+  readonly functions: ReadonlyMap<string, ComplaintFunction>;
+  readonly complaintWorkflow: WorkflowStateMachine;
+  readonly notificationWorkflow: WorkflowStateMachine;
+  readonly api: ComplaintsApi;
+  readonly monitoring: OperationsMonitoring;
+
+  constructor(scope: Construct, id: string, props: ComplaintsServiceStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+
+    const complaintMachine = stateMachineAddress(
+      this,
+      `complaints-${config.stage}-complaint`,
+      'COMPLAINT_STATE_MACHINE_ARN',
+    );
+    const notificationMachine = stateMachineAddress(
+      this,
+      `complaints-${config.stage}-notification`,
+      'NOTIFICATION_STATE_MACHINE_ARN',
+    );
+
+    this.api = new ComplaintsApi(this, 'Api', {
+      stage: config.stage,
+      throttle: config.apiThrottle,
+      apiKeyRequired: config.apiKeyRequired,
+      logRetention: config.logRetention,
+    });
+
+    const environment = this.functionEnvironment(config, data, complaintMachine, notificationMachine);
+    const functions = new Map<string, ComplaintFunction>();
+    for (const spec of functionSpecs()) {
+      functions.set(
+        spec.functionName,
+        this.defineFunction(spec, environment, config, data, { complaintMachine, notificationMachine }),
+      );
+    }
+    this.functions = functions;
+    this.api.addRoutes(API_ROUTES, functions);
+
+    this.complaintWorkflow = new WorkflowStateMachine(this, 'ComplaintWorkflow', {
+      address: complaintMachine,
+      definitionTemplate: complaintDefinitionTemplate(),
+      ...this.taskSubstitutions(COMPLAINT_SUBSTITUTIONS, {}),
+      logRetention: config.logRetention,
+    });
+    this.notificationWorkflow = new WorkflowStateMachine(this, 'NotificationWorkflow', {
+      address: notificationMachine,
+      definitionTemplate: notificationDefinitionTemplate(),
+      ...this.taskSubstitutions(NOTIFICATION_SUBSTITUTIONS, {
+        DeadLetterQueueUrl: data.notificationDeadLetters.queueUrl,
+      }),
+      logRetention: config.logRetention,
+    });
+    // The DeadLetter state sends to the encrypted queue: SendMessage there, and the key through SQS only.
+    this.notificationWorkflow.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: [data.notificationDeadLetters.queueArn],
+      }),
+    );
+    this.notificationWorkflow.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [data.dataKey.keyArn],
+        conditions: viaService('sqs'),
+      }),
+    );
+
+    this.monitoring = new OperationsMonitoring(this, 'Operations', {
+      stage: config.stage,
+      api: this.api.restApi,
+      stateMachines: [
+        { name: 'ComplaintWorkflow', machine: this.complaintWorkflow.stateMachine },
+        { name: 'NotificationWorkflow', machine: this.notificationWorkflow.stateMachine },
+      ],
+      functions: functionSpecs().map((spec) => ({
+        name: pascalCase(spec.functionName),
+        fn: this.functionNamed(spec.functionName),
+        // Workflow tasks throw VersionConflict on purpose to be retried; a burst of them is not an incident.
+        errorAlarmThreshold: spec.kind === 'api' ? 1 : 5,
+      })),
+      deadLetters: data.notificationDeadLetters,
+      opsTopic: data.opsTopic,
+    });
+  }
+
+  /** Every placeholder's value: a task function's ARN, or one of `others`; an unknown name fails synth. */
+  private taskSubstitutions(
+    placeholders: readonly string[],
+    others: Readonly<Record<string, string>>,
+  ): { substitutions: Record<string, string>; taskFunctions: ComplaintFunction[] } {
+    const substitutions: Record<string, string> = {};
+    const taskFunctions: ComplaintFunction[] = [];
+    for (const placeholder of placeholders) {
+      const functionName = taskFunctionName(placeholder);
+      const other = others[placeholder];
+      if (functionName !== undefined) {
+        const fn = this.functionNamed(functionName);
+        substitutions[placeholder] = fn.functionArn;
+        taskFunctions.push(fn);
+      } else if (other !== undefined) {
+        substitutions[placeholder] = other;
+      } else {
+        throw new Error(`state machine placeholder \${${placeholder}} has no value in the service stack`);
+      }
+    }
+    return { substitutions, taskFunctions };
+  }
+
+  private functionNamed(functionName: string): ComplaintFunction {
+    const fn = this.functions.get(functionName);
+    if (!fn) throw new Error(`no function ${functionName}`);
+    return fn;
+  }
+
+  /** What docs/ARCHITECTURE.md says every function reads. Names are not permissions: grants come per function. */
+  private functionEnvironment(
+    config: DeploymentConfig,
+    data: ComplaintsDataStack,
+    complaintMachine: StateMachineAddress,
+    notificationMachine: StateMachineAddress,
+  ): Record<string, string> {
+    const optional = (name: string, value: string | number | undefined) =>
+      value === undefined ? {} : { [name]: String(value) };
+    return {
+      TABLE_NAME: data.complaints.table.tableName,
+      COMPLAINT_STATE_MACHINE_ARN: complaintMachine.arn,
+      NOTIFICATION_STATE_MACHINE_ARN: notificationMachine.arn,
+      STAFF_TOPIC_ARNS: this.toJsonString(data.staffTopics.map((topic) => topic.topicArn)),
+      // A dynamic reference: CloudFormation resolves it at deploy time, so the key is never in the template.
+      PHONE_HASH_SECRET: SecretValue.secretsManager(phoneHashSecretName(config.stage)).unsafeUnwrap(),
+      PUBLIC_BASE_URL: config.publicBaseUrl ?? this.api.baseUrl,
+      STAFF_ALERT_CALENDAR: config.staffAlertCalendar,
+      ...optional('SLA_POLICY', config.slaPolicyOverride && JSON.stringify(config.slaPolicyOverride)),
+      ...optional('SMS_SENDER_ID', config.smsSenderId),
+      ...optional('SMS_MAX_PRICE', config.smsMaxPrice),
+      POWERTOOLS_SERVICE_NAME: 'complaints',
+      POWERTOOLS_METRICS_NAMESPACE: 'Complaints',
+      POWERTOOLS_LOG_LEVEL: config.logLevel,
+    };
+  }
+
+  private defineFunction(
+    spec: FunctionSpec,
+    environment: Record<string, string>,
+    config: DeploymentConfig,
+    data: ComplaintsDataStack,
+    machines: { complaintMachine: StateMachineAddress; notificationMachine: StateMachineAddress },
+  ): ComplaintFunction {
+    const fn = new ComplaintFunction(this, pascalCase(spec.functionName), {
+      entry: spec.entry,
+      description: spec.description,
+      environment,
+      logRetention: config.logRetention,
+      // Workflow tasks may send or wait on SNS; API Gateway gives up on an integration after 29 s anyway.
+      timeout: Duration.seconds(spec.kind === 'api' ? 10 : 30),
+    });
+    const { access } = spec;
+    if (access.table) fn.useTable(data.complaints, access.table);
+    if (access.complaintWorkflow) fn.useStateMachine(machines.complaintMachine, access.complaintWorkflow);
+    if (access.notificationWorkflow)
+      fn.useStateMachine(machines.notificationMachine, access.notificationWorkflow);
+    if (access.staffTopics) fn.useStaffTopics(data.staffTopics, data.dataKey);
+    if (access.textMessaging) fn.useTextMessaging();
+    return fn;
+  }
+}
