@@ -55,3 +55,11 @@ export class Inbox<T = Record<string, unknown>> {
     return until(() => this.payloads[index]);
   }
 }
+
+/** What the promise rejected with (undefined if it fulfilled): lets Act collect failures for Assess. */
+export function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}

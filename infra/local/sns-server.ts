@@ -1,0 +1,330 @@
+// A local Amazon SNS endpoint (AWS Query protocol: form-encoded `Action=Publish&...`, XML replies) that
+// delivers nothing: every published message lands in an outbox (JSON lines at outboxPath, reloaded at
+// start) and is echoed through `log`. Handlers reach it only through AWS_ENDPOINT_URL_SNS.
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { dirname } from 'node:path';
+import { closeServer, listen, readBody } from './http-util.ts';
+
+export type OutboxKind = 'sms' | 'push' | 'topic' | 'unknown';
+
+export interface OutboxEntry {
+  /** ISO time the message was accepted (or dead-lettered). */
+  at: string;
+  kind: OutboxKind;
+  /** Phone number, endpoint ARN or topic ARN. */
+  to: string;
+  /** The text; for MessageStructure=json the `default` text. */
+  message: string;
+  /** For MessageStructure=json: the per-platform texts as sent. */
+  structured?: Record<string, unknown>;
+  subject?: string;
+  /** From the String message attributes of the same names, when present. */
+  complaintId?: string;
+  event?: string;
+  key?: string;
+  messageId: string;
+  status: 'sent' | 'failed';
+  /** Why a message was dead-lettered. */
+  reason?: string;
+  /** All String message attributes as sent. */
+  attributes?: Record<string, string>;
+}
+
+export interface LocalSnsOptions {
+  /** JSON lines file; in memory when absent. */
+  outboxPath?: string;
+  /** 0 or absent: a free port. */
+  port?: number;
+  log?: (line: string) => void;
+  /** Numbers (E.164) that opted out of SMS: Publish to them fails with OptedOut. */
+  optedOutNumbers?: readonly string[];
+  /** Source of randomness for setFailureRate (tests pass a deterministic one). */
+  random?: () => number;
+}
+
+export interface LocalSns {
+  /** Base URL for AWS_ENDPOINT_URL_SNS. */
+  endpoint: string;
+  outbox(filter?: { complaintId?: string }): OutboxEntry[];
+  /** Records that delivery of the message `key` of a complaint was given up (dead letter). */
+  markFailed(
+    complaintId: string,
+    key: string,
+    reason: string,
+    details?: Partial<Pick<OutboxEntry, 'kind' | 'to' | 'message' | 'event'>>,
+  ): OutboxEntry;
+  /** The next n Publish requests fail with this AWS error code (default InternalError). */
+  failNext(n: number, code?: string): void;
+  /** Each Publish fails with this probability (0 turns it off). */
+  setFailureRate(rate: number, code?: string): void;
+  close(): Promise<void>;
+}
+
+/** SNS error codes the SDK maps to named exceptions, with their HTTP status and fault side. */
+const FAULTS: Record<string, { status: number; type: 'Sender' | 'Receiver' }> = {
+  InternalError: { status: 500, type: 'Receiver' },
+  Throttled: { status: 429, type: 'Sender' },
+  Throttling: { status: 400, type: 'Sender' },
+  ServiceUnavailable: { status: 503, type: 'Receiver' },
+  InvalidParameter: { status: 400, type: 'Sender' },
+  OptedOut: { status: 400, type: 'Sender' },
+  EndpointDisabled: { status: 400, type: 'Sender' },
+  NotFound: { status: 404, type: 'Sender' },
+};
+
+const E164 = /^\+[1-9]\d{1,14}$/;
+const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+
+class SnsFault extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export async function startLocalSns(options: LocalSnsOptions = {}): Promise<LocalSns> {
+  const log = options.log ?? (() => undefined);
+  const random = options.random ?? Math.random;
+  const optedOut = new Set(options.optedOutNumbers ?? []);
+  const outbox = new Outbox(options.outboxPath);
+  const injected = { remaining: 0, nextCode: 'InternalError', rate: 0, rateCode: 'InternalError' };
+
+  const injectedFault = (): SnsFault | undefined => {
+    if (injected.remaining > 0) {
+      injected.remaining -= 1;
+      return new SnsFault(injected.nextCode, `Injected failure (${injected.nextCode})`);
+    }
+    if (injected.rate > 0 && random() < injected.rate) {
+      return new SnsFault(injected.rateCode, `Injected failure (${injected.rateCode})`);
+    }
+    return undefined;
+  };
+
+  const publish = (params: URLSearchParams): string => {
+    const fault = injectedFault();
+    if (fault) throw fault;
+    const entry = publishedEntry(params, optedOut);
+    outbox.append(entry);
+    log(describe(entry));
+    return `<PublishResult><MessageId>${entry.messageId}</MessageId></PublishResult>`;
+  };
+
+  const checkOptOut = (params: URLSearchParams): string => {
+    const phone = params.get('phoneNumber') ?? '';
+    return `<CheckIfPhoneNumberIsOptedOutResult><isOptedOut>${optedOut.has(phone)}</isOptedOut></CheckIfPhoneNumberIsOptedOutResult>`;
+  };
+
+  const actions: Record<string, (params: URLSearchParams) => string> = {
+    Publish: publish,
+    CheckIfPhoneNumberIsOptedOut: checkOptOut,
+  };
+  const server = createServer((request, response) => void serve(actions, request, response, log));
+  const endpoint = await listen(server, options.port);
+
+  return {
+    endpoint,
+    outbox: (filter) => outbox.list(filter?.complaintId),
+    markFailed: (complaintId, key, reason, details = {}) => {
+      const entry: OutboxEntry = {
+        at: new Date().toISOString(),
+        kind: details.kind ?? 'unknown',
+        to: details.to ?? '',
+        message: details.message ?? '',
+        complaintId,
+        key,
+        ...(details.event !== undefined && { event: details.event }),
+        messageId: randomUUID(),
+        status: 'failed',
+        reason,
+      };
+      outbox.append(entry);
+      log(describe(entry));
+      return entry;
+    },
+    failNext: (n, code = 'InternalError') => {
+      injected.remaining = n;
+      injected.nextCode = code;
+    },
+    setFailureRate: (rate, code = 'InternalError') => {
+      injected.rate = rate;
+      injected.rateCode = code;
+    },
+    close: () => closeServer(server),
+  };
+}
+
+async function serve(
+  actions: Record<string, (params: URLSearchParams) => string>,
+  request: IncomingMessage,
+  response: ServerResponse,
+  log: (line: string) => void,
+): Promise<void> {
+  const requestId = randomUUID();
+  try {
+    const params = new URLSearchParams(await readBody(request));
+    const action = params.get('Action') ?? '';
+    const handle = actions[action];
+    if (!handle) throw new SnsFault('InvalidAction', `Could not find operation ${action}`);
+    const result = handle(params);
+    reply(
+      response,
+      200,
+      `<${action}Response xmlns="${XMLNS}">${result}${metadata(requestId)}</${action}Response>`,
+    );
+  } catch (error) {
+    const fault = error instanceof SnsFault ? error : new SnsFault('InternalError', 'Internal error');
+    if (!(error instanceof SnsFault))
+      log(`[sns] internal error: ${error instanceof Error ? error.message : String(error)}`);
+    const { status, type } = FAULTS[fault.code] ?? { status: 400, type: 'Sender' };
+    reply(
+      response,
+      status,
+      `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${type}</Type><Code>${escapeXml(fault.code)}</Code>` +
+        `<Message>${escapeXml(fault.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+    );
+  }
+}
+
+function reply(response: ServerResponse, status: number, xml: string): void {
+  response.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml) });
+  response.end(xml);
+}
+
+function metadata(requestId: string): string {
+  return `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>`;
+}
+
+/** Validates a Publish request the way SNS does (one target, a message) and turns it into an outbox entry. */
+function publishedEntry(params: URLSearchParams, optedOut: ReadonlySet<string>): OutboxEntry {
+  const phone = params.get('PhoneNumber');
+  const targetArn = params.get('TargetArn');
+  const topicArn = params.get('TopicArn');
+  const targets = [phone, targetArn, topicArn].filter((target) => target);
+  if (targets.length !== 1) {
+    throw new SnsFault(
+      'InvalidParameter',
+      'Invalid parameter: exactly one of TopicArn, TargetArn or PhoneNumber is required',
+    );
+  }
+  const raw = params.get('Message') ?? '';
+  if (raw === '') throw new SnsFault('InvalidParameter', 'Invalid parameter: Empty message');
+  if (phone && !E164.test(phone)) {
+    throw new SnsFault(
+      'InvalidParameter',
+      `Invalid parameter: PhoneNumber Reason: ${phone} is not valid to publish to`,
+    );
+  }
+  // Real SNS accepts the call and drops the SMS later; answering OptedOut lets callers see it at once.
+  if (phone && optedOut.has(phone))
+    throw new SnsFault('OptedOut', `Phone number ${phone} has opted out of SMS`);
+  const attributes = messageAttributes(params);
+  const subject = params.get('Subject');
+  return {
+    at: new Date().toISOString(),
+    kind: phone ? 'sms' : targetArn ? 'push' : 'topic',
+    to: (phone ?? targetArn ?? topicArn)!,
+    ...(params.get('MessageStructure') === 'json' ? structuredMessage(raw) : { message: raw }),
+    ...(subject && { subject }),
+    ...(attributes.complaintId !== undefined && { complaintId: attributes.complaintId }),
+    ...(attributes.event !== undefined && { event: attributes.event }),
+    ...(attributes.key !== undefined && { key: attributes.key }),
+    messageId: randomUUID(),
+    status: 'sent',
+    ...(Object.keys(attributes).length > 0 && { attributes }),
+  };
+}
+
+/** MessageAttributes.entry.N.Name / .Value.DataType / .Value.StringValue (String and Number kept). */
+function messageAttributes(params: URLSearchParams): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (let n = 1; params.has(`MessageAttributes.entry.${n}.Name`); n++) {
+    const prefix = `MessageAttributes.entry.${n}`;
+    const value = params.get(`${prefix}.Value.StringValue`);
+    if (value !== null) attributes[params.get(`${prefix}.Name`)!] = value;
+  }
+  return attributes;
+}
+
+/** MessageStructure=json carries one text per platform and a mandatory `default`. */
+function structuredMessage(raw: string): { message: string; structured: Record<string, unknown> } {
+  let structured: unknown;
+  try {
+    structured = JSON.parse(raw);
+  } catch {
+    throw new SnsFault(
+      'InvalidParameter',
+      'Invalid parameter: Message Structure - JSON message body failed to parse',
+    );
+  }
+  const text = (structured as { default?: unknown } | null)?.default;
+  if (typeof text !== 'string') {
+    throw new SnsFault(
+      'InvalidParameter',
+      'Invalid parameter: Message Structure - No default entry in JSON message body',
+    );
+  }
+  return { message: text, structured: structured as Record<string, unknown> };
+}
+
+function describe(entry: OutboxEntry): string {
+  const about = [entry.complaintId && `complaint ${entry.complaintId}`, entry.event, entry.key]
+    .filter(Boolean)
+    .join(', ');
+  const head = entry.status === 'failed' ? `[sns] FAILED ${entry.kind}` : `[sns] ${entry.kind.toUpperCase()}`;
+  const subject = entry.subject ? ` "${entry.subject}"` : '';
+  const tail = entry.status === 'failed' ? ` (${entry.reason})` : '';
+  return `${head} -> ${entry.to || '?'}${about ? ` [${about}]` : ''}${subject}: ${entry.message.replace(/\s+/g, ' ')}${tail}`;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Entries in memory, indexed by complaint, and appended to a JSON lines file when there is one. */
+class Outbox {
+  readonly #path: string | undefined;
+  readonly #entries: OutboxEntry[] = [];
+  readonly #byComplaint = new Map<string, OutboxEntry[]>();
+
+  constructor(path: string | undefined) {
+    this.#path = path;
+    if (!path) return;
+    mkdirSync(dirname(path), { recursive: true });
+    if (!existsSync(path)) return;
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      const entry = parseLine(line);
+      if (entry) this.#index(entry);
+    }
+  }
+
+  append(entry: OutboxEntry): void {
+    // Synchronous on purpose: an entry acknowledged to the caller is on disk before the reply goes out.
+    if (this.#path) appendFileSync(this.#path, `${JSON.stringify(entry)}\n`);
+    this.#index(entry);
+  }
+
+  list(complaintId?: string): OutboxEntry[] {
+    return complaintId === undefined ? [...this.#entries] : [...(this.#byComplaint.get(complaintId) ?? [])];
+  }
+
+  #index(entry: OutboxEntry): void {
+    this.#entries.push(entry);
+    if (entry.complaintId === undefined) return;
+    const entries = this.#byComplaint.get(entry.complaintId) ?? [];
+    entries.push(entry);
+    this.#byComplaint.set(entry.complaintId, entries);
+  }
+}
+
+/** A line cut short by a crash is skipped rather than failing the start. */
+function parseLine(line: string): OutboxEntry | undefined {
+  if (line.trim() === '') return undefined;
+  try {
+    return JSON.parse(line) as OutboxEntry;
+  } catch {
+    return undefined;
+  }
+}

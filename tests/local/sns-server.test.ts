@@ -1,0 +1,279 @@
+// The local SNS endpoint driven with the real SDK (AWS Query protocol): what Publish records in the
+// outbox, persistence across restarts, injected failures the SDK throws, opted-out numbers.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  CheckIfPhoneNumberIsOptedOutCommand,
+  InternalErrorException,
+  InvalidParameterException,
+  OptedOutException,
+  PublishCommand,
+  SNSClient,
+  ThrottledException,
+  type MessageAttributeValue,
+} from '@aws-sdk/client-sns';
+import { startLocalSns, type LocalSns, type LocalSnsOptions } from '../../infra/local/sns-server.ts';
+import { credentials, region, rejection } from './support.ts';
+
+const topicArn = 'arn:aws:sns:us-east-1:123456789012:complaints-staff-level-1';
+const endpointArn = 'arn:aws:sns:us-east-1:123456789012:endpoint/GCM/complaints/6a1b2c';
+
+const running: LocalSns[] = [];
+const directories: string[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((sns) => sns.close()));
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+async function start(options: LocalSnsOptions = {}, maxAttempts = 1) {
+  const sns = await startLocalSns(options);
+  running.push(sns);
+  return { sns, client: new SNSClient({ endpoint: sns.endpoint, region, credentials, maxAttempts }) };
+}
+
+function outboxFile(): string {
+  const directory = mkdtempSync(join(tmpdir(), 'local-sns-'));
+  directories.push(directory);
+  return join(directory, 'nested', 'outbox.jsonl');
+}
+
+const attributes = (values: Record<string, string>): Record<string, MessageAttributeValue> =>
+  Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+  );
+
+describe('Publish', () => {
+  it('records an SMS with its complaint and event attributes and the MessageId it answered', async () => {
+    // Prepare
+    const lines: string[] = [];
+    const { sns, client } = await start({ log: (line) => lines.push(line) });
+
+    // Act
+    const { MessageId } = await client.send(
+      new PublishCommand({
+        PhoneNumber: '+8613800138000',
+        Message: '您的投诉 C-1 已受理。',
+        MessageAttributes: attributes({
+          complaintId: 'C-1',
+          event: 'acknowledged',
+          'AWS.SNS.SMS.SMSType': 'Transactional',
+        }),
+      }),
+    );
+
+    // Assess
+    expect(sns.outbox()).toEqual([
+      expect.objectContaining({
+        kind: 'sms',
+        to: '+8613800138000',
+        message: '您的投诉 C-1 已受理。',
+        complaintId: 'C-1',
+        event: 'acknowledged',
+        messageId: MessageId,
+        status: 'sent',
+      }),
+    ]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('+8613800138000');
+    expect(lines[0]).toContain('您的投诉 C-1 已受理。');
+  });
+
+  it('records push with MessageStructure=json by its default text and topic messages with their subject', async () => {
+    // Prepare
+    const { sns, client } = await start();
+    const push = {
+      default: 'Your complaint was resolved',
+      GCM: JSON.stringify({ notification: { title: 'Resolved' } }),
+    };
+
+    // Act
+    await client.send(
+      new PublishCommand({
+        TargetArn: endpointArn,
+        MessageStructure: 'json',
+        Message: JSON.stringify(push),
+        MessageAttributes: attributes({ complaintId: 'C-2', event: 'resolved' }),
+      }),
+    );
+    await client.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: 'Escalation',
+        Message: 'C-3 escalated to level 1',
+        MessageAttributes: attributes({ complaintId: 'C-3', event: 'escalated' }),
+      }),
+    );
+
+    // Assess
+    expect(sns.outbox({ complaintId: 'C-2' })).toEqual([
+      expect.objectContaining({ kind: 'push', to: endpointArn, message: push.default, structured: push }),
+    ]);
+    expect(sns.outbox({ complaintId: 'C-3' })).toEqual([
+      expect.objectContaining({ kind: 'topic', to: topicArn, subject: 'Escalation', event: 'escalated' }),
+    ]);
+    expect(sns.outbox()).toHaveLength(2);
+  });
+
+  it('refuses what SNS refuses: no target, a malformed number, a structured message without default', async () => {
+    // Prepare
+    const { sns, client } = await start();
+
+    // Act
+    const noTarget = await rejection(client.send(new PublishCommand({ Message: 'hello' })));
+    const badNumber = await rejection(
+      client.send(new PublishCommand({ PhoneNumber: '138-0013', Message: 'hello' })),
+    );
+    const noDefault = await rejection(
+      client.send(
+        new PublishCommand({ TargetArn: endpointArn, MessageStructure: 'json', Message: '{"GCM":"x"}' }),
+      ),
+    );
+
+    // Assess
+    expect(noTarget).toBeInstanceOf(InvalidParameterException);
+    expect(badNumber).toBeInstanceOf(InvalidParameterException);
+    expect(noDefault).toBeInstanceOf(InvalidParameterException);
+    expect(sns.outbox()).toEqual([]);
+  });
+
+  it('answers OptedOut for an opted-out number and records nothing', async () => {
+    // Prepare
+    const { sns, client } = await start({ optedOutNumbers: ['+8613900139000'] });
+
+    // Act
+    const refused = await rejection(
+      client.send(new PublishCommand({ PhoneNumber: '+8613900139000', Message: 'hello' })),
+    );
+    const check = await client.send(
+      new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: '+8613900139000' }),
+    );
+
+    // Assess
+    expect(refused).toBeInstanceOf(OptedOutException);
+    expect(check.isOptedOut).toBe(true);
+    expect(sns.outbox()).toEqual([]);
+  });
+
+  it('records exactly the text and attributes sent, whatever characters they hold', async () => {
+    // Prepare
+    const { sns, client } = await start();
+    const text = fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 80 })
+      .filter((value) => value.trim() !== '');
+
+    await fc.assert(
+      fc.asyncProperty(text, text, async (message, complaintId) => {
+        // Act
+        const { MessageId } = await client.send(
+          new PublishCommand({
+            PhoneNumber: '+8613800138000',
+            Message: message,
+            MessageAttributes: attributes({ complaintId }),
+          }),
+        );
+
+        // Assess
+        const recorded = sns.outbox({ complaintId }).find((entry) => entry.messageId === MessageId);
+        expect(recorded?.message).toBe(message);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('the outbox file', () => {
+  it('keeps sent and dead-lettered messages across a restart', async () => {
+    // Prepare
+    const outboxPath = outboxFile();
+    const first = await start({ outboxPath });
+    await first.client.send(
+      new PublishCommand({
+        PhoneNumber: '+8613800138000',
+        Message: 'one',
+        MessageAttributes: attributes({ complaintId: 'C-4' }),
+      }),
+    );
+    first.sns.markFailed('C-4', 'C-4.resolved.sms', 'retries exhausted', {
+      kind: 'sms',
+      to: '+8613800138000',
+    });
+    const before = first.sns.outbox();
+    await first.sns.close();
+
+    // Act
+    const second = await start({ outboxPath });
+    await second.client.send(
+      new PublishCommand({
+        PhoneNumber: '+8613800138000',
+        Message: 'two',
+        MessageAttributes: attributes({ complaintId: 'C-4' }),
+      }),
+    );
+
+    // Assess
+    const after = second.sns.outbox({ complaintId: 'C-4' });
+    expect(after.slice(0, 2)).toEqual(before);
+    expect(after.map((entry) => [entry.message, entry.status])).toEqual([
+      ['one', 'sent'],
+      ['', 'failed'],
+      ['two', 'sent'],
+    ]);
+    expect(after[1]).toMatchObject({ key: 'C-4.resolved.sms', reason: 'retries exhausted', kind: 'sms' });
+    expect(readFileSync(outboxPath, 'utf8').trim().split('\n')).toHaveLength(3);
+  });
+});
+
+describe('failure injection', () => {
+  it('makes the SDK throw the named exception for the next n publishes, then recovers', async () => {
+    // Prepare
+    const { sns, client } = await start();
+    sns.failNext(2, 'Throttled');
+    const publish = () =>
+      client.send(new PublishCommand({ PhoneNumber: '+8613800138000', Message: 'retry me' }));
+
+    // Act
+    const first = await rejection(publish());
+    const second = await rejection(publish());
+    const third = await publish();
+
+    // Assess
+    expect(first).toBeInstanceOf(ThrottledException);
+    expect(second).toBeInstanceOf(ThrottledException);
+    expect(third.MessageId).toBeDefined();
+    expect(sns.outbox().map((entry) => entry.messageId)).toEqual([third.MessageId]);
+  });
+
+  it('is absorbed by the SDK retries when fewer than its attempts, without a duplicate message', async () => {
+    // Prepare
+    const { sns, client } = await start({}, 3);
+    sns.failNext(2, 'InternalError');
+
+    // Act
+    const result = await client.send(
+      new PublishCommand({ PhoneNumber: '+8613800138000', Message: 'eventually' }),
+    );
+
+    // Assess
+    expect(result.$metadata.attempts).toBe(3);
+    expect(sns.outbox()).toHaveLength(1);
+  });
+
+  it('fails every publish at rate 1 and none at rate 0', async () => {
+    // Prepare
+    const { sns, client } = await start();
+    const publish = () => client.send(new PublishCommand({ TopicArn: topicArn, Message: 'alert' }));
+
+    // Act
+    sns.setFailureRate(1);
+    const failing = await rejection(publish());
+    sns.setFailureRate(0);
+    const recovered = await publish();
+
+    // Assess
+    expect(failing).toBeInstanceOf(InternalErrorException);
+    expect(sns.outbox().map((entry) => entry.messageId)).toEqual([recovered.MessageId]);
+  });
+});
