@@ -1,0 +1,84 @@
+// How well the rules-based classifier does on the labelled corpus: accuracy overall and per category, and
+// every text it gets wrong. Run: node infra/scripts/classifier-report.ts
+import { classify } from '#domain/classify';
+import { CATEGORIES, type Category } from '#domain/complaint';
+import corpus from '../../tests/fixtures/complaint-corpus.json' with { type: 'json' };
+
+export interface LabelledComplaint {
+  text: string;
+  category: Category;
+  lang: 'zh' | 'en';
+}
+
+export interface Confusion {
+  text: string;
+  expected: Category;
+  actual: Category;
+  confidence: number;
+}
+
+export interface ClassifierEvaluation {
+  total: number;
+  correct: number;
+  accuracy: number;
+  perCategory: Record<Category, { total: number; correct: number; accuracy: number }>;
+  perLanguage: Record<'zh' | 'en', { total: number; correct: number; accuracy: number }>;
+  confusions: Confusion[];
+}
+
+const ratio = (correct: number, total: number): number => (total === 0 ? 1 : correct / total);
+
+export function evaluateClassifier(items: readonly LabelledComplaint[]): ClassifierEvaluation {
+  const perCategory = Object.fromEntries(
+    CATEGORIES.map((category) => [category, { total: 0, correct: 0, accuracy: 1 }]),
+  ) as ClassifierEvaluation['perCategory'];
+  const perLanguage: ClassifierEvaluation['perLanguage'] = {
+    zh: { total: 0, correct: 0, accuracy: 1 },
+    en: { total: 0, correct: 0, accuracy: 1 },
+  };
+  const confusions: Confusion[] = [];
+  for (const item of items) {
+    const { category, confidence } = classify(item.text);
+    const hit = category === item.category;
+    for (const tally of [perCategory[item.category], perLanguage[item.lang]]) {
+      tally.total += 1;
+      if (hit) tally.correct += 1;
+      tally.accuracy = ratio(tally.correct, tally.total);
+    }
+    if (!hit) confusions.push({ text: item.text, expected: item.category, actual: category, confidence });
+  }
+  const correct = items.length - confusions.length;
+  return {
+    total: items.length,
+    correct,
+    accuracy: ratio(correct, items.length),
+    perCategory,
+    perLanguage,
+    confusions,
+  };
+}
+
+export const complaintCorpus = corpus as LabelledComplaint[];
+
+const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
+
+function printReport(evaluation: ClassifierEvaluation): void {
+  console.log(`overall ${evaluation.correct}/${evaluation.total} = ${percent(evaluation.accuracy)}`);
+  for (const [lang, tally] of Object.entries(evaluation.perLanguage)) {
+    console.log(
+      `  ${lang.padEnd(18)} ${String(tally.correct).padStart(3)}/${tally.total} ${percent(tally.accuracy)}`,
+    );
+  }
+  console.log('per category:');
+  for (const [category, tally] of Object.entries(evaluation.perCategory)) {
+    console.log(
+      `  ${category.padEnd(18)} ${String(tally.correct).padStart(3)}/${tally.total} ${percent(tally.accuracy)}`,
+    );
+  }
+  console.log(`confusions (${evaluation.confusions.length}):`);
+  for (const miss of evaluation.confusions) {
+    console.log(`  ${miss.expected} -> ${miss.actual} (${miss.confidence.toFixed(2)}): ${miss.text}`);
+  }
+}
+
+if (import.meta.main) printReport(evaluateClassifier(complaintCorpus));
