@@ -33,14 +33,13 @@ import {
   CUSTOMER_EVENTS,
   CUSTOMER_LEVEL_TEXT,
   CUSTOMER_TEMPLATES,
-  MAX_AMOUNT_IN_TEXT,
-  MAX_LINK_LENGTH,
   PRIORITY_TEXT,
   STAFF_EVENTS,
   STAFF_LEVEL_TEXT,
   STAFF_SUBJECTS,
   STAFF_TEMPLATES,
   STATUS_TEXT,
+  fitsOneSegment,
   formatAmount,
   formatShanghaiTime,
   render,
@@ -60,6 +59,7 @@ export interface ComposeOptions {
 }
 
 type Vars = Record<string, string>;
+type Wording = { title: string; body: string };
 
 export function composeMessages(
   complaint: Complaint,
@@ -78,22 +78,27 @@ function composeCustomerMessages(
   const event = asCustomerEvent(n.event);
   const { customer } = complaint;
   const locale = customer.locale;
-  const { name, vars } = customerContent(event, complaint, n, locale, customerLink(complaint, options));
-  const template = CUSTOMER_TEMPLATES[locale][name];
-  const body = render(template.body, vars);
+  const { names, vars } = customerContent(event, complaint, n, locale, customerLink(complaint, options));
+  const wordings = names.map((name): Wording => {
+    const template = CUSTOMER_TEMPLATES[locale][name];
+    return { title: template.title, body: render(template.body, vars) };
+  });
   const messages: OutboundMessage[] = [];
   if (customer.channels.includes('sms') && !customer.smsOptedOutAt) {
-    messages.push({ kind: 'sms', phone: customer.phone, message: smsText(locale, body) });
+    messages.push({ kind: 'sms', phone: customer.phone, message: smsWording(locale, wordings) });
   }
   if (customer.channels.includes('push') && customer.pushEndpointArn) {
-    messages.push({
-      kind: 'push',
-      targetArn: customer.pushEndpointArn,
-      title: template.title,
-      message: body,
-    });
+    // Push has no segments: always the richest wording.
+    const { title, body } = wordings[0]!;
+    messages.push({ kind: 'push', targetArn: customer.pushEndpointArn, title, message: body });
   }
   return messages;
+}
+
+/** The richest wording whose SMS fits one segment; the last (link-free, proven to fit) otherwise. */
+function smsWording(locale: Locale, wordings: readonly Wording[]): string {
+  const texts = wordings.map((w) => smsText(locale, w.body));
+  return texts.find(fitsOneSegment) ?? texts.at(-1)!;
 }
 
 function composeStaffAlert(
@@ -114,57 +119,60 @@ function composeStaffAlert(
 }
 
 function customerLink(complaint: Complaint, options: ComposeOptions): string {
-  const link = options.link ?? `${options.publicBaseUrl}/${compactShortNumber(complaint.shortId)}`;
-  // A longer link would split the Chinese texts: a configuration error, refused before anything is sent.
-  if (link.length > MAX_LINK_LENGTH) {
-    throw new RangeError(`customer link is ${link.length} characters, at most ${MAX_LINK_LENGTH} fit a text`);
-  }
-  return link;
+  if (options.link) return options.link;
+  return `${options.publicBaseUrl.replace(/\/+$/, '')}/${compactShortNumber(complaint.shortId)}`;
 }
 
+/** The wordings to choose from, richest first, and the variables they use. */
 function customerContent(
   event: CustomerEvent,
   complaint: Complaint,
   n: PendingNotification,
   locale: Locale,
   link: string,
-): { name: CustomerTemplateName; vars: Vars } {
+): { names: CustomerTemplateName[]; vars: Vars } {
   const shortId = complaint.shortId;
   const time = (at: Instant): string => formatShanghaiTime(at, locale);
   switch (event) {
     case 'received':
     case 'accepted':
-      return { name: event, vars: { shortId, answerBy: time(deadline(event, complaint, n, 'resolution')) } };
+      return {
+        names: [event],
+        vars: { shortId, answerBy: time(deadline(event, complaint, n, 'resolution')) },
+      };
     case 'escalated': {
       const level = n.level ?? levelOf(n.data?.level) ?? complaint.escalationLevel;
-      return { name: event, vars: { shortId, level: CUSTOMER_LEVEL_TEXT[locale][level] } };
+      return { names: [event], vars: { shortId, level: CUSTOMER_LEVEL_TEXT[locale][level] } };
     }
     case 'info-requested':
-    case 'pending-reminder':
       return {
-        name: event,
+        names: [event, 'info-requested-no-link'],
         vars: { shortId, link, replyBy: time(deadline(event, complaint, n, 'pending')) },
       };
+    case 'pending-reminder':
+      return { names: [event], vars: { shortId, replyBy: time(deadline(event, complaint, n, 'pending')) } };
     case 'answered': {
       const amount = compensationOf(complaint, n);
-      if (amount === undefined) return { name: 'answered', vars: { shortId, link } };
-      return { name: 'answered-compensated', vars: { shortId, link, amount: formatAmount(amount) } };
+      const plain: CustomerTemplateName[] = ['answered', 'answered-no-link'];
+      if (amount === undefined) return { names: plain, vars: { shortId, link } };
+      return {
+        names: ['answered-compensated', 'answered-compensated-no-link', ...plain],
+        vars: { shortId, link, amount: formatAmount(amount) },
+      };
     }
     case 'closed': {
       const reason = closeReasonOf(n.data?.reason) ?? complaint.closeReason;
       if (!reason) throw new NotificationDataMissing(event, 'a close reason');
-      return { name: event, vars: { shortId, reason: CLOSE_REASON_TEXT[locale][reason] } };
+      return { names: [event], vars: { shortId, reason: CLOSE_REASON_TEXT[locale][reason] } };
     }
   }
 }
 
-/** The offered compensation, when there is one that the answered text can carry. */
+/** The offered compensation, when there is one. */
 function compensationOf(complaint: Complaint, n: PendingNotification): number | undefined {
   const stated = n.data?.amount ?? n.data?.compensation;
   const amount = typeof stated === 'number' ? stated : complaint.resolution?.compensation?.amount;
-  // Larger amounts than the proven worst case would split the text: they fall back to the plain wording.
-  if (amount === undefined || !(amount > 0) || amount > MAX_AMOUNT_IN_TEXT) return undefined;
-  return amount;
+  return amount !== undefined && amount > 0 ? amount : undefined;
 }
 
 function staffVariables(
@@ -185,7 +193,7 @@ function staffVariables(
     priority: PRIORITY_TEXT[locale][complaint.priority],
     level: STAFF_LEVEL_TEXT[locale][level],
     status: STATUS_TEXT[locale][complaint.status],
-    link: `${publicBaseUrl}/v1/complaints/${encodeURIComponent(complaint.id)}`,
+    link: `${publicBaseUrl.replace(/\/+$/, '')}/v1/complaints/${encodeURIComponent(complaint.id)}`,
   };
   switch (event) {
     case 'staff-new-urgent':

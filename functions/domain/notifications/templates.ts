@@ -36,12 +36,18 @@ export const STAFF_EVENTS = [
 ] as const satisfies readonly NotificationEvent[];
 export type StaffEvent = (typeof STAFF_EVENTS)[number];
 
-/** 'answered' has a second wording for when compensation is offered. */
-export type CustomerTemplateName = CustomerEvent | 'answered-compensated';
-export const CUSTOMER_TEMPLATE_NAMES: readonly CustomerTemplateName[] = [
+/**
+ * 'answered' has a wording for when compensation is offered; the wordings with a link have a link-free
+ * twin that an SMS falls back to when the deployment's link is too long for one segment.
+ */
+export const CUSTOMER_TEMPLATE_NAMES = [
   ...CUSTOMER_EVENTS,
   'answered-compensated',
-];
+  'info-requested-no-link',
+  'answered-no-link',
+  'answered-compensated-no-link',
+] as const;
+export type CustomerTemplateName = (typeof CUSTOMER_TEMPLATE_NAMES)[number];
 
 export interface CustomerTemplate {
   /** Push notification title. */
@@ -55,14 +61,15 @@ export interface StaffTemplate {
 }
 
 /**
- * Links in customer texts are at most this long; the default link is `${PUBLIC_BASE_URL}/${compact
- * short number}`, so PUBLIC_BASE_URL may be at most MAX_PUBLIC_BASE_URL_LENGTH characters (e.g.
- * "http://localhost:65535" or "https://ts.example.com.cn"). Longer links would split Chinese texts.
+ * The longest link every linked wording fits one segment with. The default link is
+ * `${PUBLIC_BASE_URL}/${compact short number}`, so PUBLIC_BASE_URL should be at most
+ * MAX_PUBLIC_BASE_URL_LENGTH characters (e.g. "http://localhost:65535" or "https://ts.example.com.cn");
+ * with a longer one, SMS fall back to the link-free wordings (push keeps the link).
  */
 export const MAX_LINK_LENGTH = 33;
 export const MAX_PUBLIC_BASE_URL_LENGTH = MAX_LINK_LENGTH - 11;
 
-/** Largest compensation the answered text is proven to fit with; larger amounts use the plain wording. */
+/** Largest compensation the linked answered text is proven to fit with; larger ones fall back. */
 export const MAX_AMOUNT_IN_TEXT = 99_999.99;
 
 /** Chinese SMS must open with a registered 【signature】; it counts towards the 70 characters. */
@@ -83,6 +90,18 @@ export const CUSTOMER_TEMPLATES: Readonly<
     answered: { title: '投诉已答复', body: '您的投诉{shortId}已答复，请查看并评价 {link}' },
     'answered-compensated': { title: '投诉已答复', body: '{shortId}已答复，补偿{amount}元。评价 {link}' },
     closed: { title: '投诉已结案', body: '您的投诉{shortId}已结案：{reason}。感谢您的反馈。' },
+    'info-requested-no-link': {
+      title: '请补充信息',
+      body: '您的投诉{shortId}需补充信息，请于{replyBy}前通过原投诉渠道回复。',
+    },
+    'answered-no-link': {
+      title: '投诉已答复',
+      body: '您的投诉{shortId}已答复，请通过原投诉渠道查看并评价。',
+    },
+    'answered-compensated-no-link': {
+      title: '投诉已答复',
+      body: '您的投诉{shortId}已答复，补偿{amount}元，请通过原投诉渠道查看并评价。',
+    },
   },
   en: {
     received: {
@@ -116,6 +135,18 @@ export const CUSTOMER_TEMPLATES: Readonly<
     closed: {
       title: 'Complaint closed',
       body: 'Complaint {shortId} is closed: {reason}. Thank you for your feedback.',
+    },
+    'info-requested-no-link': {
+      title: 'Information needed',
+      body: 'Complaint {shortId}: we need more information. Please reply by {replyBy} (Beijing time) through the channel you used to complain.',
+    },
+    'answered-no-link': {
+      title: 'Complaint answered',
+      body: 'Complaint {shortId} has been answered. Please read the answer and rate it through the channel you used to complain.',
+    },
+    'answered-compensated-no-link': {
+      title: 'Complaint answered',
+      body: 'Complaint {shortId} has been answered, with compensation of CNY {amount}. Please read and rate it through the channel you used to complain.',
     },
   },
 };
