@@ -1,0 +1,329 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  compensationRulesSchema,
+  DEFAULT_COMPENSATION_RULES,
+  suggestCompensation,
+  type CompensationRules,
+} from '#domain/compensation';
+import { CATEGORIES } from '#domain/complaint';
+
+/** CNY amounts as people write them: whole fen (0.01 CNY) up to 1,000,000 yuan. */
+const fen = fc.integer({ min: 0, max: 100_000_000 });
+const yuan = fen.map((amount) => amount / 100);
+const severity = fc.constantFrom('minor' as const, 'severe' as const);
+
+describe('suggestCompensation for damage', () => {
+  it('suggests 10% of the declared value for minor (packaging) damage', () => {
+    // Act
+    const suggestion = suggestCompensation({
+      category: 'damage',
+      declaredValue: 500,
+      damageSeverity: 'minor',
+    });
+
+    // Assess
+    expect(suggestion).toEqual({
+      amount: { amount: 50, currency: 'CNY' },
+      basis: '10% of declared value 500.00 (minor damage)',
+    });
+  });
+
+  it('suggests 30% of the declared value for severe (contents) damage', () => {
+    // Act
+    const suggestion = suggestCompensation({
+      category: 'damage',
+      declaredValue: 500,
+      damageSeverity: 'severe',
+    });
+
+    // Assess
+    expect(suggestion).toEqual({
+      amount: { amount: 150, currency: 'CNY' },
+      basis: '30% of declared value 500.00 (severe damage)',
+    });
+  });
+
+  it('rounds to the fen', () => {
+    // Act
+    const suggestion = suggestCompensation({
+      category: 'damage',
+      declaredValue: 33.33,
+      damageSeverity: 'severe',
+    });
+
+    // Assess
+    expect(suggestion?.amount.amount).toBe(10);
+  });
+
+  it('suggests nothing without a declared value or a severity', () => {
+    // Act
+    const noValue = suggestCompensation({ category: 'damage', damageSeverity: 'severe', postage: 12 });
+    const noSeverity = suggestCompensation({ category: 'damage', declaredValue: 500 });
+
+    // Assess
+    expect(noValue).toBeUndefined();
+    expect(noSeverity).toBeUndefined();
+  });
+
+  it('never exceeds the declared value', () => {
+    fc.assert(
+      fc.property(yuan, severity, fc.boolean(), (declaredValue, damageSeverity, insured) => {
+        // Act
+        const suggestion = suggestCompensation({
+          category: 'damage',
+          declaredValue,
+          damageSeverity,
+          insured,
+        });
+
+        // Assess
+        expect(suggestion).toBeDefined();
+        expect(suggestion!.amount.amount).toBeLessThanOrEqual(declaredValue);
+        expect(suggestion!.amount.amount).toBeGreaterThanOrEqual(0);
+      }),
+    );
+  });
+});
+
+describe('suggestCompensation for loss', () => {
+  it('suggests the declared value when the item was insured', () => {
+    // Act
+    const suggestion = suggestCompensation({
+      category: 'loss',
+      declaredValue: 2000,
+      postage: 18,
+      insured: true,
+    });
+
+    // Assess
+    expect(suggestion).toEqual({
+      amount: { amount: 2000, currency: 'CNY' },
+      basis: 'declared value 2000.00 (insured loss)',
+    });
+  });
+
+  it('suggests the actual loss when uninsured and within three times the postage', () => {
+    // Act
+    const suggestion = suggestCompensation({ category: 'loss', postage: 12, actualLoss: 30, insured: false });
+
+    // Assess
+    expect(suggestion).toEqual({
+      amount: { amount: 30, currency: 'CNY' },
+      basis: 'actual loss 30.00 (uninsured loss, within 3x postage 12.00)',
+    });
+  });
+
+  it('caps an uninsured actual loss at three times the postage', () => {
+    // Act
+    const suggestion = suggestCompensation({
+      category: 'loss',
+      postage: 12,
+      actualLoss: 800,
+      declaredValue: 900,
+    });
+
+    // Assess
+    expect(suggestion).toEqual({
+      amount: { amount: 36, currency: 'CNY' },
+      basis: '3x postage 12.00 (uninsured loss; actual loss 800.00 capped)',
+    });
+  });
+
+  it('takes the declared value as the loss when no actual loss is stated', () => {
+    // Act
+    const suggestion = suggestCompensation({ category: 'loss', postage: 12, declaredValue: 20 });
+
+    // Assess
+    expect(suggestion).toEqual({
+      amount: { amount: 20, currency: 'CNY' },
+      basis: 'declared value 20.00 (uninsured loss, within 3x postage 12.00)',
+    });
+  });
+
+  it('suggests the cap itself when no loss figure is stated at all', () => {
+    // Act
+    const suggestion = suggestCompensation({ category: 'loss', postage: 15.5 });
+
+    // Assess
+    expect(suggestion).toEqual({
+      amount: { amount: 46.5, currency: 'CNY' },
+      basis: '3x postage 15.50 (uninsured loss, actual loss not stated)',
+    });
+  });
+
+  it('applies the uninsured rule when an insured item has no declared value', () => {
+    // Act
+    const suggestion = suggestCompensation({ category: 'loss', postage: 10, insured: true, actualLoss: 100 });
+
+    // Assess
+    expect(suggestion?.amount.amount).toBe(30);
+  });
+
+  it('suggests nothing for an uninsured loss without postage', () => {
+    // Act
+    const suggestion = suggestCompensation({ category: 'loss', actualLoss: 100, declaredValue: 100 });
+
+    // Assess
+    expect(suggestion).toBeUndefined();
+  });
+
+  it('never suggests more than three times the postage for an uninsured loss', () => {
+    fc.assert(
+      fc.property(
+        fen,
+        fc.option(fen, { nil: undefined }),
+        fc.option(fen, { nil: undefined }),
+        fc.constantFrom(false, undefined),
+        (postageFen, actualLossFen, declaredFen, insured) => {
+          // Act
+          const suggestion = suggestCompensation({
+            category: 'loss',
+            postage: postageFen / 100,
+            actualLoss: actualLossFen === undefined ? undefined : actualLossFen / 100,
+            declaredValue: declaredFen === undefined ? undefined : declaredFen / 100,
+            insured,
+          });
+
+          // Assess
+          expect(suggestion).toBeDefined();
+          const suggestedFen = Math.round(suggestion!.amount.amount * 100);
+          expect(suggestedFen).toBeLessThanOrEqual(3 * postageFen);
+          expect(suggestedFen).toBeGreaterThanOrEqual(0);
+          if (actualLossFen !== undefined) expect(suggestedFen).toBe(Math.min(actualLossFen, 3 * postageFen));
+        },
+      ),
+    );
+  });
+});
+
+describe('suggestCompensation for delay', () => {
+  it('refunds the postage by default', () => {
+    // Act
+    const suggestion = suggestCompensation({ category: 'delay', postage: 23, declaredValue: 400 });
+
+    // Assess
+    expect(suggestion).toEqual({
+      amount: { amount: 23, currency: 'CNY' },
+      basis: 'postage 23.00 refunded (delay)',
+    });
+  });
+
+  it('follows a deployment rule of a share of the postage', () => {
+    // Prepare
+    const rules: CompensationRules = { ...DEFAULT_COMPENSATION_RULES, delay: { percentOfPostage: 50 } };
+
+    // Act
+    const suggestion = suggestCompensation({ category: 'delay', postage: 23 }, rules);
+
+    // Assess
+    expect(suggestion).toEqual({
+      amount: { amount: 11.5, currency: 'CNY' },
+      basis: '50% of postage 23.00 (delay)',
+    });
+  });
+
+  it("suggests nothing under a deployment rule of 'none' or without postage", () => {
+    // Prepare
+    const rules: CompensationRules = { ...DEFAULT_COMPENSATION_RULES, delay: 'none' };
+
+    // Act
+    const none = suggestCompensation({ category: 'delay', postage: 23 }, rules);
+    const noPostage = suggestCompensation({ category: 'delay', declaredValue: 100 });
+
+    // Assess
+    expect(none).toBeUndefined();
+    expect(noPostage).toBeUndefined();
+  });
+});
+
+describe('suggestCompensation in general', () => {
+  it('suggests nothing for categories without a compensation rule', () => {
+    // Prepare
+    const others = CATEGORIES.filter((category) => !['damage', 'loss', 'delay'].includes(category));
+
+    // Act
+    const suggestions = others.map((category) =>
+      suggestCompensation({
+        category,
+        declaredValue: 100,
+        postage: 10,
+        insured: true,
+        damageSeverity: 'severe',
+        actualLoss: 50,
+      }),
+    );
+
+    // Assess
+    expect(others).toHaveLength(8);
+    expect(suggestions.every((suggestion) => suggestion === undefined)).toBe(true);
+  });
+
+  it('treats negative or non-finite amounts as missing', () => {
+    // Act
+    const negative = suggestCompensation({
+      category: 'damage',
+      declaredValue: -100,
+      damageSeverity: 'minor',
+    });
+    const infinite = suggestCompensation({ category: 'delay', postage: Number.POSITIVE_INFINITY });
+
+    // Assess
+    expect(negative).toBeUndefined();
+    expect(infinite).toBeUndefined();
+  });
+
+  it('never suggests a negative amount or fractions of a fen, whatever the input', () => {
+    const amount = fc.option(fc.double({ min: -1e6, max: 1e7, noNaN: false }), { nil: undefined });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...CATEGORIES),
+        amount,
+        amount,
+        amount,
+        fc.option(fc.boolean(), { nil: undefined }),
+        fc.option(severity, { nil: undefined }),
+        (category, declaredValue, postage, actualLoss, insured, damageSeverity) => {
+          // Act
+          const suggestion = suggestCompensation({
+            category,
+            declaredValue,
+            postage,
+            actualLoss,
+            insured,
+            damageSeverity,
+          });
+
+          // Assess
+          if (suggestion === undefined) return;
+          expect(suggestion.amount.currency).toBe('CNY');
+          expect(suggestion.amount.amount).toBeGreaterThanOrEqual(0);
+          expect(suggestion.amount.amount).toBe(Math.round(suggestion.amount.amount * 100) / 100);
+        },
+      ),
+    );
+  });
+});
+
+describe('compensationRulesSchema', () => {
+  it('accepts the default rules', () => {
+    // Act
+    const parsed = compensationRulesSchema.parse(DEFAULT_COMPENSATION_RULES);
+
+    // Assess
+    expect(parsed).toEqual(DEFAULT_COMPENSATION_RULES);
+  });
+
+  it('rejects a damage share above 100% and an unknown delay rule', () => {
+    // Act
+    const tooHigh = compensationRulesSchema.safeParse({
+      ...DEFAULT_COMPENSATION_RULES,
+      damagePercentOfDeclaredValue: { minor: 10, severe: 130 },
+    });
+    const unknownRule = compensationRulesSchema.safeParse({ ...DEFAULT_COMPENSATION_RULES, delay: 'double' });
+
+    // Assess
+    expect(tooHigh.success).toBe(false);
+    expect(unknownRule.success).toBe(false);
+  });
+});
