@@ -2,6 +2,13 @@
 // (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time).
 import { startEmbeddedStack } from './stack.ts';
 
+// aws-local-stepfunctions arms a negative timer for a Wait whose timestamp has just passed (a text due
+// now); Node fires it at once but warns each time. Keep the console for what matters.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.name !== 'TimeoutNegativeWarning') console.warn(warning);
+});
+
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 const dataDir = process.env.DATA_DIR ?? '.data';
@@ -33,7 +40,7 @@ Complaints platform (embedded) is ready.
   DynamoDB        ${stack.dynamo.endpoint}  (dynalite, data in ${dataDir}/dynamo)
   Step Functions  ${stack.sfn.endpoint}  (aws-local-stepfunctions)
   SNS             ${stack.sns.endpoint}  (outbox in ${dataDir}/outbox.jsonl)
-  time scale      ${timeScale ? `1 SLA hour = ${(3600 / timeScale).toFixed(2)} s, quiet hours off` : 'real time'}
+  time scale      ${timeScale ? `1 SLA hour = ${(3600 / timeScale).toFixed(2)} s, quiet hours off` : 'real time; customer texts wait out 21:00-08:00 Asia/Shanghai'}
   resumed         ${stack.reconciled.restarted} open complaint(s) from an earlier run
 
 Try:

@@ -101,6 +101,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       },
     ],
     lambdaHandlers: handlers,
+    log,
     serviceHandlers: { 'arn:aws:states:::sqs:sendMessage': (parameters) => deadLetter(sns, parameters, log) },
   });
   process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
@@ -111,6 +112,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     routes: await loadApiRoutes(),
     extraRoutes: [{ method: 'GET', resource: '/_local/outbox', handler: outboxRoute(sns) }],
   });
+
+  // Links in texts point at this gateway unless the operator names a public address.
+  process.env.PUBLIC_BASE_URL = options.environment?.PUBLIC_BASE_URL ?? `http://localhost:${gateway.port}`;
 
   let reconciled = { open: 0, restarted: 0, signalsRedelivered: 0 };
   if (options.reconcileOnStart ?? true) {
