@@ -1,0 +1,230 @@
+// The OpenAPI 3.1 document of API v1 (SPEC section 10), generated from the zod schemas the handlers
+// validate with. Problem responses list only the statuses each route can really produce.
+import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import type { OpenAPIObject } from 'openapi3-ts/oas31';
+import { MAX_BODY_BYTES } from '#commons/http';
+import { PROBLEM_CONTENT_TYPE } from '#commons/http-problem';
+import {
+  actionBody,
+  complaintPage,
+  complaintPath,
+  complaintView,
+  createHeaders,
+  feedbackBody,
+  health,
+  listQuery,
+  newComplaintBody,
+  problem,
+  timeline,
+} from './schemas.ts';
+
+const PROBLEMS = {
+  400: 'Invalid request: malformed JSON, an invalid or unknown field (see `errors`), or a malformed id.',
+  404: 'No complaint with this id.',
+  409: 'Conflict: the status does not allow the action, expectedVersion is stale, the stage moved, or the workflow is between stages (Retry-After: 1).',
+  413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
+  415: 'The body is not application/json.',
+  500: 'Unexpected failure; the response carries a requestId to quote.',
+} as const;
+type ProblemStatus = keyof typeof PROBLEMS;
+
+function problems(statuses: ProblemStatus[], overrides: Partial<Record<ProblemStatus, string>> = {}) {
+  return Object.fromEntries(
+    statuses.map((status): [string, ResponseConfig] => [
+      String(status),
+      {
+        description: overrides[status] ?? PROBLEMS[status],
+        ...(status === 409 ? { headers: { 'Retry-After': retryAfterHeader } } : {}),
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: problem } },
+      },
+    ]),
+  );
+}
+
+const retryAfterHeader = {
+  description: 'Seconds to wait before retrying (only when the workflow is between stages).',
+  schema: { type: 'integer' as const },
+};
+
+const json = <S>(schema: S, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const jsonBody = <S>(schema: S, description: string) => ({
+  required: true,
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const EXAMPLE_COMPLAINT = {
+  id: '01JD5Q8W4ZK3V9B7N2M6R0T1XY',
+  shortId: 'R0T1XY',
+  status: 'received',
+  closeReason: null,
+  channel: 'hotline',
+  category: 'delay',
+  classification: { category: 'delay', confidence: 0.9, source: 'classifier' },
+  priority: 'normal',
+  description: '快递三天了还没到，物流信息不更新',
+  escalationLevel: 0,
+  regulatoryRisk: false,
+  receivedAt: '2026-10-01T08:00:00.000Z',
+  createdAt: '2026-10-01T08:00:01.000Z',
+  updatedAt: '2026-10-01T08:00:02.000Z',
+  version: 2,
+  deadlines: {
+    response: '2026-10-02T08:00:01.000Z',
+    resolution: '2026-10-08T08:00:00.000Z',
+    stage: '2026-10-02T08:00:01.000Z',
+  },
+  owner: null,
+  firstResponder: null,
+  trackingNumber: 'EA123456789CN',
+  repeatOf: null,
+  customer: { name: '张*', phone: '138****5678', locale: 'zh-CN', channels: ['sms'] },
+  outletId: null,
+  regionId: null,
+  declaredValue: 200,
+  postage: 12,
+  insured: null,
+  externalRef: null,
+  resolution: null,
+  feedback: null,
+  allowedActions: ['accept', 'assign', 'close', 'note'],
+};
+
+function buildRegistry(): OpenAPIRegistry {
+  const registry = new OpenAPIRegistry();
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/complaints',
+    operationId: 'createComplaint',
+    summary: 'Register a complaint',
+    request: {
+      headers: createHeaders,
+      body: jsonBody(newComplaintBody, 'The complaint as the customer made it.'),
+    },
+    responses: {
+      201: {
+        description:
+          'Registered (or, for a retried Idempotency-Key with the same body, the complaint registered first).',
+        headers: {
+          Location: { description: 'URL of the complaint.', schema: { type: 'string' } },
+          'Idempotent-Replayed': {
+            description: '"true" when this answers a retry of an earlier request.',
+            schema: { type: 'string', enum: ['true'] },
+          },
+        },
+        content: { 'application/json': { schema: complaintView, example: EXAMPLE_COMPLAINT } },
+      },
+      ...problems([400, 409, 413, 415, 500], {
+        400: 'Invalid body (see `errors`; receivedAt must be within the last 30 days) or Idempotency-Key header.',
+        409: 'The Idempotency-Key was used before with a different body.',
+      }),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/complaints',
+    operationId: 'listComplaints',
+    summary: 'List complaints, newest first, page by page',
+    request: { query: listQuery },
+    responses: {
+      200: json(complaintPage, 'One page; pass nextCursor as cursor for the next one.'),
+      ...problems([400, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/complaints/{id}',
+    operationId: 'getComplaint',
+    summary: 'Read a complaint',
+    request: { params: complaintPath },
+    responses: {
+      200: {
+        description: 'The complaint; personal data masked.',
+        content: { 'application/json': { schema: complaintView, example: EXAMPLE_COMPLAINT } },
+      },
+      ...problems([400, 404, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/complaints/{id}/timeline',
+    operationId: 'getTimeline',
+    summary: "Read a complaint's timeline",
+    request: { params: complaintPath },
+    responses: {
+      200: json(timeline, 'Every change, oldest first: when, what, who, from which status to which.'),
+      ...problems([400, 404, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/complaints/{id}/actions',
+    operationId: 'actOnComplaint',
+    summary: 'Apply an action (accept, assign, request-info, customer-reply, resolve, reopen, close, note)',
+    request: {
+      params: complaintPath,
+      body: jsonBody(actionBody, 'The action; `action` selects the fields.'),
+    },
+    responses: {
+      200: json(complaintView, 'The complaint after the action.'),
+      ...problems([400, 404, 409, 413, 415, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/complaints/{id}/feedback',
+    operationId: 'submitFeedback',
+    summary: "Record the customer's rating (only while awaiting feedback)",
+    request: { params: complaintPath, body: jsonBody(feedbackBody, 'Score 1-5 and an optional comment.') },
+    responses: {
+      200: json(complaintView, 'The complaint after the rating: closed (3-5) or in review (1-2).'),
+      ...problems([400, 404, 409, 413, 415, 500], {
+        409: 'The complaint is not awaiting feedback, or expectedVersion is stale.',
+      }),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/health',
+    operationId: 'health',
+    summary: 'Liveness',
+    responses: { 200: json(health, 'The function answers.'), ...problems([500]) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/openapi.json',
+    operationId: 'openapi',
+    summary: 'This document',
+    responses: { 200: { description: 'The OpenAPI 3.1 document.', content: { 'application/json': {} } } },
+  });
+
+  return registry;
+}
+
+let document: OpenAPIObject | undefined;
+
+export function openApiDocument(): OpenAPIObject {
+  document ??= new OpenApiGeneratorV31(buildRegistry().definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Complaints API',
+      version: '1.0.0',
+      description:
+        'Complaint handling for postal and express operators. Errors are RFC 9457 problem details ' +
+        '(application/problem+json) with an `errors` array of `{ path, message }` for invalid fields.',
+    },
+  });
+  return document;
+}

@@ -1,0 +1,114 @@
+// Complaint -> response JSON. Fields are picked one by one, so internal state (phoneHash, the workflow's
+// task token, the outbox, pending signals) can never leak by being added to the model. Personal data is
+// masked: the customer's phone and name, and phone numbers customers type into free text.
+import { allowedActions } from '#domain/lifecycle';
+import { deadlinesOf } from '#domain/deadlines';
+import { maskName, maskPhone, normalizePhone } from '#domain/phone';
+import type { Complaint, TimelineEvent } from '#domain/complaint';
+import type { ComplaintPage } from '#domain/ports';
+import type { ComplaintPageView, ComplaintView, TimelineView } from './schemas.ts';
+
+/** An 11-digit mainland mobile number, optionally with +86 / 86 and spaces or dashes, not inside a longer number. */
+const MOBILE_IN_TEXT = /(?<!\d)(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)/g;
+
+/** Masks every mobile number written into free text ("call me on 13812345678" -> "138****5678"). */
+export function maskPhonesIn(text: string): string {
+  return text.replace(MOBILE_IN_TEXT, (found) => {
+    const e164 = normalizePhone(found);
+    return e164 ? maskPhone(e164) : '***********';
+  });
+}
+
+function maskStringsIn(value: unknown): unknown {
+  if (typeof value === 'string') return maskPhonesIn(value);
+  if (Array.isArray(value)) return value.map(maskStringsIn);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStringsIn(v)]));
+  }
+  return value;
+}
+
+export function presentComplaint(c: Complaint, now: Date = new Date()): ComplaintView {
+  const deadlines = deadlinesOf(c, now);
+  return {
+    id: c.id,
+    shortId: c.shortId,
+    status: c.status,
+    closeReason: c.closeReason ?? null,
+    channel: c.channel,
+    category: c.category,
+    classification: {
+      category: c.classification.category,
+      confidence: c.classification.confidence,
+      source: c.classification.source,
+    },
+    priority: c.priority,
+    description: maskPhonesIn(c.description),
+    escalationLevel: c.escalationLevel,
+    regulatoryRisk: c.regulatoryRisk,
+    receivedAt: c.receivedAt,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    version: c.version,
+    deadlines: {
+      response: deadlines.response ?? null,
+      resolution: deadlines.resolution ?? null,
+      stage: deadlines.stage ?? null,
+    },
+    owner: c.owner ?? null,
+    firstResponder: c.firstResponder ?? null,
+    trackingNumber: c.trackingNumber ?? null,
+    repeatOf: c.repeatOf ?? null,
+    customer: {
+      name: c.customer.name === undefined ? null : maskName(c.customer.name),
+      phone: maskPhone(c.customer.phone),
+      locale: c.customer.locale,
+      channels: [...c.customer.channels],
+    },
+    outletId: c.outletId ?? null,
+    regionId: c.regionId ?? null,
+    declaredValue: c.declaredValue ?? null,
+    postage: c.postage ?? null,
+    insured: c.insured ?? null,
+    externalRef: c.externalRef ?? null,
+    resolution: c.resolution
+      ? {
+          text: maskPhonesIn(c.resolution.text),
+          at: c.resolution.at,
+          by: c.resolution.by,
+          compensation: c.resolution.compensation ?? null,
+          suggestedCompensation: c.resolution.suggestedCompensation ?? null,
+        }
+      : null,
+    feedback: c.feedback
+      ? {
+          score: c.feedback.score,
+          comment: c.feedback.comment === undefined ? null : maskPhonesIn(c.feedback.comment),
+          at: c.feedback.at,
+        }
+      : null,
+    allowedActions: allowedActions(c.status),
+  };
+}
+
+export function presentPage(page: ComplaintPage, now: Date = new Date()): ComplaintPageView {
+  return {
+    items: page.items.map((c) => presentComplaint(c, now)),
+    nextCursor: page.nextCursor ?? null,
+  };
+}
+
+function presentEvent(e: TimelineEvent): TimelineView['items'][number] {
+  return {
+    at: e.at,
+    type: e.type,
+    actor: e.actor,
+    from: e.from ?? null,
+    to: e.to ?? null,
+    data: e.data === undefined ? null : (maskStringsIn(e.data) as Record<string, unknown>),
+  };
+}
+
+export function presentTimeline(c: Complaint): TimelineView {
+  return { items: c.timeline.map(presentEvent) };
+}

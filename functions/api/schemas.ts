@@ -1,0 +1,346 @@
+// The API's request and response shapes (SPEC section 10) as zod schemas. The same schemas validate
+// requests in the handlers and generate the OpenAPI document, so the two cannot drift apart. Request
+// schemas are strict (unknown fields are a 400) and their outputs are the domain's command types.
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { ACTIONS, DAMAGE_SEVERITIES, MANUAL_CLOSE_REASONS } from '#domain/commands';
+import {
+  CATEGORIES,
+  CHANNELS,
+  CLOSE_REASONS,
+  CONTACT_CHANNELS,
+  ESCALATION_LEVELS,
+  LOCALES,
+  PRIORITIES,
+  STATUSES,
+} from '#domain/complaint';
+import { normalizePhone } from '#domain/phone';
+
+extendZodWithOpenApi(z);
+
+// ---------------------------------------------------------------------------------------------------
+// Building blocks
+
+const CROCKFORD_ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** A complaint id is a ULID. A malformed one is a 400 (the client sent something that can never exist). */
+export const complaintId = z
+  .string()
+  .regex(CROCKFORD_ULID, 'must be a 26-character ULID')
+  .openapi({ example: '01JD5Q8W4ZK3V9B7N2M6R0T1XY' });
+
+const instant = z.iso.datetime({ offset: true }).openapi({ example: '2026-10-01T08:00:00.000Z' });
+
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/** Identifiers of people and systems (agents, supervisors, outlets, regions). */
+const reference = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !CONTROL_CHARACTER.test(value), 'must not contain control characters');
+
+const hasAtMostTwoDecimals = (value: number) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6;
+
+/** An amount in yuan (CNY): non-negative, at most two decimals (fen). */
+const yuan = z
+  .number()
+  .nonnegative()
+  .max(100_000_000)
+  .refine(hasAtMostTwoDecimals, 'must have at most two decimals (fen)');
+
+export const money = z
+  .strictObject({
+    amount: yuan,
+    currency: z.literal('CNY'),
+  })
+  .openapi('Money', { example: { amount: 12.5, currency: 'CNY' } });
+
+/** Postal waybill numbers: UPU S10 (EA123456789CN) and domestic carriers' 8-30 letters and digits. */
+export const trackingNumber = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{8,30}$/, 'must be 8-30 letters and digits')
+  .transform((value) => value.toUpperCase())
+  .openapi({ example: 'EA123456789CN' });
+
+/** A mainland mobile number (13812345678, +86 138 1234 5678) or any E.164 number; stored as E.164. */
+export const phoneNumber = z
+  .string()
+  .max(32)
+  .transform((raw, ctx) => {
+    const e164 = normalizePhone(raw);
+    if (e164 === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be a mainland mobile number or an E.164 number' });
+      return z.NEVER;
+    }
+    return e164;
+  })
+  .openapi({ type: 'string', example: '13812345678' });
+
+const pushEndpointArn = z
+  .string()
+  .max(1024)
+  .regex(/^arn:[\w-]+:sns:[\w-]+:\d{12}:endpoint\/.+$/, 'must be an SNS platform endpoint ARN');
+
+const expectedVersion = z
+  .int()
+  .min(1)
+  .optional()
+  .openapi({ description: 'Rejects the request with 409 if the complaint is no longer at this version.' });
+
+// ---------------------------------------------------------------------------------------------------
+// POST /v1/complaints
+
+const newCustomer = z
+  .strictObject({
+    phone: phoneNumber,
+    name: z.string().trim().min(1).max(100).optional(),
+    locale: z.enum(LOCALES).optional(),
+    pushEndpointArn: pushEndpointArn.optional(),
+    channels: z
+      .array(z.enum(CONTACT_CHANNELS))
+      .min(1)
+      .refine((channels) => new Set(channels).size === channels.length, 'must not repeat a channel')
+      .optional(),
+  })
+  .superRefine((customer, ctx) => {
+    if (customer.channels?.includes('push') && !customer.pushEndpointArn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pushEndpointArn'],
+        message: 'required when channels include push',
+      });
+    }
+  });
+
+export const newComplaintBody = z
+  .strictObject({
+    channel: z.enum(CHANNELS),
+    description: z.string().trim().min(1).max(4000),
+    category: z.enum(CATEGORIES).optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    trackingNumber: trackingNumber.optional(),
+    receivedAt: instant
+      .transform((value) => new Date(value).toISOString())
+      .optional()
+      .openapi({ description: 'When the customer complained; not in the future, at most 30 days ago.' }),
+    customer: newCustomer,
+    outletId: reference(64).optional(),
+    regionId: reference(64).optional(),
+    declaredValue: yuan.optional(),
+    postage: yuan.optional(),
+    insured: z.boolean().optional(),
+    externalRef: reference(128).optional(),
+  })
+  .openapi('NewComplaint', {
+    example: {
+      channel: 'hotline',
+      description: '快递三天了还没到，物流信息不更新',
+      trackingNumber: 'EA123456789CN',
+      customer: { phone: '13812345678', name: '张三', locale: 'zh-CN' },
+      declaredValue: 200,
+      postage: 12,
+    },
+  });
+
+// ---------------------------------------------------------------------------------------------------
+// POST /v1/complaints/{id}/actions
+
+const actor = reference(64).openapi({
+  description: 'Agent or supervisor id; "customer" for customer-reply.',
+});
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+const action = <A extends string, S extends z.ZodRawShape>(name: A, shape: S) =>
+  z.strictObject({ action: z.literal(name), actor, ...shape, expectedVersion });
+
+export const actionBody = z
+  .discriminatedUnion('action', [
+    action('accept', {}),
+    action('assign', { assignee: reference(64) }),
+    action('request-info', { message: text(1000) }),
+    action('customer-reply', { message: text(4000) }),
+    action('resolve', {
+      resolution: text(4000),
+      compensation: money.optional(),
+      damageSeverity: z.enum(DAMAGE_SEVERITIES).optional(),
+    }),
+    action('reopen', { reason: text(1000) }),
+    action('close', { reason: text(1000), closeReason: z.enum(MANUAL_CLOSE_REASONS).optional() }),
+    action('note', { text: text(4000) }),
+  ])
+  .openapi('ComplaintAction', { example: { action: 'accept', actor: 'agent-007', expectedVersion: 2 } });
+
+// ---------------------------------------------------------------------------------------------------
+// POST /v1/complaints/{id}/feedback
+
+export const feedbackBody = z
+  .strictObject({
+    // The generator would document only the first literal: spell the enum out.
+    score: z.literal([1, 2, 3, 4, 5]).openapi({ type: 'integer', enum: [1, 2, 3, 4, 5] }),
+    comment: z.string().trim().max(1000).optional(),
+    expectedVersion,
+  })
+  .openapi('Feedback', { example: { score: 5, comment: '处理很快，谢谢' } });
+
+// ---------------------------------------------------------------------------------------------------
+// Path and query
+
+export const complaintPath = z.strictObject({ id: complaintId });
+
+export const listQuery = z.strictObject({
+  status: z.enum(STATUSES).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  trackingNumber: trackingNumber.optional(),
+  escalated: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional()
+    .openapi({
+      type: 'string',
+      enum: ['true', 'false'],
+      description: 'true: escalation level 1 or higher; false: level 0.',
+    }),
+  limit: z.coerce
+    .number<string>()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ type: 'integer', minimum: 1, maximum: 100, default: 20 }),
+  cursor: z.string().min(1).max(2048).optional().openapi({ description: 'nextCursor of the previous page.' }),
+});
+
+export const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,128}$/;
+
+export const createHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(IDEMPOTENCY_KEY)
+    .optional()
+    .openapi({
+      description:
+        'Makes retries safe: the same key with the same body returns the first complaint (201, ' +
+        'Idempotent-Replayed: true); the same key with another body is a 409. 1-128 printable ASCII characters.',
+      example: 'hotline-20261001-000123',
+    }),
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Responses
+
+const maskedPhone = z.string().openapi({ example: '138****5678' });
+
+const feedbackView = z.object({
+  score: z.int().min(1).max(5),
+  comment: z.string().nullable(),
+  at: instant,
+});
+
+const resolutionView = z.object({
+  text: z.string(),
+  at: instant,
+  by: z.string(),
+  compensation: money.nullable(),
+  suggestedCompensation: money.nullable(),
+});
+
+export const complaintView = z
+  .object({
+    id: complaintId,
+    shortId: z.string(),
+    status: z.enum(STATUSES),
+    closeReason: z.enum(CLOSE_REASONS).nullable(),
+    channel: z.enum(CHANNELS),
+    category: z.enum(CATEGORIES),
+    classification: z.object({
+      category: z.enum(CATEGORIES),
+      confidence: z.number().min(0).max(1),
+      source: z.enum(['declared', 'classifier', 'agent']),
+    }),
+    priority: z.enum(PRIORITIES),
+    description: z.string().openapi({ description: 'Phone numbers in the text are masked.' }),
+    escalationLevel: z.literal(ESCALATION_LEVELS).openapi({ type: 'integer', enum: [...ESCALATION_LEVELS] }),
+    regulatoryRisk: z.boolean(),
+    receivedAt: instant,
+    createdAt: instant,
+    updatedAt: instant,
+    version: z.int().min(1),
+    deadlines: z.object({
+      response: instant.nullable(),
+      resolution: instant.nullable(),
+      stage: instant.nullable(),
+    }),
+    owner: z.string().nullable(),
+    firstResponder: z.string().nullable(),
+    trackingNumber: z.string().nullable(),
+    repeatOf: complaintId.nullable(),
+    customer: z.object({
+      name: z.string().nullable().openapi({ example: '张*' }),
+      phone: maskedPhone,
+      locale: z.enum(LOCALES),
+      channels: z.array(z.enum(CONTACT_CHANNELS)),
+    }),
+    outletId: z.string().nullable(),
+    regionId: z.string().nullable(),
+    declaredValue: z.number().nullable(),
+    postage: z.number().nullable(),
+    insured: z.boolean().nullable(),
+    externalRef: z.string().nullable(),
+    resolution: resolutionView.nullable(),
+    feedback: feedbackView.nullable(),
+    allowedActions: z.array(z.enum(ACTIONS)),
+  })
+  .openapi('Complaint');
+
+export const complaintPage = z
+  .object({
+    items: z.array(complaintView),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi('ComplaintPage');
+
+export const timelineEventView = z
+  .object({
+    at: instant,
+    type: z.string().openapi({ example: 'accepted' }),
+    actor: z.string().openapi({ example: 'agent-007' }),
+    from: z.enum(STATUSES).nullable(),
+    to: z.enum(STATUSES).nullable(),
+    data: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi('TimelineEvent');
+
+export const timeline = z.object({ items: z.array(timelineEventView) }).openapi('Timeline');
+
+export const problem = z
+  .object({
+    type: z.string().openapi({ example: 'urn:complaints:problem:validation-failed' }),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    instance: z.string(),
+    requestId: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .catchall(z.unknown())
+  .openapi('Problem', {
+    description: 'RFC 9457 problem details; extension members such as allowedActions may follow.',
+    example: {
+      type: 'urn:complaints:problem:validation-failed',
+      title: 'Invalid request',
+      status: 400,
+      detail: 'the request body has invalid fields',
+      instance: '/v1/complaints',
+      errors: [{ path: 'customer.phone', message: 'must be a mainland mobile number or an E.164 number' }],
+    },
+  });
+
+export const health = z.object({ status: z.literal('ok') }).openapi('Health');
+
+export type ComplaintView = z.input<typeof complaintView>;
+export type ComplaintPageView = z.input<typeof complaintPage>;
+export type TimelineView = z.input<typeof timeline>;

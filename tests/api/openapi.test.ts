@@ -1,0 +1,164 @@
+// The OpenAPI 3.1 document: every route of SPEC section 10 with its methods, request shapes and the
+// problem responses the handlers can produce, all resolvable within the document. No OpenAPI validator
+// package is installed, so the structure is checked here.
+import { describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../functions/api/openapi-document.ts';
+import { API_ROUTES } from '../../functions/api/routes.ts';
+
+interface Operation {
+  operationId?: string;
+  parameters?: { name: string; in: string; required?: boolean }[];
+  requestBody?: { required?: boolean; content: Record<string, { schema: unknown }> };
+  responses: Record<
+    string,
+    { description: string; headers?: Record<string, unknown>; content?: Record<string, unknown> }
+  >;
+}
+
+const doc = openApiDocument() as unknown as {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { type?: string; additionalProperties?: unknown }> };
+};
+
+const operation = (method: string, path: string): Operation => {
+  const op = doc.paths[path]?.[method];
+  if (!op) throw new Error(`no ${method} ${path} in the document`);
+  return op;
+};
+
+/** Every `$ref` in the document, wherever it is. */
+function refsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsIn);
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, v]) =>
+      key === '$ref' && typeof v === 'string' ? [v] : refsIn(v),
+    );
+  }
+  return [];
+}
+
+describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1 with a title and version', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info.title).toBeTruthy();
+    expect(doc.info.version).toBeTruthy();
+  });
+
+  it('documents exactly the routes the API serves', () => {
+    // Prepare
+    const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+
+    // Assess
+    expect(documented.sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.resource}`).sort());
+  });
+
+  it.each([
+    ['post', '/v1/complaints', ['201', '400', '409', '413', '415', '500']],
+    ['get', '/v1/complaints', ['200', '400', '500']],
+    ['get', '/v1/complaints/{id}', ['200', '400', '404', '500']],
+    ['get', '/v1/complaints/{id}/timeline', ['200', '400', '404', '500']],
+    ['post', '/v1/complaints/{id}/actions', ['200', '400', '404', '409', '413', '415', '500']],
+    ['post', '/v1/complaints/{id}/feedback', ['200', '400', '404', '409', '413', '415', '500']],
+    ['get', '/v1/health', ['200', '500']],
+    ['get', '/v1/openapi.json', ['200']],
+  ])('%s %s answers %j', (method, path, statuses) => {
+    // Act
+    const op = operation(method, path);
+
+    // Assess
+    expect(Object.keys(op.responses).sort()).toEqual([...statuses].sort());
+    expect(op.operationId).toBeTruthy();
+    for (const [status, response] of Object.entries(op.responses)) {
+      expect(response.description).toBeTruthy();
+      if (Number(status) >= 400) {
+        expect(response.content?.['application/problem+json']).toEqual({
+          schema: { $ref: '#/components/schemas/Problem' },
+        });
+      }
+    }
+  });
+
+  it('describes the bodies of the three POST routes as required JSON', () => {
+    for (const path of ['/v1/complaints', '/v1/complaints/{id}/actions', '/v1/complaints/{id}/feedback']) {
+      const body = operation('post', path).requestBody;
+      expect(body?.required).toBe(true);
+      expect(body?.content['application/json']?.schema).toBeDefined();
+    }
+  });
+
+  it('declares the complaint id as a required path parameter wherever it appears', () => {
+    for (const [path, item] of Object.entries(doc.paths).filter(([p]) => p.includes('{id}'))) {
+      for (const op of Object.values(item)) {
+        expect(op.parameters, path).toEqual(
+          expect.arrayContaining([expect.objectContaining({ name: 'id', in: 'path', required: true })]),
+        );
+      }
+    }
+  });
+
+  it('documents the Idempotency-Key header and the replay and Location headers', () => {
+    const create = operation('post', '/v1/complaints');
+    expect(create.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }),
+      ]),
+    );
+    expect(Object.keys(create.responses['201']?.headers ?? {}).sort()).toEqual([
+      'Idempotent-Replayed',
+      'Location',
+    ]);
+  });
+
+  it('documents the list filters as optional query parameters', () => {
+    const names = operation('get', '/v1/complaints').parameters?.filter((p) => p.in === 'query');
+    expect(names?.map((p) => p.name).sort()).toEqual(
+      ['category', 'cursor', 'escalated', 'limit', 'status', 'trackingNumber'].sort(),
+    );
+    expect(names?.every((p) => !p.required)).toBe(true);
+  });
+
+  it('says request bodies reject unknown fields', () => {
+    for (const name of ['NewComplaint', 'Feedback']) {
+      expect(doc.components.schemas[name]?.additionalProperties, name).toBe(false);
+    }
+  });
+
+  it('spells out enums of numbers and booleans-as-text', () => {
+    const schemas = doc.components.schemas as Record<string, { properties: Record<string, unknown> }>;
+    expect(schemas.Feedback?.properties.score).toMatchObject({ type: 'integer', enum: [1, 2, 3, 4, 5] });
+    expect(schemas.Complaint?.properties.escalationLevel).toMatchObject({
+      type: 'integer',
+      enum: [0, 1, 2, 3],
+    });
+    const escalated = operation('get', '/v1/complaints').parameters?.find((p) => p.name === 'escalated') as
+      { schema: unknown } | undefined;
+    expect(escalated?.schema).toMatchObject({ enum: ['true', 'false'] });
+  });
+
+  it('uses only patterns an ECMA-262 validator can compile', () => {
+    const patterns = JSON.stringify(doc).match(/"pattern":"(?:[^"\\]|\\.)*"/g) ?? [];
+    expect(patterns.length).toBeGreaterThan(0);
+    for (const entry of patterns) {
+      const pattern = JSON.parse(`{${entry}}`).pattern as string;
+      expect(() => new RegExp(pattern, 'u'), pattern).not.toThrow();
+      expect(pattern.endsWith('$'), pattern).toBe(true);
+    }
+  });
+
+  it('resolves every $ref inside the document', () => {
+    const refs = refsIn(doc);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      expect(ref).toMatch(/^#\/components\/schemas\//);
+      expect(doc.components.schemas[ref.split('/').pop() ?? ''], ref).toBeDefined();
+    }
+  });
+
+  it('is plain JSON', () => {
+    expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+  });
+});

@@ -1,0 +1,319 @@
+// The request schemas of SPEC section 10: what each accepts, what it refuses and where it says so, and
+// that their outputs are exactly the domain's command types.
+import fc from 'fast-check';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import type { ComplaintAction, FeedbackInput, NewComplaintInput } from '#domain/commands';
+import type { ComplaintQuery } from '#domain/ports';
+import { fieldErrors } from '#commons/http-problem';
+import {
+  actionBody,
+  complaintPath,
+  feedbackBody,
+  listQuery,
+  newComplaintBody,
+} from '../../functions/api/schemas.ts';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type ActionRequest = DistributiveOmit<z.output<typeof actionBody>, 'expectedVersion'>;
+
+/** The `{ path, message }` list the API would answer with, or [] when the value is valid. */
+function errorsOf(schema: z.ZodType, value: unknown) {
+  const result = schema.safeParse(value);
+  return result.success ? [] : fieldErrors(result.error);
+}
+const pathsOf = (schema: z.ZodType, value: unknown) => errorsOf(schema, value).map((e) => e.path);
+
+/** Mobile prefixes every numbering-plan source agrees on (130-139, 150-159 but 154, 180-189, 198, 199). */
+const MOBILE_PREFIXES = [
+  ...['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].flatMap((d) => [`13${d}`, `18${d}`]),
+  ...['0', '1', '2', '3', '5', '6', '7', '8', '9'].map((d) => `15${d}`),
+  '198',
+  '199',
+];
+
+const MINIMAL = { channel: 'hotline', description: '快递还没到', customer: { phone: '13812345678' } };
+
+describe('output types', () => {
+  it('are the domain command types', () => {
+    expectTypeOf<z.output<typeof newComplaintBody>>().toEqualTypeOf<NewComplaintInput>();
+    // ComplaintAction is built from intersections, so "equal" means each extends the other.
+    expectTypeOf<ActionRequest>().toExtend<ComplaintAction>();
+    expectTypeOf<ComplaintAction>().toExtend<ActionRequest>();
+    expectTypeOf<Omit<z.output<typeof feedbackBody>, 'expectedVersion'>>().toEqualTypeOf<FeedbackInput>();
+    expectTypeOf<z.output<typeof listQuery>>().toEqualTypeOf<ComplaintQuery>();
+  });
+});
+
+describe('POST /v1/complaints body', () => {
+  it('accepts the minimal complaint and stores the phone as E.164', () => {
+    expect(newComplaintBody.parse(MINIMAL)).toEqual({
+      channel: 'hotline',
+      description: '快递还没到',
+      customer: { phone: '+8613812345678' },
+    });
+  });
+
+  it('accepts every optional field and normalises them', () => {
+    // Act
+    const parsed = newComplaintBody.parse({
+      ...MINIMAL,
+      category: 'loss',
+      priority: 'urgent',
+      trackingNumber: 'ea123456789cn',
+      receivedAt: '2026-10-01T08:00:00+08:00',
+      customer: {
+        phone: '+86 138 1234 5678',
+        name: ' 张三 ',
+        locale: 'en',
+        pushEndpointArn: 'arn:aws:sns:cn-north-1:123456789012:endpoint/GCM/complaints/0b1c',
+        channels: ['sms', 'push'],
+      },
+      outletId: 'BJ-0101',
+      regionId: 'north',
+      declaredValue: 199.99,
+      postage: 0,
+      insured: true,
+      externalRef: '12305-2026-000123',
+    });
+
+    // Assess
+    expect(parsed).toMatchObject({
+      trackingNumber: 'EA123456789CN',
+      receivedAt: '2026-10-01T00:00:00.000Z',
+      customer: { phone: '+8613812345678', name: '张三', channels: ['sms', 'push'] },
+      declaredValue: 199.99,
+      insured: true,
+    });
+  });
+
+  it.each([
+    ['channel missing', { ...MINIMAL, channel: undefined }, 'channel'],
+    ['unknown channel', { ...MINIMAL, channel: 'fax' }, 'channel'],
+    ['empty description', { ...MINIMAL, description: '' }, 'description'],
+    ['blank description', { ...MINIMAL, description: '   ' }, 'description'],
+    ['description over 4000', { ...MINIMAL, description: '慢'.repeat(4001) }, 'description'],
+    ['customer missing', { ...MINIMAL, customer: undefined }, 'customer'],
+    ['phone missing', { ...MINIMAL, customer: {} }, 'customer.phone'],
+    ['phone too short', { ...MINIMAL, customer: { phone: '138123' } }, 'customer.phone'],
+    ['phone not a number', { ...MINIMAL, customer: { phone: 'call me' } }, 'customer.phone'],
+    ['phone a landline-like number', { ...MINIMAL, customer: { phone: '12345' } }, 'customer.phone'],
+    ['unknown locale', { ...MINIMAL, customer: { ...MINIMAL.customer, locale: 'fr' } }, 'customer.locale'],
+    [
+      'repeated channel',
+      { ...MINIMAL, customer: { ...MINIMAL.customer, channels: ['sms', 'sms'] } },
+      'customer.channels',
+    ],
+    [
+      'push without an endpoint',
+      { ...MINIMAL, customer: { ...MINIMAL.customer, channels: ['push'] } },
+      'customer.pushEndpointArn',
+    ],
+    [
+      'not an endpoint ARN',
+      { ...MINIMAL, customer: { ...MINIMAL.customer, pushEndpointArn: 'arn:aws:sns:cn-north-1:1:topic' } },
+      'customer.pushEndpointArn',
+    ],
+    ['unknown category', { ...MINIMAL, category: 'weather' }, 'category'],
+    ['unknown priority', { ...MINIMAL, priority: 'high' }, 'priority'],
+    ['tracking number too short', { ...MINIMAL, trackingNumber: 'EA123' }, 'trackingNumber'],
+    ['tracking number with dashes', { ...MINIMAL, trackingNumber: 'EA-1234-5678-CN' }, 'trackingNumber'],
+    ['receivedAt without offset', { ...MINIMAL, receivedAt: '2026-10-01T08:00:00' }, 'receivedAt'],
+    ['receivedAt not a date', { ...MINIMAL, receivedAt: 'yesterday' }, 'receivedAt'],
+    ['negative declared value', { ...MINIMAL, declaredValue: -1 }, 'declaredValue'],
+    ['postage in thousandths', { ...MINIMAL, postage: 12.345 }, 'postage'],
+    ['declared value as text', { ...MINIMAL, declaredValue: '200' }, 'declaredValue'],
+    ['insured as text', { ...MINIMAL, insured: 'yes' }, 'insured'],
+    ['empty outlet', { ...MINIMAL, outletId: '' }, 'outletId'],
+    ['control characters in a reference', { ...MINIMAL, externalRef: 'a\u0000b' }, 'externalRef'],
+  ])('refuses %s at its path', (_case, body, path) => {
+    expect(pathsOf(newComplaintBody, body)).toEqual([path]);
+  });
+
+  it('rejects unknown fields at the top and inside customer, naming each', () => {
+    // Act
+    const errors = errorsOf(newComplaintBody, {
+      ...MINIMAL,
+      address: '北京市',
+      customer: { ...MINIMAL.customer, idCard: 'x' },
+    });
+
+    // Assess
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { path: 'address', message: 'unknown field' },
+        { path: 'customer.idCard', message: 'unknown field' },
+      ]),
+    );
+    expect(errors).toHaveLength(2);
+  });
+
+  it('refuses a body that is not an object', () => {
+    expect(pathsOf(newComplaintBody, [MINIMAL])).toEqual(['']);
+  });
+
+  it('normalises any 11-digit mainland mobile number written with +86, spaces or dashes', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MOBILE_PREFIXES),
+        fc.stringMatching(/^[0-9]{8}$/),
+        fc.constantFrom('', '+86', '+86 ', '86'),
+        fc.constantFrom('', ' ', '-'),
+        (prefix, rest, country, separator) => {
+          // Prepare
+          const national = `${prefix}${rest}`;
+          const written = `${country}${national.slice(0, 3)}${separator}${national.slice(3, 7)}${separator}${national.slice(7)}`;
+
+          // Act
+          const parsed = newComplaintBody.parse({ ...MINIMAL, customer: { phone: written } });
+
+          // Assess
+          expect(parsed.customer.phone).toBe(`+86${national}`);
+        },
+      ),
+    );
+  });
+});
+
+describe('POST /v1/complaints/{id}/actions body', () => {
+  const VALID_ACTIONS = [
+    { action: 'accept', actor: 'agent-7' },
+    { action: 'assign', actor: 'sup-1', assignee: 'agent-9' },
+    { action: 'request-info', actor: 'agent-7', message: '请提供运单照片' },
+    { action: 'customer-reply', actor: 'customer', message: '照片已上传' },
+    {
+      action: 'resolve',
+      actor: 'agent-7',
+      resolution: '已赔偿',
+      compensation: { amount: 20, currency: 'CNY' },
+      damageSeverity: 'minor',
+    },
+    { action: 'reopen', actor: 'sup-1', reason: '客户不满意' },
+    { action: 'close', actor: 'sup-1', reason: '重复投诉', closeReason: 'duplicate' },
+    { action: 'note', actor: 'agent-7', text: '已联系网点' },
+  ];
+
+  it.each(VALID_ACTIONS)('accepts $action', (body) => {
+    expect(actionBody.parse({ ...body, expectedVersion: 3 })).toEqual({ ...body, expectedVersion: 3 });
+  });
+
+  it.each([
+    ['assign', 'assignee'],
+    ['request-info', 'message'],
+    ['customer-reply', 'message'],
+    ['resolve', 'resolution'],
+    ['reopen', 'reason'],
+    ['close', 'reason'],
+    ['note', 'text'],
+  ])('%s requires %s', (action, field) => {
+    expect(errorsOf(actionBody, { action, actor: 'agent-7' })).toEqual([
+      { path: field, message: expect.any(String) },
+    ]);
+  });
+
+  it.each(VALID_ACTIONS.map((a) => a.action))('%s requires an actor', (action) => {
+    const valid = VALID_ACTIONS.find((a) => a.action === action)!;
+    expect(pathsOf(actionBody, { ...valid, actor: undefined })).toEqual(['actor']);
+  });
+
+  it.each([
+    ['an unknown action', { action: 'delete', actor: 'a' }, 'action'],
+    ['no action', { actor: 'a' }, 'action'],
+    ['a field of another action', { action: 'accept', actor: 'a', assignee: 'b' }, 'assignee'],
+    ['a version of 0', { action: 'accept', actor: 'a', expectedVersion: 0 }, 'expectedVersion'],
+    ['a fractional version', { action: 'accept', actor: 'a', expectedVersion: 1.5 }, 'expectedVersion'],
+    [
+      'compensation in dollars',
+      { action: 'resolve', actor: 'a', resolution: 'r', compensation: { amount: 1, currency: 'USD' } },
+      'compensation.currency',
+    ],
+    [
+      'a close reason only the workflow gives',
+      { action: 'close', actor: 'a', reason: 'r', closeReason: 'satisfied' },
+      'closeReason',
+    ],
+  ])('refuses %s', (_case, body, path) => {
+    expect(pathsOf(actionBody, body)).toEqual([path]);
+  });
+});
+
+describe('POST /v1/complaints/{id}/feedback body', () => {
+  it.each([1, 2, 3, 4, 5])('accepts score %i', (score) => {
+    expect(feedbackBody.parse({ score })).toEqual({ score });
+  });
+
+  it.each([0, 6, 2.5, '5', null])('refuses score %j', (score) => {
+    expect(pathsOf(feedbackBody, { score })).toEqual(['score']);
+  });
+
+  it('takes a comment up to 1000 characters and an expected version', () => {
+    expect(feedbackBody.parse({ score: 4, comment: '好'.repeat(1000), expectedVersion: 7 })).toMatchObject({
+      expectedVersion: 7,
+    });
+    expect(pathsOf(feedbackBody, { score: 4, comment: '好'.repeat(1001) })).toEqual(['comment']);
+  });
+
+  it('rejects unknown fields', () => {
+    expect(errorsOf(feedbackBody, { score: 4, rating: 4 })).toEqual([
+      { path: 'rating', message: 'unknown field' },
+    ]);
+  });
+});
+
+describe('GET /v1/complaints query', () => {
+  it('defaults the page size to 20', () => {
+    expect(listQuery.parse({})).toEqual({ limit: 20 });
+  });
+
+  it('turns text parameters into typed filters', () => {
+    expect(
+      listQuery.parse({
+        status: 'review',
+        category: 'damage',
+        trackingNumber: 'ea123456789cn',
+        escalated: 'false',
+        limit: '100',
+        cursor: 'abc',
+      }),
+    ).toEqual({
+      status: 'review',
+      category: 'damage',
+      trackingNumber: 'EA123456789CN',
+      escalated: false,
+      limit: 100,
+      cursor: 'abc',
+    });
+  });
+
+  it.each([
+    ['limit', '0'],
+    ['limit', '101'],
+    ['limit', '5.5'],
+    ['limit', 'ten'],
+    ['escalated', 'yes'],
+    ['status', 'open'],
+    ['category', 'weather'],
+    ['cursor', ''],
+  ])('refuses %s=%s', (name, value) => {
+    expect(pathsOf(listQuery, { [name]: value })).toEqual([name]);
+  });
+
+  it('rejects unknown parameters', () => {
+    expect(errorsOf(listQuery, { sort: 'asc' })).toEqual([{ path: 'sort', message: 'unknown field' }]);
+  });
+});
+
+describe('complaint id in the path', () => {
+  it('accepts a ULID', () => {
+    expect(complaintPath.parse({ id: '01JD5Q8W4ZK3V9B7N2M6R0T1XY' })).toEqual({
+      id: '01JD5Q8W4ZK3V9B7N2M6R0T1XY',
+    });
+  });
+
+  it.each(['42', '01JD5Q8W4ZK3V9B7N2M6R0T1X', '01JD5Q8W4ZK3V9B7N2M6R0T1XYZ', '01JD5Q8W4ZK3V9B7N2M6R0T1XU'])(
+    'refuses %s',
+    (id) => {
+      expect(pathsOf(complaintPath, { id })).toEqual(['id']);
+    },
+  );
+});
