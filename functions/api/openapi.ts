@@ -1,0 +1,5 @@
+// GET /v1/openapi.json: the OpenAPI 3.1 document, generated from the handlers' own zod schemas.
+import { httpHandler } from '#commons/http';
+import { openApiDocument } from './openapi-document.ts';
+
+export const handler = httpHandler(async () => ({ statusCode: 200, body: openApiDocument() }));
