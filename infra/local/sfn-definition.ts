@@ -1,9 +1,9 @@
 // Reads a state machine definition the way the local server needs it: every Task state by name (the
 // engine's overrides are keyed by state name, nested Parallel branches and Map processors included),
-// and a copy for the engine in which Tasks without a timeout get the longest one a Node timer can hold.
+// and a copy for the engine whose durations fit in a Node timer.
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 
-/** setTimeout fires at once above 2^31-1 ms, so this is the longest task timeout the engine can honour. */
+/** setTimeout fires at once above 2^31-1 ms, so this is the longest duration the engine can honour. */
 export const ENGINE_MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 export interface TaskStateDefinition {
@@ -14,56 +14,59 @@ export interface TaskStateDefinition {
   TimeoutSecondsPath?: string;
 }
 
+type StateDefinition = { Type: string } & Record<string, unknown>;
+
 interface StatesScope {
-  States: Record<string, { Type: string } & Record<string, unknown>>;
+  States: Record<string, StateDefinition>;
+  TimeoutSeconds?: number;
 }
 
 export interface PreparedDefinition {
   /** The copy handed to the engine. */
   engineDefinition: StateMachineDefinition;
-  /** Task states by name, as written (before the timeout default is added). */
+  /** Task states by name, as the engine runs them. */
   tasks: ReadonlyMap<string, TaskStateDefinition>;
 }
 
 export function prepareDefinition(definition: object): PreparedDefinition {
-  const original = structuredClone(definition) as StatesScope;
   const engineDefinition = structuredClone(definition) as StatesScope;
+  engineDefinition.TimeoutSeconds = fitTimer(engineDefinition.TimeoutSeconds);
+  if (engineDefinition.TimeoutSeconds === undefined) delete engineDefinition.TimeoutSeconds;
   const tasks = new Map<string, TaskStateDefinition>();
-  collectTasks(original, tasks);
-  defaultTaskTimeouts(engineDefinition);
+  prepareScope(engineDefinition, tasks);
   return { engineDefinition: engineDefinition as unknown as StateMachineDefinition, tasks };
 }
 
-function nestedScopes(state: Record<string, unknown>): StatesScope[] {
-  const scopes: StatesScope[] = [];
-  if (Array.isArray(state.Branches)) scopes.push(...(state.Branches as StatesScope[]));
-  const processor = state.ItemProcessor ?? state.Iterator;
-  if (processor && typeof processor === 'object') scopes.push(processor as StatesScope);
-  return scopes;
-}
-
-function collectTasks(scope: StatesScope, tasks: Map<string, TaskStateDefinition>): void {
+function prepareScope(scope: StatesScope, tasks: Map<string, TaskStateDefinition>): void {
   for (const [name, state] of Object.entries(scope.States ?? {})) {
     if (state.Type === 'Task') {
       // The engine finds overrides by state name alone, so a name used twice would be ambiguous (AWS
       // rejects such definitions too).
       if (tasks.has(name)) throw new Error(`State name "${name}" is used more than once in the definition`);
+      prepareTask(state);
       tasks.set(name, state as unknown as TaskStateDefinition);
     }
-    for (const nested of nestedScopes(state)) collectTasks(nested, tasks);
+    if (state.Type === 'Wait' && typeof state.Seconds === 'number') state.Seconds = fitTimer(state.Seconds);
+    for (const nested of nestedScopes(state)) prepareScope(nested, tasks);
   }
 }
 
 /** AWS Standard tasks have no timeout unless set; the engine would otherwise stop them after 60 s. */
-function defaultTaskTimeouts(scope: StatesScope): void {
-  for (const state of Object.values(scope.States ?? {})) {
-    if (
-      state.Type === 'Task' &&
-      state.TimeoutSeconds === undefined &&
-      state.TimeoutSecondsPath === undefined
-    ) {
-      state.TimeoutSeconds = ENGINE_MAX_TIMEOUT_SECONDS;
-    }
-    for (const nested of nestedScopes(state)) defaultTaskTimeouts(nested);
-  }
+function prepareTask(task: StateDefinition): void {
+  if (task.TimeoutSecondsPath !== undefined) return;
+  task.TimeoutSeconds = fitTimer(
+    typeof task.TimeoutSeconds === 'number' ? task.TimeoutSeconds : ENGINE_MAX_TIMEOUT_SECONDS,
+  );
+}
+
+function fitTimer(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : Math.min(seconds, ENGINE_MAX_TIMEOUT_SECONDS);
+}
+
+function nestedScopes(state: StateDefinition): StatesScope[] {
+  const scopes: StatesScope[] = [];
+  if (Array.isArray(state.Branches)) scopes.push(...(state.Branches as StatesScope[]));
+  const processor = state.ItemProcessor ?? state.Iterator;
+  if (processor && typeof processor === 'object') scopes.push(processor as StatesScope);
+  return scopes;
 }

@@ -230,7 +230,13 @@ export class LocalExecutions {
     this.#running.delete(record.executionArn);
     // Callback tasks still waiting end with the execution: their tokens answer TaskTimedOut from now on.
     this.#runtime.tokens.retire(record.executionArn, statesRuntimeError(`Execution ${status.toLowerCase()}`));
-    this.#runtime.log(`[sfn] ${record.name} ${status}${outcome.error ? ` ${outcome.error}` : ''}`);
+    // Successes are the norm and would drown the rest under load.
+    if (status !== 'SUCCEEDED') {
+      const machine = record.stateMachineArn.split(':').at(-1);
+      this.#runtime.log(
+        `[sfn] ${machine}/${record.name} ${status} ${outcome.error ?? ''} ${outcome.cause ?? ''}`.trimEnd(),
+      );
+    }
   }
 }
 

@@ -57,11 +57,6 @@ async function runTask(
 ): Promise<unknown> {
   // After StopExecution the engine still finishes the state it is in and may retry it: call nothing more.
   if (!execution.isRunning()) throw statesRuntimeError('The execution is no longer running');
-  const callback = task.Resource.endsWith(CALLBACK_SUFFIX);
-  const resource = callback ? task.Resource.slice(0, -CALLBACK_SUFFIX.length) : task.Resource;
-  const invoke = invoker(resource, runtime);
-  if (!callback) return invoke(input);
-
   const timeoutSeconds = effectiveTimeoutSeconds(task, input, execution.context);
   if (timeoutSeconds !== undefined && timeoutSeconds > ENGINE_MAX_TIMEOUT_SECONDS) {
     // The engine's timer would overflow and fire at once; fail loudly instead of timing out silently.
@@ -69,6 +64,11 @@ async function runTask(
       `Task timeout ${timeoutSeconds} s exceeds the local limit ${ENGINE_MAX_TIMEOUT_SECONDS} s`,
     );
   }
+  const callback = task.Resource.endsWith(CALLBACK_SUFFIX);
+  const resource = callback ? task.Resource.slice(0, -CALLBACK_SUFFIX.length) : task.Resource;
+  const invoke = invoker(resource, runtime);
+  if (!callback) return invoke(input);
+
   const deadline = timeoutSeconds === undefined ? undefined : Date.now() + timeoutSeconds * 1000;
   const pending = runtime.tokens.mint(execution.executionArn, stateName, deadline);
   const withToken = replaceValue(input, execution.tokenPlaceholder, pending.token);

@@ -196,6 +196,26 @@ describe('callback tasks', () => {
     expect(notJson).toBeInstanceOf(InvalidOutput);
   });
 
+  it('fails a task whose timeout is longer than a Node timer can hold instead of timing it out at once', async () => {
+    // Prepare
+    const inbox = new Inbox<CallbackPayload>();
+    const { client } = await startServer(inbox);
+
+    // Act
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: callbackArn,
+        input: awaitReplyInput('T-8', 30 * 24 * 3600),
+      }),
+    );
+    const execution = await finished(client, executionArn!);
+
+    // Assess
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(execution.cause).toContain('exceeds the local limit');
+    expect(inbox.payloads).toEqual([]);
+  });
+
   it('aborts on StopExecution, reports error and cause, and makes the waiting token stale', async () => {
     // Prepare
     const inbox = new Inbox<CallbackPayload>();
