@@ -39,11 +39,18 @@ export function startClock(
   return clock;
 }
 
-/** Stops a clock; one stopped after its deadline counts as breached even if no timer fired first. */
+/** The pending limit and the feedback window wait for the customer: running out closes the complaint,
+ * it is no SLA breach of ours. */
+export function isCustomerLimit(name: ClockName): boolean {
+  return name === 'pending' || name === 'feedback';
+}
+
+/** Stops a clock; an SLA clock stopped after its deadline counts as breached even if no timer fired first. */
 export function stopClock(clock: ClockState, at: Date): ClockState {
   if (clock.stoppedAt) return clock;
   const stopped: ClockState = { ...clock, stoppedAt: iso(at) };
-  if (at.getTime() > Date.parse(clock.dueAt) && !clock.breachedAt) stopped.breachedAt = clock.dueAt;
+  const late = at.getTime() > Date.parse(clock.dueAt);
+  if (late && !clock.breachedAt && !isCustomerLimit(clock.name)) stopped.breachedAt = clock.dueAt;
   return stopped;
 }
 
