@@ -1,0 +1,200 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { maskName, maskPhone, normalizePhone } from '#domain/phone';
+
+const digits = (length: number) =>
+  fc.array(fc.constantFrom(...'0123456789'), { minLength: length, maxLength: length }).map((d) => d.join(''));
+
+/** Mainland mobile numbers (13x, 15x, 18x, 19x) the metadata accepts as MOBILE. */
+const mainlandMobile = fc
+  .tuple(fc.constantFrom('13', '15', '18', '19'), digits(1), digits(4), digits(4))
+  .map(([network, third, middle, tail]) => ({ network: network + third, middle, tail }))
+  .filter(({ network, middle, tail }) => normalizePhone(network + middle + tail) !== undefined);
+
+describe('normalizePhone', () => {
+  it.each([
+    ['13812345678'],
+    ['138 1234 5678'],
+    ['138-1234-5678'],
+    ['+86 138-1234-5678'],
+    ['+8613812345678'],
+    ['008613812345678'],
+    ['0086 138 1234 5678'],
+    ['１３８１２３４５６７８'],
+    ['  13812345678  '],
+  ])('reads the mainland mobile %j as +8613812345678', (raw) => {
+    // Act
+    const e164 = normalizePhone(raw);
+
+    // Assess
+    expect(e164).toBe('+8613812345678');
+  });
+
+  it.each([
+    ['+44 7911 123456', '+447911123456'],
+    ['+44 20 7946 0958', '+442079460958'],
+    ['+1 202-555-0143', '+12025550143'],
+    ['+852 9123 4567', '+85291234567'],
+    ['0044 7911 123456', '+447911123456'],
+  ])('accepts the valid international number %j as %s', (raw, expected) => {
+    // Act
+    const e164 = normalizePhone(raw);
+
+    // Assess
+    expect(e164).toBe(expected);
+  });
+
+  it.each([
+    ['010-12345678', 'a Beijing landline'],
+    ['+86 21 6123 4567', 'a Shanghai landline in E.164'],
+    ['14412345678', 'an unassigned mobile range'],
+    ['1381234567', 'a digit short'],
+    ['138123456789', 'a digit long'],
+    ['+44 1234', 'too short to be British'],
+    ['call me on 13812345678', 'text around the number'],
+    ['13812345678 ext. 12', 'an extension'],
+    ['', 'nothing'],
+    ['not a number', 'letters'],
+  ])('rejects %j (%s)', (raw) => {
+    // Act
+    const e164 = normalizePhone(raw);
+
+    // Assess
+    expect(e164).toBeUndefined();
+  });
+
+  it('gives the same E.164 for every written form of a mainland mobile', () => {
+    fc.assert(
+      fc.property(mainlandMobile, ({ network, middle, tail }) => {
+        // Prepare
+        const e164 = `+86${network}${middle}${tail}`;
+
+        // Act
+        const forms = [
+          `${network}${middle}${tail}`,
+          `${network} ${middle} ${tail}`,
+          `+86 ${network}-${middle}-${tail}`,
+          `0086${network}${middle}${tail}`,
+        ].map(normalizePhone);
+
+        // Assess
+        expect(forms).toEqual([e164, e164, e164, e164]);
+      }),
+    );
+  });
+
+  it('never throws and only ever returns E.164', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (raw) => {
+        // Act
+        const e164 = normalizePhone(raw);
+
+        // Assess
+        if (e164 !== undefined) expect(e164).toMatch(/^\+[1-9]\d{6,14}$/);
+      }),
+    );
+  });
+});
+
+describe('maskPhone', () => {
+  it('shows a mainland mobile nationally with digits 4-7 masked', () => {
+    // Act
+    const masked = maskPhone('+8613812345678');
+
+    // Assess
+    expect(masked).toBe('138****5678');
+  });
+
+  it('keeps the country code and the last four digits of other numbers', () => {
+    // Act
+    const british = maskPhone('+447911127890');
+    const beijingLandline = maskPhone('+861012345678');
+
+    // Assess
+    expect(british).toBe('+44 ******7890');
+    expect(beijingLandline).toBe('+86 ******5678');
+  });
+
+  it('keeps at most the last four digits of anything it cannot read', () => {
+    // Act
+    const garbage = maskPhone('phone: 99-1234-5678');
+    const short = maskPhone('12345');
+
+    // Assess
+    expect(garbage).toBe('******5678');
+    expect(short).toBe('*****');
+  });
+
+  it('never depends on the middle digits of a mainland mobile', () => {
+    fc.assert(
+      fc.property(mainlandMobile, digits(4), ({ network, middle, tail }, otherMiddle) => {
+        // Prepare
+        const other = `+86${network}${otherMiddle}${tail}`;
+        fc.pre(normalizePhone(other) !== undefined);
+
+        // Act
+        const masked = maskPhone(`+86${network}${middle}${tail}`);
+
+        // Assess
+        expect(masked).toBe(`${network}****${tail}`);
+        expect(maskPhone(other)).toBe(masked);
+      }),
+    );
+  });
+
+  it('never shows more than the country code and the last four digits of a foreign number', () => {
+    fc.assert(
+      fc.property(digits(5), digits(4), (hidden, tail) => {
+        // Prepare
+        const e164 = `+447${hidden}${tail}`;
+
+        // Act
+        const masked = maskPhone(e164);
+
+        // Assess
+        expect(masked).toBe(`+44 ******${tail}`);
+      }),
+    );
+  });
+});
+
+describe('maskName', () => {
+  it.each([
+    ['张三', '张*'],
+    ['王小明', '王**'],
+    ['欧阳娜娜', '欧***'],
+    ['阿卜杜·买买提', '阿**·***'],
+    ['张', '张'],
+    ['John Smith', 'J*** S****'],
+    ['Mary-Jane O’Neil', 'M***-J*** O’****'],
+    ['  Li  ', 'L*'],
+    ['', ''],
+  ])('masks %j as %j', (name, expected) => {
+    // Act
+    const masked = maskName(name);
+
+    // Assess
+    expect(masked).toBe(expected);
+  });
+
+  it('keeps only the first character of a Chinese name and its length', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((code) => String.fromCodePoint(code)),
+          {
+            minLength: 2,
+            maxLength: 4,
+          },
+        ),
+        (characters) => {
+          // Act
+          const masked = maskName(characters.join(''));
+
+          // Assess
+          expect(masked).toBe(characters[0] + '*'.repeat(characters.length - 1));
+        },
+      ),
+    );
+  });
+});
