@@ -87,3 +87,21 @@ export function mapClocks(
   }
   return clocks;
 }
+
+/** Ends a pending-customer pause (reply, expiry or close): every running clock but the pending one moves
+ * out by the paused time on its own calendar, the pending clock stops, and the paused time is added up. */
+export function endPause(c: Complaint, ctx: ClockContext): Complaint {
+  const pausedAt = c.pausedAt ? new Date(c.pausedAt) : ctx.now;
+  const clocks = mapClocks(c, (clock) =>
+    clock.name === 'pending'
+      ? stopClock(clock, ctx.now)
+      : shiftClock(clock, pausedAt, ctx.now, ctx.calendars),
+  );
+  const next: Complaint = {
+    ...c,
+    clocks,
+    totalPausedMs: c.totalPausedMs + Math.max(0, ctx.now.getTime() - pausedAt.getTime()),
+  };
+  delete next.pausedAt;
+  return next;
+}

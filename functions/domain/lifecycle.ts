@@ -1,13 +1,8 @@
 // The lifecycle of SPEC section 4: which action each status allows and what each action does to the
 // complaint (status, owner, clocks, timeline, notifications owed). Pure: the caller persists the result.
 import type { ActionName, ComplaintAction, FeedbackInput } from './commands.ts';
-import type {
-  CloseReason,
-  Complaint,
-  Status,
-  TimelineEvent,
-} from './complaint.ts';
-import { mapClocks, shiftClock, startClock, stopClock, type ClockContext } from './clocks.ts';
+import type { CloseReason, Complaint, Status, TimelineEvent } from './complaint.ts';
+import { endPause, mapClocks, startClock, stopClock, type ClockContext } from './clocks.ts';
 import { suggestCompensation } from './compensation.ts';
 import { TransitionNotAllowed } from './errors.ts';
 import { withEvent, withNotification } from './notices.ts';
@@ -80,7 +75,7 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
     }
     case 'customer-reply': {
       const next = withEvent(
-        resumeClocks(c, ctx),
+        endPause(c, ctx),
         event('customer-replied', 'investigating', { message: action.message }),
       );
       return enterStatus(next, 'investigating', ctx);
@@ -173,21 +168,4 @@ function openReview(c: Complaint, ctx: ClockContext, event: TimelineEvent): Comp
   next = withEvent(next, event);
   next = withNotification(next, { audience: 'staff', event: 'staff-review-needed', level: 1 }, ctx.now);
   return enterStatus(next, 'review', ctx);
-}
-
-/** Ends a pending-customer pause: every running clock moves out by the paused time on its calendar. */
-function resumeClocks(c: Complaint, ctx: ClockContext): Complaint {
-  const pausedAt = c.pausedAt ? new Date(c.pausedAt) : ctx.now;
-  const clocks = mapClocks(c, (clock) =>
-    clock.name === 'pending'
-      ? stopClock(clock, ctx.now)
-      : shiftClock(clock, pausedAt, ctx.now, ctx.calendars),
-  );
-  const next: Complaint = {
-    ...c,
-    clocks,
-    totalPausedMs: c.totalPausedMs + Math.max(0, ctx.now.getTime() - pausedAt.getTime()),
-  };
-  delete next.pausedAt;
-  return next;
 }

@@ -10,7 +10,7 @@ import type {
   TimerKind,
 } from './complaint.ts';
 import { TOP_ESCALATION_LEVEL } from './complaint.ts';
-import { isRunning, mapClocks, stopClock, type ClockContext } from './clocks.ts';
+import { endPause, isRunning, mapClocks, stopClock, type ClockContext } from './clocks.ts';
 import { withEvent, withNotification } from './notices.ts';
 import type { WorkflowStagePlan } from './ports.ts';
 
@@ -130,13 +130,14 @@ export function closeComplaint(
   ctx: ClockContext,
 ): Complaint {
   const at = ctx.now.toISOString();
+  // Closing while the customer is asked ends the pause first: paused clocks neither ran on nor breached.
+  const unpaused = endPause(c, ctx);
   let next: Complaint = {
-    ...c,
+    ...unpaused,
     closeReason: reason,
     closedAt: at,
-    clocks: mapClocks(c, (clock) => stopClock(clock, ctx.now)),
+    clocks: mapClocks(unpaused, (clock) => stopClock(clock, ctx.now)),
   };
-  delete next.pausedAt;
   next = withEvent(next, { at, type: 'closed', actor, from: c.status, to: 'closed', data: { reason } });
   next = withNotification(next, { audience: 'customer', event: 'closed', data: { reason } }, ctx.now);
   return enterStatus(next, 'closed', ctx);
