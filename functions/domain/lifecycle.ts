@@ -11,8 +11,9 @@ import { closeComplaint, enterStatus } from './stage.ts';
 const ALLOWED_ACTIONS: Readonly<Record<Status, readonly ActionName[]>> = {
   received: ['accept', 'assign', 'close', 'note'],
   investigating: ['assign', 'request-info', 'resolve', 'close', 'note'],
-  'pending-customer': ['customer-reply', 'close', 'note'],
-  'awaiting-feedback': ['reopen', 'close', 'note'],
+  // Ownership may change while the customer is asked or rates: assign never changes status (SPEC 4).
+  'pending-customer': ['customer-reply', 'assign', 'close', 'note'],
+  'awaiting-feedback': ['reopen', 'assign', 'close', 'note'],
   review: ['assign', 'resolve', 'close', 'note'],
   closed: ['note'],
 };
