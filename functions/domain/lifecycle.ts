@@ -4,7 +4,7 @@ import type { ActionName, ComplaintAction, FeedbackInput } from './commands.ts';
 import type { CloseReason, Complaint, Status, TimelineEvent } from './complaint.ts';
 import { endPause, mapClocks, startClock, stopClock, type ClockContext } from './clocks.ts';
 import { suggestCompensation } from './compensation.ts';
-import { TransitionNotAllowed } from './errors.ts';
+import { InvalidInput, TransitionNotAllowed } from './errors.ts';
 import { withEvent, withNotification } from './notices.ts';
 import { closeComplaint, enterStatus } from './stage.ts';
 
@@ -121,6 +121,12 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
     case 'close': {
       const reason: CloseReason =
         c.status === 'review' ? (action.closeReason ?? 'reviewed') : (action.closeReason ?? 'withdrawn');
+      // 'reviewed' reports a 复核 outcome: a complaint that never was in review cannot close so.
+      if (reason === 'reviewed' && !c.clocks.review) {
+        throw new InvalidInput('closeReason reviewed needs a review', [
+          { path: 'closeReason', message: 'only a complaint that went through review can close as reviewed' },
+        ]);
+      }
       const next = withEvent(
         c,
         event('close-requested', undefined, { reason: action.reason, closeReason: reason }),
