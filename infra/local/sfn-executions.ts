@@ -22,8 +22,9 @@ export interface ExecutionRecord {
   output?: string;
   error?: string;
   cause?: string;
-  /** The engine's event log, in order. */
+  /** The engine's event log, in order; emptied for old closed executions (see historyRetention). */
   events: EngineEvent[];
+  historyTrimmed?: boolean;
   /** StateEntered events: what AWS bills as state transitions, retries aside. */
   stateEntered: number;
 }
@@ -38,6 +39,11 @@ export interface ExecutionOptions {
   waitTimeOverrides?: Record<string, number>;
   /** Retry intervals by state name in milliseconds (tests only). */
   retryIntervalOverrides?: Record<string, number | number[]>;
+  /**
+   * Closed executions that keep their full event log (default 10,000, about 3 KB each); older ones keep
+   * status, input and output only. None is forgotten: a closed name must stay taken for idempotent starts.
+   */
+  historyRetention?: number;
 }
 
 interface Machine {
@@ -65,6 +71,8 @@ export class LocalExecutions {
   readonly #running = new Map<string, Running>();
   readonly #runtime: TaskRuntime;
   readonly #options: ExecutionOptions;
+  /** Closed executions with a full event log, oldest first. */
+  readonly #withHistory = new Set<ExecutionRecord>();
 
   constructor(machines: readonly HostedStateMachine[], runtime: TaskRuntime, options: ExecutionOptions = {}) {
     this.#runtime = runtime;
@@ -167,6 +175,18 @@ export class LocalExecutions {
       this.stop(executionArn, 'States.Aborted', 'Local endpoint closed');
   }
 
+  #trimOldHistories(closed: ExecutionRecord): void {
+    this.#withHistory.add(closed);
+    const retention = this.#options.historyRetention ?? 10_000;
+    for (const oldest of this.#withHistory) {
+      if (this.#withHistory.size <= retention) break;
+      this.#withHistory.delete(oldest);
+      // Stopped executions may still be appending their last events; they are dropped from now on.
+      oldest.events = [];
+      oldest.historyTrimmed = true;
+    }
+  }
+
   #machine(stateMachineArn: string): Machine {
     if (!STATE_MACHINE_ARN.test(stateMachineArn))
       throw new SfnFault('InvalidArn', `Invalid Arn: '${stateMachineArn}'`);
@@ -228,6 +248,7 @@ export class LocalExecutions {
     if (outcome.error !== undefined) record.error = outcome.error;
     if (outcome.cause !== undefined) record.cause = outcome.cause;
     this.#running.delete(record.executionArn);
+    this.#trimOldHistories(record);
     // Callback tasks still waiting end with the execution: their tokens answer TaskTimedOut from now on.
     this.#runtime.tokens.retire(record.executionArn, statesRuntimeError(`Execution ${status.toLowerCase()}`));
     // Successes are the norm and would drown the rest under load.
@@ -253,7 +274,7 @@ function engineFor(prepared: PreparedDefinition): StateMachine {
 
 async function collectEvents(record: ExecutionRecord, events: AsyncGenerator<EngineEvent>): Promise<void> {
   for await (const event of events) {
-    record.events.push(event);
+    if (!record.historyTrimmed) record.events.push(event);
     if (event.type === 'StateEntered') record.stateEntered += 1;
   }
 }

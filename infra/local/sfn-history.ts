@@ -12,6 +12,7 @@ export interface HistoryEvent {
 }
 
 type ResourceOf = (stateName: string) => string | undefined;
+type Json = Extract<EngineEvent, { type: 'ExecutionStarted' }>['input'];
 
 export function executionHistory(
   record: ExecutionRecord,
@@ -19,7 +20,7 @@ export function executionHistory(
   includeExecutionData: boolean,
 ): HistoryEvent[] {
   const history: HistoryEvent[] = [];
-  for (const event of record.events) {
+  for (const event of record.historyTrimmed ? summaryEvents(record) : record.events) {
     const mapped = toAwsEvent(
       event,
       resourceOf,
@@ -34,6 +35,24 @@ export function executionHistory(
     });
   }
   return history;
+}
+
+/** An execution whose log was trimmed still shows how it started and ended. */
+function summaryEvents(record: ExecutionRecord): EngineEvent[] {
+  const started: EngineEvent = {
+    type: 'ExecutionStarted',
+    timestamp: record.startDate.getTime(),
+    input: JSON.parse(record.input) as Json,
+  };
+  const timestamp = record.stopDate?.getTime() ?? Date.now();
+  const ended: Record<string, EngineEvent | undefined> = {
+    SUCCEEDED: { type: 'ExecutionSucceeded', timestamp, output: JSON.parse(record.output ?? 'null') as Json },
+    FAILED: { type: 'ExecutionFailed', timestamp, Error: record.error ?? '', Cause: record.cause ?? '' },
+    ABORTED: { type: 'ExecutionAborted', timestamp },
+    TIMED_OUT: { type: 'ExecutionTimeout', timestamp },
+  };
+  const end = ended[record.status];
+  return end ? [started, end] : [started];
 }
 
 function toAwsEvent(

@@ -392,3 +392,40 @@ describe('the wire protocol', () => {
     );
   });
 });
+
+describe('history retention', () => {
+  it('keeps full logs for the most recent closed executions only, and every execution itself', async () => {
+    // Prepare
+    const small = await startLocalStepFunctions({
+      stateMachines: [{ arn: arns.transitions, definition: fixture('transitions') }],
+      lambdaHandlers: { notify: async () => ({}) },
+      historyRetention: 1,
+    });
+    const smallClient = new SFNClient({ endpoint: small.endpoint, region, credentials });
+    const run = async (complaintId: string) => {
+      const input = JSON.stringify({ complaintId });
+      const { executionArn } = await smallClient.send(
+        new StartExecutionCommand({ stateMachineArn: arns.transitions, input }),
+      );
+      await finished(smallClient, executionArn!);
+      return executionArn!;
+    };
+
+    // Act
+    const older = await run('C-old');
+    const newer = await run('C-new');
+    const olderHistory = await smallClient.send(new GetExecutionHistoryCommand({ executionArn: older }));
+    const newerHistory = await smallClient.send(new GetExecutionHistoryCommand({ executionArn: newer }));
+    const olderExecution = await smallClient.send(new DescribeExecutionCommand({ executionArn: older }));
+    await small.close();
+
+    // Assess
+    expect(olderHistory.events!.map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'ExecutionSucceeded',
+    ]);
+    expect(newerHistory.events!.length).toBeGreaterThan(2);
+    expect(olderExecution.status).toBe('SUCCEEDED');
+    expect(small.transitions(older)).toBe(4);
+  });
+});
