@@ -1,6 +1,6 @@
 // Starting, stopping and pausing SLA clocks. Deadlines are absolute instants computed on the clock's
 // calendar; a pause moves them out by the paused time measured on that same calendar.
-import type { Category, ClockName, ClockState, Complaint, Priority } from './complaint.ts';
+import type { Breach, Category, ClockName, ClockState, Complaint, Priority } from './complaint.ts';
 import { clockPolicy, type CalendarSet, type SlaPolicy } from './sla.ts';
 
 export interface ClockContext {
@@ -52,6 +52,25 @@ export function stopClock(clock: ClockState, at: Date): ClockState {
   const late = at.getTime() > Date.parse(clock.dueAt);
   if (late && !clock.breachedAt && !isCustomerLimit(clock.name)) stopped.breachedAt = clock.dueAt;
   return stopped;
+}
+
+/** Stops the clocks `which` selects. An SLA clock found past its deadline before its breach timer fired
+ * (an action won the race) still joins the complaint's breaches, so they list every clock that breached. */
+export function stopClocks(
+  c: Complaint,
+  at: Date,
+  which: (name: ClockName) => boolean = () => true,
+): Complaint {
+  const found: Breach[] = [];
+  const clocks = mapClocks(c, (clock) => {
+    if (!which(clock.name)) return clock;
+    const stopped = stopClock(clock, at);
+    if (stopped.breachedAt && !clock.breachedAt) {
+      found.push({ clock: clock.name, dueAt: clock.dueAt, at: iso(at), level: c.escalationLevel });
+    }
+    return stopped;
+  });
+  return { ...c, clocks, breaches: found.length > 0 ? [...c.breaches, ...found] : c.breaches };
 }
 
 export function isRunning(clock: ClockState | undefined): clock is ClockState {

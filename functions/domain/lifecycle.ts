@@ -2,7 +2,7 @@
 // complaint (status, owner, clocks, timeline, notifications owed). Pure: the caller persists the result.
 import type { ActionName, ComplaintAction, FeedbackInput } from './commands.ts';
 import type { CloseReason, Complaint, Status, TimelineEvent } from './complaint.ts';
-import { endPause, mapClocks, startClock, stopClock, type ClockContext } from './clocks.ts';
+import { endPause, startClock, stopClocks, type ClockContext } from './clocks.ts';
 import { suggestCompensation } from './compensation.ts';
 import { InvalidInput, TransitionNotAllowed } from './errors.ts';
 import { withEvent, withNotification } from './notices.ts';
@@ -41,15 +41,15 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
   };
   switch (action.action) {
     case 'accept': {
+      const responded = stopClocks(c, ctx.now, (name) => name === 'response');
       let next: Complaint = {
-        ...c,
+        ...responded,
         owner: c.owner ?? action.actor,
         firstResponder: c.firstResponder ?? action.actor,
         firstResponseAt: c.firstResponseAt ?? at,
         handlingStartedAt: c.handlingStartedAt ?? at,
         clocks: {
-          ...c.clocks,
-          ...(c.clocks.response ? { response: stopClock(c.clocks.response, ctx.now) } : {}),
+          ...responded.clocks,
           handling: c.clocks.handling ?? startClock('handling', c, ctx.now, ctx),
         },
       };
@@ -92,16 +92,16 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
       const resolution: Complaint['resolution'] = { text: action.resolution, at, by: action.actor };
       if (action.compensation) resolution.compensation = action.compensation;
       if (suggestion) resolution.suggestedCompensation = suggestion.amount;
-      const clocks = mapClocks(c, (clock) =>
-        clock.name === 'handling' || clock.name === 'review' || clock.name === 'resolution'
-          ? stopClock(clock, ctx.now)
-          : clock,
+      const answered = stopClocks(
+        c,
+        ctx.now,
+        (name) => name === 'handling' || name === 'review' || name === 'resolution',
       );
       let next: Complaint = {
-        ...c,
+        ...answered,
         resolution,
         resolvedAt: at,
-        clocks: { ...clocks, feedback: startClock('feedback', c, ctx.now, ctx) },
+        clocks: { ...answered.clocks, feedback: startClock('feedback', c, ctx.now, ctx) },
       };
       next = withEvent(
         next,
@@ -170,8 +170,11 @@ export function applyFeedback(
 export const FEEDBACK_ACTION = 'feedback';
 
 function openReview(c: Complaint, ctx: ClockContext, event: TimelineEvent): Complaint {
-  const clocks = mapClocks(c, (clock) => (clock.name === 'feedback' ? stopClock(clock, ctx.now) : clock));
-  let next: Complaint = { ...c, clocks: { ...clocks, review: startClock('review', c, ctx.now, ctx) } };
+  const rated = stopClocks(c, ctx.now, (name) => name === 'feedback');
+  let next: Complaint = {
+    ...rated,
+    clocks: { ...rated.clocks, review: startClock('review', c, ctx.now, ctx) },
+  };
   next = withEvent(next, event);
   next = withNotification(next, { audience: 'staff', event: 'staff-review-needed', level: 1 }, ctx.now);
   return enterStatus(next, 'review', ctx);

@@ -10,7 +10,7 @@ import type {
   TimerKind,
 } from './complaint.ts';
 import { TOP_ESCALATION_LEVEL } from './complaint.ts';
-import { endPause, isRunning, mapClocks, stopClock, type ClockContext } from './clocks.ts';
+import { endPause, isRunning, stopClocks, type ClockContext } from './clocks.ts';
 import { withEvent, withNotification } from './notices.ts';
 import type { WorkflowStagePlan } from './ports.ts';
 
@@ -131,13 +131,7 @@ export function closeComplaint(
 ): Complaint {
   const at = ctx.now.toISOString();
   // Closing while the customer is asked ends the pause first: paused clocks neither ran on nor breached.
-  const unpaused = endPause(c, ctx);
-  let next: Complaint = {
-    ...unpaused,
-    closeReason: reason,
-    closedAt: at,
-    clocks: mapClocks(unpaused, (clock) => stopClock(clock, ctx.now)),
-  };
+  let next: Complaint = { ...stopClocks(endPause(c, ctx), ctx.now), closeReason: reason, closedAt: at };
   next = withEvent(next, { at, type: 'closed', actor, from: c.status, to: 'closed', data: { reason } });
   next = withNotification(next, { audience: 'customer', event: 'closed', data: { reason } }, ctx.now);
   return enterStatus(next, 'closed', ctx);

@@ -409,6 +409,40 @@ describe('happy paths', () => {
   });
 });
 
+describe('clock facts', () => {
+  it('an accept that beats the response breach timer by a minute still records the breach and by how much', () => {
+    // Prepare: the 24 h response clock ran out a minute ago; the workflow has not fired the timer yet
+    const dc = domainContext(START);
+    const registered = register(dc);
+    dc.advance(24 * HOUR_MS + MINUTE_MS);
+
+    // Act
+    const c = act(dc, registered, ACTION.accept);
+
+    // Assess
+    const response = c.clocks.response;
+    expect(response?.breachedAt).toBe(registered.clocks.response?.dueAt);
+    expect(Date.parse(response?.stoppedAt ?? '') - Date.parse(response?.dueAt ?? '')).toBe(MINUTE_MS);
+    expect(c.breaches).toEqual([
+      { clock: 'response', dueAt: registered.clocks.response?.dueAt, at: dc.now().toISOString(), level: 0 },
+    ]);
+  });
+
+  it('a clock met in time is no breach', () => {
+    // Prepare
+    const dc = domainContext(START);
+    const registered = register(dc);
+    dc.advance(23 * HOUR_MS);
+
+    // Act
+    const c = act(dc, registered, ACTION.accept);
+
+    // Assess
+    expect(c.clocks.response?.breachedAt).toBeUndefined();
+    expect(c.breaches).toEqual([]);
+  });
+});
+
 describe('ownership (首问负责制)', () => {
   it('the first agent to accept stays first responder while assign moves the owner', () => {
     // Prepare
@@ -641,6 +675,10 @@ describe('invariants over random sequences of actions and timer firings', () => 
           expect(new Set(next.outbox.map((n) => n.key)).size).toBe(next.outbox.length);
           expect(next.totalPausedMs).toBeGreaterThanOrEqual(c.totalPausedMs);
           if (next.regulatoryRisk) expect(next.escalationLevel).toBeGreaterThanOrEqual(2);
+          // Which clocks breached is a fact on the complaint, whether a timer or a late action found it.
+          for (const clock of Object.values(next.clocks).filter((k) => k.breachedAt)) {
+            expect(next.breaches.map((b) => b.clock)).toContain(clock.name);
+          }
           if (next.status === 'closed') {
             expect(next.closedAt).toBeDefined();
             expect(next.closeReason).toBeDefined();
