@@ -1,0 +1,116 @@
+// Which options each action needs, so a person at the terminal hears "resolve needs --resolution" before
+// a round trip. The server stays the judge of everything else (lengths, transitions, versions).
+import type { ActionName } from '#domain/commands';
+
+/** The action-specific options of `act`, by their commander names. */
+export interface ActOptions {
+  actor?: string;
+  assignee?: string;
+  message?: string;
+  resolution?: string;
+  amount?: number;
+  damageSeverity?: string;
+  reason?: string;
+  closeReason?: string;
+  text?: string;
+  expectedVersion?: number;
+}
+
+type DetailOption = Exclude<keyof ActOptions, 'actor' | 'expectedVersion'>;
+
+export const FLAG_OF: Record<DetailOption, string> = {
+  assignee: '--assignee',
+  message: '--message',
+  resolution: '--resolution',
+  amount: '--amount',
+  damageSeverity: '--damage-severity',
+  reason: '--reason',
+  closeReason: '--close-reason',
+  text: '--text',
+};
+
+const VALUE_OF: Record<DetailOption, string> = {
+  assignee: '<id>',
+  message: '<text>',
+  resolution: '<text>',
+  amount: '<yuan>',
+  damageSeverity: '<severity>',
+  reason: '<text>',
+  closeReason: '<reason>',
+  text: '<text>',
+};
+
+const usage = (name: DetailOption) => `${FLAG_OF[name]} ${VALUE_OF[name]}`;
+
+interface ActionNeeds {
+  required: DetailOption[];
+  optional: DetailOption[];
+}
+
+export const ACTION_NEEDS: Record<ActionName, ActionNeeds> = {
+  accept: { required: [], optional: [] },
+  assign: { required: ['assignee'], optional: [] },
+  'request-info': { required: ['message'], optional: [] },
+  'customer-reply': { required: ['message'], optional: [] },
+  resolve: { required: ['resolution'], optional: ['amount', 'damageSeverity'] },
+  reopen: { required: ['reason'], optional: [] },
+  close: { required: ['reason'], optional: ['closeReason'] },
+  note: { required: ['text'], optional: [] },
+};
+
+/** The customer speaks for themself; everyone else is named by --actor or COMPLAINTS_ACTOR. */
+const CUSTOMER_ACTOR = 'customer';
+
+export type ActionBodyResult = { body: Record<string, unknown> } | { usageError: string };
+
+/** The request body of POST /v1/complaints/{id}/actions, or why the options cannot make one. */
+export function actionBodyOf(
+  action: ActionName,
+  options: ActOptions,
+  defaultActor?: string,
+): ActionBodyResult {
+  const needs = ACTION_NEEDS[action];
+  const missing = needs.required.filter((name) => options[name] === undefined);
+  if (missing.length > 0) {
+    return { usageError: `${action} needs ${missing.map(usage).join(' and ')}` };
+  }
+  const allowed = new Set<DetailOption>([...needs.required, ...needs.optional]);
+  const stray = (Object.keys(FLAG_OF) as DetailOption[]).filter(
+    (name) => options[name] !== undefined && !allowed.has(name),
+  );
+  if (stray.length > 0) {
+    return { usageError: `${stray.map((name) => FLAG_OF[name]).join(', ')} does not apply to ${action}` };
+  }
+  const actor = options.actor ?? (action === 'customer-reply' ? CUSTOMER_ACTOR : defaultActor);
+  if (actor === undefined) {
+    return { usageError: `${action} needs --actor <id> (or set COMPLAINTS_ACTOR)` };
+  }
+
+  const { amount, ...details } = Object.fromEntries(
+    [...allowed].filter((name) => options[name] !== undefined).map((name) => [name, options[name]]),
+  ) as Partial<ActOptions>;
+  return {
+    body: {
+      action,
+      actor,
+      ...details,
+      ...(amount !== undefined ? { compensation: { amount, currency: 'CNY' } } : {}),
+      ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
+    },
+  };
+}
+
+/** One line per action for `act --help`. */
+export function actionHelp(): string[] {
+  const width = Math.max(...Object.keys(ACTION_NEEDS).map((name) => name.length));
+  const lines = Object.entries(ACTION_NEEDS).map(([name, needs]) => {
+    const required = needs.required.map(usage);
+    const optional = needs.optional.map((o) => `[${usage(o)}]`);
+    return `  ${name.padEnd(width)}  ${[...required, ...optional].join(' ') || '(nothing more)'}`;
+  });
+  return [
+    ...lines,
+    '',
+    `Every action needs --actor <id> (or env COMPLAINTS_ACTOR); customer-reply defaults to "${CUSTOMER_ACTOR}".`,
+  ];
+}

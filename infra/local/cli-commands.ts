@@ -1,0 +1,321 @@
+// The CLI's commands: what each one asks the API (SPEC section 10) and what it prints. Option values
+// with a fixed set (channels, statuses, actions...) come from the domain, so help lists them and a typo
+// is caught here; everything else is the API's to judge.
+import { Option, type Command } from 'commander';
+import { ACTIONS, DAMAGE_SEVERITIES, MANUAL_CLOSE_REASONS, type ActionName } from '#domain/commands';
+import { CATEGORIES, CHANNELS, LOCALES, PRIORITIES, STATUSES } from '#domain/complaint';
+import type { ComplaintPageView, ComplaintView, TimelineView } from '../../functions/api/schemas.ts';
+import { actionBodyOf, actionHelp, type ActOptions } from './cli-act.ts';
+import {
+  classificationText,
+  complaintBlock,
+  complaintTable,
+  deadlineFields,
+  fields,
+  timelineBlock,
+} from './cli-format.ts';
+import { fetchOutbox, followOutbox, outboxLine } from './cli-outbox.ts';
+import { usageError, wholeNumber, yuanAmount } from './cli-options.ts';
+import type { CliContext } from './cli-program.ts';
+
+const LIST_PAGE_MAX = 100;
+const DEFAULT_POLL_MS = 1000;
+
+const complaintPath = (id: string) => `/v1/complaints/${encodeURIComponent(id)}`;
+
+export function registerCommands(program: Command, cx: CliContext): void {
+  submitCommand(program, cx);
+  listCommand(program, cx);
+  showCommand(program, cx);
+  actCommand(program, cx);
+  feedbackCommand(program, cx);
+  outboxCommand(program, cx);
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+interface SubmitOptions {
+  channel: string;
+  phone: string;
+  description: string;
+  category?: string;
+  priority?: string;
+  tracking?: string;
+  name?: string;
+  locale?: string;
+  receivedAt?: string;
+  outlet?: string;
+  region?: string;
+  declaredValue?: number;
+  postage?: number;
+  insured?: boolean;
+  externalRef?: string;
+  idempotencyKey?: string;
+  json?: boolean;
+}
+
+function submitCommand(program: Command, cx: CliContext): void {
+  program
+    .command('submit')
+    .description('register a complaint and print its number, classification and deadlines')
+    .addOption(new Option('--channel <channel>', 'how it came in').choices(CHANNELS).makeOptionMandatory())
+    .requiredOption('--phone <number>', "customer's mobile (13812345678) or E.164 number")
+    .requiredOption('--description <text>', 'what the customer said (1-4000 characters)')
+    .addOption(new Option('--category <category>', 'skip the classifier').choices(CATEGORIES))
+    .addOption(new Option('--priority <priority>', 'default: from the category').choices(PRIORITIES))
+    .option('--tracking <number>', 'waybill number, e.g. EA123456789CN')
+    .option('--name <name>', "customer's name")
+    .addOption(new Option('--locale <locale>', "language of the customer's texts").choices(LOCALES))
+    .option('--received-at <iso>', 'when the customer complained (default: now)')
+    .option('--outlet <id>', 'outlet the complaint is about')
+    .option('--region <id>', 'region the complaint is about')
+    .option('--declared-value <yuan>', 'declared value of the item', yuanAmount)
+    .option('--postage <yuan>', 'postage paid', yuanAmount)
+    .option('--insured', 'the item was insured')
+    .option('--external-ref <ref>', "the upstream system's reference")
+    .option('--idempotency-key <key>', 'makes a retry return the same complaint')
+    .option('--json', 'print the raw response')
+    .action(async (options: SubmitOptions) => {
+      const response = await cx
+        .api()
+        .post<ComplaintView>(
+          '/v1/complaints',
+          newComplaintBody(options),
+          options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {},
+        );
+      if (options.json) return cx.json(response.body);
+      const c = response.body;
+      const replayed = response.headers.get('Idempotent-Replayed') === 'true';
+      cx.out([
+        `${cx.bold(`Complaint ${c.shortId}`)} ${replayed ? 'already registered with this idempotency key' : 'registered'}`,
+        ...fields([
+          ['id', c.id],
+          ['status', c.status],
+          ['category', classificationText(c)],
+          ['priority', c.priority],
+          ...deadlineFields(c, cx.now()),
+        ]),
+      ]);
+    });
+}
+
+function newComplaintBody(o: SubmitOptions): Record<string, unknown> {
+  const optional = (value: unknown) => value !== undefined;
+  const entries: [string, unknown][] = [
+    ['channel', o.channel],
+    ['description', o.description],
+    ['category', o.category],
+    ['priority', o.priority],
+    ['trackingNumber', o.tracking],
+    ['receivedAt', o.receivedAt],
+    [
+      'customer',
+      { phone: o.phone, ...(o.name ? { name: o.name } : {}), ...(o.locale ? { locale: o.locale } : {}) },
+    ],
+    ['outletId', o.outlet],
+    ['regionId', o.region],
+    ['declaredValue', o.declaredValue],
+    ['postage', o.postage],
+    ['insured', o.insured],
+    ['externalRef', o.externalRef],
+  ];
+  return Object.fromEntries(entries.filter(([, value]) => optional(value)));
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+interface ListOptions {
+  status?: string;
+  category?: string;
+  tracking?: string;
+  escalated?: boolean;
+  limit?: number;
+  all?: boolean;
+  json?: boolean;
+}
+
+function listCommand(program: Command, cx: CliContext): void {
+  program
+    .command('list')
+    .description('list complaints, newest first, as a table')
+    .addOption(new Option('--status <status>', 'only this status').choices(STATUSES))
+    .addOption(new Option('--category <category>', 'only this category').choices(CATEGORIES))
+    .option('--tracking <number>', 'only complaints about this waybill')
+    .option('--escalated', 'only complaints at escalation level 1 or higher')
+    .option('--no-escalated', 'only complaints not escalated')
+    .option('--limit <n>', `page size, 1-${LIST_PAGE_MAX} (default 20)`, wholeNumber(1, LIST_PAGE_MAX))
+    .option('--all', 'follow nextCursor through every page')
+    .option('--json', 'print the raw response ({ items, nextCursor }; with --all, every item)')
+    .action(async (options: ListOptions) => {
+      const query = {
+        status: options.status,
+        category: options.category,
+        trackingNumber: options.tracking,
+        escalated: options.escalated === undefined ? undefined : String(options.escalated),
+        limit: options.limit === undefined ? undefined : String(options.limit),
+      };
+      const items: ComplaintView[] = [];
+      let cursor: string | null | undefined;
+      let page: ComplaintPageView;
+      do {
+        page = (
+          await cx.api().get<ComplaintPageView>('/v1/complaints', { ...query, cursor: cursor ?? undefined })
+        ).body;
+        items.push(...page.items);
+        cursor = page.nextCursor;
+      } while (options.all && cursor);
+
+      if (options.json) return cx.json(options.all ? { items, nextCursor: null } : page);
+      if (items.length === 0) return cx.out('No complaints match.');
+      cx.out(complaintTable(items));
+      if (cursor) cx.out(`(more: add --all, or --limit up to ${LIST_PAGE_MAX})`);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function showCommand(program: Command, cx: CliContext): void {
+  program
+    .command('show')
+    .description('print one complaint in readable form')
+    .argument('<id>', 'the complaint id (26-character ULID)')
+    .option('--timeline', 'add the timeline (at, type, actor, from→to)')
+    .option('--json', 'print the raw response (with --timeline: { complaint, timeline })')
+    .action(async (id: string, options: { timeline?: boolean; json?: boolean }) => {
+      const [complaint, timeline] = await Promise.all([
+        cx.api().get<ComplaintView>(complaintPath(id)),
+        options.timeline ? cx.api().get<TimelineView>(`${complaintPath(id)}/timeline`) : undefined,
+      ]);
+      if (options.json) {
+        return cx.json(timeline ? { complaint: complaint.body, timeline: timeline.body } : complaint.body);
+      }
+      cx.out(complaintBlock(complaint.body, cx.now()));
+      if (timeline) cx.out(['', ...timelineBlock(timeline.body)]);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function actCommand(program: Command, cx: CliContext): void {
+  program
+    .command('act')
+    .description('apply an action to a complaint and print its new status')
+    .argument('<id>', 'the complaint id')
+    .argument('<action>', `what to do: ${ACTIONS.join(', ')}`)
+    .option('--actor <id>', 'who acts (env COMPLAINTS_ACTOR; customer-reply defaults to "customer")')
+    .option('--assignee <id>', 'assign: the new owner')
+    .option('--message <text>', 'request-info: the question; customer-reply: the answer')
+    .option('--resolution <text>', 'resolve: what was done')
+    .option('--amount <yuan>', 'resolve: compensation paid, in CNY', yuanAmount)
+    .addOption(
+      new Option('--damage-severity <severity>', 'resolve: how bad the damage is').choices(DAMAGE_SEVERITIES),
+    )
+    .option('--reason <text>', 'reopen, close: why')
+    .addOption(
+      new Option('--close-reason <reason>', 'close: the recorded reason').choices(MANUAL_CLOSE_REASONS),
+    )
+    .option('--text <text>', 'note: the note')
+    .option(
+      '--expected-version <n>',
+      'refuse (409) if the complaint has changed since this version',
+      wholeNumber(1),
+    )
+    .option('--json', 'print the raw response')
+    .addHelpText('after', ['', 'Actions and what they need:', ...actionHelp()].join('\n'))
+    .action(
+      async (id: string, action: string, options: ActOptions & { json?: boolean }, command: Command) => {
+        if (!isAction(action)) {
+          usageError(command, `error: unknown action '${action}'; use one of ${ACTIONS.join(', ')}`);
+        }
+        const { json, ...actOptions } = options;
+        const built = actionBodyOf(action, actOptions, cx.env.COMPLAINTS_ACTOR);
+        if ('usageError' in built) usageError(command, `error: ${built.usageError}`);
+        const c = (await cx.api().post<ComplaintView>(`${complaintPath(id)}/actions`, built.body)).body;
+        if (json) return cx.json(c);
+        cx.out(statusLines(c, `${action}: done`));
+      },
+    );
+}
+
+const isAction = (name: string): name is ActionName => (ACTIONS as readonly string[]).includes(name);
+
+function statusLines(c: ComplaintView, what: string): string[] {
+  const status = c.closeReason ? `${c.status} (${c.closeReason})` : c.status;
+  return [
+    `${c.shortId} ${what}; now ${status}`,
+    ...fields([
+      ['version', String(c.version)],
+      ['owner', c.owner],
+      ['next actions', c.allowedActions.length > 0 ? c.allowedActions.join(', ') : 'none'],
+    ]),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+interface FeedbackOptions {
+  score: number;
+  comment?: string;
+  expectedVersion?: number;
+  json?: boolean;
+}
+
+function feedbackCommand(program: Command, cx: CliContext): void {
+  program
+    .command('feedback')
+    .description("record the customer's satisfaction (only while awaiting feedback)")
+    .argument('<id>', 'the complaint id')
+    .requiredOption('--score <n>', '1 (very unhappy) to 5 (very happy)', wholeNumber(1, 5))
+    .option('--comment <text>', "the customer's words")
+    .option(
+      '--expected-version <n>',
+      'refuse (409) if the complaint has changed since this version',
+      wholeNumber(1),
+    )
+    .option('--json', 'print the raw response')
+    .action(async (id: string, options: FeedbackOptions) => {
+      const body = {
+        score: options.score,
+        ...(options.comment !== undefined ? { comment: options.comment } : {}),
+        ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
+      };
+      const c = (await cx.api().post<ComplaintView>(`${complaintPath(id)}/feedback`, body)).body;
+      if (options.json) return cx.json(c);
+      cx.out(statusLines(c, `feedback ${options.score}/5 recorded`));
+    });
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+interface OutboxOptions {
+  complaint?: string;
+  follow?: boolean;
+  interval: number;
+  json?: boolean;
+}
+
+function outboxCommand(program: Command, cx: CliContext): void {
+  program
+    .command('outbox')
+    .description('print the texts, pushes and staff alerts the local stack sent (embedded mode only)')
+    .option('--complaint <id>', "only this complaint's messages")
+    .option('--follow', 'keep polling and print new messages until Ctrl-C')
+    .option('--interval <ms>', 'poll interval for --follow', wholeNumber(50), DEFAULT_POLL_MS)
+    .option('--json', 'one JSON object per message')
+    .action(async (options: OutboxOptions) => {
+      const print = (item: Parameters<typeof outboxLine>[0]) =>
+        options.json ? cx.out(JSON.stringify(item)) : cx.out(outboxLine(item));
+      if (options.follow) {
+        return followOutbox(cx.api(), {
+          complaintId: options.complaint,
+          intervalMs: options.interval,
+          signal: cx.signal,
+          print,
+          warn: (line) => cx.err(line),
+        });
+      }
+      const items = await fetchOutbox(cx.api(), options.complaint);
+      if (items.length === 0 && !options.json) return cx.out('The outbox is empty.');
+      items.forEach(print);
+    });
+}
