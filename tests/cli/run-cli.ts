@@ -1,0 +1,60 @@
+// Runs the CLI in process, the way a person at a terminal would, and keeps what it printed.
+import { runCli, type CliIo } from '../../infra/local/cli-program.ts';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliSession {
+  run(...argv: string[]): Promise<CliRun>;
+  /** Starts a command that runs until aborted (outbox --follow); stdout() shows what it printed so far. */
+  start(...argv: string[]): { stdout: () => string; stop: () => Promise<CliRun> };
+}
+
+export function cliSession(
+  env: Record<string, string | undefined>,
+  fetchImpl: typeof fetch = fetch,
+): CliSession {
+  const launch = (argv: string[], signal?: AbortSignal) => {
+    const printed = { stdout: '', stderr: '' };
+    const io: CliIo = {
+      fetch: fetchImpl,
+      stdout: { write: (chunk: string) => (printed.stdout += chunk) },
+      stderr: { write: (chunk: string) => (printed.stderr += chunk) },
+      env,
+      ...(signal ? { signal } : {}),
+    };
+    const done = runCli(argv, io).then((code) => ({ code, ...printed }));
+    return { printed, done };
+  };
+  return {
+    run: (...argv) => launch(argv).done,
+    start: (...argv) => {
+      const interrupt = new AbortController();
+      const { printed, done } = launch(argv, interrupt.signal);
+      return {
+        stdout: () => printed.stdout,
+        stop: () => {
+          interrupt.abort();
+          return done;
+        },
+      };
+    },
+  };
+}
+
+/** Retries until check passes or the time is up; the last failure is what the test reports. */
+export async function eventually<T>(
+  attempt: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const giveUpAt = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await attempt();
+    if (check(value) || Date.now() > giveUpAt) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
