@@ -1,6 +1,15 @@
 // Starting, stopping and pausing SLA clocks. Deadlines are absolute instants computed on the clock's
 // calendar; a pause moves them out by the paused time measured on that same calendar.
-import type { Breach, Category, ClockName, ClockState, Complaint, Priority } from './complaint.ts';
+import type {
+  Breach,
+  Category,
+  ClockName,
+  ClockState,
+  Complaint,
+  EscalationLevel,
+  Priority,
+} from './complaint.ts';
+import { withEvent, withNotification } from './notices.ts';
 import { clockPolicy, type CalendarSet, type SlaPolicy } from './sla.ts';
 
 export interface ClockContext {
@@ -70,7 +79,33 @@ export function stopClocks(
     }
     return stopped;
   });
-  return { ...c, clocks, breaches: found.length > 0 ? [...c.breaches, ...found] : c.breaches };
+  let next: Complaint = { ...c, clocks };
+  for (const breach of found) {
+    next = breach.clock === 'resolution' ? lateResolution(next, breach, at) : withBreach(next, breach);
+  }
+  return next;
+}
+
+function withBreach(c: Complaint, breach: Breach): Complaint {
+  return { ...c, breaches: [...c.breaches, breach] };
+}
+
+// SPEC 5: a late answer takes the complaint to level 2 and regulatory risk whichever side of the race found
+// it. The customer gets the answer or the closing text in this same change, so no escalation text.
+function lateResolution(c: Complaint, breach: Breach, at: Date): Complaint {
+  const level: EscalationLevel = c.escalationLevel >= 2 ? c.escalationLevel : 2;
+  const data = { clock: breach.clock, dueAt: breach.dueAt, level };
+  let next: Complaint = withBreach(
+    { ...c, escalationLevel: level, regulatoryRisk: true },
+    { ...breach, level },
+  );
+  next = withEvent(next, {
+    at: iso(at),
+    type: 'escalated',
+    actor: 'system',
+    data: { ...data, fromLevel: c.escalationLevel, toLevel: level, regulatoryRisk: true },
+  });
+  return withNotification(next, { audience: 'staff', event: 'staff-escalation', level, data }, at);
 }
 
 export function isRunning(clock: ClockState | undefined): clock is ClockState {

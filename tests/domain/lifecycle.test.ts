@@ -428,6 +428,28 @@ describe('clock facts', () => {
     ]);
   });
 
+  it('an answer sent after the resolution deadline, before its timer fired, still means level 2 and regulatory risk', () => {
+    // Prepare: received 166 h before registration; the 7-day resolution clock ends 2 h after registration
+    const dc = domainContext(START);
+    let c = register(dc, { receivedAt: new Date(START.getTime() - 166 * HOUR_MS).toISOString() });
+    c = act(dc, c, ACTION.accept);
+    dc.advance(2 * HOUR_MS + MINUTE_MS);
+    const outboxBefore = c.outbox.length;
+
+    // Act
+    c = act(dc, c, ACTION.resolve);
+
+    // Assess
+    expect(c.regulatoryRisk).toBe(true);
+    expect(c.escalationLevel).toBe(2);
+    expect(c.breaches).toEqual([expect.objectContaining({ clock: 'resolution', level: 2 })]);
+    expect(c.outbox.slice(outboxBefore).map((n) => [n.audience, n.event, n.level ?? null])).toEqual([
+      ['staff', 'staff-escalation', 2],
+      ['customer', 'answered', null],
+    ]);
+    expect(c.timeline.slice(-2).map((e) => e.type)).toEqual(['escalated', 'resolved']);
+  });
+
   it('a clock met in time is no breach', () => {
     // Prepare
     const dc = domainContext(START);
@@ -675,6 +697,7 @@ describe('invariants over random sequences of actions and timer firings', () => 
           expect(new Set(next.outbox.map((n) => n.key)).size).toBe(next.outbox.length);
           expect(next.totalPausedMs).toBeGreaterThanOrEqual(c.totalPausedMs);
           if (next.regulatoryRisk) expect(next.escalationLevel).toBeGreaterThanOrEqual(2);
+          if (next.clocks.resolution?.breachedAt) expect(next.regulatoryRisk).toBe(true);
           // Which clocks breached is a fact on the complaint, whether a timer or a late action found it.
           for (const clock of Object.values(next.clocks).filter((k) => k.breachedAt)) {
             expect(next.breaches.map((b) => b.clock)).toContain(clock.name);
