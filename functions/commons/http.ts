@@ -49,6 +49,23 @@ export const authenticate = (): ApiMiddleware => ({
   },
 });
 
+/** Routes SPEC section 9 leaves open to everyone (health, the API description) skip authentication. */
+export const publicAccess = (): ApiMiddleware => ({
+  name: 'publicAccess',
+  before: (request) => {
+    callers.set(request.event, ANONYMOUS_CALLER);
+  },
+});
+
+/** Log lines carry API Gateway's request id, the id a client sees in problem responses. */
+export const correlateLogs = (): ApiMiddleware => ({
+  name: 'correlateLogs',
+  before: ({ event }) => {
+    const requestId = event?.requestContext?.requestId;
+    if (requestId) logger.setCorrelationId(requestId);
+  },
+});
+
 export function callerOf(event: APIGatewayProxyEvent): Caller {
   const caller = callers.get(event);
   if (!caller) throw new Error('no caller: the authenticate middleware did not run');
@@ -186,6 +203,8 @@ export interface RequestSchemas<B, P, Q> {
   body?: B;
   path?: P;
   query?: Q;
+  /** Open to unauthenticated callers (SPEC section 9: only health and the API description). */
+  public?: boolean;
 }
 
 function toProxyResult(response: ApiResponse): APIGatewayProxyResult {
@@ -216,11 +235,12 @@ export function httpHandler<
 ) {
   const middlewares: ApiMiddleware[] = [
     injectLambdaContext(logger, { resetKeys: true }),
+    correlateLogs(),
     logMetrics(metrics, { captureColdStartMetric: true }),
     captureLambdaHandler(tracer),
     countResponses(),
     answerProblems(),
-    authenticate(),
+    schemas.public ? publicAccess() : authenticate(),
     ...(schemas.body ? [parseJsonBody()] : []),
   ];
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()

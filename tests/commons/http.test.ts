@@ -140,6 +140,10 @@ describe('domain errors become problem details', () => {
     const logged = written.join('');
     expect(logged).toContain('connection to [phone] refused');
     expect(logged).not.toContain('13812345678');
+    const line = written
+      .flatMap((chunk) => chunk.split('\n'))
+      .find((entry) => entry.includes('request failed'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ correlation_id: JSON.parse(text).requestId });
   });
 
   it('has a rule for every domain error class', () => {
