@@ -1,7 +1,7 @@
 // The API's request and response shapes (SPEC section 10) as zod schemas. The same schemas validate
 // requests in the handlers and generate the OpenAPI document, so the two cannot drift apart. Request
 // schemas are strict (unknown fields are a 400) and their outputs are the domain's command types.
-import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+// OpenAPI details ride on zod's own .meta(), so only the openapi function bundles the generator.
 import { z } from 'zod';
 import { ACTIONS, DAMAGE_SEVERITIES, MANUAL_CLOSE_REASONS } from '#domain/commands';
 import {
@@ -16,8 +16,6 @@ import {
 } from '#domain/complaint';
 import { normalizePhone } from '#domain/phone';
 
-extendZodWithOpenApi(z);
-
 // ---------------------------------------------------------------------------------------------------
 // Building blocks
 
@@ -27,9 +25,9 @@ const CROCKFORD_ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export const complaintId = z
   .string()
   .regex(CROCKFORD_ULID, 'must be a 26-character ULID')
-  .openapi({ example: '01JD5Q8W4ZK3V9B7N2M6R0T1XY' });
+  .meta({ example: '01JD5Q8W4ZK3V9B7N2M6R0T1XY' });
 
-const instant = z.iso.datetime({ offset: true }).openapi({ example: '2026-10-01T08:00:00.000Z' });
+const instant = z.iso.datetime({ offset: true }).meta({ example: '2026-10-01T08:00:00.000Z' });
 
 const CONTROL_CHARACTER = /\p{Cc}/u;
 
@@ -56,7 +54,7 @@ export const money = z
     amount: yuan,
     currency: z.literal('CNY'),
   })
-  .openapi('Money', { example: { amount: 12.5, currency: 'CNY' } });
+  .meta({ id: 'Money', example: { amount: 12.5, currency: 'CNY' } });
 
 /** Postal waybill numbers: UPU S10 (EA123456789CN) and domestic carriers' 8-30 letters and digits. */
 export const trackingNumber = z
@@ -64,7 +62,7 @@ export const trackingNumber = z
   .trim()
   .regex(/^[A-Za-z0-9]{8,30}$/, 'must be 8-30 letters and digits')
   .transform((value) => value.toUpperCase())
-  .openapi({ example: 'EA123456789CN' });
+  .meta({ example: 'EA123456789CN' });
 
 /** A mainland mobile number (13812345678, +86 138 1234 5678) or any E.164 number; stored as E.164. */
 export const phoneNumber = z
@@ -78,7 +76,7 @@ export const phoneNumber = z
     }
     return e164;
   })
-  .openapi({ type: 'string', example: '13812345678' });
+  .meta({ type: 'string', example: '13812345678' });
 
 const pushEndpointArn = z
   .string()
@@ -89,7 +87,7 @@ const expectedVersion = z
   .int()
   .min(1)
   .optional()
-  .openapi({ description: 'Rejects the request with 409 if the complaint is no longer at this version.' });
+  .meta({ description: 'Rejects the request with 409 if the complaint is no longer at this version.' });
 
 // ---------------------------------------------------------------------------------------------------
 // POST /v1/complaints
@@ -126,7 +124,7 @@ export const newComplaintBody = z
     receivedAt: instant
       .transform((value) => new Date(value).toISOString())
       .optional()
-      .openapi({ description: 'When the customer complained; not in the future, at most 30 days ago.' }),
+      .meta({ description: 'When the customer complained; not in the future, at most 30 days ago.' }),
     customer: newCustomer,
     outletId: reference(64).optional(),
     regionId: reference(64).optional(),
@@ -135,7 +133,8 @@ export const newComplaintBody = z
     insured: z.boolean().optional(),
     externalRef: reference(128).optional(),
   })
-  .openapi('NewComplaint', {
+  .meta({
+    id: 'NewComplaint',
     example: {
       channel: 'hotline',
       description: '快递三天了还没到，物流信息不更新',
@@ -149,7 +148,7 @@ export const newComplaintBody = z
 // ---------------------------------------------------------------------------------------------------
 // POST /v1/complaints/{id}/actions
 
-const actor = reference(64).openapi({
+const actor = reference(64).meta({
   description: 'Agent or supervisor id; "customer" for customer-reply.',
 });
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -172,7 +171,7 @@ export const actionBody = z
     action('close', { reason: text(1000), closeReason: z.enum(MANUAL_CLOSE_REASONS).optional() }),
     action('note', { text: text(4000) }),
   ])
-  .openapi('ComplaintAction', { example: { action: 'accept', actor: 'agent-007', expectedVersion: 2 } });
+  .meta({ id: 'ComplaintAction', example: { action: 'accept', actor: 'agent-007', expectedVersion: 2 } });
 
 // ---------------------------------------------------------------------------------------------------
 // POST /v1/complaints/{id}/feedback
@@ -180,11 +179,11 @@ export const actionBody = z
 export const feedbackBody = z
   .strictObject({
     // The generator would document only the first literal: spell the enum out.
-    score: z.literal([1, 2, 3, 4, 5]).openapi({ type: 'integer', enum: [1, 2, 3, 4, 5] }),
+    score: z.literal([1, 2, 3, 4, 5]).meta({ type: 'integer', enum: [1, 2, 3, 4, 5] }),
     comment: z.string().trim().max(1000).optional(),
     expectedVersion,
   })
-  .openapi('Feedback', { example: { score: 5, comment: '处理很快，谢谢' } });
+  .meta({ id: 'Feedback', example: { score: 5, comment: '处理很快，谢谢' } });
 
 // ---------------------------------------------------------------------------------------------------
 // Path and query
@@ -199,7 +198,7 @@ export const listQuery = z.strictObject({
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
     .optional()
-    .openapi({
+    .meta({
       type: 'string',
       enum: ['true', 'false'],
       description: 'true: escalation level 1 or higher; false: level 0.',
@@ -210,8 +209,8 @@ export const listQuery = z.strictObject({
     .min(1)
     .max(100)
     .default(20)
-    .openapi({ type: 'integer', minimum: 1, maximum: 100, default: 20 }),
-  cursor: z.string().min(1).max(2048).optional().openapi({ description: 'nextCursor of the previous page.' }),
+    .meta({ type: 'integer', minimum: 1, maximum: 100, default: 20 }),
+  cursor: z.string().min(1).max(2048).optional().meta({ description: 'nextCursor of the previous page.' }),
 });
 
 export const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,128}$/;
@@ -221,7 +220,7 @@ export const createHeaders = z.object({
     .string()
     .regex(IDEMPOTENCY_KEY)
     .optional()
-    .openapi({
+    .meta({
       description:
         'Makes retries safe: the same key with the same body returns the first complaint (201, ' +
         'Idempotent-Replayed: true); the same key with another body is a 409. 1-128 printable ASCII characters.',
@@ -232,7 +231,7 @@ export const createHeaders = z.object({
 // ---------------------------------------------------------------------------------------------------
 // Responses
 
-const maskedPhone = z.string().openapi({ example: '138****5678' });
+const maskedPhone = z.string().meta({ example: '138****5678' });
 
 const feedbackView = z.object({
   score: z.int().min(1).max(5),
@@ -262,8 +261,8 @@ export const complaintView = z
       source: z.enum(['declared', 'classifier', 'agent']),
     }),
     priority: z.enum(PRIORITIES),
-    description: z.string().openapi({ description: 'Phone numbers in the text are masked.' }),
-    escalationLevel: z.literal(ESCALATION_LEVELS).openapi({ type: 'integer', enum: [...ESCALATION_LEVELS] }),
+    description: z.string().meta({ description: 'Phone numbers in the text are masked.' }),
+    escalationLevel: z.literal(ESCALATION_LEVELS).meta({ type: 'integer', enum: [...ESCALATION_LEVELS] }),
     regulatoryRisk: z.boolean(),
     receivedAt: instant,
     createdAt: instant,
@@ -279,7 +278,7 @@ export const complaintView = z
     trackingNumber: z.string().nullable(),
     repeatOf: complaintId.nullable(),
     customer: z.object({
-      name: z.string().nullable().openapi({ example: '张*' }),
+      name: z.string().nullable().meta({ example: '张*' }),
       phone: maskedPhone,
       locale: z.enum(LOCALES),
       channels: z.array(z.enum(CONTACT_CHANNELS)),
@@ -294,31 +293,31 @@ export const complaintView = z
     feedback: feedbackView.nullable(),
     allowedActions: z.array(z.enum(ACTIONS)),
   })
-  .openapi('Complaint');
+  .meta({ id: 'Complaint' });
 
 export const complaintPage = z
   .object({
     items: z.array(complaintView),
     nextCursor: z.string().nullable(),
   })
-  .openapi('ComplaintPage');
+  .meta({ id: 'ComplaintPage' });
 
 export const timelineEventView = z
   .object({
     at: instant,
-    type: z.string().openapi({ example: 'accepted' }),
-    actor: z.string().openapi({ example: 'agent-007' }),
+    type: z.string().meta({ example: 'accepted' }),
+    actor: z.string().meta({ example: 'agent-007' }),
     from: z.enum(STATUSES).nullable(),
     to: z.enum(STATUSES).nullable(),
     data: z.record(z.string(), z.unknown()).nullable(),
   })
-  .openapi('TimelineEvent');
+  .meta({ id: 'TimelineEvent' });
 
-export const timeline = z.object({ items: z.array(timelineEventView) }).openapi('Timeline');
+export const timeline = z.object({ items: z.array(timelineEventView) }).meta({ id: 'Timeline' });
 
 export const problem = z
   .object({
-    type: z.string().openapi({ example: 'urn:complaints:problem:validation-failed' }),
+    type: z.string().meta({ example: 'urn:complaints:problem:validation-failed' }),
     title: z.string(),
     status: z.int(),
     detail: z.string(),
@@ -327,7 +326,8 @@ export const problem = z
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
   .catchall(z.unknown())
-  .openapi('Problem', {
+  .meta({
+    id: 'Problem',
     description: 'RFC 9457 problem details; extension members such as allowedActions may follow.',
     example: {
       type: 'urn:complaints:problem:validation-failed',
@@ -339,7 +339,7 @@ export const problem = z
     },
   });
 
-export const health = z.object({ status: z.literal('ok') }).openapi('Health');
+export const health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
 export type ComplaintView = z.input<typeof complaintView>;
 export type ComplaintPageView = z.input<typeof complaintPage>;
