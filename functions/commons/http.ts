@@ -21,7 +21,7 @@ import {
 
 export { HttpProblem } from './http-problem.ts';
 
-/** API Gateway's payload limit is 10 MB; a complaint never needs more than this. */
+/** A complaint never needs more; API Gateway's own 10 MB limit is far above it. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 type ApiMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
