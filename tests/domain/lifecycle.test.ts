@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isRunning } from '#domain/clocks';
 import { ACTIONS, type ActionName, type ComplaintAction } from '#domain/commands';
-import { STATUSES, type Complaint, type Status } from '#domain/complaint';
+import { CATEGORIES, PRIORITIES, STATUSES, type Complaint, type Status } from '#domain/complaint';
 import { InvalidInput, TransitionNotAllowed } from '#domain/errors';
 import { allowedActions, applyAction, applyFeedback, changesStatus } from '#domain/lifecycle';
 import { fireStageTimer } from '#domain/timers';
@@ -642,6 +642,14 @@ describe('invariants over random sequences of actions and timer firings', () => 
     fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 3 * DAY_MS }) }),
   );
 
+  // Any category (loss runs on cn-workdays), priority, and a complaint received up to 8 days before.
+  const registration = fc.record({
+    hour: fc.integer({ min: 0, max: 365 * 24 }),
+    category: fc.constantFrom(...CATEGORIES),
+    priority: fc.constantFrom(...PRIORITIES),
+    ageHours: fc.integer({ min: 0, max: 8 * 24 }),
+  });
+
   const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
   function perform(dc: DomainContext, c: Complaint, s: Step): Complaint {
@@ -674,47 +682,56 @@ describe('invariants over random sequences of actions and timer firings', () => 
 
   it('hold for every reachable complaint', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 365 * 24 }), fc.array(step, { maxLength: 40 }), (hour, steps) => {
-        // Prepare
-        const dc = domainContext(new Date(START.getTime() + hour * HOUR_MS));
-        let c = register(dc, { priority: hour % 2 === 0 ? 'normal' : 'urgent' });
+      fc.property(
+        registration,
+        fc.array(step, { maxLength: 40 }),
+        ({ hour, category, priority, ageHours }, steps) => {
+          // Prepare
+          const dc = domainContext(new Date(START.getTime() + hour * HOUR_MS));
+          const receivedAt = new Date(dc.now().getTime() - ageHours * HOUR_MS).toISOString();
+          let c = register(dc, { category, priority, receivedAt });
 
-        for (const s of steps) {
-          // Act
-          const next = perform(dc, c, s);
+          for (const s of steps) {
+            // Act
+            const next = perform(dc, c, s);
 
-          // Assess
-          expect(next.version).toBe(c.version);
-          expect(next.stage.seq).toBeGreaterThanOrEqual(c.stage.seq);
-          if (next.status !== c.status) expect(next.stage.seq).toBeGreaterThan(c.stage.seq);
-          expect(next.stage.name).toBe(next.status);
-          expect(next.escalationLevel).toBeGreaterThanOrEqual(c.escalationLevel);
-          expect([0, 1, 2, 3]).toContain(next.escalationLevel);
-          expect(next.timeline.slice(0, c.timeline.length)).toEqual(c.timeline);
-          expect(next.timeline.every((e) => ISO.test(e.at) && new Date(e.at).toISOString() === e.at)).toBe(
-            true,
-          );
-          expect(new Set(next.outbox.map((n) => n.key)).size).toBe(next.outbox.length);
-          expect(next.totalPausedMs).toBeGreaterThanOrEqual(c.totalPausedMs);
-          if (next.regulatoryRisk) expect(next.escalationLevel).toBeGreaterThanOrEqual(2);
-          if (next.clocks.resolution?.breachedAt) expect(next.regulatoryRisk).toBe(true);
-          // Which clocks breached is a fact on the complaint, whether a timer or a late action found it.
-          for (const clock of Object.values(next.clocks).filter((k) => k.breachedAt)) {
-            expect(next.breaches.map((b) => b.clock)).toContain(clock.name);
+            // Assess
+            expect(next.version).toBe(c.version);
+            expect(next.stage.seq).toBeGreaterThanOrEqual(c.stage.seq);
+            if (next.status !== c.status) expect(next.stage.seq).toBeGreaterThan(c.stage.seq);
+            expect(next.stage.name).toBe(next.status);
+            expect(next.escalationLevel).toBeGreaterThanOrEqual(c.escalationLevel);
+            expect([0, 1, 2, 3]).toContain(next.escalationLevel);
+            expect(next.timeline.slice(0, c.timeline.length)).toEqual(c.timeline);
+            expect(next.timeline.every((e) => ISO.test(e.at) && new Date(e.at).toISOString() === e.at)).toBe(
+              true,
+            );
+            expect(new Set(next.outbox.map((n) => n.key)).size).toBe(next.outbox.length);
+            // SPEC 6: at most one text per change; the escalation text at most once in a complaint's life.
+            const texts = next.outbox.slice(c.outbox.length).filter((n) => n.audience === 'customer');
+            expect(texts.length).toBeLessThanOrEqual(1);
+            expect(next.outbox.filter((n) => n.event === 'escalated').length).toBeLessThanOrEqual(1);
+            expect(next.totalPausedMs).toBeGreaterThanOrEqual(c.totalPausedMs);
+            if (next.regulatoryRisk) expect(next.escalationLevel).toBeGreaterThanOrEqual(2);
+            if (next.clocks.resolution?.breachedAt) expect(next.regulatoryRisk).toBe(true);
+            // Which clocks breached is a fact on the complaint, whether a timer or a late action found it.
+            for (const clock of Object.values(next.clocks).filter((k) => k.breachedAt)) {
+              expect(next.breaches.map((b) => b.clock)).toContain(clock.name);
+            }
+            if (next.status === 'closed') {
+              expect(next.closedAt).toBeDefined();
+              expect(next.closeReason).toBeDefined();
+              expect(Object.values(next.clocks).filter(isRunning)).toEqual([]);
+              expect(next.stage.timer).toBeUndefined();
+            } else {
+              // An open complaint always waits for some timer, or the workflow would never look at it again.
+              expect(next.stage.timer).toBeDefined();
+            }
+            expect(next.pausedAt !== undefined).toBe(next.status === 'pending-customer');
+            c = persisted(c, next);
           }
-          if (next.status === 'closed') {
-            expect(next.closedAt).toBeDefined();
-            expect(next.closeReason).toBeDefined();
-            expect(Object.values(next.clocks).filter(isRunning)).toEqual([]);
-            expect(next.stage.timer).toBeUndefined();
-          } else {
-            // An open complaint always waits for some timer, or the workflow would never look at it again.
-            expect(next.stage.timer).toBeDefined();
-          }
-          expect(next.pausedAt !== undefined).toBe(next.status === 'pending-customer');
-          c = persisted(c, next);
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -145,6 +145,17 @@ describe('registerComplaint', () => {
     expect(c.clocks.response?.dueAt).toBe(new Date(NOW.getTime() + DAY_MS).toISOString());
   });
 
+  it('stores a receivedAt given with an offset as a UTC instant', () => {
+    // Prepare
+    const dc = domainContext(NOW);
+
+    // Act
+    const c = register(dc, { receivedAt: '2026-03-01T20:30:00+08:00' });
+
+    // Assess
+    expect(c.receivedAt).toBe('2026-03-01T12:30:00.000Z');
+  });
+
   it.each([
     { why: 'an hour in the future', receivedAt: new Date(NOW.getTime() + HOUR_MS).toISOString() },
     {
