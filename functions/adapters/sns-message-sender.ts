@@ -21,7 +21,7 @@ export interface SnsMessageSenderOptions {
 }
 
 type Attributes = Record<string, MessageAttributeValue>;
-type Meta = { complaintId: string; key: string };
+type Meta = { complaintId: string; key: string; event: string };
 
 const SUBJECT_MAX = 99;
 
@@ -97,7 +97,11 @@ function text(value: string): MessageAttributeValue {
 }
 
 function attribution(meta: Meta): Attributes {
-  return { complaintId: text(meta.complaintId), event: text(meta.key), key: text(meta.key) };
+  return {
+    complaintId: text(meta.complaintId),
+    event: text(meta.event ?? meta.key.split('.')[0] ?? meta.key),
+    key: text(meta.key),
+  };
 }
 
 /** One payload per platform (MessageStructure 'json'): APNs alert, FCM notification, Baidu push. */

@@ -10,6 +10,9 @@ export const logger = new Logger({ serviceName });
 
 export const metrics = new Metrics({
   serviceName,
+  // Its own warnings (e.g. "no metrics to publish" from a task that emits none) go through the logger,
+  // so they follow POWERTOOLS_LOG_LEVEL instead of always reaching stdout.
+  logger,
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Complaints',
 });
 

@@ -118,7 +118,10 @@ export type OutboundMessage = OutboundSms | OutboundPush | OutboundTopic;
 
 /** Delivers one message (SNS). Throws SmsOptedOut for an opted-out number, other errors are retryable. */
 export interface MessageSender {
-  send(message: OutboundMessage, meta: { complaintId: string; key: string }): Promise<{ messageId: string }>;
+  send(
+    message: OutboundMessage,
+    meta: { complaintId: string; key: string; event: string },
+  ): Promise<{ messageId: string }>;
 }
 
 export interface Clock {

@@ -23,7 +23,11 @@ export async function deliverNotification(
   const messageIds: string[] = [];
   for (const message of messages) {
     try {
-      const { messageId } = await deps.sender.send(message, { complaintId, key: notification.key });
+      const { messageId } = await deps.sender.send(message, {
+        complaintId,
+        key: notification.key,
+        event: notification.event,
+      });
       messageIds.push(messageId);
     } catch (error) {
       if (!(error instanceof SmsOptedOut)) throw error;

@@ -42,6 +42,8 @@ export interface EmbeddedStackOptions {
   environment?: Record<string, string>;
   /** Run the reconciler once after start (resumes open complaints); default true. */
   reconcileOnStart?: boolean;
+  /** Tests only: shorter Retry intervals by state name (ms), so retry paths run in seconds. */
+  retryIntervalOverrides?: Record<string, number | number[]>;
 }
 
 export interface EmbeddedStack {
@@ -102,6 +104,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     ],
     lambdaHandlers: handlers,
     log,
+    ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
     serviceHandlers: { 'arn:aws:states:::sqs:sendMessage': (parameters) => deadLetter(sns, parameters, log) },
   });
   process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;

@@ -52,7 +52,7 @@ describe('SnsMessageSender, SMS', () => {
         phone: PHONE,
         message: '【邮政投诉】已收到您的投诉，编号K7Q2M-9X4TB，预计10月3日18:00前答复。',
       },
-      { complaintId: '01JA2B3C4D5E6F7G8H9JK7Q2M9', key: 'received.1' },
+      { complaintId: '01JA2B3C4D5E6F7G8H9JK7Q2M9', key: 'received.1', event: 'received' },
     );
     // Assess
     const [entry, ...others] = published();
@@ -62,7 +62,8 @@ describe('SnsMessageSender, SMS', () => {
       to: PHONE,
       message: '【邮政投诉】已收到您的投诉，编号K7Q2M-9X4TB，预计10月3日18:00前答复。',
       complaintId: '01JA2B3C4D5E6F7G8H9JK7Q2M9',
-      event: 'received.1',
+      event: 'received',
+      key: 'received.1',
       messageId,
       status: 'sent',
     });
@@ -142,7 +143,7 @@ describe('SnsMessageSender, push', () => {
     // Assess
     const [entry] = published();
     expect(entry).toMatchObject({ kind: 'push', to: PUSH_ARN, message: '您的投诉K7Q2M-9X4TB已答复' });
-    expect(entry).toMatchObject({ complaintId: 'C-PUSH', event: 'answered.5' });
+    expect(entry).toMatchObject({ complaintId: 'C-PUSH', event: 'answered', key: 'answered.5' });
     const structured = entry?.structured as Record<string, string>;
     const notification = { title: '投诉已答复', body: '您的投诉K7Q2M-9X4TB已答复' };
     expect(JSON.parse(structured.APNS ?? '')).toMatchObject({ aps: { alert: notification } });
@@ -177,7 +178,7 @@ describe('SnsMessageSender, staff topics', () => {
         'topic',
         TOPICS[level],
         `[L${level}] Escalation: complaint K7Q2M-9X4TB`,
-        `staff-escalation.${level}`,
+        'staff-escalation',
       ]),
     );
   });
@@ -215,6 +216,6 @@ describe('snsSubject', () => {
   });
 });
 
-function meta(complaintId = 'C-1', key = 'accepted.2'): { complaintId: string; key: string } {
-  return { complaintId, key };
+function meta(complaintId = 'C-1', key = 'accepted.2'): { complaintId: string; key: string; event: string } {
+  return { complaintId, key, event: key.split('.')[0] ?? key };
 }
