@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import type { StateMachineAddress } from './complaint-function.ts';
 
 export interface WorkflowStateMachineProps {
-  address: StateMachineAddress & { name: string };
+  address: StateMachineAddress;
   /** The ASL text with `${Name}` placeholders. */
   definitionTemplate: string;
   substitutions: Readonly<Record<string, string>>;
@@ -24,7 +24,7 @@ export function stateMachineAddress(
   scope: Construct,
   name: string,
   environmentVariable: StateMachineAddress['environmentVariable'],
-): StateMachineAddress & { name: string } {
+): StateMachineAddress {
   const stack = Stack.of(scope);
   const arn = (resource: string, resourceName: string) =>
     stack.formatArn({ service: 'states', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });

@@ -35,6 +35,14 @@ export function defineComplaintsApp(app: App, env?: Environment): ComplaintsDepl
   return { config, data, service };
 }
 
+/** cdk.json's "context": the feature flags and any settings the CLI would pass to the app. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
 export interface ComplaintsAppOptions {
   /** Context on top of cdk.json's, as `-c key=value` would give it. */
   context?: Record<string, unknown>;
@@ -48,13 +56,10 @@ export interface ComplaintsAppOptions {
 
 /** An App with cdk.json's context (feature flags included), as the CLI would build it, and both stacks. */
 export function createComplaintsApp(options: ComplaintsAppOptions = {}): ComplaintsDeployment & { app: App } {
-  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-    context?: Record<string, unknown>;
-  };
   const app = new App({
     outdir: options.outdir,
     context: {
-      ...cdkJson.context,
+      ...cdkJsonContext(),
       ...options.context,
       ...(options.bundling === false ? { 'aws:cdk:bundling-stacks': [] } : {}),
     },

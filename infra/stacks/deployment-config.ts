@@ -21,7 +21,7 @@ export interface DeploymentConfig {
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** Subscribed to the ops alarm topic when given. */
   alarmEmail?: string;
-  /** Calendar that decides when staff alerts may go out. */
+  /** Staff alerts wait for this calendar's working time: 24x7 pages at once, cn-workdays holds nights and holidays. */
   staffAlertCalendar: CalendarName;
   /** Steady-state requests per second and burst, for the stage and for each API key's usage plan. */
   apiThrottle: { rateLimit: number; burstLimit: number };
@@ -34,7 +34,7 @@ export const CONTEXT_DEFAULTS = {
   stage: 'dev',
   logRetentionDays: 90,
   logLevel: 'INFO',
-  staffAlertCalendar: 'cn-workdays',
+  staffAlertCalendar: '24x7',
   apiRateLimit: 50,
   apiBurstLimit: 100,
   apiKeyRequired: false,

@@ -33,6 +33,9 @@ const pascalCase = (name: string): string =>
 export class ComplaintsServiceStack extends Stack {
   /** By functionName (routes.ts and docs/ARCHITECTURE.md). */
   readonly functions: ReadonlyMap<string, ComplaintFunction>;
+  /** The state machines' ARNs as functions see them (built from the names, see StateMachineAddress). */
+  readonly complaintMachine: StateMachineAddress;
+  readonly notificationMachine: StateMachineAddress;
   readonly complaintWorkflow: WorkflowStateMachine;
   readonly notificationWorkflow: WorkflowStateMachine;
   readonly api: ComplaintsApi;
@@ -52,6 +55,8 @@ export class ComplaintsServiceStack extends Stack {
       `complaints-${config.stage}-notification`,
       'NOTIFICATION_STATE_MACHINE_ARN',
     );
+    this.complaintMachine = complaintMachine;
+    this.notificationMachine = notificationMachine;
 
     this.api = new ComplaintsApi(this, 'Api', {
       stage: config.stage,

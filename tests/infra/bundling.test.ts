@@ -1,0 +1,80 @@
+// The one synth with real bundling (the other infra tests skip it): every function's asset is a minified
+// ESM bundle with its source map that Node 24 loads and that exports `handler`, and it is byte for byte the
+// bundle `npm run bundle-sizes` measures.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleSize, PROJECT_ROOT } from '../../infra/constructs/bundling.ts';
+import { createComplaintsApp } from '../../infra/stacks/complaints-app.ts';
+import { functionSpecs } from '../../infra/stacks/function-catalog.ts';
+
+// Inside the project, so the runtime-provided SDK resolves from node_modules as it does on Lambda.
+const outdir = join(PROJECT_ROOT, 'cdk.out', `test-bundling-${process.pid}`);
+/** functionName -> the asset directory CloudFormation would upload. */
+const assets = new Map<string, string>();
+
+beforeAll(() => {
+  mkdirSync(outdir, { recursive: true });
+  const { service } = createComplaintsApp({ outdir });
+  const resources = Template.fromStack(service).toJSON().Resources as Record<
+    string,
+    { Properties: { Code: { S3Key: string } } }
+  >;
+  for (const [name, fn] of service.functions) {
+    const key = resources[service.getLogicalId(fn.node.defaultChild as CfnFunction)]!.Properties.Code.S3Key;
+    assets.set(name, join(outdir, `asset.${key.replace(/\.zip$/, '')}`));
+  }
+}, 180_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('function bundles', () => {
+  it('hold just index.mjs and its source map, for every function', () => {
+    expect([...assets.keys()].sort()).toEqual(
+      functionSpecs()
+        .map((spec) => spec.functionName)
+        .sort(),
+    );
+    for (const [name, dir] of assets) {
+      expect(readdirSync(dir).sort(), name).toEqual(['index.mjs', 'index.mjs.map']);
+    }
+  });
+
+  it('are what `npm run bundle-sizes` measures, byte for byte', async () => {
+    for (const spec of functionSpecs()) {
+      const deployed = statSync(join(assets.get(spec.functionName)!, 'index.mjs')).size;
+
+      expect(await bundleSize(`${PROJECT_ROOT}${spec.entry}`), spec.functionName).toBe(deployed);
+    }
+  });
+
+  it('load as ES modules on this Node and export a handler function', () => {
+    // Prepare: one child process imports every bundle, as the Lambda runtime would (index.handler).
+    const files = [...assets.values()].map((dir) => join(dir, 'index.mjs'));
+    const probe = `for (const file of JSON.parse(process.argv[1])) {
+      const module = await import(file);
+      console.log(typeof module.handler);
+    }`;
+
+    // Act
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe, JSON.stringify(files)], {
+      encoding: 'utf8',
+      env: { ...process.env, POWERTOOLS_DEV: 'false' },
+    });
+
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim().split('\n')).toEqual(files.map(() => 'function'));
+  });
+
+  it('leave out zod’s other locales and the SDK the runtime provides', () => {
+    const openStage = readFileSync(join(assets.get('open-stage')!, 'index.mjs'), 'utf8');
+
+    expect(existsSync(join(PROJECT_ROOT, 'node_modules/zod/v4/locales/de.js'))).toBe(true);
+    expect(openStage).not.toContain('Ungültige Eingabe');
+    expect(openStage).toMatch(/from\s*"@aws-sdk\/client-sfn"/);
+  });
+});

@@ -1,0 +1,130 @@
+// The deployment's settings come from CDK context: a bad value must stop `cdk synth` with a message that
+// names the key (and, for the SLA policy, the entry), and good values must reach the resources.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { createComplaintsApp } from '../../infra/stacks/complaints-app.ts';
+import { DeploymentConfigError } from '../../infra/stacks/deployment-config.ts';
+
+const negativeLossBudget = { handling: { loss: { urgent: { budget: { workingDays: -1 } } } } };
+
+function synthError(context: Record<string, unknown>): Error {
+  try {
+    createComplaintsApp({ bundling: false, context });
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('synth succeeded');
+}
+
+describe('bad context', () => {
+  it('fails with a message naming the SLA policy entry with a negative budget (as -c passes it: a string)', () => {
+    const error = synthError({ slaPolicy: JSON.stringify(negativeLossBudget) });
+
+    expect(error).toBeInstanceOf(DeploymentConfigError);
+    expect(error.message).toContain('slaPolicy.handling.loss.urgent.budget.workingDays: must be positive');
+  });
+
+  it('names every bad key at once', () => {
+    const error = synthError({
+      stage: 'Prod!',
+      logRetentionDays: '45',
+      alarmEmail: 'ops-at-example',
+      slaPolicy: { handling: { parcels: {} } },
+      apiKeyRequired: 'yes',
+    });
+
+    expect(error.message).toMatch(/^Invalid CDK context:/);
+    for (const key of [
+      'stage',
+      'logRetentionDays',
+      'alarmEmail',
+      'slaPolicy.handling.parcels',
+      'apiKeyRequired',
+    ]) {
+      expect(error.message).toContain(`  - ${key}: `);
+    }
+  });
+
+  it('makes `node infra/app.ts` (what `cdk synth` runs) print the problem and exit 1, without a stack trace', () => {
+    // Prepare: the CLI hands context to the app through CDK_CONTEXT_JSON.
+    const outdir = mkdtempSync(join(tmpdir(), 'complaints-synth-'));
+    try {
+      // Act
+      const run = spawnSync(process.execPath, ['infra/app.ts'], {
+        cwd: new URL('../../', import.meta.url).pathname,
+        env: {
+          ...process.env,
+          CDK_OUTDIR: outdir,
+          CDK_CONTEXT_JSON: JSON.stringify({ slaPolicy: JSON.stringify(negativeLossBudget) }),
+        },
+        encoding: 'utf8',
+      });
+
+      // Assess
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('slaPolicy.handling.loss.urgent.budget.workingDays: must be positive');
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('good context', () => {
+  it('reaches the stacks: stage names, SLA override, SMS settings, base URL, alarm email, API keys', () => {
+    // Prepare
+    const slaPolicy = { handling: { loss: { urgent: { budget: { workingDays: 1 } } } }, warningRatio: 0.7 };
+
+    // Act
+    const { data, service } = createComplaintsApp({
+      bundling: false,
+      context: {
+        stage: 'prod',
+        slaPolicy: JSON.stringify(slaPolicy),
+        smsSenderId: 'POSTCN',
+        smsMaxPrice: '0.05',
+        publicBaseUrl: 'https://complaints.example.cn',
+        logRetentionDays: '365',
+        alarmEmail: 'ops@example.cn',
+        staffAlertCalendar: 'cn-workdays',
+        apiKeyRequired: 'true',
+        apiRateLimit: '20',
+      },
+    });
+    const dataTemplate = Template.fromStack(data);
+    const serviceTemplate = Template.fromStack(service);
+
+    // Assess
+    expect([data.stackName, service.stackName]).toEqual(['complaints-prod-data', 'complaints-prod-service']);
+    serviceTemplate.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          SLA_POLICY: JSON.stringify(slaPolicy),
+          SMS_SENDER_ID: 'POSTCN',
+          SMS_MAX_PRICE: '0.05',
+          PUBLIC_BASE_URL: 'https://complaints.example.cn',
+          STAFF_ALERT_CALENDAR: 'cn-workdays',
+          PHONE_HASH_SECRET: '{{resolve:secretsmanager:complaints/prod/phone-hash-key:SecretString:::}}',
+        },
+      },
+    });
+    serviceTemplate.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    serviceTemplate.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'complaints-prod-complaint',
+    });
+    serviceTemplate.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'prod' });
+    serviceTemplate.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: 20, BurstLimit: 100 },
+    });
+    const methods = Object.values(serviceTemplate.findResources('AWS::ApiGateway::Method'));
+    expect(methods.filter((m) => m.Properties.ApiKeyRequired === true)).toHaveLength(methods.length - 1);
+    dataTemplate.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.cn',
+    });
+  });
+});

@@ -1,0 +1,535 @@
+// What an ops engineer relies on in the stateless stack: every function runs the same way (Node 24, arm64,
+// traced, logs kept), the state machines are the ASL files, and nothing is granted beyond what each part
+// needs. Synthesised once without bundling (CDK's own switch); tests/infra/bundling.test.ts bundles for real.
+import { readdirSync, readFileSync } from 'node:fs';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfigurationError, parseConfig } from '#commons/config';
+import {
+  complaintDefinitionTemplate,
+  notificationDefinitionTemplate,
+  renderDefinition,
+} from '#workflows/definitions';
+import { API_ROUTES } from '../../functions/api/routes.ts';
+import { createComplaintsApp } from '../../infra/stacks/complaints-app.ts';
+import type { ComplaintsDataStack } from '../../infra/stacks/data-stack.ts';
+import { functionSpecs } from '../../infra/stacks/function-catalog.ts';
+import type { ComplaintsServiceStack } from '../../infra/stacks/service-stack.ts';
+
+interface CfnResource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+let data: ComplaintsDataStack;
+let service: ComplaintsServiceStack;
+let resources: Record<string, CfnResource>;
+let allResources: Record<string, CfnResource>;
+
+beforeAll(() => {
+  ({ data, service } = createComplaintsApp({ bundling: false }));
+  resources = Template.fromStack(service).toJSON().Resources as Record<string, CfnResource>;
+  allResources = {
+    ...(Template.fromStack(data).toJSON().Resources as Record<string, CfnResource>),
+    ...resources,
+  };
+});
+
+const ofType = (type: string, from = resources) =>
+  Object.entries(from).filter(([, resource]) => resource.Type === type);
+const functionId = (name: string): string => {
+  const fn = service.functions.get(name);
+  if (!fn) throw new Error(`no function ${name}`);
+  return service.getLogicalId(fn.node.defaultChild as CfnFunction);
+};
+const functionProps = (name: string) => resources[functionId(name)]!.Properties;
+const getAttId = (value: unknown): string | undefined =>
+  (value as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
+const roleIdOf = (name: string): string => getAttId(functionProps(name).Role)!;
+const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
+const resourcesOf = (statement: Statement): unknown[] => [statement.Resource].flat();
+
+function statementsOfRole(roleId: string): Statement[] {
+  const attached = ofType('AWS::IAM::Policy', allResources)
+    .filter(([, policy]) => JSON.stringify(policy.Properties.Roles).includes(`{"Ref":"${roleId}"}`))
+    .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  const inline = (
+    (allResources[roleId]?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]
+  ).flatMap((policy) => policy.PolicyDocument.Statement);
+  return [...attached, ...inline];
+}
+
+/** Resources on which a role may perform `action`. */
+function grantedOn(roleId: string, action: string): unknown[] {
+  return statementsOfRole(roleId)
+    .filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).includes(action))
+    .flatMap(resourcesOf);
+}
+const actionsOfRole = (roleId: string): string[] => statementsOfRole(roleId).flatMap(actionsOf);
+const machineArn = (which: 'complaintMachine' | 'notificationMachine') => service.resolve(service[which].arn);
+
+describe('every function', () => {
+  it('is one of the catalogue: the API routes and the state machines’ tasks', () => {
+    // Act
+    const deployed = ofType('AWS::Lambda::Function').map(([id]) => id);
+
+    // Prepare: one function per route handler and one per function placeholder in the ASL files.
+    const routeHandlers = new Set(API_ROUTES.map((route) => route.functionName));
+    const taskPlaceholders = new Set(
+      [complaintDefinitionTemplate(), notificationDefinitionTemplate()].flatMap((asl) =>
+        [...asl.matchAll(/\$\{(\w+)FunctionArn\}/g)].map((match) => match[1]),
+      ),
+    );
+
+    // Assess
+    expect(deployed.sort()).toEqual(
+      functionSpecs()
+        .map((spec) => functionId(spec.functionName))
+        .sort(),
+    );
+    expect(deployed).toHaveLength(routeHandlers.size + taskPlaceholders.size);
+  });
+
+  it('runs Node.js 24 on arm64 with active tracing, ESM source maps and its own log group kept 90 days', () => {
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      const logGroupId = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(fn.Properties, id).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Handler: 'index.handler',
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+      });
+      expect(resources[logGroupId], id).toMatchObject({
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { RetentionInDays: 90 },
+      });
+    }
+  });
+
+  it('gets every variable functions/commons/config.ts requires, the phone-hash key only as a deploy-time reference', () => {
+    // Prepare: config.ts itself names what it cannot start without.
+    let required: string[] = [];
+    try {
+      parseConfig({});
+    } catch (error) {
+      if (error instanceof ConfigurationError) required = error.variables;
+    }
+
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      // Act
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+      // Assess
+      expect(required.length).toBeGreaterThan(3);
+      for (const name of required) expect(variables, `${id} ${name}`).toHaveProperty(name);
+      expect(variables.PHONE_HASH_SECRET, id).toBe(
+        '{{resolve:secretsmanager:complaints/dev/phone-hash-key:SecretString:::}}',
+      );
+      expect(variables.COMPLAINT_STATE_MACHINE_ARN).toEqual(machineArn('complaintMachine'));
+      expect(variables.NOTIFICATION_STATE_MACHINE_ARN).toEqual(machineArn('notificationMachine'));
+    }
+  });
+
+  it('by default: no SLA override or SMS settings, the API’s own URL as base, staff alerts at any hour', () => {
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+      expect(Object.keys(variables), id).not.toEqual(expect.arrayContaining(['SLA_POLICY']));
+      expect(Object.keys(variables), id).not.toEqual(expect.arrayContaining(['SMS_SENDER_ID']));
+      expect(variables.STAFF_ALERT_CALENDAR, id).toBe('24x7');
+      expect(JSON.stringify(variables.PUBLIC_BASE_URL), id).toMatch(
+        /"https:\/\/",\{"Ref":"Api\w+"\},".execute-api."/,
+      );
+    }
+  });
+
+  it('names the state machines by the ARNs the machines really get', () => {
+    for (const [which, workflow] of [
+      ['complaintMachine', service.complaintWorkflow],
+      ['notificationMachine', service.notificationWorkflow],
+    ] as const) {
+      const machine =
+        resources[service.getLogicalId(workflow.stateMachine.node.defaultChild as CfnStateMachine)]!;
+      const arnParts = (machineArn(which) as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+
+      expect(arnParts.at(-1)).toBe(`:stateMachine:${String(machine.Properties.StateMachineName)}`);
+    }
+  });
+});
+
+describe('the state machines', () => {
+  const machineProps = (workflow: 'complaintWorkflow' | 'notificationWorkflow') =>
+    resources[service.getLogicalId(service[workflow].stateMachine.node.defaultChild as CfnStateMachine)]!
+      .Properties;
+
+  /** What a substitution value refers to, in words: which function, or which data-stack output. */
+  function referent(value: unknown): string {
+    const id = getAttId(value);
+    if (id !== undefined) {
+      const name = [...service.functions.keys()].find((fn) => functionId(fn) === id);
+      return `function:${name ?? id}`;
+    }
+    const output = (value as { 'Fn::GetStackOutput'?: { StackName: string; OutputName: string } })[
+      'Fn::GetStackOutput'
+    ];
+    const queueId = data.getLogicalId(data.notificationDeadLetters.node.defaultChild as CfnStateMachine);
+    // The queue's URL is its Ref, published by the data stack as an output named after it.
+    if (output?.StackName === data.stackName && output.OutputName.includes(`Ref${queueId}`)) {
+      return 'queue-url:notification-dead-letters';
+    }
+    return `unknown:${JSON.stringify(value).replaceAll('"', "'")}`;
+  }
+
+  const deployedDefinition = (workflow: 'complaintWorkflow' | 'notificationWorkflow') => {
+    const props = machineProps(workflow);
+    const substitutions = props.DefinitionSubstitutions as Record<string, unknown>;
+    return renderDefinition(
+      props.DefinitionString as string,
+      Object.fromEntries(Object.entries(substitutions).map(([name, value]) => [name, referent(value)])),
+    );
+  };
+
+  it('deploy workflows/complaint.asl.json inline, each task calling the function docs/ARCHITECTURE.md names', () => {
+    const expected = renderDefinition(complaintDefinitionTemplate(), {
+      OpenStageFunctionArn: 'function:open-stage',
+      AwaitStageFunctionArn: 'function:await-stage',
+      StageTimerFunctionArn: 'function:stage-timer',
+      FinishComplaintFunctionArn: 'function:finish-complaint',
+      RecordFailureFunctionArn: 'function:record-failure',
+    });
+
+    expect(deployedDefinition('complaintWorkflow')).toEqual(expected);
+  });
+
+  it('deploy workflows/notification.asl.json inline, sending through send-notification to the dead-letter queue', () => {
+    const expected = renderDefinition(notificationDefinitionTemplate(), {
+      SendNotificationFunctionArn: 'function:send-notification',
+      DeadLetterQueueUrl: 'queue-url:notification-dead-letters',
+    });
+
+    expect(deployedDefinition('notificationWorkflow')).toEqual(expected);
+  });
+
+  it('are Standard, traced, and log errors without execution data (it holds personal data)', () => {
+    for (const workflow of ['complaintWorkflow', 'notificationWorkflow'] as const) {
+      expect(machineProps(workflow)).toMatchObject({
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false },
+      });
+    }
+  });
+
+  it('may invoke only their own task functions; the notification machine may also dead-letter', () => {
+    const roleOf = (workflow: 'complaintWorkflow' | 'notificationWorkflow') =>
+      getAttId(machineProps(workflow).RoleArn)!;
+    const invokable = (workflow: 'complaintWorkflow' | 'notificationWorkflow') =>
+      grantedOn(roleOf(workflow), 'lambda:InvokeFunction').map((arn) => `function:${getAttId(arn)}`);
+    const queueArnOutput = data.getLogicalId(
+      data.notificationDeadLetters.node.defaultChild as CfnStateMachine,
+    );
+
+    expect(invokable('complaintWorkflow').sort()).toEqual(
+      ['open-stage', 'await-stage', 'stage-timer', 'finish-complaint', 'record-failure']
+        .map((name) => `function:${functionId(name)}`)
+        .sort(),
+    );
+    expect(invokable('notificationWorkflow')).toEqual([`function:${functionId('send-notification')}`]);
+    expect(JSON.stringify(grantedOn(roleOf('notificationWorkflow'), 'sqs:SendMessage'))).toContain(
+      `FnGetAtt${queueArnOutput}Arn`,
+    );
+    expect(actionsOfRole(roleOf('complaintWorkflow'))).not.toContain('sqs:SendMessage');
+    for (const workflow of ['complaintWorkflow', 'notificationWorkflow'] as const) {
+      const services = new Set(actionsOfRole(roleOf(workflow)).map((action) => action.split(':')[0]));
+      expect([...services].sort()).toEqual(
+        workflow === 'complaintWorkflow'
+          ? ['lambda', 'logs', 'xray']
+          : ['kms', 'lambda', 'logs', 'sqs', 'xray'],
+      );
+    }
+  });
+});
+
+describe('IAM', () => {
+  // AWS documents these actions as supporting no resource-level permissions: "*" is the only resource.
+  const TRACING = [
+    'xray:PutTraceSegments',
+    'xray:PutTelemetryRecords',
+    'xray:GetSamplingRules',
+    'xray:GetSamplingTargets',
+  ];
+  const LOG_DELIVERY = [
+    'logs:CreateLogDelivery',
+    'logs:GetLogDelivery',
+    'logs:UpdateLogDelivery',
+    'logs:DeleteLogDelivery',
+    'logs:ListLogDeliveries',
+    'logs:PutResourcePolicy',
+    'logs:DescribeResourcePolicies',
+    'logs:DescribeLogGroups',
+  ];
+  const everyStatement = () =>
+    ofType('AWS::IAM::Role', allResources).flatMap(([roleId]) =>
+      statementsOfRole(roleId).map((statement) => ({ roleId, statement })),
+    );
+
+  it('grants no wildcard action anywhere', () => {
+    const actions = everyStatement().flatMap(({ statement }) => actionsOf(statement));
+
+    expect(actions.length).toBeGreaterThan(50);
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it('uses the resource "*" only for tracing, state machine log delivery and the documented SMS publish', () => {
+    const smsSender = roleIdOf('send-notification');
+    const machineRoles = [service.complaintWorkflow, service.notificationWorkflow].map((workflow) =>
+      getAttId(
+        resources[service.getLogicalId(workflow.stateMachine.node.defaultChild as CfnStateMachine)]!
+          .Properties.RoleArn,
+      ),
+    );
+
+    const unexpected = everyStatement()
+      .filter(({ statement }) => resourcesOf(statement).includes('*'))
+      .flatMap(({ roleId, statement }) =>
+        actionsOf(statement)
+          .filter(
+            (action) =>
+              !TRACING.includes(action) &&
+              !(machineRoles.includes(roleId) && LOG_DELIVERY.includes(action)) &&
+              !(roleId === smsSender && action === 'sns:Publish'),
+          )
+          .map((action) => `${roleId}: ${action}`),
+      );
+
+    expect(unexpected).toEqual([]);
+    expect(grantedOn(smsSender, 'sns:Publish')).toContain('*');
+  });
+
+  it('attaches no AWS-managed policy to function or state machine roles', () => {
+    const withManaged = ofType('AWS::IAM::Role')
+      .filter(([, role]) => role.Properties.ManagedPolicyArns !== undefined)
+      .map(([id, role]) => `${id} ${JSON.stringify(role.Properties.ManagedPolicyArns)}`);
+
+    // API Gateway's account-wide CloudWatch role is the one role built on an AWS-managed policy.
+    expect(withManaged).toHaveLength(1);
+    expect(withManaged[0]).toContain('AmazonAPIGatewayPushToCloudWatchLogs');
+  });
+
+  it('lets the read-only API functions read, and nothing else', () => {
+    for (const name of ['get-complaint', 'list-complaints', 'get-timeline']) {
+      const actions = actionsOfRole(roleIdOf(name));
+
+      expect(actions, name).toContain('dynamodb:GetItem');
+      expect(
+        actions.filter(
+          (action) => /^(dynamodb|states|sns|sqs):/.test(action) && !/:(GetItem|Query)$/.test(action),
+        ),
+        name,
+      ).toEqual([]);
+      expect(actions.filter((action) => action.startsWith('kms:')).sort(), name).toEqual([
+        'kms:Decrypt',
+        'kms:DescribeKey',
+      ]);
+    }
+  });
+
+  it('lets create-complaint start complaint executions and post-action/post-feedback answer their task tokens', () => {
+    const complaint = machineArn('complaintMachine');
+
+    expect(grantedOn(roleIdOf('create-complaint'), 'states:StartExecution')).toEqual([complaint]);
+    expect(grantedOn(roleIdOf('create-complaint'), 'states:SendTaskSuccess')).toEqual([]);
+    for (const name of ['post-action', 'post-feedback']) {
+      expect(grantedOn(roleIdOf(name), 'states:SendTaskSuccess'), name).toEqual([complaint]);
+      expect(grantedOn(roleIdOf(name), 'states:StartExecution'), name).toEqual([]);
+    }
+  });
+
+  it('lets the complaint workflow’s tasks start notification executions only', () => {
+    for (const name of ['open-stage', 'await-stage', 'stage-timer', 'finish-complaint', 'record-failure']) {
+      expect(grantedOn(roleIdOf(name), 'states:StartExecution'), name).toEqual([
+        machineArn('notificationMachine'),
+      ]);
+    }
+  });
+
+  it('lets send-notification publish to exactly the four staff topics, plus SMS and push', () => {
+    // Prepare: the topics the function is told about are the ones it may publish to.
+    const topics = (functionProps('send-notification').Environment as { Variables: Record<string, unknown> })
+      .Variables.STAFF_TOPIC_ARNS as { 'Fn::Join': [string, unknown[]] };
+    const announced = topics['Fn::Join'][1].filter((part) => typeof part !== 'string');
+
+    // Act
+    const publishable = grantedOn(roleIdOf('send-notification'), 'sns:Publish').filter((arn) => arn !== '*');
+
+    // Assess
+    expect(announced).toHaveLength(4);
+    expect(publishable).toEqual(announced);
+    const others = functionSpecs()
+      .map((spec) => spec.functionName)
+      .filter(
+        (name) => name !== 'send-notification' && actionsOfRole(roleIdOf(name)).includes('sns:Publish'),
+      );
+    expect(others).toEqual([]);
+  });
+
+  it('gives health and openapi no data access at all', () => {
+    for (const name of ['health', 'openapi']) {
+      expect(
+        actionsOfRole(roleIdOf(name)).filter((action) => !/^(logs|xray):/.test(action)),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it('covers every DynamoDB call the adapters make with the read-write grant', () => {
+    // Prepare: the commands the DynamoDB adapters send, as IAM actions.
+    const adapters = new URL('../../functions/adapters/', import.meta.url);
+    const commands = readdirSync(adapters)
+      .filter((file) => file.startsWith('dynamo-'))
+      .flatMap((file) => [...readFileSync(new URL(file, adapters), 'utf8').matchAll(/new (\w+)Command\(/g)])
+      .map(
+        (match) => `dynamodb:${match[1]!.replace(/^(Get|Put|Update|Delete|BatchGet|BatchWrite)$/, '$1Item')}`,
+      );
+
+    // Act
+    const granted = actionsOfRole(roleIdOf('open-stage'));
+
+    // Assess
+    expect(commands.length).toBeGreaterThan(3);
+    expect([...new Set(commands)].filter((action) => !granted.includes(action))).toEqual([]);
+  });
+});
+
+describe('the REST API', () => {
+  function pathOf(resourceId: unknown): string {
+    const ref = (resourceId as { Ref?: string }).Ref;
+    if (ref === undefined) return '';
+    const resource = resources[ref]!.Properties;
+    return `${pathOf(resource.ParentId)}/${String(resource.PathPart)}`;
+  }
+
+  it('serves every route of functions/api/routes.ts with a proxy integration to its own function', () => {
+    const methods = ofType('AWS::ApiGateway::Method').map(([, method]) => method.Properties);
+
+    expect(methods).toHaveLength(API_ROUTES.length);
+    for (const route of API_ROUTES) {
+      const method = methods.find(
+        (m) => m.HttpMethod === route.method && pathOf(m.ResourceId) === route.resource,
+      );
+      expect(method, `${route.method} ${route.resource}`).toMatchObject({
+        Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
+      });
+      expect(JSON.stringify(method?.Integration)).toContain(
+        `{"Fn::GetAtt":["${functionId(route.functionName)}","Arn"]}`,
+      );
+    }
+  });
+
+  it('requires SigV4 (IAM) on every route but health, and no API key by default', () => {
+    const methods = ofType('AWS::ApiGateway::Method').map(([, method]) => method.Properties);
+
+    for (const method of methods) {
+      const isHealth = pathOf(method.ResourceId) === '/v1/health';
+      expect(method.AuthorizationType, pathOf(method.ResourceId)).toBe(isHealth ? 'NONE' : 'AWS_IAM');
+      expect(method.ApiKeyRequired ?? false).toBe(false);
+    }
+    expect(ofType('AWS::ApiGateway::UsagePlan')).toEqual([]);
+  });
+
+  it('logs access and errors (never bodies), traces, and throttles the stage', () => {
+    const [[, stage]] = ofType('AWS::ApiGateway::Stage') as [[string, CfnResource]];
+
+    expect(stage.Properties).toMatchObject({
+      StageName: 'dev',
+      TracingEnabled: true,
+      MethodSettings: [
+        {
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          MetricsEnabled: true,
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        },
+      ],
+    });
+    expect(JSON.stringify(stage.Properties.AccessLogSetting)).toContain('$context.requestId');
+  });
+
+  it('answers its own 4xx and 5xx as problem details, like the handlers', () => {
+    const responses = ofType('AWS::ApiGateway::GatewayResponse').map(([, response]) => response.Properties);
+
+    expect(responses.map((r) => r.ResponseType).sort()).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX']);
+    for (const response of responses) {
+      expect(response.ResponseParameters).toEqual({
+        'gatewayresponse.header.Content-Type': "'application/problem+json'",
+      });
+    }
+  });
+});
+
+describe('monitoring', () => {
+  const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+  const opsTopicOutput = () => `Ref${data.getLogicalId(data.opsTopic.node.defaultChild as CfnStateMachine)}`;
+
+  it('alarms on API 5xx, on failed executions of each machine and on errors of each function', () => {
+    const all = alarms();
+    const metricNames = all.map((alarm) =>
+      alarm.MetricName
+        ? String(alarm.MetricName)
+        : JSON.stringify(alarm.Metrics)
+            .match(/"MetricName":"(\w+)"/g)
+            ?.join(),
+    );
+
+    expect(metricNames.filter((name) => name === '5XXError')).toHaveLength(1);
+    expect(
+      metricNames.filter((name) => name?.includes('ExecutionsFailed') && name.includes('ExecutionsTimedOut')),
+    ).toHaveLength(2);
+    const errorAlarms = all.filter((alarm) => alarm.MetricName === 'Errors');
+    expect(errorAlarms.map((alarm) => JSON.stringify(alarm.Dimensions)).sort()).toEqual(
+      functionSpecs()
+        .map((spec) =>
+          JSON.stringify([{ Name: 'FunctionName', Value: { Ref: functionId(spec.functionName) } }]),
+        )
+        .sort(),
+    );
+  });
+
+  it('sends every alarm to the ops topic', () => {
+    for (const alarm of alarms()) {
+      const actions = alarm.AlarmActions as unknown[];
+      expect(actions).toHaveLength(1);
+      expect(JSON.stringify(actions[0])).toContain(opsTopicOutput());
+    }
+  });
+
+  it('has one dashboard with API, workflow, function and dead-letter panels', () => {
+    const [[, dashboard]] = ofType('AWS::CloudWatch::Dashboard') as [[string, CfnResource]];
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+
+    for (const metric of [
+      '5XXError',
+      '4XXError',
+      'Latency',
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+      'Errors',
+      'Throttles',
+    ]) {
+      expect(body, metric).toContain(metric);
+    }
+    expect(body).toContain('ApproximateNumberOfMessagesVisible');
+  });
+});
