@@ -185,6 +185,52 @@ describe('complaint workflow', () => {
     expect(accepted.status).toBe('investigating');
   });
 
+  it('warns the owner at 80% of the stage clock, once, before escalating', async () => {
+    // normal response clock: 24 h = 2.4 s, warning at 1.92 s.
+    const { id } = await register({ priority: 'normal', customer: { phone: '13900001111' } });
+    const warned = await eventually(
+      async () => {
+        const events = (await timeline(id)).map((e) => e.type);
+        return events.includes('escalated') ? events : undefined;
+      },
+      15_000,
+      'first escalation',
+    );
+    expect(warned.filter((t) => t === 'sla-warning')).toHaveLength(1);
+    expect(warned.indexOf('sla-warning')).toBeLessThan(warned.indexOf('escalated'));
+    const alerts = await eventually(
+      async () => {
+        const topics = (await outbox(id)).filter(
+          (m) => m.kind === 'topic' && (m.key ?? '').startsWith('staff-warning'),
+        );
+        return topics.length ? topics : undefined;
+      },
+      10_000,
+      'warning alert',
+    );
+    expect(alerts).toHaveLength(1);
+  });
+
+  it('flags regulatory risk and raises to level 2 when the resolution clock runs out', async () => {
+    // urgent resolution clock: 3 days = 7.2 s from receivedAt; received 6.5 s ago, so it breaches at once.
+    const receivedAt = new Date(Date.now() - 6_500).toISOString();
+    const { id } = await register({ priority: 'urgent', receivedAt, customer: { phone: '13900002222' } });
+    await act(id, { action: 'accept', actor: 'agent-5' });
+    const flagged = await eventually(
+      async () => {
+        const c = await complaint(id);
+        return c.regulatoryRisk ? c : undefined;
+      },
+      10_000,
+      'regulatory risk',
+    );
+    expect(flagged.escalationLevel).toBeGreaterThanOrEqual(2);
+    const escalation = (await timeline(id)).find(
+      (e) => e.type === 'escalated' && e.data?.clock === 'resolution',
+    );
+    expect(escalation?.data?.regulatoryRisk).toBe(true);
+  });
+
   it('sends a low score into review and back to awaiting-feedback', async () => {
     const { id } = await register();
     await act(id, { action: 'accept', actor: 'agent-2' });
