@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CATEGORIES, PRIORITIES, type Complaint, type OpenStatus } from '#domain/complaint';
 import { isRunning } from '#domain/clocks';
 import { DEFAULT_SLA_POLICY } from '#domain/sla';
+import { workflowStagePlan } from '#domain/stage';
 import { fireStageTimer } from '#domain/timers';
 import {
   act,
@@ -400,6 +401,22 @@ describe('bounded work per complaint (the execution history holds 25,000 events)
 });
 
 describe('timer instants', () => {
+  it('the workflow waits whole seconds until the stage timer, rounded up, and at least one', () => {
+    // Prepare
+    const dc = domainContext(shanghai('2026-03-02T10:00'));
+    const c = register(dc);
+    const at = Date.parse(c.stage.timer?.at ?? '');
+
+    // Act
+    const plans = [at - 19.2 * HOUR_MS, at - 1500, at, at + HOUR_MS].map((now) =>
+      workflowStagePlan(c, new Date(now)),
+    );
+
+    // Assess
+    expect(plans.map((p) => p.timeoutSeconds)).toEqual([69_120, 2, 1, 1]);
+    expect(plans[0]).toEqual({ name: 'received', seq: c.stage.seq, timeoutSeconds: 69_120 });
+  });
+
   it('a late firing (the workflow was down) starts the grace period from when it fired', () => {
     // Prepare
     const dc = domainContext(shanghai('2026-03-02T10:00'));
