@@ -1,0 +1,296 @@
+// The embedded stack as its own process (`node infra/local/main.ts`, what `npm start` runs), so a test can
+// kill it like an operator or a crash would (SIGTERM, SIGKILL) and start it again on the same data
+// directory and port. Also a small HTTP client an upstream system would write, for any stack URL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ApiResponse } from './embedded.ts';
+
+const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = 'infra/local/main.ts';
+/** Keeps failure messages readable: only the tail of a chatty process's output is kept. */
+const MAX_OUTPUT_CHARS = 200_000;
+
+export interface SpawnOptions {
+  /** COMPLAINTS_TIME_SCALE; unset runs in real time. */
+  timeScale?: number;
+  /** Reuse a data directory (respawn); a fresh temporary one by default. */
+  dataDir?: string;
+  /** Reuse a port (respawn); a free one by default. */
+  port?: number;
+  readyTimeoutMs?: number;
+}
+
+export interface SpawnedStack extends HttpApi {
+  readonly pid: number;
+  readonly port: number;
+  readonly dataDir: string;
+  /** The count on the start banner's "resumed N open complaint(s)" line. */
+  readonly resumed: number;
+  /** Everything the process wrote to stdout and stderr so far (its tail). */
+  output(): string;
+  /** Sends the signal and waits for the process to end. */
+  stop(signal: 'SIGKILL' | 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** A new process on the same data directory, port and time scale (after stop). */
+  respawn(): Promise<SpawnedStack>;
+}
+
+/** A port free right now: the OS picks it, the probe releases it. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port assigned');
+  return address.port;
+}
+
+export const temporaryDataDir = (): string => mkdtempSync(join(tmpdir(), 'complaints-e2e-'));
+
+export const removeDataDir = (dataDir: string): void => rmSync(dataDir, { recursive: true, force: true });
+
+/** Only what the process needs: variables the test runner or an in-process stack set must not leak in. */
+function childEnvironment(port: number, dataDir: string, timeScale: number | undefined): NodeJS.ProcessEnv {
+  const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'SYSTEMROOT'];
+  return {
+    ...Object.fromEntries(keep.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ...(timeScale ? { COMPLAINTS_TIME_SCALE: String(timeScale) } : {}),
+  };
+}
+
+export async function spawnStack(options: SpawnOptions = {}): Promise<SpawnedStack> {
+  const port = options.port ?? (await freePort());
+  const dataDir = options.dataDir ?? temporaryDataDir();
+  // process.execPath is the Node the tests run on (24 under vitest), the one `npm start` uses.
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: REPOSITORY_ROOT,
+    env: childEnvironment(port, dataDir, options.timeScale),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-MAX_OUTPUT_CHARS);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+
+  const url = `http://127.0.0.1:${port}`;
+  const resumed = await untilReady(child, exited, () => output, url, options.readyTimeoutMs ?? 30_000);
+  const stack: SpawnedStack = {
+    ...httpApi(url),
+    pid: child.pid ?? -1,
+    port,
+    dataDir,
+    resumed,
+    output: () => output,
+    stop: async (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+    respawn: () =>
+      spawnStack({
+        ...options,
+        port,
+        dataDir,
+      }),
+  };
+  return stack;
+}
+
+/** Waits for the start banner (printed after the reconciler ran) and a healthy API; fails with the output. */
+async function untilReady(
+  child: ChildProcess,
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
+  output: () => string,
+  url: string,
+  timeoutMs: number,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let ended: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  void exited.then((result) => (ended = result));
+  for (;;) {
+    if (ended) {
+      throw new Error(`the stack exited (${JSON.stringify(ended)}) before it was ready:\n${output()}`);
+    }
+    const resumed = /resumed\s+(\d+) open complaint/.exec(output());
+    if (resumed && (await isHealthy(url))) return Number(resumed[1]);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the stack was not ready within ${timeoutMs} ms:\n${output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function isHealthy(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/v1/health`)).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// HTTP, as an upstream system calls the API
+
+export interface HttpApi {
+  url: string;
+  post<T = Record<string, unknown>>(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse<T>>;
+  get<T = Record<string, unknown>>(path: string): Promise<ApiResponse<T>>;
+  /** Any method, raw body (a string is sent as is), for requests no well-behaved client sends. */
+  send(request: {
+    method: string;
+    path: string;
+    body?: string;
+    headers?: Record<string, string>;
+  }): Promise<ApiResponse<Record<string, unknown>> & { text: string }>;
+}
+
+function parseJson(text: string): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { unparsed: text };
+  }
+}
+
+export function httpApi(url: string): HttpApi {
+  const send: HttpApi['send'] = async ({ method, path, body, headers = {} }) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await response.text();
+    const parsed = parseJson(text);
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  };
+  const json = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const response = await send({
+      method,
+      path,
+      ...(body === undefined
+        ? { headers }
+        : {
+            body: typeof body === 'string' ? body : JSON.stringify(body),
+            headers: { 'content-type': 'application/json', ...headers },
+          }),
+    });
+    return { status: response.status, headers: response.headers, body: response.body as T };
+  };
+  return {
+    url,
+    post: (path, body, headers) => json('POST', path, body, headers),
+    get: (path) => json('GET', path),
+    send,
+  };
+}
+
+/** The fields of a complaint response the e2e tests read. */
+export interface ComplaintBody {
+  id: string;
+  shortId: string;
+  status: string;
+  closeReason: string | null;
+  category: string;
+  priority: string;
+  version: number;
+  escalationLevel: number;
+  trackingNumber: string | null;
+  deadlines: { response: string | null; resolution: string | null; stage: string | null };
+  customer: { name: string | null; phone: string; locale: string };
+  allowedActions: string[];
+}
+
+export interface TimelineItem {
+  at: string;
+  type: string;
+  actor: string;
+  from: string | null;
+  to: string | null;
+  data: Record<string, unknown> | null;
+}
+
+export interface OutboxItem {
+  at: string;
+  kind: string;
+  to: string;
+  message: string;
+  complaintId: string | null;
+  event: string | null;
+  key: string | null;
+  status: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * An action or feedback as a careful client sends it: a 409 with Retry-After means the workflow is between
+ * stages (right after registration, a stage change or a restart), so wait and send it again.
+ */
+export async function postUntilReady<T = ComplaintBody>(
+  api: HttpApi,
+  path: string,
+  body: unknown,
+  timeoutMs = 15_000,
+): Promise<ApiResponse<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await api.post<T>(path, body);
+    if (!(response.status === 409 && response.headers.get('retry-after')) || Date.now() > deadline) {
+      return response;
+    }
+    await sleep(200);
+  }
+}
+
+/** Every complaint the list endpoint returns for a query, following nextCursor to the end. */
+export async function listAll(api: HttpApi, query: Record<string, string> = {}): Promise<ComplaintBody[]> {
+  const items: ComplaintBody[] = [];
+  let cursor: string | null = null;
+  do {
+    const params: URLSearchParams = new URLSearchParams({
+      limit: '100',
+      ...query,
+      ...(cursor ? { cursor } : {}),
+    });
+    const page: ApiResponse<{ items: ComplaintBody[]; nextCursor: string | null }> = await api.get(
+      `/v1/complaints?${params.toString()}`,
+    );
+    if (page.status !== 200) throw new Error(`list answered ${page.status}: ${JSON.stringify(page.body)}`);
+    items.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+export async function outboxOf(api: HttpApi, complaintId?: string): Promise<OutboxItem[]> {
+  const query = complaintId ? `?complaintId=${complaintId}` : '';
+  return (await api.get<{ items: OutboxItem[] }>(`/_local/outbox${query}`)).body.items;
+}
+
+export async function timelineOf(api: HttpApi, complaintId: string): Promise<TimelineItem[]> {
+  return (await api.get<{ items: TimelineItem[] }>(`/v1/complaints/${complaintId}/timeline`)).body.items;
+}
