@@ -49,7 +49,7 @@ export function presentComplaint(c: Complaint, now: Date = new Date()): Complain
     receivedAt: c.receivedAt,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
-    version: c.version,
+    version: c.revision,
     deadlines: {
       response: deadlines.response ?? null,
       resolution: deadlines.resolution ?? null,

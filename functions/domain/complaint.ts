@@ -236,8 +236,13 @@ export interface Complaint {
   execution: { attempt: number; startedAt?: Instant };
   /** A signal committed for the workflow but not yet confirmed delivered (redelivered by the reconciler). */
   pendingSignal?: { taskToken: string; seq: number; at: Instant };
-  /** Optimistic concurrency: increases by one on every write. */
+  /** Optimistic concurrency of the stored item: increases by one on every write, the workflow's included. */
   version: number;
+  /**
+   * What clients see as the complaint's version (and send back as expectedVersion): increases only when
+   * something they can see changes (status, owner, timeline), not on the workflow's own bookkeeping.
+   */
+  revision: number;
   /** Set when the workflow recorded a failure it could not handle. */
   failure?: { at: Instant; error: string; cause?: string };
 }

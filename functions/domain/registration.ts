@@ -121,6 +121,7 @@ export function registerComplaint(
     outbox: [],
     execution: { attempt: 0 },
     version: 0,
+    revision: 0,
   };
   for (const key of [
     'trackingNumber',
@@ -146,5 +147,5 @@ export function registerComplaint(
   if (priority === 'urgent') {
     complaint = withNotification(complaint, { audience: 'staff', event: 'staff-new-urgent', level: 1 }, now);
   }
-  return { ...planStage(complaint, ctx), version: 1 };
+  return { ...planStage(complaint, ctx), version: 1, revision: 1 };
 }

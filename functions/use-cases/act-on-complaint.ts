@@ -46,8 +46,8 @@ async function commitChange(
 ): Promise<Complaint> {
   for (let attempt = 1; ; attempt++) {
     const current = await getComplaint(deps, complaintId);
-    if (expectedVersion !== undefined && current.version !== expectedVersion) {
-      throw new VersionConflict(expectedVersion, current.version);
+    if (expectedVersion !== undefined && current.revision !== expectedVersion) {
+      throw new VersionConflict(expectedVersion, current.revision);
     }
     const now = deps.clock.now();
     const next = change(current, now);

@@ -1,6 +1,7 @@
 // What every use case is given: ports, the clock and the configured SLA rules. The composition root
 // (functions/commons/deps.ts) builds one per container; tests build their own against local servers.
 import type { ClockContext } from '#domain/clocks';
+import type { Complaint } from '#domain/complaint';
 import type {
   Clock,
   ComplaintStore,
@@ -42,14 +43,23 @@ export function clockContext(deps: ServiceDeps, now: Date = deps.clock.now()): C
   return { now, policy: deps.policy, calendars: deps.calendars };
 }
 
-/** Writes the next version of a complaint read at `read.version`. */
-export async function saveNext<T extends { version: number; updatedAt: string }>(
-  store: { save(c: T, expectedVersion: number): Promise<void> },
-  read: T,
-  next: T,
+/**
+ * Writes the next version of a complaint read at `read.version`. The client-visible revision moves only
+ * when the timeline grew, so the workflow's bookkeeping never invalidates a client's expectedVersion.
+ */
+export async function saveNext(
+  store: ComplaintStore,
+  read: Complaint,
+  next: Complaint,
   now: Date,
-): Promise<T> {
-  const saved = { ...next, version: read.version + 1, updatedAt: now.toISOString() };
+): Promise<Complaint> {
+  const visible = next.timeline.length !== read.timeline.length || next.status !== read.status;
+  const saved: Complaint = {
+    ...next,
+    version: read.version + 1,
+    revision: visible ? read.revision + 1 : read.revision,
+    updatedAt: visible ? now.toISOString() : read.updatedAt,
+  };
   await store.save(saved, read.version);
   return saved;
 }

@@ -72,6 +72,7 @@ export function complaintFixture(overrides: Partial<Complaint> = {}): Complaint 
     ],
     execution: { attempt: 0 },
     version: 1,
+    revision: 1,
     ...overrides,
   };
 }
@@ -94,5 +95,6 @@ export function closedFixture(complaint: Complaint, closedAt: string): Complaint
       { at: closedAt, type: 'closed', actor: 'agent-7', from: complaint.status, to: 'closed' },
     ],
     version: complaint.version + 1,
+    revision: complaint.revision + 1,
   };
 }
