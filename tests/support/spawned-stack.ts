@@ -251,7 +251,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * stages (right after registration, a stage change or a restart), so wait and send it again.
  */
 export async function postUntilReady<T = ComplaintBody>(
-  api: HttpApi,
+  api: Pick<HttpApi, 'post'>,
   path: string,
   body: unknown,
   timeoutMs = 15_000,
@@ -267,7 +267,10 @@ export async function postUntilReady<T = ComplaintBody>(
 }
 
 /** Every complaint the list endpoint returns for a query, following nextCursor to the end. */
-export async function listAll(api: HttpApi, query: Record<string, string> = {}): Promise<ComplaintBody[]> {
+export async function listAll(
+  api: Pick<HttpApi, 'get'>,
+  query: Record<string, string> = {},
+): Promise<ComplaintBody[]> {
   const items: ComplaintBody[] = [];
   let cursor: string | null = null;
   do {
@@ -286,11 +289,11 @@ export async function listAll(api: HttpApi, query: Record<string, string> = {}):
   return items;
 }
 
-export async function outboxOf(api: HttpApi, complaintId?: string): Promise<OutboxItem[]> {
+export async function outboxOf(api: Pick<HttpApi, 'get'>, complaintId?: string): Promise<OutboxItem[]> {
   const query = complaintId ? `?complaintId=${complaintId}` : '';
   return (await api.get<{ items: OutboxItem[] }>(`/_local/outbox${query}`)).body.items;
 }
 
-export async function timelineOf(api: HttpApi, complaintId: string): Promise<TimelineItem[]> {
+export async function timelineOf(api: Pick<HttpApi, 'get'>, complaintId: string): Promise<TimelineItem[]> {
   return (await api.get<{ items: TimelineItem[] }>(`/v1/complaints/${complaintId}/timeline`)).body.items;
 }
