@@ -87,7 +87,33 @@ export function presentComplaint(c: Complaint, now: Date = new Date()): Complain
           at: c.feedback.at,
         }
       : null,
+    clockFacts: presentClockFacts(c),
     allowedActions: allowedActions(c.status),
+  };
+}
+
+function presentClockFacts(c: Complaint): ComplaintView['clockFacts'] {
+  const clocks: ComplaintView['clockFacts']['clocks'] = {};
+  for (const clock of Object.values(c.clocks)) {
+    if (!clock) continue;
+    clocks[clock.name] = {
+      calendar: clock.calendar,
+      startedAt: clock.startedAt,
+      dueAt: clock.dueAt,
+      stoppedAt: clock.stoppedAt ?? null,
+      breachedAt: clock.breachedAt ?? null,
+      overrunMs: clock.overrunMs ?? null,
+    };
+  }
+  return {
+    firstResponseAt: c.firstResponseAt ?? null,
+    handlingStartedAt: c.handlingStartedAt ?? null,
+    resolvedAt: c.resolvedAt ?? null,
+    closedAt: c.closedAt ?? null,
+    totalPausedMs: c.totalPausedMs,
+    pausedSince: c.pausedAt ?? null,
+    clocks,
+    breaches: c.breaches.map((b) => ({ clock: b.clock, dueAt: b.dueAt, at: b.at, level: b.level })),
   };
 }
 

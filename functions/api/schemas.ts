@@ -5,8 +5,10 @@
 import { z } from 'zod';
 import { ACTIONS, DAMAGE_SEVERITIES, MANUAL_CLOSE_REASONS } from '#domain/commands';
 import {
+  CALENDAR_NAMES,
   CATEGORIES,
   CHANNELS,
+  CLOCK_NAMES,
   CLOSE_REASONS,
   CONTACT_CHANNELS,
   ESCALATION_LEVELS,
@@ -247,6 +249,29 @@ const resolutionView = z.object({
   suggestedCompensation: money.nullable(),
 });
 
+const clockView = z.object({
+  calendar: z.enum(CALENDAR_NAMES),
+  startedAt: instant,
+  dueAt: instant,
+  stoppedAt: instant.nullable(),
+  breachedAt: instant.nullable(),
+  overrunMs: z.int().nullable().meta({ description: 'How long past its deadline the clock stopped (ms).' }),
+});
+
+/** SLA facts kept on the complaint, so reports never reconstruct them from the timeline. */
+const clockFactsView = z.object({
+  firstResponseAt: instant.nullable(),
+  handlingStartedAt: instant.nullable(),
+  resolvedAt: instant.nullable(),
+  closedAt: instant.nullable(),
+  totalPausedMs: z.int().min(0),
+  pausedSince: instant.nullable(),
+  clocks: z.partialRecord(z.enum(CLOCK_NAMES), clockView),
+  breaches: z.array(
+    z.object({ clock: z.enum(CLOCK_NAMES), dueAt: instant, at: instant, level: z.int().min(0).max(3) }),
+  ),
+});
+
 export const complaintView = z
   .object({
     id: complaintId,
@@ -291,6 +316,7 @@ export const complaintView = z
     externalRef: z.string().nullable(),
     resolution: resolutionView.nullable(),
     feedback: feedbackView.nullable(),
+    clockFacts: clockFactsView,
     allowedActions: z.array(z.enum(ACTIONS)),
   })
   .meta({ id: 'Complaint' });

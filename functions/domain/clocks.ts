@@ -58,8 +58,12 @@ export function isCustomerLimit(name: ClockName): boolean {
 export function stopClock(clock: ClockState, at: Date): ClockState {
   if (clock.stoppedAt) return clock;
   const stopped: ClockState = { ...clock, stoppedAt: iso(at) };
-  const late = at.getTime() > Date.parse(clock.dueAt);
-  if (late && !clock.breachedAt && !isCustomerLimit(clock.name)) stopped.breachedAt = clock.dueAt;
+  const overrunMs = at.getTime() - Date.parse(clock.dueAt);
+  if (overrunMs > 0 && !isCustomerLimit(clock.name)) {
+    stopped.breachedAt = clock.breachedAt ?? clock.dueAt;
+    // Wall-clock time past the deadline when the clock stopped: what reports call "breached by".
+    stopped.overrunMs = overrunMs;
+  }
   return stopped;
 }
 

@@ -97,6 +97,8 @@ export interface ClockState {
   stoppedAt?: Instant;
   /** Set once when the deadline passed before the clock stopped. */
   breachedAt?: Instant;
+  /** For a breached clock that has stopped: how long past its deadline it stopped (ms). */
+  overrunMs?: number;
   /** When the pre-breach warning (staff clocks, 80%) or the customer reminder (pending clock, 50%) is due. */
   warnAt?: Instant;
   /** Set once when that warning or reminder went out. */
