@@ -124,9 +124,12 @@ export const parseJsonBody = (): ApiMiddleware => ({
   },
 });
 
-/** Missing fields read "required" rather than zod's "expected string, received undefined". */
+/** Missing fields read "required" rather than zod's "expected string, received undefined" (or, for an
+ * enum or literal such as `channel`, "Invalid option: expected one of ..."). */
 const requiredMessage = (issue: { input?: unknown; code: string }) =>
-  issue.code === 'invalid_type' && issue.input === undefined ? 'required' : undefined;
+  (issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined
+    ? 'required'
+    : undefined;
 
 function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value, { error: requiredMessage, reportInput: false });
