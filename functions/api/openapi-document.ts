@@ -15,6 +15,8 @@ import {
   listQuery,
   newComplaintBody,
   problem,
+  slaPreview,
+  slaPreviewQuery,
   timeline,
 } from './schemas.ts';
 
@@ -191,6 +193,20 @@ function buildRegistry(): OpenAPIRegistry {
       ...problems([400, 404, 409, 413, 415, 500], {
         409: 'The complaint is not awaiting feedback, or expectedVersion is stale.',
       }),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/sla/preview',
+    operationId: 'previewSla',
+    summary: 'When would a complaint received and accepted at `at` be due?',
+    description:
+      "Deadlines under the deployment's SLA policy and calendars (including China's public holidays and make-up working days); each stage deadline is capped by the resolution deadline.",
+    request: { query: slaPreviewQuery },
+    responses: {
+      200: json(slaPreview, 'The calendar of the handling clock and the three deadlines, in UTC.'),
+      ...problems([400, 500]),
     },
   });
 

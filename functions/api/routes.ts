@@ -46,6 +46,12 @@ export const API_ROUTES = [
     entry: 'functions/api/post-feedback.ts',
     functionName: 'post-feedback',
   },
+  {
+    method: 'GET',
+    resource: '/v1/sla/preview',
+    entry: 'functions/api/sla-preview.ts',
+    functionName: 'sla-preview',
+  },
   { method: 'GET', resource: '/v1/health', entry: 'functions/api/health.ts', functionName: 'health' },
   { method: 'GET', resource: '/v1/openapi.json', entry: 'functions/api/openapi.ts', functionName: 'openapi' },
 ] as const satisfies readonly ApiRoute[];

@@ -215,6 +215,29 @@ export const listQuery = z.strictObject({
   cursor: z.string().min(1).max(2048).optional().meta({ description: 'nextCursor of the previous page.' }),
 });
 
+/** GET /v1/sla/preview: when is a complaint of this kind, received and accepted at `at`, due? */
+export const slaPreviewQuery = z.strictObject({
+  category: z.enum(CATEGORIES),
+  priority: z.enum(PRIORITIES).default('normal'),
+  at: z.iso
+    .datetime({ offset: true })
+    .meta({
+      description: 'ISO 8601 with an offset, e.g. 2026-09-30T17:30:00+08:00.',
+      example: '2026-09-30T17:30:00+08:00',
+    }),
+});
+
+export const slaPreview = z
+  .object({
+    calendar: z.enum(CALENDAR_NAMES).meta({ description: "The handling clock's calendar." }),
+    deadlines: z.object({
+      response: instant,
+      handling: instant,
+      resolution: instant,
+    }),
+  })
+  .meta({ id: 'SlaPreview' });
+
 export const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,128}$/;
 
 export const createHeaders = z.object({

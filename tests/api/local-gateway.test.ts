@@ -166,7 +166,7 @@ describe('unknown routes', () => {
 });
 
 describe('the route list', () => {
-  it('names every route of SPEC section 10 once, each with its own handler module', () => {
+  it('names every route of SPEC section 10 (and the SLA preview) once, each with its own handler module', () => {
     // Prepare
     const expected = [
       'POST /v1/complaints',
@@ -175,6 +175,7 @@ describe('the route list', () => {
       'GET /v1/complaints/{id}/timeline',
       'POST /v1/complaints/{id}/actions',
       'POST /v1/complaints/{id}/feedback',
+      'GET /v1/sla/preview',
       'GET /v1/health',
       'GET /v1/openapi.json',
     ];
