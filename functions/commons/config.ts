@@ -1,6 +1,7 @@
 // The environment every function runs with (docs/ARCHITECTURE.md), parsed once per container. A bad or
 // missing variable fails the first use with a message naming it, never echoing a value (secrets).
 import { z } from 'zod';
+import { CALENDAR_NAMES, type CalendarName } from '#domain/complaint';
 
 /** Unset and empty are the same thing for optional variables (CloudFormation writes '' for "no value"). */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -34,6 +35,12 @@ const environmentSchema = z.object({
     z.coerce.number({ error: 'must be a positive number (USD)' }).positive('must be a positive number (USD)'),
   ),
   PUBLIC_BASE_URL: z.url('must be an absolute URL'),
+  STAFF_ALERT_CALENDAR: optional(
+    z.enum(CALENDAR_NAMES, { error: `must be one of ${CALENDAR_NAMES.join(', ')}` }),
+  ),
+  SLA_HOLIDAY_SCHEDULE: optional(
+    jsonText.pipe(z.record(z.string(), z.unknown(), { error: 'must be a JSON object keyed by year' })),
+  ),
 });
 
 export interface Config {
@@ -50,6 +57,10 @@ export interface Config {
   smsSenderId?: string;
   smsMaxPrice?: number;
   publicBaseUrl: string;
+  /** Staff alerts wait for this calendar's working time; '24x7' (the default) sends them at once. */
+  staffAlertCalendar: CalendarName;
+  /** Raw official holiday schedules for years the library lacks; the domain validates them. */
+  holidaySchedule?: Record<string, unknown>;
 }
 
 export class ConfigurationError extends Error {
@@ -84,6 +95,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     smsSenderId: e.SMS_SENDER_ID,
     smsMaxPrice: e.SMS_MAX_PRICE,
     publicBaseUrl: e.PUBLIC_BASE_URL,
+    staffAlertCalendar: e.STAFF_ALERT_CALENDAR ?? '24x7',
+    holidaySchedule: e.SLA_HOLIDAY_SCHEDULE,
   };
 }
 

@@ -7,7 +7,7 @@ import { DynamoDeliveryLog } from '#adapters/dynamo-delivery-log';
 import { SfnComplaintWorkflow } from '#adapters/sfn-complaint-workflow';
 import { SfnNotificationDispatcher } from '#adapters/sfn-notification-dispatcher';
 import { SnsMessageSender } from '#adapters/sns-message-sender';
-import { createCalendars } from '#domain/calendars';
+import { createCalendars, parseHolidaySchedule } from '#domain/calendars';
 import { parseSlaPolicyOverride, scalePolicy } from '#domain/policy';
 import { DEFAULT_SLA_POLICY } from '#domain/sla';
 import type { ServiceDeps } from '#use-cases/service-deps';
@@ -30,6 +30,7 @@ function buildServiceDeps(): ServiceDeps {
     ? parseSlaPolicyOverride(cfg.slaPolicyOverride)
     : DEFAULT_SLA_POLICY;
   const calendars = createCalendars({
+    ...(cfg.holidaySchedule ? { extraYears: parseHolidaySchedule(cfg.holidaySchedule) } : {}),
     onUncoveredYear: (year) => {
       // Loud on purpose: deadlines in that year ignore public holidays until an operator loads them.
       logger.error('no public holiday data for this year: cn-workdays counts weekends only', { year });
@@ -53,6 +54,10 @@ function buildServiceDeps(): ServiceDeps {
     policy: timeScale === 1 ? configured : scalePolicy(configured, timeScale),
     calendars,
     quietHours: timeScale === 1,
+    // Time-scaled demos run every clock on 24x7, staff alerts included.
+    ...(cfg.staffAlertCalendar !== '24x7' && timeScale === 1
+      ? { staffCalendar: calendars[cfg.staffAlertCalendar] }
+      : {}),
     publicBaseUrl: cfg.publicBaseUrl,
     log: {
       warn: (message, data) => logger.warn(message, data),

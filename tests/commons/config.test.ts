@@ -33,6 +33,8 @@ describe('parseConfig', () => {
       SMS_MAX_PRICE: '0.50',
       SMS_SENDER_ID: 'EMS',
       SLA_POLICY: '{"warningRatio":0.7}',
+      STAFF_ALERT_CALENDAR: 'cn-workdays',
+      SLA_HOLIDAY_SCHEDULE: '{"2031":{"holidays":["2031-01-23"],"workdays":[]}}',
     });
 
     // Assess
@@ -47,7 +49,15 @@ describe('parseConfig', () => {
       smsSenderId: 'EMS',
       smsMaxPrice: 0.5,
       publicBaseUrl: 'https://complaints.example.cn',
+      staffAlertCalendar: 'cn-workdays',
+      holidaySchedule: { 2031: { holidays: ['2031-01-23'], workdays: [] } },
     });
+  });
+
+  it('defaults staff alerts to 24x7 and names a bad calendar or schedule', () => {
+    expect(parseConfig(VALID).staffAlertCalendar).toBe('24x7');
+    expect(() => parseConfig({ ...VALID, STAFF_ALERT_CALENDAR: 'office' })).toThrow(/STAFF_ALERT_CALENDAR/);
+    expect(() => parseConfig({ ...VALID, SLA_HOLIDAY_SCHEDULE: '[1]' })).toThrow(/SLA_HOLIDAY_SCHEDULE/);
   });
 
   it('treats empty optional variables as unset', () => {
