@@ -48,7 +48,7 @@ export type TableAccessLevel = 'read' | 'readwrite';
 /** start: StartExecution; signal: answer task tokens; observe: DescribeExecution (is it still running?). */
 export type StateMachineAccessLevel = 'start' | 'signal' | 'observe';
 
-// Runtime.NODEJS_24_X exists from aws-cdk-lib 2.22x; the fallback keeps older libraries synthesising.
+// Node 24 is what the code and tests run on; Node 22 only if an older aws-cdk-lib lacks NODEJS_24_X.
 const NODE_RUNTIME =
   (Runtime as unknown as Record<string, Runtime | undefined>).NODEJS_24_X ?? Runtime.NODEJS_22_X;
 
@@ -58,8 +58,7 @@ const TABLE_ACTIONS: Record<TableAccessLevel, string[]> = {
   readwrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
 };
 
-// With a customer-managed key, DynamoDB, SNS and SQS call KMS with the caller's credentials; the
-// kms:ViaService condition keeps the key usable only through that service.
+// What DynamoDB asks KMS for, on the caller's behalf, to read and to write items of a CMK-encrypted table.
 const TABLE_KEY_ACTIONS: Record<TableAccessLevel, string[]> = {
   read: ['kms:Decrypt', 'kms:DescribeKey'],
   readwrite: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
@@ -95,6 +94,8 @@ function handlerBundle(entry: string): Code {
   });
 }
 
+/** With a customer-managed key, DynamoDB, SNS and SQS call KMS with the caller's credentials: this
+ * condition keeps the key usable only through that service, never directly. */
 export function viaService(service: string): Record<string, Record<string, string>> {
   return { StringEquals: { 'kms:ViaService': `${service}.${Aws.REGION}.amazonaws.com` } };
 }

@@ -34,6 +34,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Commit the action, then complete the waiting stage task with the next stage.
   'post-action': { table: 'readwrite', complaintWorkflow: 'signal' },
   'post-feedback': { table: 'readwrite', complaintWorkflow: 'signal' },
+  // Computes deadlines from the configured policy and calendars: no data, no workflow.
+  'sla-preview': {},
   health: {},
   openapi: {},
   // Stage handlers save the complaint and hand customer and staff notices to the notification workflow.

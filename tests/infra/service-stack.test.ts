@@ -382,8 +382,8 @@ describe('IAM', () => {
     expect(others).toEqual([]);
   });
 
-  it('gives health and openapi no data access at all', () => {
-    for (const name of ['health', 'openapi']) {
+  it('gives health, openapi and the SLA preview no data access at all', () => {
+    for (const name of ['health', 'openapi', 'sla-preview']) {
       expect(
         actionsOfRole(roleIdOf(name)).filter((action) => !/^(logs|xray):/.test(action)),
         name,
