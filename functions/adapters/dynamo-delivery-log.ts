@@ -1,16 +1,21 @@
 // The DeliveryLog port on the complaints table: one small item per message beside the complaint
 // (pk COMPLAINT#{id}, sk DELIVERY#{key}), so recording a delivery never changes the complaint's version.
+// A delivery is recorded when it is scheduled, so one whose execution was lost (the embedded stack keeps
+// executions in memory) can be handed over again after a restart.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryLog } from '#domain/ports';
+import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PendingNotification } from '#domain/complaint';
+import type { DeliveryLog, ScheduledDelivery } from '#domain/ports';
 import { COMPLAINT_PARTITION_PREFIX, TTL_ATTRIBUTE } from './table-design.ts';
 
 /** Delivery records are kept this long after the last attempt (retries never outlive it). */
 export const DELIVERY_RECORD_TTL_SECONDS = 400 * 24 * 3600;
 
+const DELIVERY_PREFIX = 'DELIVERY#';
+
 const deliveryKey = (complaintId: string, key: string) => ({
   pk: `${COMPLAINT_PARTITION_PREFIX}${complaintId}`,
-  sk: `DELIVERY#${key}`,
+  sk: `${DELIVERY_PREFIX}${key}`,
 });
 
 export class DynamoDeliveryLog implements DeliveryLog {
@@ -22,43 +27,89 @@ export class DynamoDeliveryLog implements DeliveryLog {
     this.#tableName = tableName;
   }
 
-  async begin(complaintId: string, key: string, at: Date): Promise<'send' | 'already-sent'> {
+  async schedule(complaintId: string, notification: PendingNotification, sendAt: Date): Promise<void> {
     try {
       await this.#doc.send(
         new PutCommand({
           TableName: this.#tableName,
           Item: {
-            ...deliveryKey(complaintId, key),
-            status: 'sending',
-            attempts: 1,
-            firstAttemptAt: at.toISOString(),
-            [TTL_ATTRIBUTE]: ttl(at),
+            ...deliveryKey(complaintId, notification.key),
+            status: 'scheduled',
+            notification,
+            sendAt: sendAt.toISOString(),
+            attempts: 0,
+            [TTL_ATTRIBUTE]: ttl(sendAt),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return 'send';
     } catch (error) {
+      // Scheduled (or sent) before: the first schedule stands.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    const existing = await this.#doc.send(
-      new GetCommand({
-        TableName: this.#tableName,
-        Key: deliveryKey(complaintId, key),
-        ConsistentRead: true,
-      }),
-    );
-    if (existing.Item?.status === 'sent' || existing.Item?.status === 'skipped') return 'already-sent';
-    // An earlier attempt failed before sending (or crashed mid-send): try again and count it.
-    await this.#doc.send(
-      new UpdateCommand({
-        TableName: this.#tableName,
-        Key: deliveryKey(complaintId, key),
-        UpdateExpression: 'SET attempts = attempts + :one, lastAttemptAt = :at',
-        ExpressionAttributeValues: { ':one': 1, ':at': at.toISOString() },
-      }),
-    );
-    return 'send';
+  }
+
+  async unsent(complaintId: string): Promise<ScheduledDelivery[]> {
+    const found: ScheduledDelivery[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#doc.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: '#status IN (:scheduled, :sending)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':pk': `${COMPLAINT_PARTITION_PREFIX}${complaintId}`,
+            ':prefix': DELIVERY_PREFIX,
+            ':scheduled': 'scheduled',
+            ':sending': 'sending',
+          },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (item.notification && item.sendAt) {
+          found.push({
+            notification: item.notification as PendingNotification,
+            sendAt: new Date(String(item.sendAt)),
+          });
+        }
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found;
+  }
+
+  async begin(complaintId: string, key: string, at: Date): Promise<'send' | 'already-sent'> {
+    // One conditional write: a delivery that was sent (or skipped) is never attempted again; one that
+    // failed before sending, or crashed mid-send, is attempted again and counted.
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: deliveryKey(complaintId, key),
+          UpdateExpression:
+            'SET #status = :sending, attempts = if_not_exists(attempts, :zero) + :one, lastAttemptAt = :at, ' +
+            'firstAttemptAt = if_not_exists(firstAttemptAt, :at), #ttl = if_not_exists(#ttl, :ttl)',
+          ConditionExpression: 'attribute_not_exists(#status) OR #status IN (:scheduled, :sending)',
+          ExpressionAttributeNames: { '#status': 'status', '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':scheduled': 'scheduled',
+            ':zero': 0,
+            ':one': 1,
+            ':at': at.toISOString(),
+            ':ttl': ttl(at),
+          },
+        }),
+      );
+      return 'send';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'already-sent';
+      throw error;
+    }
   }
 
   async markSent(complaintId: string, key: string, at: Date, messageIds: string[]): Promise<void> {

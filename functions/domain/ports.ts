@@ -48,6 +48,13 @@ export interface ComplaintStore {
   findByPhoneHash(phoneHash: string, since: string): Promise<Complaint[]>;
   /** Every complaint not yet closed, page by page (for the reconciler). */
   listOpen(cursor?: string): Promise<ComplaintPage>;
+  /**
+   * Issues a new customer link token (functions/domain/link-token.ts) for the complaint: draws random
+   * tokens until one is unclaimed and records which complaint it belongs to, one conditional write.
+   */
+  issueLinkToken(complaintId: string): Promise<string>;
+  /** The complaint a link token was issued for; undefined for a token never issued. */
+  linkedComplaintId(token: string): Promise<string | undefined>;
 }
 
 /** Sent to the waiting workflow task when an action moves a complaint to another stage. */
@@ -90,7 +97,16 @@ export interface DeliveryRequest {
  * Remembers which notifications went out, so a retried send step never texts twice. Kept apart from the
  * complaint item so deliveries never bump the complaint's version under an agent's feet.
  */
+export interface ScheduledDelivery {
+  notification: PendingNotification;
+  sendAt: Date;
+}
+
 export interface DeliveryLog {
+  /** Records a notification handed to delivery (kept as first recorded when called again). */
+  schedule(complaintId: string, notification: PendingNotification, sendAt: Date): Promise<void>;
+  /** Notifications of a complaint handed to delivery but not yet sent or skipped. */
+  unsent(complaintId: string): Promise<ScheduledDelivery[]>;
   /** 'already-sent' when an earlier attempt completed; otherwise records the attempt and returns 'send'. */
   begin(complaintId: string, key: string, at: Date): Promise<'send' | 'already-sent'>;
   markSent(complaintId: string, key: string, at: Date, messageIds: string[]): Promise<void>;

@@ -8,14 +8,19 @@ import { saveNext, type ServiceDeps } from './service-deps.ts';
 /** A committed signal younger than this may still be on its way; leave it alone. */
 export const SIGNAL_GRACE_MS = 30_000;
 
+/** Closed complaints may still owe texts (a closing text deferred past the night) for this long. */
+export const CLOSED_DELIVERY_HORIZON_MS = 2 * 24 * 3600 * 1000;
+
 export interface ReconcileReport {
   open: number;
   restarted: number;
   signalsRedelivered: number;
+  /** Notifications handed to delivery again because their delivery had not finished. */
+  deliveriesResumed: number;
 }
 
 export async function reconcile(deps: ServiceDeps): Promise<ReconcileReport> {
-  const report: ReconcileReport = { open: 0, restarted: 0, signalsRedelivered: 0 };
+  const report: ReconcileReport = { open: 0, restarted: 0, signalsRedelivered: 0, deliveriesResumed: 0 };
   let cursor: string | undefined;
   do {
     const page = await deps.store.listOpen(cursor);
@@ -24,10 +29,39 @@ export async function reconcile(deps: ServiceDeps): Promise<ReconcileReport> {
       const outcome = await reconcileOne(deps, complaint);
       if (outcome === 'restarted') report.restarted++;
       if (outcome === 'signal-redelivered') report.signalsRedelivered++;
+      report.deliveriesResumed += await resumeDeliveries(deps, complaint.id);
     }
     cursor = page.nextCursor;
   } while (cursor);
+  report.deliveriesResumed += await resumeRecentlyClosedDeliveries(deps);
   return report;
+}
+
+/**
+ * Hands unfinished deliveries over again. Starting a delivery execution is idempotent by name and input,
+ * so on AWS, where executions survive, this changes nothing; locally it replaces the lost ones.
+ */
+async function resumeDeliveries(deps: ServiceDeps, complaintId: string): Promise<number> {
+  const unsent = await deps.deliveries.unsent(complaintId);
+  for (const { notification, sendAt } of unsent)
+    await deps.dispatcher.dispatch(complaintId, notification, sendAt);
+  return unsent.length;
+}
+
+async function resumeRecentlyClosedDeliveries(deps: ServiceDeps): Promise<number> {
+  const horizon = deps.clock.now().getTime() - CLOSED_DELIVERY_HORIZON_MS;
+  let resumed = 0;
+  let cursor: string | undefined;
+  do {
+    // Most recently closed first: stop at the first one closed before the horizon.
+    const page = await deps.store.list({ status: 'closed', limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const complaint of page.items) {
+      if (Date.parse(complaint.closedAt ?? complaint.updatedAt) < horizon) return resumed;
+      resumed += await resumeDeliveries(deps, complaint.id);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return resumed;
 }
 
 async function reconcileOne(

@@ -123,7 +123,11 @@ export function recordFailure(
 }
 
 async function dispatchOutbox(deps: ServiceDeps, c: Complaint, now: Date): Promise<void> {
-  for (const n of c.outbox) await deps.dispatcher.dispatch(c.id, n, sendAt(deps, n, now));
+  for (const n of c.outbox) {
+    const at = sendAt(deps, n, now);
+    await deps.deliveries.schedule(c.id, n, at);
+    await deps.dispatcher.dispatch(c.id, n, at);
+  }
 }
 
 function sendAt(deps: ServiceDeps, n: PendingNotification, now: Date): Date {

@@ -41,7 +41,7 @@ Complaints platform (embedded) is ready.
   Step Functions  ${stack.sfn.endpoint}  (aws-local-stepfunctions)
   SNS             ${stack.sns.endpoint}  (outbox in ${dataDir}/outbox.jsonl)
   time scale      ${timeScale ? `1 SLA hour = ${(3600 / timeScale).toFixed(2)} s, quiet hours off` : 'real time; customer texts wait out 21:00-08:00 Asia/Shanghai'}
-  resumed         ${stack.reconciled.restarted} open complaint(s) from an earlier run
+  resumed         ${stack.reconciled.restarted} open complaint(s) and ${stack.reconciled.deliveriesResumed} undelivered message(s) from an earlier run
 
 Try:
   curl -s -X POST ${stack.url}/v1/complaints -H 'content-type: application/json' \\

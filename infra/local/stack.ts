@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { complaintTableDefinition } from '#adapters/table-design';
+import type { ReconcileReport } from '#use-cases/reconcile';
 import {
   complaintDefinitionTemplate,
   notificationDefinitionTemplate,
@@ -52,7 +53,7 @@ export interface EmbeddedStack {
   sfn: LocalStepFunctions;
   sns: LocalSns;
   gateway: RunningGateway;
-  reconciled: { open: number; restarted: number; signalsRedelivered: number };
+  reconciled: ReconcileReport;
   close(): Promise<void>;
 }
 
@@ -119,7 +120,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   // Links in texts point at this gateway unless the operator names a public address.
   process.env.PUBLIC_BASE_URL = options.environment?.PUBLIC_BASE_URL ?? `http://localhost:${gateway.port}`;
 
-  let reconciled = { open: 0, restarted: 0, signalsRedelivered: 0 };
+  let reconciled: ReconcileReport = { open: 0, restarted: 0, signalsRedelivered: 0, deliveriesResumed: 0 };
   if (options.reconcileOnStart ?? true) {
     const { reconcile } = await import('#use-cases/reconcile');
     const { getServiceDeps } = await import('#commons/deps');
