@@ -5,6 +5,7 @@ import type { Node } from 'constructs';
 import { z } from 'zod';
 import { CALENDAR_NAMES } from '#domain/complaint';
 import type { CalendarName } from '#domain/complaint';
+import { parseHolidaySchedule } from '#domain/calendars';
 import { InvalidConfiguration, parseSlaPolicyOverride } from '#domain/policy';
 
 export interface DeploymentConfig {
@@ -12,6 +13,8 @@ export interface DeploymentConfig {
   stage: string;
   /** Validated partial SLA policy override, handed to the functions as SLA_POLICY. */
   slaPolicyOverride?: Record<string, unknown>;
+  /** Validated official holiday schedules for years the calendar library lacks (SLA_HOLIDAY_SCHEDULE). */
+  holidaySchedule?: Record<string, unknown>;
   smsSenderId?: string;
   /** USD per SMS. */
   smsMaxPrice?: number;
@@ -43,6 +46,7 @@ export const CONTEXT_DEFAULTS = {
 export const CONTEXT_KEYS = [
   'stage',
   'slaPolicy',
+  'holidaySchedule',
   'smsSenderId',
   'smsMaxPrice',
   'publicBaseUrl',
@@ -82,15 +86,17 @@ const flag = z.preprocess(
 const positiveNumber = z.coerce.number({ error: 'must be a number' }).positive('must be positive');
 const positiveInteger = positiveNumber.int('must be a whole number');
 
-const slaPolicy = z.preprocess(fromJsonText, z.unknown()).superRefine((json, ctx) => {
-  try {
-    parseSlaPolicyOverride(json);
-  } catch (error) {
-    if (!(error instanceof InvalidConfiguration)) throw error;
-    for (const problem of error.errors)
-      ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
-  }
-});
+/** JSON checked by the domain's own parser, so synth rejects exactly what the functions would. */
+const validatedBy = (parse: (json: unknown) => unknown) =>
+  z.preprocess(fromJsonText, z.unknown()).superRefine((json, ctx) => {
+    try {
+      parse(json);
+    } catch (error) {
+      if (!(error instanceof InvalidConfiguration)) throw error;
+      for (const problem of error.errors)
+        ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+    }
+  });
 
 const contextSchema = z.object({
   stage: z
@@ -100,7 +106,8 @@ const contextSchema = z.object({
       'must be 1-20 lowercase letters, digits or dashes, starting with a letter',
     )
     .default(CONTEXT_DEFAULTS.stage),
-  slaPolicy: slaPolicy.optional(),
+  slaPolicy: validatedBy(parseSlaPolicyOverride).optional(),
+  holidaySchedule: validatedBy(parseHolidaySchedule).optional(),
   smsSenderId: z
     .string()
     .regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits')
@@ -142,6 +149,7 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
   return {
     stage: c.stage,
     slaPolicyOverride: c.slaPolicy as Record<string, unknown> | undefined,
+    holidaySchedule: c.holidaySchedule as Record<string, unknown> | undefined,
     smsSenderId: c.smsSenderId,
     smsMaxPrice: c.smsMaxPrice,
     publicBaseUrl: c.publicBaseUrl,

@@ -171,6 +171,7 @@ export class ComplaintsServiceStack extends Stack {
       PUBLIC_BASE_URL: config.publicBaseUrl ?? this.api.baseUrl,
       STAFF_ALERT_CALENDAR: config.staffAlertCalendar,
       ...optional('SLA_POLICY', config.slaPolicyOverride && JSON.stringify(config.slaPolicyOverride)),
+      ...optional('SLA_HOLIDAY_SCHEDULE', config.holidaySchedule && JSON.stringify(config.holidaySchedule)),
       ...optional('SMS_SENDER_ID', config.smsSenderId),
       ...optional('SMS_MAX_PRICE', config.smsMaxPrice),
       POWERTOOLS_SERVICE_NAME: 'complaints',

@@ -31,6 +31,7 @@ describe('bad context', () => {
   it('names every bad key at once', () => {
     const error = synthError({
       stage: 'Prod!',
+      holidaySchedule: { 2031: { holidays: ['2031-02-30'], workdays: [] } },
       logRetentionDays: '45',
       alarmEmail: 'ops-at-example',
       slaPolicy: { handling: { parcels: {} } },
@@ -40,6 +41,7 @@ describe('bad context', () => {
     expect(error.message).toMatch(/^Invalid CDK context:/);
     for (const key of [
       'stage',
+      'holidaySchedule.2031.holidays[0]',
       'logRetentionDays',
       'alarmEmail',
       'slaPolicy.handling.parcels',
@@ -75,9 +77,10 @@ describe('bad context', () => {
 });
 
 describe('good context', () => {
-  it('reaches the stacks: stage names, SLA override, SMS settings, base URL, alarm email, API keys', () => {
+  it('reaches the stacks: stage names, SLA override, holidays, SMS settings, base URL, alarm email, API keys', () => {
     // Prepare
     const slaPolicy = { handling: { loss: { urgent: { budget: { workingDays: 1 } } } }, warningRatio: 0.7 };
+    const holidaySchedule = { 2031: { holidays: ['2031-01-01'], workdays: [] } };
 
     // Act
     const { data, service } = createComplaintsApp({
@@ -85,6 +88,7 @@ describe('good context', () => {
       context: {
         stage: 'prod',
         slaPolicy: JSON.stringify(slaPolicy),
+        holidaySchedule,
         smsSenderId: 'POSTCN',
         smsMaxPrice: '0.05',
         publicBaseUrl: 'https://complaints.example.cn',
@@ -104,6 +108,7 @@ describe('good context', () => {
       Environment: {
         Variables: {
           SLA_POLICY: JSON.stringify(slaPolicy),
+          SLA_HOLIDAY_SCHEDULE: JSON.stringify(holidaySchedule),
           SMS_SENDER_ID: 'POSTCN',
           SMS_MAX_PRICE: '0.05',
           PUBLIC_BASE_URL: 'https://complaints.example.cn',
