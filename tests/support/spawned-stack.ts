@@ -171,7 +171,8 @@ function parseJson(text: string): Record<string, unknown> {
   }
 }
 
-export function httpApi(url: string): HttpApi {
+/** `onResponse` sees every response's raw text (e.g. to prove something never appears in any of them). */
+export function httpApi(url: string, onResponse?: (text: string, path: string) => void): HttpApi {
   const send: HttpApi['send'] = async ({ method, path, body, headers = {} }) => {
     const response = await fetch(`${url}${path}`, {
       method,
@@ -179,6 +180,7 @@ export function httpApi(url: string): HttpApi {
       ...(body === undefined ? {} : { body }),
     });
     const text = await response.text();
+    onResponse?.(text, path);
     const parsed = parseJson(text);
     return { status: response.status, headers: response.headers, body: parsed, text };
   };
