@@ -1,6 +1,7 @@
 // ComplaintStore on DynamoDB (one table, docs/data-model.md). Every state change is one conditional PutItem
 // of the whole complaint: dynalite has no transactions, and one item keeps a complaint and its timeline
 // consistent without them.
+import { randomBytes } from 'node:crypto';
 import {
   GetCommand,
   PutCommand,
@@ -18,6 +19,7 @@ import {
   type Status,
 } from '#domain/complaint';
 import { ComplaintAlreadyExists, ComplaintNotFound, InvalidInput, VersionConflict } from '#domain/errors';
+import { newLinkToken, type RandomBytes } from '#domain/link-token';
 import type { ComplaintPage, ComplaintQuery, ComplaintStore, IdempotencyRecord } from '#domain/ports';
 import {
   COMPLAINT_PARTITION_PREFIX,
@@ -31,6 +33,7 @@ import {
   createdPartition,
   idempotencyKey,
   instantSortKey,
+  linkTokenKey,
   listShard,
   phonePartition,
   statusPartition,
@@ -46,11 +49,15 @@ export interface DynamoComplaintStoreOptions {
   maxQueriesPerPage?: number;
   /** Items one filtered Query evaluates: larger batches cost fewer round trips, smaller ones fewer wasted reads. */
   filteredBatchSize?: number;
+  /** Where link tokens draw their randomness (node:crypto randomBytes); tests force clashes with it. */
+  randomBytes?: RandomBytes;
 }
 
 const DEFAULT_MAX_QUERIES_PER_PAGE = 24;
 /** Filters drop items after the read, so a filtered Query reads in larger batches. */
 const DEFAULT_FILTERED_BATCH_SIZE = 100;
+/** Draws before issueLinkToken gives up: a clash is ~1e-12 likely, so a second one means a broken random source. */
+const LINK_TOKEN_DRAWS = 5;
 /** Page size of listOpen (the reconciler's walk). */
 const OPEN_PAGE_SIZE = 100;
 const OPEN_STATUSES = STATUSES.filter((status): status is OpenStatus => status !== 'closed');
@@ -81,10 +88,12 @@ export class DynamoComplaintStore implements ComplaintStore {
   private readonly tableName: string;
   private readonly maxQueriesPerPage: number;
   private readonly filteredBatchSize: number;
+  private readonly randomBytes: RandomBytes;
 
   constructor(doc: DynamoDBDocumentClient, tableName: string, options: DynamoComplaintStoreOptions = {}) {
     this.doc = doc;
     this.tableName = tableName;
+    this.randomBytes = options.randomBytes ?? randomBytes;
     // A walk over every list shard needs at least one Query per shard.
     this.maxQueriesPerPage = Math.max(options.maxQueriesPerPage ?? DEFAULT_MAX_QUERIES_PER_PAGE, LIST_SHARDS);
     this.filteredBatchSize = Math.max(options.filteredBatchSize ?? DEFAULT_FILTERED_BATCH_SIZE, 1);
@@ -164,6 +173,33 @@ export class DynamoComplaintStore implements ComplaintStore {
       if (stored !== undefined) return stored;
     }
     throw new Error(`idempotency key ${record.key} could neither be claimed nor read`);
+  }
+
+  async issueLinkToken(complaintId: string): Promise<string> {
+    for (let draw = 1; draw <= LINK_TOKEN_DRAWS; draw++) {
+      const token = newLinkToken(this.randomBytes);
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...linkTokenKey(token), complaintId },
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': TABLE_KEY.partitionKey },
+          }),
+        );
+        return token;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    throw new Error(`no unclaimed link token in ${LINK_TOKEN_DRAWS} draws: is the random source broken?`);
+  }
+
+  async linkedComplaintId(token: string): Promise<string | undefined> {
+    const { Item: item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: linkTokenKey(token), ConsistentRead: true }),
+    );
+    return typeof item?.complaintId === 'string' ? item.complaintId : undefined;
   }
 
   async list(query: ComplaintQuery): Promise<ComplaintPage> {

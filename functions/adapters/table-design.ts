@@ -56,6 +56,13 @@ export function idempotencyKey(key: string): TableKey {
   return { pk: `IDEMPOTENCY#${key}`, sk: IDEMPOTENCY_SORT_KEY };
 }
 
+export const LINK_SORT_KEY = 'LINK';
+
+/** A customer link token's claim: which complaint the token opens. */
+export function linkTokenKey(token: string): TableKey {
+  return { pk: `LINK#${token}`, sk: LINK_SORT_KEY };
+}
+
 export function statusPartition(status: string): string {
   return `STATUS#${status}`;
 }

@@ -203,6 +203,11 @@ export interface Complaint {
   customer: Customer;
   /** Keyed hash (HMAC) of customer.phone: how a customer's complaints are found without the number. */
   phoneHash: string;
+  /**
+   * The customer's link token (functions/domain/link-token.ts), issued at registration: the credential of
+   * the public view and rating link in texts. A secret: never in staff responses, never logged.
+   */
+  linkToken?: string;
   outletId?: string;
   regionId?: string;
   declaredValue?: number;
