@@ -10,6 +10,11 @@ import { saveNext, type ServiceDeps } from './service-deps.ts';
 
 export type DeliveryOutcome = 'sent' | 'already-sent' | 'nothing-to-send';
 
+/** The short link texts carry: the API's `GET /{token}` redirects it to the public complaint view. */
+export function customerLink(publicBaseUrl: string, linkToken: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/${linkToken}`;
+}
+
 export async function deliverNotification(
   deps: ServiceDeps,
   request: DeliveryRequest,
@@ -19,7 +24,10 @@ export async function deliverNotification(
   const now = deps.clock.now();
   if ((await deps.deliveries.begin(complaintId, notification.key, now)) === 'already-sent')
     return 'already-sent';
-  const messages = composeMessages(complaint, notification, { publicBaseUrl: deps.publicBaseUrl });
+  const messages = composeMessages(complaint, notification, {
+    publicBaseUrl: deps.publicBaseUrl,
+    ...(complaint.linkToken ? { link: customerLink(deps.publicBaseUrl, complaint.linkToken) } : {}),
+  });
   const messageIds: string[] = [];
   for (const message of messages) {
     try {

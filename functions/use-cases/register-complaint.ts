@@ -82,10 +82,14 @@ async function buildComplaint(
     },
     earlier.filter((c) => c.id !== id),
   );
-  return newComplaint(
+  const complaint = newComplaint(
     input,
     { id, shortId: shortComplaintNumber(id), phoneHash, ...(repeat ? { repeatOf: repeat.id } : {}) },
     classification,
     clockContext(deps, now),
   );
+  // Claimed before the complaint exists, so the token texts carry is the one the single create stores; a
+  // retry that finds the complaint never gets here, and a token whose create lost stays unused (it opens
+  // nothing: a link answers only when the complaint carries that very token).
+  return { ...complaint, linkToken: await deps.store.issueLinkToken(id) };
 }
