@@ -207,7 +207,8 @@ describe('restart safety of the spawned stack', () => {
     console.log(
       `kill -9: ${beforeKill.size} complaints known before the kill (${knownOpen} open); ` +
         `${IN_FLIGHT} registrations in flight, ${answeredBeforeKill.length} answered; ` +
-        `${all.length} stored, ${open.length} open at the kill; banner: resumed ${stack.resumed}; ` +
+        `${all.length} stored, ${open.length} open at the kill; banner: resumed ${stack.resumed} ` +
+        `and ${stack.resumedDeliveries} undelivered message(s); ` +
         `down ${restartedAt - killedAt} ms`,
     );
     expect(exit.signal).toBe('SIGKILL');
@@ -323,7 +324,7 @@ describe('restart safety of the spawned stack', () => {
     console.log(
       `SIGTERM: ${openBefore} open before the stop, ${inFlight.length} requests in flight (${answered} answered); ` +
         `exit code ${exit.code} after ${stoppedIn} ms, up again in ${upIn} ms; ` +
-        `${open} open at the stop, banner: resumed ${stack.resumed}`,
+        `${open} open at the stop, banner: resumed ${stack.resumed} and ${stack.resumedDeliveries} undelivered message(s)`,
     );
     expect(exit.code).toBe(0);
     expect(stack.resumed).toBe(open);

@@ -30,6 +30,8 @@ export interface SpawnedStack extends HttpApi {
   readonly dataDir: string;
   /** The count on the start banner's "resumed N open complaint(s)" line. */
   readonly resumed: number;
+  /** The banner's "M undelivered message(s)" on the same line (0 when the banner does not say). */
+  readonly resumedDeliveries: number;
   /** Everything the process wrote to stdout and stderr so far (its tail). */
   output(): string;
   /** Sends the signal and waits for the process to end. */
@@ -88,12 +90,14 @@ export async function spawnStack(options: SpawnOptions = {}): Promise<SpawnedSta
 
   const url = `http://127.0.0.1:${port}`;
   const resumed = await untilReady(child, exited, () => output, url, options.readyTimeoutMs ?? 30_000);
+  const resumedDeliveries = Number(/(\d+) undelivered message/.exec(output)?.[1] ?? 0);
   const stack: SpawnedStack = {
     ...httpApi(url),
     pid: child.pid ?? -1,
     port,
     dataDir,
     resumed,
+    resumedDeliveries,
     output: () => output,
     stop: async (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
