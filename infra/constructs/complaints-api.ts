@@ -10,6 +10,7 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  type MethodDeploymentOptions,
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
@@ -26,8 +27,28 @@ export interface ApiRouteSpec {
   functionName: string;
 }
 
-/** The only routes callers reach without signing (SPEC section 9: every route but health authenticates). */
-export const PUBLIC_RESOURCES: ReadonlySet<string> = new Set(['/v1/health']);
+/**
+ * The customer's link routes: open to anyone, the link token in the path being the only credential
+ * (functions/domain/link-token.ts weighs its entropy against the throttle below).
+ */
+export const CUSTOMER_LINK_METHODS: readonly { method: string; resource: string }[] = [
+  { method: 'GET', resource: '/{token}' },
+  { method: 'GET', resource: '/v1/public/complaints/{token}' },
+  { method: 'POST', resource: '/v1/public/complaints/{token}/feedback' },
+];
+
+/** The only routes callers reach without signing: health for probes (SPEC section 9) and the customer's link. */
+export const PUBLIC_RESOURCES: ReadonlySet<string> = new Set([
+  '/v1/health',
+  ...CUSTOMER_LINK_METHODS.map((m) => m.resource),
+]);
+
+/**
+ * Each customer link method's own token bucket (API Gateway throttles per method), never above the
+ * stage's: a customer opens a link a few times, so this is ample, and it caps how fast anyone can guess
+ * tokens (two of the methods tell whether a token exists: 20 guesses a second at most).
+ */
+export const CUSTOMER_LINK_THROTTLE = { rateLimit: 10, burstLimit: 20 } as const;
 
 export interface ComplaintsApiProps {
   stage: string;
@@ -54,6 +75,17 @@ export class ComplaintsApi extends Construct {
     this.stage = props.stage;
     this.apiKeyRequired = props.apiKeyRequired;
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    // Execution logs at ERROR, never request or response bodies (personal data).
+    const methodLogging = {
+      loggingLevel: MethodLoggingLevel.ERROR,
+      dataTraceEnabled: false,
+      metricsEnabled: true,
+    };
+    const customerLinkOptions: MethodDeploymentOptions = {
+      ...methodLogging,
+      throttlingRateLimit: Math.min(CUSTOMER_LINK_THROTTLE.rateLimit, props.throttle.rateLimit),
+      throttlingBurstLimit: Math.min(CUSTOMER_LINK_THROTTLE.burstLimit, props.throttle.burstLimit),
+    };
 
     this.restApi = new RestApi(this, 'Api', {
       restApiName: `complaints-${props.stage}`,
@@ -66,14 +98,15 @@ export class ComplaintsApi extends Construct {
       deployOptions: {
         stageName: props.stage,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
+        // The standard fields name the resource template (`/{token}`), never the path: tokens stay out of logs.
         accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
-        // Execution logs at ERROR, never request or response bodies (personal data).
-        loggingLevel: MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
-        metricsEnabled: true,
+        ...methodLogging,
         tracingEnabled: true,
         throttlingRateLimit: props.throttle.rateLimit,
         throttlingBurstLimit: props.throttle.burstLimit,
+        methodOptions: Object.fromEntries(
+          CUSTOMER_LINK_METHODS.map((m) => [`${m.resource}/${m.method}`, customerLinkOptions]),
+        ),
       },
     });
 
@@ -129,7 +162,7 @@ export class ComplaintsApi extends Construct {
     const method = this.restApi.root
       .resourceForPath(route.resource)
       .addMethod(route.method, new LambdaIntegration(handler, { allowTestInvoke: false }), {
-        // Upstream systems sign requests with their IAM identity (SigV4); health stays open for probes.
+        // Upstream systems sign requests with their IAM identity (SigV4); health and the customer's link stay open.
         authorizationType: isPublic ? AuthorizationType.NONE : AuthorizationType.IAM,
         apiKeyRequired: this.apiKeyRequired && !isPublic,
       });
@@ -140,7 +173,10 @@ export class ComplaintsApi extends Construct {
     if (isPublic) {
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: 'The health check is public so load balancers and probes can call it.',
+        reason:
+          route.resource === '/v1/health'
+            ? 'The health check is public so load balancers and probes can call it.'
+            : 'Customers follow the link in their text: its unguessable token is the credential, throttled per method.',
       });
     }
   }

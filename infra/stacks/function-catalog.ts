@@ -38,6 +38,11 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'sla-preview': {},
   health: {},
   openapi: {},
+  // The customer's link: the redirect reads nothing; the view reads the token's item and the complaint;
+  // rating through it commits like post-feedback and completes the waiting stage task.
+  'follow-link': {},
+  'get-public-complaint': { table: 'read' },
+  'post-public-feedback': { table: 'readwrite', complaintWorkflow: 'signal' },
   // Stage handlers save the complaint and hand customer and staff notices to the notification workflow.
   'open-stage': { table: 'readwrite', notificationWorkflow: 'start' },
   // Stores the task token; completes the task itself when an action already moved the stage on.

@@ -13,6 +13,7 @@ import {
   renderDefinition,
 } from '#workflows/definitions';
 import { API_ROUTES } from '../../functions/api/routes.ts';
+import { PUBLIC_RESOURCES } from '../../infra/constructs/complaints-api.ts';
 import { createComplaintsApp } from '../../infra/stacks/complaints-app.ts';
 import type { ComplaintsDataStack } from '../../infra/stacks/data-stack.ts';
 import { functionSpecs } from '../../infra/stacks/function-catalog.ts';
@@ -382,8 +383,8 @@ describe('IAM', () => {
     expect(others).toEqual([]);
   });
 
-  it('gives health, openapi and the SLA preview no data access at all', () => {
-    for (const name of ['health', 'openapi', 'sla-preview']) {
+  it('gives health, openapi, the SLA preview and the link redirect no data access at all', () => {
+    for (const name of ['health', 'openapi', 'sla-preview', 'follow-link']) {
       expect(
         actionsOfRole(roleIdOf(name)).filter((action) => !/^(logs|xray):/.test(action)),
         name,
@@ -435,35 +436,45 @@ describe('the REST API', () => {
     }
   });
 
-  it('requires SigV4 (IAM) on every route but health, and no API key by default', () => {
+  it('requires SigV4 (IAM) on every route but health and the customer link, and no API key by default', () => {
     const methods = ofType('AWS::ApiGateway::Method').map(([, method]) => method.Properties);
 
     for (const method of methods) {
-      const isHealth = pathOf(method.ResourceId) === '/v1/health';
-      expect(method.AuthorizationType, pathOf(method.ResourceId)).toBe(isHealth ? 'NONE' : 'AWS_IAM');
+      const path = pathOf(method.ResourceId);
+      expect(method.AuthorizationType, path).toBe(PUBLIC_RESOURCES.has(path) ? 'NONE' : 'AWS_IAM');
       expect(method.ApiKeyRequired ?? false).toBe(false);
     }
+    expect(methods.filter((method) => method.AuthorizationType === 'AWS_IAM').length).toBeGreaterThan(5);
     expect(ofType('AWS::ApiGateway::UsagePlan')).toEqual([]);
   });
 
-  it('logs access and errors (never bodies), traces, and throttles the stage', () => {
-    const [[, stage]] = ofType('AWS::ApiGateway::Stage') as [[string, CfnResource]];
+  it('leaves a route open only where its handler declares itself public (checks its own credential)', () => {
+    const openRoutes = API_ROUTES.filter((route) => PUBLIC_RESOURCES.has(route.resource));
 
-    expect(stage.Properties).toMatchObject({
-      StageName: 'dev',
-      TracingEnabled: true,
-      MethodSettings: [
-        {
-          HttpMethod: '*',
-          ResourcePath: '/*',
-          LoggingLevel: 'ERROR',
-          DataTraceEnabled: false,
-          MetricsEnabled: true,
-          ThrottlingRateLimit: 50,
-          ThrottlingBurstLimit: 100,
-        },
-      ],
+    expect(openRoutes.map((route) => route.resource)).toContain('/v1/health');
+    for (const route of openRoutes) {
+      const handlerSource = readFileSync(new URL(`../../${route.entry}`, import.meta.url), 'utf8');
+      expect(handlerSource, route.entry).toMatch(/\bpublic: true\b/);
+    }
+  });
+
+  it('logs access and errors (never bodies) on every method, traces, and throttles the stage', () => {
+    const [[, stage]] = ofType('AWS::ApiGateway::Stage') as [[string, CfnResource]];
+    const settings = stage.Properties.MethodSettings as Record<string, unknown>[];
+
+    expect(stage.Properties).toMatchObject({ StageName: 'dev', TracingEnabled: true });
+    expect(settings.find((s) => s.ResourcePath === '/*' && s.HttpMethod === '*')).toMatchObject({
+      ThrottlingRateLimit: 50,
+      ThrottlingBurstLimit: 100,
     });
+    for (const setting of settings) {
+      expect(setting, String(setting.ResourcePath)).toMatchObject({
+        LoggingLevel: 'ERROR',
+        DataTraceEnabled: false,
+        MetricsEnabled: true,
+      });
+      expect(Number(setting.ThrottlingRateLimit)).toBeLessThanOrEqual(50);
+    }
     expect(JSON.stringify(stage.Properties.AccessLogSetting)).toContain('$context.requestId');
   });
 
