@@ -19,12 +19,14 @@ import {
   slaPreviewQuery,
   timeline,
 } from './schemas.ts';
+import { linkTokenPath, publicComplaintView, publicFeedbackBody, publicHeaders } from './public-schemas.ts';
 
 const PROBLEMS = {
   400: 'Invalid request: malformed JSON, an invalid or unknown field (see `errors`), or a malformed id.',
   404: 'No complaint with this id.',
   409: 'Conflict: the status does not allow the action, expectedVersion is stale, the stage moved, or the workflow is between stages (Retry-After: 1).',
   413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
+  410: 'The complaint is closed: its link has expired.',
   415: 'The body is not application/json.',
   500: 'Unexpected failure; the response carries a requestId to quote.',
 } as const;
@@ -226,7 +228,73 @@ function buildRegistry(): OpenAPIRegistry {
     responses: { 200: { description: 'The OpenAPI 3.1 document.', content: { 'application/json': {} } } },
   });
 
+  registerCustomerLink(registry);
   return registry;
+}
+
+const LINK_NOT_FOUND = 'No complaint opens with this link: never issued, or not a link token at all.';
+
+/** The customer's link: no authentication, the token in the path is the credential. */
+function registerCustomerLink(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'get',
+    path: '/{token}',
+    operationId: 'followCustomerLink',
+    summary: "The short link in the customer's text",
+    description: 'Redirects to the public view of the complaint; the view answers 404 or 410 itself.',
+    security: [],
+    request: { params: linkTokenPath },
+    responses: {
+      302: {
+        description: 'Found: the public view of the complaint.',
+        headers: {
+          Location: {
+            description: 'Relative: `v1/public/complaints/{token}`, beside the short link.',
+            schema: { type: 'string' },
+          },
+        },
+      },
+      ...problems([404, 500], { 404: LINK_NOT_FOUND }),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/public/complaints/{token}',
+    operationId: 'getPublicComplaint',
+    summary: 'The customer’s view of their complaint, in plain words',
+    description:
+      'Status, what happens next, the deadline, the answer and a timeline of the steps that concern the ' +
+      "customer, in the customer's language (Accept-Language may choose zh-CN or en). No personal data.",
+    security: [],
+    request: { params: linkTokenPath, headers: publicHeaders },
+    responses: {
+      200: json(publicComplaintView, 'The complaint as its customer sees it.'),
+      ...problems([404, 410, 500], { 404: LINK_NOT_FOUND }),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/public/complaints/{token}/feedback',
+    operationId: 'rateThroughLink',
+    summary: 'The customer rates the answer (only while awaiting a rating)',
+    description: '3-5 closes the complaint as satisfied; 1-2 opens a review by a supervisor.',
+    security: [],
+    request: {
+      params: linkTokenPath,
+      headers: publicHeaders,
+      body: jsonBody(publicFeedbackBody, 'Score 1-5 and an optional comment.'),
+    },
+    responses: {
+      200: json(publicComplaintView, 'The complaint after the rating: closed (3-5) or in review (1-2).'),
+      ...problems([400, 404, 409, 410, 413, 415, 500], {
+        400: 'Invalid body (see `errors`).',
+        404: LINK_NOT_FOUND,
+        409: 'The complaint is not awaiting a rating (already answered by a rating, or not answered yet).',
+      }),
+    },
+  });
 }
 
 let document: OpenAPIObject | undefined;

@@ -54,4 +54,19 @@ export const API_ROUTES = [
   },
   { method: 'GET', resource: '/v1/health', entry: 'functions/api/health.ts', functionName: 'health' },
   { method: 'GET', resource: '/v1/openapi.json', entry: 'functions/api/openapi.ts', functionName: 'openapi' },
+  // The customer's link (no authentication: the token is the credential). `/{token}` sits at the root so the
+  // link in a text stays short; literal segments win over it, so it shadows no other route.
+  { method: 'GET', resource: '/{token}', entry: 'functions/api/follow-link.ts', functionName: 'follow-link' },
+  {
+    method: 'GET',
+    resource: '/v1/public/complaints/{token}',
+    entry: 'functions/api/get-public-complaint.ts',
+    functionName: 'get-public-complaint',
+  },
+  {
+    method: 'POST',
+    resource: '/v1/public/complaints/{token}/feedback',
+    entry: 'functions/api/post-public-feedback.ts',
+    functionName: 'post-public-feedback',
+  },
 ] as const satisfies readonly ApiRoute[];

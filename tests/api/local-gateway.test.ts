@@ -166,7 +166,7 @@ describe('unknown routes', () => {
 });
 
 describe('the route list', () => {
-  it('names every route of SPEC section 10 (and the SLA preview) once, each with its own handler module', () => {
+  it('names every route of SPEC section 10 (the SLA preview and the customer link too) once, each with its own handler module', () => {
     // Prepare
     const expected = [
       'POST /v1/complaints',
@@ -178,6 +178,9 @@ describe('the route list', () => {
       'GET /v1/sla/preview',
       'GET /v1/health',
       'GET /v1/openapi.json',
+      'GET /{token}',
+      'GET /v1/public/complaints/{token}',
+      'POST /v1/public/complaints/{token}/feedback',
     ];
 
     // Assess

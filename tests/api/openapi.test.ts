@@ -65,6 +65,13 @@ describe('the OpenAPI document', () => {
     ['post', '/v1/complaints/{id}/feedback', ['200', '400', '404', '409', '413', '415', '500']],
     ['get', '/v1/health', ['200', '500']],
     ['get', '/v1/openapi.json', ['200']],
+    ['get', '/{token}', ['302', '404', '500']],
+    ['get', '/v1/public/complaints/{token}', ['200', '404', '410', '500']],
+    [
+      'post',
+      '/v1/public/complaints/{token}/feedback',
+      ['200', '400', '404', '409', '410', '413', '415', '500'],
+    ],
   ])('%s %s answers %j', (method, path, statuses) => {
     // Act
     const op = operation(method, path);
@@ -121,8 +128,27 @@ describe('the OpenAPI document', () => {
     expect(names?.every((p) => !p.required)).toBe(true);
   });
 
+  it('declares the link token as a required path parameter of the customer link routes, open to anyone', () => {
+    for (const [path, item] of Object.entries(doc.paths).filter(([p]) => p.includes('{token}'))) {
+      for (const op of Object.values(item) as (Operation & { security?: unknown[] })[]) {
+        expect(op.parameters, path).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              name: 'token',
+              in: 'path',
+              required: true,
+              schema: expect.objectContaining({ pattern: '^[0-9A-Za-z]{10}$' }),
+            }),
+          ]),
+        );
+        expect(op.security, path).toEqual([]);
+      }
+    }
+    expect(Object.keys(doc.paths).filter((p) => p.includes('{token}'))).toHaveLength(3);
+  });
+
   it('says request bodies reject unknown fields', () => {
-    for (const name of ['NewComplaint', 'Feedback']) {
+    for (const name of ['NewComplaint', 'Feedback', 'PublicFeedback']) {
       expect(doc.components.schemas[name]?.additionalProperties, name).toBe(false);
     }
   });
