@@ -5,7 +5,8 @@ import { submitFeedback } from '#use-cases/act-on-complaint';
 import { presentComplaint } from './presenters.ts';
 import { complaintPath, feedbackBody } from './schemas.ts';
 
-/** Ratings come from the customer; once authentication lands, from the complaint's link token. */
+// For upstream systems that collect the customer's score themselves; customers rate through their link
+// (post-public-feedback.ts). Either way the rating is the customer's.
 const FEEDBACK_ACTOR = 'customer';
 
 export const handler = httpHandler(
