@@ -24,7 +24,11 @@ export async function reconcile(deps: ServiceDeps): Promise<ReconcileReport> {
   let cursor: string | undefined;
   do {
     const page = await deps.store.listOpen(cursor);
-    for (const complaint of page.items) {
+    for (const listed of page.items) {
+      // Act on the item, not the index's copy: an index may lag (AWS), and a crash of the embedded stack
+      // mid-write can leave an index entry whose item was never written (dynalite writes indexes first).
+      const complaint = await deps.store.get(listed.id);
+      if (!complaint || complaint.status === 'closed') continue;
       report.open++;
       const outcome = await reconcileOne(deps, complaint);
       if (outcome === 'restarted') report.restarted++;
