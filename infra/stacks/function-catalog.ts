@@ -7,7 +7,7 @@ import type { StateMachineAccessLevel, TableAccessLevel } from '../constructs/co
 
 export interface FunctionAccess {
   table?: TableAccessLevel;
-  complaintWorkflow?: StateMachineAccessLevel;
+  complaintWorkflow?: StateMachineAccessLevel | readonly StateMachineAccessLevel[];
   notificationWorkflow?: 'start';
   /** Publish to the four staff topics. */
   staffTopics?: boolean;
@@ -20,7 +20,7 @@ export interface FunctionSpec {
   /** Relative to the repository root. */
   entry: string;
   description: string;
-  kind: 'api' | 'workflow';
+  kind: 'api' | 'workflow' | 'ops';
   access: FunctionAccess;
 }
 
@@ -52,7 +52,23 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'finish-complaint': { table: 'readwrite', notificationWorkflow: 'start' },
   // Reads the complaint, records each delivery attempt, publishes the text, push or staff alert.
   'send-notification': { table: 'readwrite', staffTopics: true, textMessaging: true },
+  // Restarts executions that are not running, redelivers signals, re-dispatches unfinished deliveries.
+  reconcile: {
+    table: 'readwrite',
+    complaintWorkflow: ['observe', 'start', 'signal'],
+    notificationWorkflow: 'start',
+  },
 };
+
+/** Functions no route or state machine calls: run on a schedule or by an operator. */
+export const OPS_FUNCTIONS = [
+  {
+    functionName: 'reconcile',
+    entry: 'functions/ops/reconcile.ts',
+    description:
+      'Reconciler: resumes open complaints whose execution is not running (scheduled, or run by an operator)',
+  },
+] as const;
 
 const FUNCTION_ARN_PLACEHOLDER = /^([A-Za-z0-9]+)FunctionArn$/;
 
@@ -119,5 +135,10 @@ export function functionSpecs(): FunctionSpec[] {
     kind: 'workflow',
     access: accessOf(spec.functionName),
   }));
-  return [...api.values(), ...workflow];
+  const ops = OPS_FUNCTIONS.map((spec): FunctionSpec => ({
+    ...spec,
+    kind: 'ops',
+    access: accessOf(spec.functionName),
+  }));
+  return [...api.values(), ...workflow, ...ops];
 }

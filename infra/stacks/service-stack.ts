@@ -1,6 +1,8 @@
 // Everything stateless, redeployable at will: the functions, the two state machines, the API and the
 // dashboard and alarms. State lives in ComplaintsDataStack and is only referred to from here.
 import { Duration, SecretValue, Stack } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
@@ -21,6 +23,9 @@ import type { ComplaintsDataStack } from './data-stack.ts';
 import type { DeploymentConfig } from './deployment-config.ts';
 import { functionSpecs, taskFunctionName } from './function-catalog.ts';
 import type { FunctionSpec } from './function-catalog.ts';
+
+/** How often the reconciler looks for open complaints without a running execution. */
+export const RECONCILE_INTERVAL = Duration.minutes(15);
 
 export interface ComplaintsServiceStackProps extends StackProps {
   config: DeploymentConfig;
@@ -74,6 +79,12 @@ export class ComplaintsServiceStack extends Stack {
       );
     }
     this.functions = functions;
+    // On AWS nothing restarts a failed execution by itself: the reconciler runs every 15 minutes.
+    new Rule(this, 'ReconcileSchedule', {
+      description: 'Resume open complaints whose workflow execution is not running',
+      schedule: Schedule.rate(RECONCILE_INTERVAL),
+      targets: [new LambdaFunction(this.functionNamed('reconcile'), { retryAttempts: 0 })],
+    });
     this.api.addRoutes(API_ROUTES, functions);
 
     this.complaintWorkflow = new WorkflowStateMachine(this, 'ComplaintWorkflow', {
@@ -192,12 +203,14 @@ export class ComplaintsServiceStack extends Stack {
       description: spec.description,
       environment,
       logRetention: config.logRetention,
-      // Workflow tasks may send or wait on SNS; API Gateway gives up on an integration after 29 s anyway.
-      timeout: Duration.seconds(spec.kind === 'api' ? 10 : 30),
+      // Workflow tasks may send or wait on SNS; API Gateway gives up on an integration after 29 s anyway;
+      // the reconciler walks every open complaint.
+      timeout: Duration.seconds({ api: 10, workflow: 30, ops: 900 }[spec.kind]),
     });
     const { access } = spec;
     if (access.table) fn.useTable(data.complaints, access.table);
-    if (access.complaintWorkflow) fn.useStateMachine(machines.complaintMachine, access.complaintWorkflow);
+    for (const level of [access.complaintWorkflow ?? []].flat())
+      fn.useStateMachine(machines.complaintMachine, level);
     if (access.notificationWorkflow)
       fn.useStateMachine(machines.notificationMachine, access.notificationWorkflow);
     if (access.staffTopics) fn.useStaffTopics(data.staffTopics, data.dataKey);

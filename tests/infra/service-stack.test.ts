@@ -16,7 +16,7 @@ import { API_ROUTES } from '../../functions/api/routes.ts';
 import { PUBLIC_RESOURCES } from '../../infra/constructs/complaints-api.ts';
 import { createComplaintsApp } from '../../infra/stacks/complaints-app.ts';
 import type { ComplaintsDataStack } from '../../infra/stacks/data-stack.ts';
-import { functionSpecs } from '../../infra/stacks/function-catalog.ts';
+import { functionSpecs, OPS_FUNCTIONS } from '../../infra/stacks/function-catalog.ts';
 import type { ComplaintsServiceStack } from '../../infra/stacks/service-stack.ts';
 
 interface CfnResource {
@@ -78,7 +78,7 @@ const actionsOfRole = (roleId: string): string[] => statementsOfRole(roleId).fla
 const machineArn = (which: 'complaintMachine' | 'notificationMachine') => service.resolve(service[which].arn);
 
 describe('every function', () => {
-  it('is one of the catalogue: the API routes and the state machines’ tasks', () => {
+  it('is one of the catalogue: the API routes, the state machines’ tasks and the ops functions', () => {
     // Act
     const deployed = ofType('AWS::Lambda::Function').map(([id]) => id);
 
@@ -96,7 +96,21 @@ describe('every function', () => {
         .map((spec) => functionId(spec.functionName))
         .sort(),
     );
-    expect(deployed).toHaveLength(routeHandlers.size + taskPlaceholders.size);
+    expect(deployed).toHaveLength(routeHandlers.size + taskPlaceholders.size + OPS_FUNCTIONS.length);
+  });
+
+  it('runs the reconciler every 15 minutes with just the access it needs', () => {
+    const rules = ofType('AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const [, rule] = rules[0]!;
+    expect(rule.Properties.ScheduleExpression).toBe('rate(15 minutes)');
+    expect(JSON.stringify(rule.Properties.Targets)).toContain(functionId('reconcile'));
+    const actions = actionsOfRole(roleIdOf('reconcile'));
+    expect(actions).toEqual(
+      expect.arrayContaining(['states:DescribeExecution', 'states:StartExecution', 'states:SendTaskSuccess']),
+    );
+    expect(actions.filter((a) => a.startsWith('sns:'))).toEqual([]);
+    expect(functionProps('reconcile').Timeout).toBe(900);
   });
 
   it('runs Node.js 24 on arm64 with active tracing, ESM source maps and its own log group kept 90 days', () => {
