@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskName, maskPhone, normalizePhone } from '#domain/phone';
+import { normalizePhone } from '#domain/phone';
 
 const digits = (length: number) =>
   fc.array(fc.constantFrom(...'0123456789'), { minLength: length, maxLength: length }).map((d) => d.join(''));
@@ -92,109 +92,6 @@ describe('normalizePhone', () => {
         // Assess
         if (e164 !== undefined) expect(e164).toMatch(/^\+[1-9]\d{6,14}$/);
       }),
-    );
-  });
-});
-
-describe('maskPhone', () => {
-  it('shows a mainland mobile nationally with digits 4-7 masked', () => {
-    // Act
-    const masked = maskPhone('+8613812345678');
-
-    // Assess
-    expect(masked).toBe('138****5678');
-  });
-
-  it('keeps the country code and the last four digits of other numbers', () => {
-    // Act
-    const british = maskPhone('+447911127890');
-    const beijingLandline = maskPhone('+861012345678');
-
-    // Assess
-    expect(british).toBe('+44 ******7890');
-    expect(beijingLandline).toBe('+86 ******5678');
-  });
-
-  it('keeps at most the last four digits of anything it cannot read', () => {
-    // Act
-    const garbage = maskPhone('phone: 99-1234-5678');
-    const short = maskPhone('12345');
-
-    // Assess
-    expect(garbage).toBe('******5678');
-    expect(short).toBe('*****');
-  });
-
-  it('never depends on the middle digits of a mainland mobile', () => {
-    fc.assert(
-      fc.property(mainlandMobile, digits(4), ({ network, middle, tail }, otherMiddle) => {
-        // Prepare
-        const other = `+86${network}${otherMiddle}${tail}`;
-        fc.pre(normalizePhone(other) !== undefined);
-
-        // Act
-        const masked = maskPhone(`+86${network}${middle}${tail}`);
-
-        // Assess
-        expect(masked).toBe(`${network}****${tail}`);
-        expect(maskPhone(other)).toBe(masked);
-      }),
-    );
-  });
-
-  it('never shows more than the country code and the last four digits of a foreign number', () => {
-    fc.assert(
-      fc.property(digits(5), digits(4), (hidden, tail) => {
-        // Prepare
-        const e164 = `+447${hidden}${tail}`;
-
-        // Act
-        const masked = maskPhone(e164);
-
-        // Assess
-        expect(masked).toBe(`+44 ******${tail}`);
-      }),
-    );
-  });
-});
-
-describe('maskName', () => {
-  it.each([
-    ['张三', '张*'],
-    ['王小明', '王**'],
-    ['欧阳娜娜', '欧***'],
-    ['阿卜杜·买买提', '阿**·***'],
-    ['张', '张'],
-    ['John Smith', 'J*** S****'],
-    ['Mary-Jane O’Neil', 'M***-J*** O’****'],
-    ['  Li  ', 'L*'],
-    ['', ''],
-  ])('masks %j as %j', (name, expected) => {
-    // Act
-    const masked = maskName(name);
-
-    // Assess
-    expect(masked).toBe(expected);
-  });
-
-  it('keeps only the first character of a Chinese name and its length', () => {
-    fc.assert(
-      fc.property(
-        fc.array(
-          fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((code) => String.fromCodePoint(code)),
-          {
-            minLength: 2,
-            maxLength: 4,
-          },
-        ),
-        (characters) => {
-          // Act
-          const masked = maskName(characters.join(''));
-
-          // Assess
-          expect(masked).toBe(characters[0] + '*'.repeat(characters.length - 1));
-        },
-      ),
     );
   });
 });
