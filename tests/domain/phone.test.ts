@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { parsePhoneNumberFromString as parseWithFullMetadata } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { normalizePhone } from '#domain/phone';
 
@@ -61,6 +62,24 @@ describe('normalizePhone', () => {
 
     // Assess
     expect(e164).toBeUndefined();
+  });
+
+  it('accepts exactly the mainland numbers the full ("max") metadata calls mobile, for every 5-digit prefix', () => {
+    // Prepare: the ranges are set by the first five digits; the rest varies from prefix to prefix.
+    const nationalNumbers = Array.from({ length: 10_000 }, (_, index) => {
+      const prefix = 10_000 + index;
+      return `${prefix}${String((prefix * 7919) % 1_000_000).padStart(6, '0')}`;
+    });
+
+    // Act
+    const disagreements = nationalNumbers.filter((national) => {
+      const full = parseWithFullMetadata(`+86${national}`);
+      const mobileByFullMetadata = full?.isValid() === true && full.getType() === 'MOBILE';
+      return (normalizePhone(national) !== undefined) !== mobileByFullMetadata;
+    });
+
+    // Assess
+    expect(disagreements).toEqual([]);
   });
 
   it('gives the same E.164 for every written form of a mainland mobile', () => {
