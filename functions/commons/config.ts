@@ -1,6 +1,6 @@
 // The environment every function runs with (docs/ARCHITECTURE.md), parsed once per container. A bad or
 // missing variable fails the first use with a message naming it, never echoing a value (secrets).
-import { z } from 'zod';
+import * as z from 'zod';
 import { CALENDAR_NAMES, type CalendarName } from '#domain/complaint';
 
 /** Unset and empty are the same thing for optional variables (CloudFormation writes '' for "no value"). */

@@ -2,7 +2,7 @@
 // HTTP knowledge (functions/domain/errors.ts); this table gives each one its status, title and the
 // extension members a client can act on.
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ComplaintAlreadyExists,
   ComplaintNotFound,

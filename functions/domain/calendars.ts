@@ -4,7 +4,7 @@
 // The holiday data is chinese-days' published JSON, read directly: its date functions parse
 // 'YYYY-MM-DD' as UTC but read it back in the process's local zone, so they shift a day west of UTC.
 import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ClockBudget } from './complaint.ts';
 import { configurationProblems, InvalidConfiguration, WORKING_DAY_HOURS } from './policy.ts';
 import type { BusinessCalendar, CalendarSet } from './sla.ts';

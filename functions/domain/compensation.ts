@@ -1,6 +1,6 @@
 // Suggested compensation (SPEC section 7; seed 001 section 3.3; Postal Law art. 47). The system only
 // suggests: the agent's `resolve` states what is actually offered. Pure.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DamageSeverity } from './commands.ts';
 import type { Category, Money } from './complaint.ts';
 

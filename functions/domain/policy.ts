@@ -1,6 +1,6 @@
 // SLA policy as configuration (SPEC section 5): a validated partial override merged onto the default
 // policy, and the time-scaled demo mode. Pure: the caller passes the environment in.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CALENDAR_NAMES, CATEGORIES } from './complaint.ts';
 import type { Category, ClockBudget } from './complaint.ts';
 import { DomainError } from './errors.ts';

@@ -2,7 +2,7 @@
 // execution failed), redelivers interrupted signals and hands unfinished deliveries over again. Runs on a
 // schedule, and an operator can invoke it any time (`aws lambda invoke --function-name ...-reconcile`).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getServiceDeps } from '#commons/deps';
 import { logger, metrics } from '#commons/powertools';
 import { taskHandler } from '#commons/task';

@@ -1,5 +1,5 @@
 // The payloads the complaint state machine passes to its tasks (docs/ARCHITECTURE.md).
-import { z } from 'zod';
+import * as z from 'zod';
 import { STATUSES } from '#domain/complaint';
 
 const complaintId = z.string().min(1).max(64);

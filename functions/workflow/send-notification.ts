@@ -1,5 +1,5 @@
 // Task Send of the notification machine: composes and sends one notification, at most once.
-import { z } from 'zod';
+import * as z from 'zod';
 import { getServiceDeps } from '#commons/deps';
 import { taskHandler } from '#commons/task';
 import { NOTIFICATION_EVENTS, ESCALATION_LEVELS } from '#domain/complaint';
