@@ -54,6 +54,9 @@ export function esbuildOptions(entry: string, outdir?: string): BuildOptions {
     // ESM-first packages expose their tree-shakable build under `module`.
     mainFields: ['module', 'main'],
     minify: true,
+    // Node reads modules as UTF-8: the Chinese in the classifier's keywords, the customer texts and the
+    // holiday data stays 3 bytes a character instead of a 6-byte \uXXXX escape (about 13 KB a bundle).
+    charset: 'utf8',
     // Stack traces in the logs point at the TypeScript source (NODE_OPTIONS=--enable-source-maps).
     sourcemap: true,
     sourcesContent: false,
