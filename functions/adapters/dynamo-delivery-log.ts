@@ -3,7 +3,13 @@
 // A delivery is recorded when it is scheduled, so one whose execution was lost (the embedded stack keeps
 // executions in memory) can be handed over again after a restart.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { PendingNotification } from '#domain/complaint';
 import type { DeliveryLog, ScheduledDelivery } from '#domain/ports';
 import { COMPLAINT_PARTITION_PREFIX, TTL_ATTRIBUTE } from './table-design.ts';
@@ -57,13 +63,13 @@ export class DynamoDeliveryLog implements DeliveryLog {
         new QueryCommand({
           TableName: this.#tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          FilterExpression: '#status IN (:scheduled, :sending)',
+          FilterExpression: '#status IN (:scheduled, :failed)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':pk': `${COMPLAINT_PARTITION_PREFIX}${complaintId}`,
             ':prefix': DELIVERY_PREFIX,
             ':scheduled': 'scheduled',
-            ':sending': 'sending',
+            ':failed': 'attempt-failed',
           },
           ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start } : {}),
@@ -82,9 +88,8 @@ export class DynamoDeliveryLog implements DeliveryLog {
     return found;
   }
 
-  async begin(complaintId: string, key: string, at: Date): Promise<'send' | 'already-sent'> {
-    // One conditional write: a delivery that was sent (or skipped) is never attempted again; one that
-    // failed before sending, or crashed mid-send, is attempted again and counted.
+  async begin(complaintId: string, key: string, at: Date): Promise<'send' | 'already-sent' | 'uncertain'> {
+    // One conditional write claims the attempt: never attempted, scheduled, or last refused by the provider.
     try {
       await this.#doc.send(
         new UpdateCommand({
@@ -93,11 +98,12 @@ export class DynamoDeliveryLog implements DeliveryLog {
           UpdateExpression:
             'SET #status = :sending, attempts = if_not_exists(attempts, :zero) + :one, lastAttemptAt = :at, ' +
             'firstAttemptAt = if_not_exists(firstAttemptAt, :at), #ttl = if_not_exists(#ttl, :ttl)',
-          ConditionExpression: 'attribute_not_exists(#status) OR #status IN (:scheduled, :sending)',
+          ConditionExpression: 'attribute_not_exists(#status) OR #status IN (:scheduled, :failed)',
           ExpressionAttributeNames: { '#status': 'status', '#ttl': TTL_ATTRIBUTE },
           ExpressionAttributeValues: {
             ':sending': 'sending',
             ':scheduled': 'scheduled',
+            ':failed': 'attempt-failed',
             ':zero': 0,
             ':one': 1,
             ':at': at.toISOString(),
@@ -107,9 +113,20 @@ export class DynamoDeliveryLog implements DeliveryLog {
       );
       return 'send';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'already-sent';
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+    const { Item } = await this.#doc.send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: deliveryKey(complaintId, key),
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.status === 'sending' ? 'uncertain' : 'already-sent';
+  }
+
+  async markAttemptFailed(complaintId: string, key: string, at: Date, error: string): Promise<void> {
+    await this.#finish(complaintId, key, at, { status: 'attempt-failed', lastError: error });
   }
 
   async markSent(complaintId: string, key: string, at: Date, messageIds: string[]): Promise<void> {

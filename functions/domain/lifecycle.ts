@@ -144,11 +144,8 @@ export function applyFeedback(
   ctx: ClockContext,
 ): Complaint {
   if (c.status !== 'awaiting-feedback') {
-    throw new TransitionNotAllowed(
-      'feedback',
-      c.status,
-      c.status === 'closed' ? [] : ['feedback only in awaiting-feedback'],
-    );
+    // allowedActions lists what the status does allow (feedback is accepted only in awaiting-feedback).
+    throw new TransitionNotAllowed('feedback', c.status, ALLOWED_ACTIONS[c.status]);
   }
   const at = ctx.now.toISOString();
   const recorded: Complaint = {

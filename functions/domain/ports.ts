@@ -107,8 +107,14 @@ export interface DeliveryLog {
   schedule(complaintId: string, notification: PendingNotification, sendAt: Date): Promise<void>;
   /** Notifications of a complaint handed to delivery but not yet sent or skipped. */
   unsent(complaintId: string): Promise<ScheduledDelivery[]>;
-  /** 'already-sent' when an earlier attempt completed; otherwise records the attempt and returns 'send'. */
-  begin(complaintId: string, key: string, at: Date): Promise<'send' | 'already-sent'>;
+  /**
+   * Records an attempt and answers what to do: 'send' (first attempt, or the last one failed visibly),
+   * 'already-sent' (sent or skipped before), or 'uncertain' (an attempt was cut off mid-send by a crash or
+   * timeout: the text may be out already, and a second text is worse than a missing one).
+   */
+  begin(complaintId: string, key: string, at: Date): Promise<'send' | 'already-sent' | 'uncertain'>;
+  /** The attempt failed before anything was sent (the provider refused it): safe to try again. */
+  markAttemptFailed(complaintId: string, key: string, at: Date, error: string): Promise<void>;
   markSent(complaintId: string, key: string, at: Date, messageIds: string[]): Promise<void>;
   markSkipped(complaintId: string, key: string, at: Date, reason: string): Promise<void>;
 }

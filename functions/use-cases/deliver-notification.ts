@@ -8,7 +8,7 @@ import type { DeliveryRequest } from '#domain/ports';
 import { getComplaint } from './queries.ts';
 import { saveNext, type ServiceDeps } from './service-deps.ts';
 
-export type DeliveryOutcome = 'sent' | 'already-sent' | 'nothing-to-send';
+export type DeliveryOutcome = 'sent' | 'already-sent' | 'nothing-to-send' | 'uncertain';
 
 /** The short link texts carry: the API's `GET /{token}` redirects it to the public complaint view. */
 export function customerLink(publicBaseUrl: string, linkToken: string): string {
@@ -20,10 +20,17 @@ export async function deliverNotification(
   request: DeliveryRequest,
 ): Promise<DeliveryOutcome> {
   const { complaintId, notification } = request;
+  const { key } = notification;
   const complaint = await getComplaint(deps, complaintId);
   const now = deps.clock.now();
-  if ((await deps.deliveries.begin(complaintId, notification.key, now)) === 'already-sent')
-    return 'already-sent';
+  const decision = await deps.deliveries.begin(complaintId, key, now);
+  if (decision === 'already-sent') return 'already-sent';
+  if (decision === 'uncertain') {
+    // An earlier attempt was cut off between sending and recording: the text may be out. Never twice.
+    deps.log.warn('delivery interrupted mid-send earlier; not sending again', { complaintId, key });
+    await deps.deliveries.markSkipped(complaintId, key, now, 'interrupted-mid-send');
+    return 'uncertain';
+  }
   const messages = composeMessages(complaint, notification, {
     publicBaseUrl: deps.publicBaseUrl,
     ...(complaint.linkToken ? { link: customerLink(deps.publicBaseUrl, complaint.linkToken) } : {}),
@@ -31,27 +38,36 @@ export async function deliverNotification(
   const messageIds: string[] = [];
   for (const message of messages) {
     try {
-      const { messageId } = await deps.sender.send(message, {
-        complaintId,
-        key: notification.key,
-        event: notification.event,
-      });
+      const { messageId } = await deps.sender.send(message, { complaintId, key, event: notification.event });
       messageIds.push(messageId);
     } catch (error) {
-      if (!(error instanceof SmsOptedOut)) throw error;
-      await recordOptOut(deps, complaintId, now);
+      if (error instanceof SmsOptedOut) {
+        await recordOptOut(deps, complaintId, now);
+        continue;
+      }
+      if (messageIds.length === 0) {
+        // Nothing went out: record that a retry is safe, and let the workflow's Retry try again.
+        await deps.deliveries.markAttemptFailed(
+          complaintId,
+          key,
+          now,
+          error instanceof Error ? error.name : 'Error',
+        );
+        throw error;
+      }
+      // The text went out and a second channel (push) failed: retrying would text twice, so stop here.
+      deps.log.warn('secondary channel failed after the text was sent', {
+        complaintId,
+        key,
+        channel: message.kind,
+      });
     }
   }
   if (messageIds.length === 0) {
-    await deps.deliveries.markSkipped(
-      complaintId,
-      notification.key,
-      now,
-      messages.length ? 'opted-out' : 'no-channel',
-    );
+    await deps.deliveries.markSkipped(complaintId, key, now, messages.length ? 'opted-out' : 'no-channel');
     return 'nothing-to-send';
   }
-  await deps.deliveries.markSent(complaintId, notification.key, now, messageIds);
+  await deps.deliveries.markSent(complaintId, key, now, messageIds);
   return 'sent';
 }
 

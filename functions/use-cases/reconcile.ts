@@ -4,6 +4,7 @@
 import type { Complaint } from '#domain/complaint';
 import { workflowStagePlan } from '#domain/stage';
 import { saveNext, type ServiceDeps } from './service-deps.ts';
+import { finishComplaint } from './stage-workflow.ts';
 
 /** A committed signal younger than this may still be on its way; leave it alone. */
 export const SIGNAL_GRACE_MS = 30_000;
@@ -61,6 +62,14 @@ async function resumeRecentlyClosedDeliveries(deps: ServiceDeps): Promise<number
     const page = await deps.store.list({ status: 'closed', limit: 100, ...(cursor ? { cursor } : {}) });
     for (const complaint of page.items) {
       if (Date.parse(complaint.closedAt ?? complaint.updatedAt) < horizon) return resumed;
+      // Closed, but its execution ended before the Finish step handed over what it still owed.
+      if (
+        complaint.outbox.length > 0 &&
+        !(await deps.workflow.isRunning(complaint.id, complaint.execution.attempt))
+      ) {
+        resumed += complaint.outbox.length;
+        await finishComplaint(deps, complaint.id);
+      }
       resumed += await resumeDeliveries(deps, complaint.id);
     }
     cursor = page.nextCursor;

@@ -26,6 +26,8 @@ export function closeServer(server: Server): Promise<void> {
     }
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeIdleConnections();
+    // Keep-alive connections busy at this moment would otherwise hold the close for their idle timeout.
+    setTimeout(() => server.closeAllConnections(), 250).unref();
   });
 }
 

@@ -112,6 +112,27 @@ describe('notification delivery', () => {
     expect((await outbox(id)).filter((m) => m.key === 'received.1')).toHaveLength(1);
   });
 
+  it('never sends twice after an attempt was cut off between sending and recording', async () => {
+    // Prepare: an attempt that began (status 'sending') and never finished, as after a crash mid-send.
+    const { id } = await register();
+    const deps = getServiceDeps();
+    const notification = {
+      key: 'closed.77',
+      audience: 'customer' as const,
+      event: 'closed' as const,
+      createdAt: new Date().toISOString(),
+      data: { reason: 'withdrawn' },
+    };
+    expect(await deps.deliveries.begin(id, notification.key, new Date())).toBe('send');
+    // Act: the step runs again.
+    const outcome = await deliverNotification(deps, { complaintId: id, notification });
+    // Assess: nothing sent, and the delivery is settled so no later retry sends it either.
+    expect(outcome).toBe('uncertain');
+    expect((await outbox(id)).filter((m) => m.key === 'closed.77')).toHaveLength(0);
+    expect(await deliverNotification(deps, { complaintId: id, notification })).toBe('already-sent');
+    expect(await deps.deliveries.unsent(id)).toEqual([]);
+  });
+
   it('keeps complaints moving while the SMS provider fails: retried, then dead-lettered, none stalled', async () => {
     // Prepare: the provider fails every request.
     api.stack.sns.setFailureRate(1, 'InternalError');
