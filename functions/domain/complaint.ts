@@ -174,7 +174,8 @@ export interface PendingNotification {
   data?: Record<string, string | number>;
 }
 
-export const NOTIFICATION_EVENTS = [
+/** What customers are told about (SPEC section 6). */
+export const CUSTOMER_EVENTS = [
   'received',
   'accepted',
   'escalated',
@@ -182,12 +183,20 @@ export const NOTIFICATION_EVENTS = [
   'pending-reminder',
   'answered',
   'closed',
+] as const;
+export type CustomerEvent = (typeof CUSTOMER_EVENTS)[number];
+
+/** What staff are alerted about, on the topic of an escalation level. */
+export const STAFF_EVENTS = [
   'staff-new-urgent',
   'staff-warning',
   'staff-escalation',
   'staff-review-needed',
   'staff-failure',
 ] as const;
+export type StaffEvent = (typeof STAFF_EVENTS)[number];
+
+export const NOTIFICATION_EVENTS = [...CUSTOMER_EVENTS, ...STAFF_EVENTS] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 export interface Complaint {

@@ -8,7 +8,6 @@ import type {
   CloseReason,
   EscalationLevel,
   Locale,
-  NotificationEvent,
   Priority,
   Status,
 } from '../complaint.ts';
@@ -16,25 +15,9 @@ import { TemplateVariableMissing } from './errors.ts';
 
 export { fitsOneSegment, smsSegments } from './sms-segments.ts';
 
-export const CUSTOMER_EVENTS = [
-  'received',
-  'accepted',
-  'escalated',
-  'info-requested',
-  'pending-reminder',
-  'answered',
-  'closed',
-] as const satisfies readonly NotificationEvent[];
-export type CustomerEvent = (typeof CUSTOMER_EVENTS)[number];
+import { CUSTOMER_EVENTS, STAFF_EVENTS, type CustomerEvent, type StaffEvent } from '../complaint.ts';
 
-export const STAFF_EVENTS = [
-  'staff-new-urgent',
-  'staff-warning',
-  'staff-escalation',
-  'staff-review-needed',
-  'staff-failure',
-] as const satisfies readonly NotificationEvent[];
-export type StaffEvent = (typeof STAFF_EVENTS)[number];
+export { CUSTOMER_EVENTS, STAFF_EVENTS, type CustomerEvent, type StaffEvent };
 
 /**
  * 'answered' has a wording for when compensation is offered; the wordings with a link have a link-free
