@@ -1,7 +1,10 @@
 // The local DynamoDB: dynalite on loopback, persisted to LevelDB when given a path, with the project's
 // tables created on first start and left as they are on later starts (their data survives restarts).
-import { mkdirSync } from 'node:fs';
+// A marker file in the data directory tells a start that the last run did not close cleanly; the indexes
+// are then repaired (dynamo-repair.ts) before anything else reads them.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import {
   CreateTableCommand,
@@ -11,7 +14,16 @@ import {
   ResourceNotFoundException,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import {
+  REPAIR_JOURNAL_FILE,
+  describeRepair,
+  repairIndexes,
+  type IndexRepairReport,
+} from './dynamo-repair.ts';
 import { closeServer, listen } from './http-util.ts';
+
+/** Present in the data directory while a server runs on it; left behind by a run that did not close. */
+export const RUNNING_MARKER_FILE = '.running';
 
 export interface LocalDynamoOptions {
   /** LevelDB directory; in memory when absent. */
@@ -19,11 +31,15 @@ export interface LocalDynamoOptions {
   /** 0 or absent: a free port. */
   port?: number;
   tables: readonly CreateTableCommandInput[];
+  /** Human-readable lines (the repair summary); silent when absent. */
+  log?: (line: string) => void;
 }
 
 export interface LocalDynamo {
   /** Base URL for AWS_ENDPOINT_URL_DYNAMODB. */
   endpoint: string;
+  /** What the start repaired after an unclean stop; undefined when the last run closed cleanly (or in memory). */
+  repair: IndexRepairReport | undefined;
   close(): Promise<void>;
 }
 
@@ -38,7 +54,10 @@ interface DynaliteOptions {
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
 
 export async function startLocalDynamo(options: LocalDynamoOptions): Promise<LocalDynamo> {
+  const log = options.log ?? (() => undefined);
+  const marker = options.path ? join(options.path, RUNNING_MARKER_FILE) : undefined;
   if (options.path) mkdirSync(options.path, { recursive: true });
+  const uncleanStop = marker !== undefined && existsSync(marker);
   const server = dynalite({
     ...(options.path && { path: options.path }),
     // Tables are usable at once: nothing local gains from DynamoDB's CREATING delay.
@@ -46,21 +65,37 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  // Before the first write: from here on a kill can leave a write half done.
+  if (marker) writeFileSync(marker, `${process.pid} ${new Date().toISOString()}\n`);
   const endpoint = await listen(server, options.port);
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  let repair: IndexRepairReport | undefined;
   try {
     for (const table of options.tables) await ensureTable(client, table);
+    if (uncleanStop) {
+      repair = await repairIndexes(client, join(options.path!, REPAIR_JOURNAL_FILE));
+      log(describeRepair(repair));
+    }
   } catch (error) {
+    // The marker stays: whatever was half done is still there for the next start to repair.
     await closeServer(server);
     throw error;
   } finally {
     client.destroy();
   }
-  return { endpoint, close: () => closeServer(server) };
+  return {
+    endpoint,
+    repair,
+    close: async () => {
+      await closeServer(server);
+      // dynalite's close waits for pending LevelDB writes and closes the database: nothing is half done.
+      if (marker) rmSync(marker, { force: true });
+    },
+  };
 }
 
 async function ensureTable(client: DynamoDBClient, table: CreateTableCommandInput): Promise<void> {
