@@ -15,6 +15,7 @@ import {
   PutItemCommand,
   ScanCommand,
   type AttributeValue,
+  type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
@@ -77,11 +78,15 @@ function callback<T>(resolve: (value: T) => void, reject: (error: Error) => void
   return (error, value) => (error ? reject(error) : resolve(value));
 }
 
-async function applyInterruptedPuts(path: string, writes: readonly InterruptedPut[]): Promise<void> {
+async function applyInterruptedPuts(
+  path: string,
+  writes: readonly InterruptedPut[],
+  tableName = TABLE,
+): Promise<void> {
   const store = dynaliteDb.create({ path });
   try {
     const table = await new Promise<DynaliteTable>((resolve, reject) =>
-      store.getTable(TABLE, callback(resolve, reject)),
+      store.getTable(tableName, callback(resolve, reject)),
     );
     for (const write of writes) {
       const actions = dynaliteDb.getIndexActions(
@@ -92,11 +97,11 @@ async function applyInterruptedPuts(path: string, writes: readonly InterruptedPu
       );
       for (const { index, key } of actions.deletes.slice(0, write.deletes))
         await new Promise<void>((resolve, reject) =>
-          store.getIndexDb('global', TABLE, index).del(key, callback(resolve, reject)),
+          store.getIndexDb('global', tableName, index).del(key, callback(resolve, reject)),
         );
       for (const { index, key, item } of actions.puts.slice(0, write.puts))
         await new Promise<void>((resolve, reject) =>
-          store.getIndexDb('global', TABLE, index).put(key, item!, callback(resolve, reject)),
+          store.getIndexDb('global', tableName, index).put(key, item!, callback(resolve, reject)),
         );
     }
   } finally {
@@ -134,11 +139,11 @@ function dataDirectory(): string {
   return join(directory, 'dynamo');
 }
 
-async function start(path: string): Promise<Running> {
+async function start(path: string, tables = [complaintTableDefinition(TABLE)]): Promise<Running> {
   const log: string[] = [];
   const dynamo = await startLocalDynamo({
     path,
-    tables: [complaintTableDefinition(TABLE)],
+    tables,
     log: (line) => log.push(line),
   });
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials });
@@ -415,6 +420,67 @@ describe('index repair after an unclean stop', () => {
     expect(await listedIds(server.store, 'received')).toEqual([moved.id]);
     expect(server.dynamo.repair?.journalWritesReplayed).toBe(2);
     expect(existsSync(join(path, REPAIR_JOURNAL_FILE))).toBe(false);
+  });
+
+  it('compares what a projecting index holds (KEYS_ONLY, INCLUDE), so only the ghost is repaired', async () => {
+    // Prepare
+    const path = dataDirectory();
+    const tasks: CreateTableCommandInput = {
+      TableName: 'tasks',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: ['pk', 'sk', 'owner', 'kind'].map((name) => ({
+        AttributeName: name,
+        AttributeType: 'S',
+      })),
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byOwner',
+          KeySchema: [{ AttributeName: 'owner', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['title'] },
+        },
+        {
+          IndexName: 'byKind',
+          KeySchema: [{ AttributeName: 'kind', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+    };
+    const task = (n: number): Item => ({
+      title: { S: `task ${n}` },
+      pk: { S: `TASK#${n}` },
+      notes: { L: [{ S: 'a' }, { M: { z: { N: '1' }, a: { BOOL: true } } }] },
+      sk: { S: 'TASK' },
+      kind: { S: 'chore' },
+      owner: { S: `owner-${n % 2}` },
+    });
+    const first = await start(path, [tasks]);
+    for (const n of [1, 2, 3])
+      await first.client.send(new PutItemCommand({ TableName: 'tasks', Item: task(n) }));
+    await first.close();
+    await applyInterruptedPuts(
+      path,
+      [{ existing: null, next: task(4), deletes: 0, puts: Infinity }],
+      'tasks',
+    );
+    leaveRunningMarker(path);
+
+    // Act
+    const server = await start(path, [tasks]);
+    const byOwner = await server.client.send(new ScanCommand({ TableName: 'tasks', IndexName: 'byOwner' }));
+
+    // Assess
+    expect(server.dynamo.repair).toMatchObject({
+      itemsChecked: 3,
+      entriesChecked: 8,
+      ghostEntriesRemoved: 2,
+      staleEntriesRemoved: 0,
+      itemsReindexed: 0,
+    });
+    expect(byOwner.Items?.map((entry) => entry.pk!.S).sort()).toEqual(['TASK#1', 'TASK#2', 'TASK#3']);
   });
 
   it('leaves every index equal to its items, whatever point each interrupted write was killed at', async () => {
