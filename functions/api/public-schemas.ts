@@ -20,17 +20,24 @@ export const linkTokenPath = z.strictObject({
 });
 
 export const publicHeaders = z.object({
+  Accept: z.string().optional().meta({
+    description: 'Ranking text/html above application/json (as browsers do) gets HTML pages instead of JSON.',
+    example: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+  }),
   'Accept-Language': z.string().optional().meta({
     description: "Answer in zh-CN or en when it ranks one of them; otherwise the customer's own language.",
     example: 'en-GB,en;q=0.9',
   }),
 });
 
+/** The longest comment a rating may carry (the page's form says so too). */
+export const MAX_FEEDBACK_COMMENT = 1000;
+
 export const publicFeedbackBody = z
   .strictObject({
     // The generator would document only the first literal: spell the enum out.
     score: z.literal([1, 2, 3, 4, 5]).meta({ type: 'integer', enum: [1, 2, 3, 4, 5] }),
-    comment: z.string().trim().max(1000).optional(),
+    comment: z.string().trim().max(MAX_FEEDBACK_COMMENT).optional(),
   })
   .meta({ id: 'PublicFeedback', example: { score: 5, comment: '处理很快，谢谢' } });
 
