@@ -1,13 +1,20 @@
 // POST /v1/public/complaints/{token}/feedback: the customer rates the answer through the link in the text.
 // 3-5 closes the complaint as satisfied, 1-2 opens a review and alerts a supervisor (SPEC 复核); 409 outside
 // awaiting-feedback, 404 for a token never issued, 410 once closed. Answers with the customer's view.
+//
+// The page's plain HTML form posts here form-encoded, and a browser is answered with a page: 200 with the
+// view as it now is and a thank-you, rather than 303 See Other to the view, because a satisfied rating
+// closes the complaint and the view then answers 410: a redirect would greet the customer with "link
+// expired". Reloading re-posts, which records nothing (410 closed, 409 in review) and says so.
 import { getServiceDeps } from '#commons/deps';
 import { headerOf, httpHandler } from '#commons/http';
 import { rateThroughLink } from '#use-cases/customer-link';
+import { servingBrowsers } from './browser-pages.ts';
+import { complaintPage } from './customer-page.ts';
 import { answerLocale, openedComplaint, presentPublicComplaint } from './public-link.ts';
 import { linkTokenPath, publicFeedbackBody } from './public-schemas.ts';
 
-export const handler = httpHandler(
+const rating = httpHandler(
   async ({ path, body, event }) => {
     const deps = getServiceDeps();
     const complaint = openedComplaint(await rateThroughLink(deps, path.token, body));
@@ -20,3 +27,26 @@ export const handler = httpHandler(
   },
   { path: linkTokenPath, body: publicFeedbackBody, public: true },
 );
+
+/**
+ * A form sends text only: a score of digits becomes its number (anything else stays text and fails
+ * validation), an empty comment is no comment, and any other field goes on to be refused as unknown.
+ */
+export function feedbackFromForm(form: URLSearchParams): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const name of new Set(form.keys())) {
+    const values = form.getAll(name);
+    const [value = ''] = values;
+    if (values.length > 1) fields[name] = values;
+    else if (name === 'score') fields.score = /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+    else if (name !== 'comment' || value.trim() !== '') fields[name] = value;
+  }
+  return fields;
+}
+
+export const handler = servingBrowsers(rating, {
+  viewPage: (view, token) => complaintPage(view, { token, thanks: true }),
+  readForm: feedbackFromForm,
+  // From …/complaints/{token}/feedback, `../{token}` is …/complaints/{token}, whatever prefix the API has.
+  viewFromHere: (token) => `../${encodeURIComponent(token)}`,
+});

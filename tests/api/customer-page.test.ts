@@ -1,0 +1,384 @@
+// The customer's link in a phone's browser, over real HTTP against the embedded stack: the view as a small
+// HTML page (language, CSP, no personal data, every typed value escaped), the rating form posted
+// form-encoded as a browser does, error pages in both languages, and JSON clients answered as before.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboxEntry } from '../../infra/local/sns-server.ts';
+import { eventually, startTestApi, type TestApi } from '../support/embedded.ts';
+
+// 1 SLA hour = 0.1 s and quiet hours off: texts go out at once; the 72 h rating window lasts 7.2 s.
+const TIME_SCALE = 36_000;
+const PHONE = '13987654321';
+const NAME = '王小明';
+const DESCRIPTION = '快件显示签收但本人未收到，联系电话13987654321，住址和平路66号';
+const STAFF_NOTE = '内部备注：驿站负责人赵六核实';
+const RESOLUTION = '已核实为驿站误签，快件今日重新投递。';
+const SCRIPT = '<script>alert(1)</script>';
+const BREAKOUT = `"'><img src=x onerror=alert(1)>`;
+/** What Chrome and Safari send for a page. */
+const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+const FORM = 'application/x-www-form-urlencoded';
+
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi({ timeScale: TIME_SCALE, reconcileOnStart: false });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+async function send(
+  method: string,
+  path: string,
+  init: { body?: string; headers?: Record<string, string> } = {},
+) {
+  const response = await fetch(`${api.url}${path}`, { method, redirect: 'manual', ...init });
+  return { status: response.status, headers: response.headers, text: await response.text() } satisfies Reply;
+}
+
+const json = (reply: Reply) => JSON.parse(reply.text) as Record<string, unknown>;
+const page = (path: string, headers: Record<string, string> = {}) =>
+  send('GET', path, { headers: { accept: BROWSER, ...headers } });
+const postForm = (token: string, form: string, accept = BROWSER) =>
+  send('POST', `/v1/public/complaints/${token}/feedback`, {
+    body: form,
+    headers: { 'content-type': FORM, accept },
+  });
+
+/** A rating right after the answer may find the workflow between stages (409, Retry-After): retry it. */
+async function postFormPatiently(token: string, form: string, accept = BROWSER): Promise<Reply> {
+  for (let attempt = 1; ; attempt++) {
+    const reply = await postForm(token, form, accept);
+    if (reply.status !== 409 || !reply.headers.get('retry-after') || attempt >= 30) return reply;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function staffPost(path: string, body: unknown): Promise<Record<string, unknown>> {
+  // Retry while the workflow is between stages (409 with Retry-After), as a client should.
+  for (let attempt = 1; ; attempt++) {
+    const reply = await send('POST', path, {
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
+    if (reply.status < 300) return json(reply);
+    if (reply.status !== 409 || !reply.headers.get('retry-after') || attempt >= 30) {
+      throw new Error(`${path}: ${reply.status} ${reply.text}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const act = (id: string, action: Record<string, unknown>) =>
+  staffPost(`/v1/complaints/${id}/actions`, { actor: 'agent-009', ...action });
+
+async function staffView(id: string): Promise<Record<string, unknown>> {
+  return json(await send('GET', `/v1/complaints/${id}`));
+}
+
+/** Registered, accepted, noted internally and answered with compensation: awaiting the customer's rating. */
+async function answeredComplaint(
+  answer: { resolution?: string; infoRequest?: string; locale?: 'zh-CN' | 'en' } = {},
+): Promise<{ id: string; token: string }> {
+  const created = await staffPost('/v1/complaints', {
+    channel: 'hotline',
+    description: DESCRIPTION,
+    trackingNumber: `EA${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}CN`,
+    customer: { phone: PHONE, name: NAME, ...(answer.locale ? { locale: answer.locale } : {}) },
+  });
+  const id = created.id as string;
+  await act(id, { action: 'accept' });
+  await act(id, { action: 'note', text: STAFF_NOTE });
+  if (answer.infoRequest) {
+    await act(id, { action: 'request-info', message: answer.infoRequest });
+    await act(id, { action: 'customer-reply', actor: 'customer', message: '照片已发' });
+  }
+  await act(id, {
+    action: 'resolve',
+    resolution: answer.resolution ?? RESOLUTION,
+    compensation: { amount: 20, currency: 'CNY' },
+  });
+  return { id, token: await tokenInAnsweredText(id) };
+}
+
+const LINK = /http:\/\/localhost:\d+\/([0-9A-Za-z]{10})(?![0-9A-Za-z])/;
+
+async function tokenInAnsweredText(id: string): Promise<string> {
+  const text = await eventually(
+    async () =>
+      api.stack.sns
+        .outbox({ complaintId: id })
+        .find((e: OutboxEntry) => e.status === 'sent' && e.kind === 'sms' && e.event === 'answered'),
+    10_000,
+    'the answered SMS',
+  );
+  const token = LINK.exec(text.message)?.[1];
+  if (!token) throw new Error(`no link in the answered text: ${text.message}`);
+  return token;
+}
+
+/** Every element name in a page, so a test can say which tags may appear at all. */
+const tagsOf = (html: string) =>
+  new Set([...html.matchAll(/<([a-zA-Z][\w-]*)/g)].map((m) => m[1]!.toLowerCase()));
+const PAGE_TAGS = new Set(
+  'html head meta title style body main h1 h2 p dl dt dd strong time ol li span form fieldset legend label input textarea button section a hr'.split(
+    ' ',
+  ),
+);
+
+function expectSecurePage(reply: Reply, status: number): void {
+  expect(reply.status, reply.text).toBe(status);
+  expect(reply.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  expect(reply.headers.get('cache-control')).toBe('no-store');
+  expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(reply.headers.get('referrer-policy')).toBe('no-referrer');
+  expect(reply.headers.get('vary')).toMatch(/\bAccept\b/);
+  // The CSP allows no script and no source at all, and exactly the page's one inline style sheet.
+  const style = /<style>([^<]*)<\/style>/.exec(reply.text)?.[1] ?? '';
+  const hash = createHash('sha256').update(style).digest('base64');
+  const policy = reply.headers.get('content-security-policy') ?? '';
+  expect(policy.split(/;\s*/).sort()).toEqual(
+    [
+      "base-uri 'none'",
+      "default-src 'none'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+      `style-src 'sha256-${hash}'`,
+    ].sort(),
+  );
+  expect([...tagsOf(reply.text)].filter((tag) => !PAGE_TAGS.has(tag))).toEqual([]);
+  expect(Buffer.byteLength(reply.text)).toBeLessThan(8 * 1024);
+}
+
+describe('GET /v1/public/complaints/{token} in a browser', () => {
+  it('is a page in the customer language with the plain-words view, a rating form and no personal data', async () => {
+    // Prepare
+    const { id, token } = await answeredComplaint();
+
+    // Act: a browser follows the short link with its own Accept header.
+    const shown = await fetch(`${api.url}/${token}`, { headers: { accept: BROWSER } });
+    const viewed = { status: shown.status, headers: shown.headers, text: await shown.text() };
+    const view = json(await send('GET', `/v1/public/complaints/${token}`));
+
+    // Assess
+    expectSecurePage(viewed, 200);
+    expect(new URL(shown.url).pathname).toBe(`/v1/public/complaints/${token}`);
+    expect(viewed.text).toMatch(/^<!doctype html>\n<html lang="zh-CN">/);
+    expect(viewed.headers.get('content-language')).toBe('zh-CN');
+    for (const words of [
+      view.complaintNumber,
+      view.statusText,
+      view.nextStep,
+      RESOLUTION,
+      '补偿',
+      '20.00元',
+      ...(view.timeline as { text: string }[]).map((entry) => entry.text),
+    ]) {
+      expect(viewed.text, String(words)).toContain(words);
+    }
+    expect(viewed.text).toContain(`<time datetime="${String(view.deadline)}">`);
+    expect(viewed.text).toContain(`<form method="post" action="${token}/feedback"`);
+    for (const score of [1, 2, 3, 4, 5]) {
+      expect(viewed.text).toContain(`<input type="radio" name="score" value="${score}" required>`);
+    }
+    expect(viewed.text).toContain('<textarea id="comment" name="comment"');
+    for (const secret of [
+      PHONE,
+      '139****4321',
+      NAME,
+      DESCRIPTION,
+      '和平路',
+      STAFF_NOTE,
+      '赵六',
+      'agent-009',
+      id,
+    ]) {
+      expect(viewed.text, secret).not.toContain(secret);
+    }
+  });
+
+  it('speaks English when Accept-Language ranks it first', async () => {
+    // Prepare
+    const { token } = await answeredComplaint();
+
+    // Act
+    const shown = await page(`/v1/public/complaints/${token}`, { 'accept-language': 'en-GB,en;q=0.9' });
+
+    // Assess
+    expectSecurePage(shown, 200);
+    expect(shown.text).toContain('<html lang="en">');
+    expect(shown.headers.get('content-language')).toBe('en');
+    expect(shown.text).toContain('answered, waiting for your rating');
+    expect(shown.text).toContain('CNY 20.00');
+    expect(shown.text).toContain('Rate our answer');
+    expect(shown.text).toContain('We answered your complaint, with compensation of CNY 20.00');
+  });
+
+  it('shows what agents typed only escaped, while JSON clients still get it as written', async () => {
+    // Prepare: markup in the answer and in the information request, the texts a customer sees verbatim.
+    const resolution = `${SCRIPT}${BREAKOUT} 已处理`;
+    const infoRequest = `请提供照片${BREAKOUT}${SCRIPT}`;
+    const { token } = await answeredComplaint({ resolution, infoRequest });
+
+    // Act
+    const shown = await page(`/v1/public/complaints/${token}`);
+    const view = json(await send('GET', `/v1/public/complaints/${token}`));
+
+    // Assess
+    expectSecurePage(shown, 200);
+    expect(shown.text).not.toContain('<script');
+    expect(shown.text).not.toContain('<img');
+    expect(shown.text).not.toContain(`"'>`);
+    expect(shown.text).toContain(
+      '&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&gt;&lt;img src=x onerror=alert(1)&gt; 已处理',
+    );
+    expect(shown.text).toContain(
+      '我们请您补充信息：请提供照片&quot;&#39;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(1)&lt;/script&gt;',
+    );
+    expect(view.answer).toMatchObject({ text: resolution });
+    expect(view.timeline).toEqual(
+      expect.arrayContaining([expect.objectContaining({ text: `我们请您补充信息：${infoRequest}` })]),
+    );
+  });
+});
+
+describe('the rating form, posted form-encoded as a browser does', () => {
+  it('5 closes the complaint as satisfied and thanks the customer; the link then answers a 410 page', async () => {
+    // Prepare
+    const { id, token } = await answeredComplaint();
+
+    // Act
+    const rated = await postFormPatiently(
+      token,
+      new URLSearchParams({ score: '5', comment: '很快，谢谢！' }).toString(),
+    );
+    const staff = await staffView(id);
+    const after = await page(`/v1/public/complaints/${token}`);
+    const afterJson = await send('GET', `/v1/public/complaints/${token}`);
+
+    // Assess
+    expectSecurePage(rated, 200);
+    expect(rated.text).toContain('感谢您的评价，我们已记录您的评分。');
+    expect(rated.text).toContain('投诉已结案：您对答复表示满意。感谢您的反馈。');
+    expect(rated.text).toContain('您为答复评了5分');
+    expect(rated.text).not.toContain('<form');
+    expect(staff).toMatchObject({
+      status: 'closed',
+      closeReason: 'satisfied',
+      feedback: { score: 5, comment: '很快，谢谢！' },
+    });
+    expectSecurePage(after, 410);
+    expect(after.text).toContain('<html lang="zh-CN">');
+    expect(after.text).toContain('链接已失效');
+    expect(after.text).toContain('<section lang="en">');
+    expect(after.text).toContain('Link expired');
+    expect(afterJson.status).toBe(410);
+    expect(afterJson.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('1 opens a review; rating again answers a 409 page with the way back to the complaint', async () => {
+    // Prepare
+    const { id, token } = await answeredComplaint();
+
+    // Act
+    const rated = await postFormPatiently(token, 'score=1&comment=');
+    const again = await postForm(token, 'score=4&comment=');
+    const staff = await staffView(id);
+
+    // Assess
+    expectSecurePage(rated, 200);
+    expect(rated.text).toContain('复核中');
+    expect(rated.text).toContain('您为答复评了1分，主管将复核');
+    // The form's empty comment box is no comment, not an empty one.
+    expect(staff).toMatchObject({ status: 'review', feedback: { score: 1, comment: null } });
+    expectSecurePage(again, 409);
+    expect(again.text).toContain('暂时无法评分');
+    expect(again.text).toContain(`<a href="../${token}">返回投诉进度</a>`);
+  });
+
+  it('answers a score that is not 1-5 with a 400 page and records nothing', async () => {
+    // Prepare
+    const { id, token } = await answeredComplaint();
+
+    // Act
+    const refused = await Promise.all(
+      [
+        'score=6',
+        'score=abc',
+        'score=4.5',
+        'comment=no+score',
+        'score=3&score=5',
+        `score=4&comment=${'长'.repeat(1001)}`,
+        'score=5&actor=x',
+      ].map((form) => postForm(token, form)),
+    );
+    const staff = await staffView(id);
+
+    // Assess
+    for (const reply of refused) {
+      expectSecurePage(reply, 400);
+      expect(reply.text).toContain('评分未提交');
+      expect(reply.text).toContain(
+        'Please choose a score from 1 to 5; a comment may have up to 1000 characters.',
+      );
+      expect(reply.text).toContain(`<a href="../${token}">`);
+    }
+    expect(staff).toMatchObject({ status: 'awaiting-feedback' });
+  });
+
+  it('answers a JSON client that posts a form in JSON', async () => {
+    // Prepare
+    const { token } = await answeredComplaint();
+
+    // Act
+    const invalid = await postForm(token, 'score=9', '*/*');
+    const rated = await postFormPatiently(token, 'score=4', 'application/json');
+
+    // Assess
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('content-type')).toBe('application/problem+json');
+    expect(json(invalid).errors).toEqual([{ path: 'score', message: expect.any(String) }]);
+    expect(rated.status).toBe(200);
+    expect(rated.headers.get('content-type')).toBe('application/json');
+    expect(json(rated)).toMatchObject({ status: 'closed', rating: { score: 4 } });
+  });
+});
+
+describe('links that open nothing, in a browser', () => {
+  it('answers a 404 page in both languages for a token never issued and for a malformed short link', async () => {
+    // Act
+    const unknown = await page('/v1/public/complaints/NeverIssue', { 'accept-language': 'en' });
+    const malformed = await page('/not-a-token');
+    const rating = await postForm('NeverIssue', 'score=5');
+
+    // Assess
+    for (const reply of [unknown, malformed, rating]) {
+      expectSecurePage(reply, 404);
+      expect(reply.text).toContain('链接无效');
+      expect(reply.text).toContain('Link not found');
+      expect(reply.text).not.toContain('<a ');
+    }
+    expect(unknown.text).toContain('<html lang="en">');
+    expect(unknown.text).toContain('<section lang="zh-CN">');
+    expect(malformed.text).toContain('<html lang="zh-CN">');
+  });
+
+  it('keeps problem+json for clients that do not rank text/html first', async () => {
+    for (const accept of ['*/*', 'application/json', 'application/json, text/html', 'text/html;q=0.5, */*']) {
+      // Act
+      const reply = await send('GET', '/v1/public/complaints/NeverIssue', { headers: { accept } });
+
+      // Assess
+      expect(reply.status, accept).toBe(404);
+      expect(reply.headers.get('content-type'), accept).toBe('application/problem+json');
+      expect(json(reply)).toMatchObject({ type: 'urn:complaints:problem:link-not-found' });
+    }
+  });
+});
