@@ -234,6 +234,27 @@ function buildRegistry(): OpenAPIRegistry {
 
 const LINK_NOT_FOUND = 'No complaint opens with this link: never issued, or not a link token at all.';
 
+const PAGE_CONTENT = {
+  'text/html': {
+    schema: {
+      type: 'string' as const,
+      description:
+        'For a client that ranks text/html above application/json (a browser): the view as a small page ' +
+        'with the rating form, or a short error page in zh-CN and en, with the same status.',
+    },
+  },
+};
+
+/** The customer link routes answer a browser with pages: each response also comes as text/html. */
+function alsoAsPage(responses: Record<string, ResponseConfig>): Record<string, ResponseConfig> {
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, response]) => [
+      status,
+      response.content ? { ...response, content: { ...response.content, ...PAGE_CONTENT } } : response,
+    ]),
+  );
+}
+
 /** The customer's link: no authentication, the token in the path is the credential. */
 function registerCustomerLink(registry: OpenAPIRegistry): void {
   registry.registerPath({
@@ -254,7 +275,7 @@ function registerCustomerLink(registry: OpenAPIRegistry): void {
           },
         },
       },
-      ...problems([404, 500], { 404: LINK_NOT_FOUND }),
+      ...alsoAsPage(problems([404, 500], { 404: LINK_NOT_FOUND })),
     },
   });
 
@@ -268,10 +289,10 @@ function registerCustomerLink(registry: OpenAPIRegistry): void {
       "customer, in the customer's language (Accept-Language may choose zh-CN or en). No personal data.",
     security: [],
     request: { params: linkTokenPath, headers: publicHeaders },
-    responses: {
+    responses: alsoAsPage({
       200: json(publicComplaintView, 'The complaint as its customer sees it.'),
       ...problems([404, 410, 500], { 404: LINK_NOT_FOUND }),
-    },
+    }),
   });
 
   registry.registerPath({
@@ -284,16 +305,26 @@ function registerCustomerLink(registry: OpenAPIRegistry): void {
     request: {
       params: linkTokenPath,
       headers: publicHeaders,
-      body: jsonBody(publicFeedbackBody, 'Score 1-5 and an optional comment.'),
+      body: {
+        required: true,
+        description:
+          "Score 1-5 and an optional comment, as JSON or as the page's plain HTML form sends them " +
+          '(application/x-www-form-urlencoded: the score in digits; an empty comment is none).',
+        content: {
+          'application/json': { schema: publicFeedbackBody },
+          'application/x-www-form-urlencoded': { schema: publicFeedbackBody },
+        },
+      },
     },
-    responses: {
+    responses: alsoAsPage({
       200: json(publicComplaintView, 'The complaint after the rating: closed (3-5) or in review (1-2).'),
       ...problems([400, 404, 409, 410, 413, 415, 500], {
         400: 'Invalid body (see `errors`).',
         404: LINK_NOT_FOUND,
         409: 'The complaint is not awaiting a rating (already answered by a rating, or not answered yet).',
+        415: 'The body is neither application/json nor application/x-www-form-urlencoded.',
       }),
-    },
+    }),
   });
 }
 
