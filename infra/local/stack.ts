@@ -65,6 +65,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const dynamo = await startLocalDynamo({
     ...(dataDir ? { path: join(dataDir, 'dynamo') } : {}),
     tables: [complaintTableDefinition(TABLE_NAME)],
+    log,
   });
   const sns = await startLocalSns({ ...(dataDir ? { outboxPath: join(dataDir, 'outbox.jsonl') } : {}), log });
 
