@@ -384,10 +384,21 @@ function timerLines(
     `${kind.padEnd(15)}${firings.length} of ${measured.created} urgent ${kind === 'breach' ? 'breaches' : 'warnings'} applied between ${after(Math.min(...firings.map((f) => f.dueAt)))} and ${after(Math.max(...firings.map((f) => f.appliedAt)))} after the first urgent registration; ${engine.length} matched to their engine timeout`,
     `  lateness     vs the deadline (due -> handler applied it): ${lateness(vsDeadline)}; target p99 < 1 s: ${verdict(vsDeadline.p99, 1000)}`,
     `               vs the rounded timeout (AwaitStage entered + whole-second TimeoutSeconds -> applied): ${lateness(vsRounded)}; target p99 < 1 s: ${verdict(vsRounded.p99, 1000)}`,
+    `               vs the deadline had it an arbitrary sub-second phase (measured delays + uniform 0-1 s of rounding): ${lateness(withUniformRounding(engine.map((f) => f.appliedAt - f.roundedDueAt)))}`,
     `  made of      rounding up to whole seconds, plus planning to AwaitStage: ${lateness(summarize(engine.map((f) => f.roundedDueAt - f.dueAt)))}`,
     `               engine timeout after the rounded deadline (timer and event loop): ${lateness(summarize(engine.map((f) => f.timedOutAt - f.roundedDueAt)))}`,
     `               StageTimer handler applying it after the timeout: ${lateness(summarize(engine.map((f) => f.appliedAt - f.timedOutAt)))}`,
   ];
+}
+
+/**
+ * Every due instant here is a whole number of seconds after its complaint's registration, so rounding up
+ * only adds back the sub-second part of the delay since then. A due instant with any other phase (a
+ * working-day clock starting at 09:00:00, say) gets a uniform 0-1 s instead: each measured delay is
+ * combined with 100 evenly spread rounding amounts.
+ */
+function withUniformRounding(delays: number[]): Summary {
+  return summarize(delays.flatMap((delay) => Array.from({ length: 100 }, (_, i) => delay + (i + 0.5) * 10)));
 }
 
 const lateness = (s: Summary) =>
