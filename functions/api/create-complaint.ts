@@ -5,7 +5,7 @@ import { httpHandler } from '#commons/http';
 import { registerComplaint } from '#use-cases/register-complaint';
 import { idempotencyKeyOf, requestHashOf } from './idempotency.ts';
 import { presentComplaint } from './presenters.ts';
-import { newComplaintBody } from './schemas.ts';
+import { newComplaintBody } from './intake-schemas.ts';
 
 export const handler = httpHandler(
   async ({ body, event, caller }) => {

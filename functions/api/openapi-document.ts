@@ -13,12 +13,12 @@ import {
   feedbackBody,
   health,
   listQuery,
-  newComplaintBody,
   problem,
   slaPreview,
   slaPreviewQuery,
   timeline,
 } from './schemas.ts';
+import { newComplaintBody } from './intake-schemas.ts';
 import { linkTokenPath, publicComplaintView, publicFeedbackBody, publicHeaders } from './public-schemas.ts';
 
 const PROBLEMS = {

@@ -3,21 +3,13 @@
 // masked: the customer's phone and name, and phone numbers customers type into free text.
 import { allowedActions } from '#domain/lifecycle';
 import { deadlinesOf } from '#domain/deadlines';
-import { maskName, maskPhone, normalizePhone } from '#domain/phone';
+import { maskName, maskPhone, maskPhonesIn } from '#domain/masking';
 import type { Complaint, TimelineEvent } from '#domain/complaint';
 import type { ComplaintPage } from '#domain/ports';
 import type { ComplaintPageView, ComplaintView, TimelineView } from './schemas.ts';
 
-/** An 11-digit mainland mobile number, optionally with +86 / 86 and spaces or dashes, not inside a longer number. */
-const MOBILE_IN_TEXT = /(?<!\d)(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)/g;
-
-/** Masks every mobile number written into free text ("call me on 13812345678" -> "138****5678"). */
-export function maskPhonesIn(text: string): string {
-  return text.replace(MOBILE_IN_TEXT, (found) => {
-    const e164 = normalizePhone(found);
-    return e164 ? maskPhone(e164) : '***********';
-  });
-}
+// Re-exported for the customer's public view, which masks its texts the same way.
+export { maskPhonesIn };
 
 function maskStringsIn(value: unknown): unknown {
   if (typeof value === 'string') return maskPhonesIn(value);

@@ -27,6 +27,3 @@ export function normalizePhone(raw: string): string | undefined {
   if (parsed.countryCallingCode === '86' && !MAINLAND_MOBILE.test(parsed.nationalNumber)) return undefined;
   return parsed.number;
 }
-
-// Transitional: presenters.ts still imports the masks from here until it imports masking.ts.
-export { maskName, maskPhone } from './masking.ts';

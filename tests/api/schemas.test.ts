@@ -6,13 +6,8 @@ import type { z } from 'zod';
 import type { ComplaintAction, FeedbackInput, NewComplaintInput } from '#domain/commands';
 import type { ComplaintQuery } from '#domain/ports';
 import { fieldErrors } from '#commons/http-problem';
-import {
-  actionBody,
-  complaintPath,
-  feedbackBody,
-  listQuery,
-  newComplaintBody,
-} from '../../functions/api/schemas.ts';
+import { newComplaintBody } from '../../functions/api/intake-schemas.ts';
+import { actionBody, complaintPath, feedbackBody, listQuery } from '../../functions/api/schemas.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type ActionRequest = DistributiveOmit<z.output<typeof actionBody>, 'expectedVersion'>;

@@ -99,6 +99,19 @@ describe('function bundles', () => {
     expect(run.stdout.trim().split('\n')).toEqual(files.map(() => 'function'));
   });
 
+  it('carry libphonenumber-js only where a phone number is validated (read paths mask without it)', () => {
+    // Act
+    const withPhoneMetadata = [...assets]
+      .filter(([, dir]) =>
+        sourcesOf(dir).some((source) => source.includes('/node_modules/libphonenumber-js/')),
+      )
+      .map(([name]) => name)
+      .sort();
+
+    // Assess: the intake body validates it; the OpenAPI document is generated from that body's schema.
+    expect(withPhoneMetadata).toEqual(['create-complaint', 'openapi']);
+  });
+
   it('leave out zod’s other locales and the SDK the runtime provides', () => {
     const openStage = readFileSync(join(assets.get('open-stage')!, 'index.mjs'), 'utf8');
 
