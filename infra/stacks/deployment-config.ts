@@ -2,7 +2,7 @@
 // before any resource is defined, so a bad value fails `cdk synth` with a message naming the key.
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CALENDAR_NAMES } from '#domain/complaint';
 import type { CalendarName } from '#domain/complaint';
 import { parseHolidaySchedule } from '#domain/calendars';

@@ -1,7 +1,7 @@
 // The API's middy chain, driven through the local gateway with real HTTP requests: body parsing, zod
 // validation, and the one mapping from errors to RFC 9457 problem details.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import * as domainErrors from '#domain/errors';
 import {
   ComplaintAlreadyExists,
