@@ -1,6 +1,6 @@
 // Shapes of the customer's public link routes (no authentication: the link token is the credential).
 // Kept apart from the staff API's schemas: nothing here may ever carry personal or internal data.
-import { z } from 'zod';
+import * as z from 'zod';
 import { LOCALES, STATUSES } from '#domain/complaint';
 import { LINK_TOKEN_LENGTH } from '#domain/link-token';
 import { money } from './schemas.ts';
