@@ -8,11 +8,18 @@ const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'complaints';
 
 export const logger = new Logger({ serviceName });
 
+// Every handler records at least one metric per run, so Metrics' own "no metrics to publish" warning
+// only appears where metrics are disabled (the embedded stack): it goes to debug, not to the console.
+const metricsLog = {
+  debug: (...content: unknown[]) => logger.debug(String(content[0] ?? '')),
+  info: (...content: unknown[]) => logger.info(String(content[0] ?? '')),
+  warn: (...content: unknown[]) => logger.debug(String(content[0] ?? '')),
+  error: (...content: unknown[]) => logger.error(String(content[0] ?? '')),
+};
+
 export const metrics = new Metrics({
   serviceName,
-  // Its own warnings (e.g. "no metrics to publish" from a task that emits none) go through the logger,
-  // so they follow POWERTOOLS_LOG_LEVEL instead of always reaching stdout.
-  logger,
+  logger: metricsLog,
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Complaints',
 });
 

@@ -3,6 +3,7 @@
 // state machines' Retry and Catch blocks match on (e.g. "VersionConflict").
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
@@ -27,6 +28,8 @@ export function taskHandler<S extends z.ZodType, R>(
         parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
       );
     }
+    // One metric per task run: the count is useful, and a run with none makes Powertools warn every time.
+    metrics.addMetric('TaskRuns', MetricUnit.Count, 1);
     return work(parsed.data);
   };
   return middy(run)

@@ -2,6 +2,7 @@
 // delivers nothing: every published message lands in an outbox (JSON lines at outboxPath, reloaded at
 // start) and is echoed through `log`. Handlers reach it only through AWS_ENDPOINT_URL_SNS.
 import { randomUUID } from 'node:crypto';
+import { maskPhone } from '#domain/masking';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
@@ -276,7 +277,9 @@ function describe(entry: OutboxEntry): string {
   const head = entry.status === 'failed' ? `[sns] FAILED ${entry.kind}` : `[sns] ${entry.kind.toUpperCase()}`;
   const subject = entry.subject ? ` "${entry.subject}"` : '';
   const tail = entry.status === 'failed' ? ` (${entry.reason})` : '';
-  return `${head} -> ${entry.to || '?'}${about ? ` [${about}]` : ''}${subject}: ${entry.message.replace(/\s+/g, ' ')}${tail}`;
+  // The console is a log: a customer's number appears masked, as everywhere else (the outbox keeps it).
+  const to = entry.kind === 'sms' && entry.to ? maskPhone(entry.to) : entry.to || '?';
+  return `${head} -> ${to}${about ? ` [${about}]` : ''}${subject}: ${entry.message.replace(/\s+/g, ' ')}${tail}`;
 }
 
 function escapeXml(text: string): string {
