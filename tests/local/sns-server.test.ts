@@ -77,7 +77,8 @@ describe('Publish', () => {
       }),
     ]);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('+8613800138000');
+    expect(lines[0]).toContain('138****8000');
+    expect(lines[0]).not.toContain('13800138000');
     expect(lines[0]).toContain('您的投诉 C-1 已受理。');
   });
 
