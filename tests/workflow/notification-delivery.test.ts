@@ -48,7 +48,7 @@ async function act(id: string, body: Record<string, unknown>, path = 'actions'):
       const r = await api.post<Complaint>(`/v1/complaints/${id}/${path}`, body);
       return r.status === 200 ? r.body : undefined;
     },
-    10_000,
+    30_000,
     `${path} ${String(body.action ?? '')}`,
   );
 }
@@ -140,11 +140,13 @@ describe('notification delivery', () => {
     try {
       for (let i = 0; i < 5; i++) complaints.push(await register());
       // Act: every complaint runs its whole lifecycle.
-      for (const { id } of complaints) {
-        await act(id, { action: 'accept', actor: 'agent-1' });
-        await act(id, { action: 'resolve', actor: 'agent-1', resolution: '已处理' });
-        await act(id, { score: 4 }, 'feedback');
-      }
+      await Promise.all(
+        complaints.map(async ({ id }) => {
+          await act(id, { action: 'accept', actor: 'agent-1' });
+          await act(id, { action: 'resolve', actor: 'agent-1', resolution: '已处理' });
+          await act(id, { score: 4 }, 'feedback');
+        }),
+      );
       // Assess: all closed, and every message they owed (4 texts each) dead-lettered once, none sent.
       const statuses = await Promise.all(
         complaints.map(async ({ id }) => (await api.get<Complaint>(`/v1/complaints/${id}`)).body.status),
@@ -176,7 +178,7 @@ describe('notification delivery', () => {
     } finally {
       api.stack.sns.setFailureRate(0);
     }
-  });
+  }, 120_000);
 
   it('retries a send that failed once and delivers it exactly once', async () => {
     const { id } = await register();
