@@ -43,6 +43,8 @@ export interface EmbeddedStackOptions {
   environment?: Record<string, string>;
   /** Run the reconciler once after start (resumes open complaints); default true. */
   reconcileOnStart?: boolean;
+  /** Numbers (E.164) the local SMS provider treats as opted out, as a real carrier would report them. */
+  optedOutNumbers?: readonly string[];
   /** Tests only: shorter Retry intervals by state name (ms), so retry paths run in seconds. */
   retryIntervalOverrides?: Record<string, number | number[]>;
 }
@@ -67,7 +69,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     tables: [complaintTableDefinition(TABLE_NAME)],
     log,
   });
-  const sns = await startLocalSns({ ...(dataDir ? { outboxPath: join(dataDir, 'outbox.jsonl') } : {}), log });
+  const sns = await startLocalSns({
+    ...(dataDir ? { outboxPath: join(dataDir, 'outbox.jsonl') } : {}),
+    ...(options.optedOutNumbers ? { optedOutNumbers: options.optedOutNumbers } : {}),
+    log,
+  });
 
   // Everything below reads configuration lazily, so the environment is complete before the first call.
   Object.assign(process.env, {

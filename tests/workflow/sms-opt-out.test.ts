@@ -1,0 +1,55 @@
+// An opted-out number (SPEC section 6, issue 5): the provider refuses the text, the opt-out is recorded on
+// the complaint and respected afterwards, and the complaint moves on as usual.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getComplaint } from '#use-cases/queries';
+import { getServiceDeps } from '#commons/deps';
+import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
+
+const OPTED_OUT = '+8613900009999';
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi({ timeScale: 36_000, optedOutNumbers: [OPTED_OUT] });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+describe('SMS opt-out', () => {
+  it('records the opt-out on the complaint, sends no text, and keeps the complaint moving', async () => {
+    // Prepare / Act
+    const created = await api.post<{ id: string }>(
+      '/v1/complaints',
+      sampleComplaint({ customer: { phone: '13900009999' } }),
+    );
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    // Assess: the opt-out is recorded with a timeline event.
+    const complaint = await eventually(
+      async () => {
+        const c = await getComplaint(getServiceDeps(), id);
+        return c.customer.smsOptedOutAt ? c : undefined;
+      },
+      15_000,
+      'opt-out recorded',
+    );
+    expect(complaint.timeline.map((e) => e.type)).toContain('sms-opted-out');
+    const accepted = await eventually(
+      async () => {
+        const r = await api.post<{ status: string }>(`/v1/complaints/${id}/actions`, {
+          action: 'accept',
+          actor: 'agent-1',
+        });
+        return r.status === 200 ? r.body : undefined;
+      },
+      10_000,
+      'accept',
+    );
+    expect(accepted.status).toBe('investigating');
+    // No text reached the customer, before or after the opt-out was recorded.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const outbox = (await api.get<{ items: { kind: string }[] }>(`/_local/outbox?complaintId=${id}`)).body
+      .items;
+    expect(outbox.filter((m) => m.kind === 'sms')).toEqual([]);
+  });
+});
