@@ -20,7 +20,7 @@ import { ulid } from 'ulid';
 import { startEmbeddedStack, type EmbeddedStack } from '../infra/local/stack.ts';
 import {
   complaintBody,
-  dropEmptyMetricsWarnings,
+  codeVersion,
   machine,
   ms,
   muteNegativeTimerWarnings,
@@ -86,11 +86,13 @@ async function main(): Promise<void> {
   const warmupSeconds = positiveNumber('BENCH_WARMUP', 3);
   const connections = positiveNumber('BENCH_CONNECTIONS', 16);
   const storage = process.env.BENCH_STORAGE;
-  if (storage !== 'memory' && storage !== 'disk') {
-    console.log(`intake benchmark on ${machine()}`);
+  const header = () =>
     console.log(
-      `${connections} connections, ${warmupSeconds} s warm-up, ${seconds} s measured, time scale ${TIME_SCALE}\n`,
+      `intake benchmark on ${machine()}; ${codeVersion()}\n` +
+        `${connections} connections, ${warmupSeconds} s warm-up, ${seconds} s measured, time scale ${TIME_SCALE}\n`,
     );
+  if (storage !== 'memory' && storage !== 'disk') {
+    header();
     // One process per storage: the handlers keep their SDK clients (and endpoints) for the process's life.
     for (const each of ['memory', 'disk'] as const) {
       const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
@@ -101,18 +103,9 @@ async function main(): Promise<void> {
     }
     return;
   }
-  if (!process.env.BENCH_CHILD) {
-    console.log(`intake benchmark on ${machine()}`);
-    console.log(
-      `${connections} connections, ${warmupSeconds} s warm-up, ${seconds} s measured, time scale ${TIME_SCALE}\n`,
-    );
-  }
+  if (!process.env.BENCH_CHILD) header();
   muteNegativeTimerWarnings();
-  const metricsWarnings = dropEmptyMetricsWarnings();
   await benchStorage(storage, { seconds, warmupSeconds, connections, runTag: storage === 'memory' ? 1 : 3 });
-  console.log(
-    `(${metricsWarnings.dropped()} Powertools "No application metrics" warnings kept off the console)\n`,
-  );
 }
 
 async function benchStorage(

@@ -11,15 +11,13 @@
 // the pace they were registered, then the urgent breaches, while every normal complaint's warning is
 // still far off. The SLA policy moves the warning to half the budget (warningRatio 0.5) so the urgent
 // breaches fall due only after the last urgent warning. Every registration still runs its workflow to
-// AwaitStage, so all of them wait on a callback while the urgent timers fire. The warning was planned at
-// registration (a whole number of seconds ahead); the breach was planned when the warning fired, at an
-// arbitrary instant: between them they show what rounding timeouts up to whole seconds costs.
+// AwaitStage, so all of them wait on a callback while the urgent timers fire. Both timers are due a whole
+// number of seconds after registration, which makes rounding timeouts up to whole seconds cheap for them;
+// the report also estimates lateness for due instants of any sub-second phase.
 //
 //   node bench/scale.ts
 //   BENCH_COMPLAINTS=10000 BENCH_TIMED=1000 BENCH_RATE=20 BENCH_CONCURRENCY=16 BENCH_STORAGE=disk|memory
-//   BENCH_PATCH_DYNALITE_ITERATORS=1: close dynalite's query iterators (the fix proposed in docs/benchmarks.md)
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -29,7 +27,7 @@ import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { startEmbeddedStack, type EmbeddedStack } from '../infra/local/stack.ts';
 import {
   declaredPriorityComplaintBody,
-  dropEmptyMetricsWarnings,
+  codeVersion,
   machine,
   mib,
   ms,
@@ -96,25 +94,24 @@ const PROGRESS_EVERY_MS = 10_000;
 
 async function main(): Promise<void> {
   muteNegativeTimerWarnings();
-  const metricsWarnings = dropEmptyMetricsWarnings();
   const total = wholeNumber('BENCH_COMPLAINTS', 10_000);
   const timed = Math.min(total, wholeNumber('BENCH_TIMED', 1_000));
   const rate = positiveNumber('BENCH_RATE', 20);
   const concurrency = wholeNumber('BENCH_CONCURRENCY', 16);
   const storage = process.env.BENCH_STORAGE === 'memory' ? 'memory' : 'disk';
-  const patched = process.env.BENCH_PATCH_DYNALITE_ITERATORS === '1' && closeDynaliteIterators();
 
   const warningAfterSeconds = timed / rate + GAP_SECONDS;
   const urgentBudgetSeconds = warningAfterSeconds / WARNING_RATIO;
   const timeScale = (URGENT_RESPONSE_HOURS * HOUR_S) / urgentBudgetSeconds;
   const dataDir = storage === 'disk' ? mkdtempSync(join(tmpdir(), 'bench-scale-')) : undefined;
 
-  console.log(`scale benchmark on ${machine()}; 1-min load average ${loadavg()[0]!.toFixed(1)}`);
+  console.log(
+    `scale benchmark on ${machine()}; ${codeVersion()}; 1-min load average ${loadavg()[0]!.toFixed(1)}`,
+  );
   console.log(
     `${total - timed} normal complaints as fast as taken (${concurrency} in flight), then ${timed} urgent at ${rate}/s; ` +
       `time scale ${timeScale.toFixed(2)}: urgent warnings ${warningAfterSeconds.toFixed(0)} s and breaches ${urgentBudgetSeconds.toFixed(0)} s after registration, ` +
-      `normal ones ${(warningAfterSeconds * 12).toFixed(0)} s after; dynalite ${dataDir ? `LevelDB in ${dataDir}` : 'in memory'}` +
-      (patched ? '; dynalite query iterators closed (BENCH_PATCH_DYNALITE_ITERATORS)' : ''),
+      `normal ones ${(warningAfterSeconds * 12).toFixed(0)} s after; dynalite ${dataDir ? `LevelDB in ${dataDir}` : 'in memory'}`,
   );
 
   const memory: MemorySample[] = [];
@@ -198,9 +195,6 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     await stack.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    console.log(
-      `(${metricsWarnings.dropped()} Powertools "No application metrics" warnings kept off the console)`,
-    );
   }
 }
 
@@ -416,23 +410,6 @@ async function until(
     onPoll();
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-/**
- * dynalite 4 ends a query's value stream with `iterator.return()`, which abstract-level iterators do not
- * have, so every Query and Scan leaves its iterator open for the life of the process (pinning LevelDB
- * memtables, or memory-level snapshots). Giving them `return` closes them: what the proposed fix does.
- */
-function closeDynaliteIterators(): boolean {
-  type IteratorClass = { prototype: { return?: () => Promise<void>; close(): Promise<void> } };
-  const dynaliteRequire = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-  const level = dynaliteRequire('abstract-level') as Record<string, IteratorClass>;
-  for (const name of ['AbstractIterator', 'AbstractKeyIterator', 'AbstractValueIterator']) {
-    level[name]!.prototype.return ??= function (this: { close(): Promise<void> }) {
-      return this.close();
-    };
-  }
-  return true;
 }
 
 // --- worker side: registrations ---------------------------------------------------------------------

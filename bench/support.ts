@@ -1,5 +1,6 @@
 // What both benchmarks share: order statistics, the machine they ran on, request bodies that look like
 // real complaints, and a console kept free of the engine's expected timer warnings.
+import { execFileSync } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { cpus, availableParallelism, totalmem } from 'node:os';
@@ -57,6 +58,17 @@ export const share = (fraction: number) => `${(fraction * 100).toFixed(0)}%`;
 
 export const describeThread = (use: ThreadUse) =>
   `CPU ${share(use.cpuMs / use.wallMs)} of wall time, event loop busy ${share(use.loopBusy)}`;
+
+/** The commit measured, and whether the shared work tree had uncommitted changes on top of it. */
+export function codeVersion(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+    const changed = git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean).length;
+    return `commit ${git('rev-parse', '--short', 'HEAD')}${changed ? ` + ${changed} changed files` : ''}`;
+  } catch {
+    return 'commit unknown';
+  }
+}
 
 export function machine(): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
@@ -155,28 +167,6 @@ export function watchStack(stack: EmbeddedStack): StackWatch {
     internalInFlight: () => internalInFlight,
     registrationsTotal: () => registrationsTotal,
   };
-}
-
-const EMPTY_METRICS_WARNING = 'No application metrics to publish';
-
-/**
- * Powertools warns on every handler invocation that published no metric (the local stack disables
- * metrics, so all of them); thousands of those lines would bury the figures. They are dropped from the
- * console here, and counted so the report can say how many there were.
- */
-export function dropEmptyMetricsWarnings(): { dropped(): number } {
-  let dropped = 0;
-  for (const stream of [process.stdout, process.stderr]) {
-    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (typeof chunk === 'string' && chunk.slice(0, 80).includes(EMPTY_METRICS_WARNING)) {
-        dropped += 1;
-        return true;
-      }
-      return write(chunk, ...rest);
-    }) as typeof stream.write;
-  }
-  return { dropped: () => dropped };
 }
 
 // Delay, damage, loss, wrong delivery: normal priority unless declared otherwise.
