@@ -46,7 +46,7 @@ Complaints platform (embedded) is ready.
 Try:
   curl -s -X POST ${stack.url}/v1/complaints -H 'content-type: application/json' \\
     -H 'Idempotency-Key: demo-1' \\
-    -d '{"channel":"hotline","description":"快递三天了还没到，物流信息不更新","customer":{"phone":"13812345678"},"trackingNumber":"SF1234567890"}'
+    -d '{"channel":"hotline","description":"快递寄出五天了还没到，一直显示运输中","customer":{"phone":"13812345678"},"trackingNumber":"SF1234567890"}'
 `);
 
 let stopping = false;
