@@ -1,8 +1,8 @@
 // Every Lambda function of the service, with the access each one needs and nothing more. API functions
 // come from the shared route table; a route whose function has no access entry here fails synth, so a new
 // handler is never deployed with permissions nobody decided on.
-import { COMPLAINT_SUBSTITUTIONS, NOTIFICATION_SUBSTITUTIONS } from '#workflows/definitions';
 import { API_ROUTES } from '../../functions/api/routes.ts';
+import { WORKFLOW_TASKS } from '../../functions/workflow/tasks.ts';
 import type { StateMachineAccessLevel, TableAccessLevel } from '../constructs/complaint-function.ts';
 
 export interface FunctionAccess {
@@ -70,36 +70,18 @@ export const OPS_FUNCTIONS = [
   },
 ] as const;
 
-const FUNCTION_ARN_PLACEHOLDER = /^([A-Za-z0-9]+)FunctionArn$/;
-
-/**
- * The function a `${XyzFunctionArn}` placeholder stands for: `xyz` in kebab case, whose handler is
- * functions/workflow/xyz.ts (docs/ARCHITECTURE.md). Undefined for placeholders that are not functions.
- */
+/** The function whose ARN a state machine placeholder stands for, from the shared task list. */
 export function taskFunctionName(placeholder: string): string | undefined {
-  const stem = FUNCTION_ARN_PLACEHOLDER.exec(placeholder)?.[1];
-  return stem?.replace(/(?<=[a-z0-9])([A-Z])/g, '-$1').toLowerCase();
+  return WORKFLOW_TASKS.find((task) => task.substitution === placeholder)?.functionName;
 }
 
-/** The state machines' task functions: one per `*FunctionArn` placeholder of the ASL files. */
+/** The state machines' task functions: the list the embedded stack wires into its local engine too. */
 export function workflowFunctions(): { functionName: string; entry: string; description: string }[] {
-  const machines = [
-    { machine: 'complaint', placeholders: COMPLAINT_SUBSTITUTIONS },
-    { machine: 'notification', placeholders: NOTIFICATION_SUBSTITUTIONS },
-  ];
-  return machines.flatMap(({ machine, placeholders }) =>
-    placeholders.flatMap((placeholder) => {
-      const functionName = taskFunctionName(placeholder);
-      if (functionName === undefined) return [];
-      return [
-        {
-          functionName,
-          entry: `functions/workflow/${functionName}.ts`,
-          description: `${machine} workflow task (${placeholder.replace(FUNCTION_ARN_PLACEHOLDER, '$1')})`,
-        },
-      ];
-    }),
-  );
+  return WORKFLOW_TASKS.map((task) => ({
+    functionName: task.functionName,
+    entry: task.entry,
+    description: `${task.machine} workflow task (${task.substitution.replace(/FunctionArn$/, '')})`,
+  }));
 }
 
 function accessOf(functionName: string): FunctionAccess {
