@@ -67,8 +67,10 @@ export interface StageSignal {
 export interface WorkflowStagePlan {
   name: Status;
   seq: number;
-  /** Seconds until the stage's next timer; the callback task's TimeoutSecondsPath. At least 1. */
+  /** Whole seconds until the stage's next timer, rounded down; the callback task's TimeoutSecondsPath. At least 1. */
   timeoutSeconds: number;
+  /** The exact instant of the next timer: after the callback times out the workflow waits until then. */
+  dueAt: string;
 }
 
 export type SignalOutcome = 'delivered' | 'stale';

@@ -102,8 +102,14 @@ export function planStage(c: Complaint, ctx: ClockContext): Complaint {
 
 /** Seconds the workflow's callback task waits before the stage's next timer fires (at least 1). */
 export function timeoutSeconds(c: Complaint, now: Date): number {
-  const at = c.stage.timer ? Date.parse(c.stage.timer.at) : now.getTime();
-  return Math.max(1, Math.ceil((at - now.getTime()) / 1000));
+  // Whole seconds (Step Functions' unit), rounded down: the callback times out at or before the timer,
+  // and the workflow then waits for the exact instant (dueAt) so a timer never fires up to a second late.
+  return Math.max(1, Math.floor((timerDue(c, now).getTime() - now.getTime()) / 1000));
+}
+
+/** The instant the stage's next timer is due (now when it has none). */
+export function timerDue(c: Complaint, now: Date): Date {
+  return c.stage.timer ? new Date(c.stage.timer.at) : now;
 }
 
 /** Re-enters the current stage under a new sequence number, fencing off the old callback token. */
@@ -139,5 +145,10 @@ export function closeComplaint(
 
 /** What the state machine needs to know about the stage the complaint is in now. */
 export function workflowStagePlan(c: Complaint, now: Date): WorkflowStagePlan {
-  return { name: c.status, seq: c.stage.seq, timeoutSeconds: timeoutSeconds(c, now) };
+  return {
+    name: c.status,
+    seq: c.stage.seq,
+    timeoutSeconds: timeoutSeconds(c, now),
+    dueAt: timerDue(c, now).toISOString(),
+  };
 }

@@ -8,6 +8,7 @@ export const stagePlan = z.object({
   name: z.enum(STATUSES),
   seq: z.number().int().nonnegative(),
   timeoutSeconds: z.number().int().positive(),
+  dueAt: z.iso.datetime(),
 });
 
 export const openStagePayload = z.object({ complaintId });

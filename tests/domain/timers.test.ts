@@ -401,7 +401,7 @@ describe('bounded work per complaint (the execution history holds 25,000 events)
 });
 
 describe('timer instants', () => {
-  it('the workflow waits whole seconds until the stage timer, rounded up, and at least one', () => {
+  it('the callback waits whole seconds, rounded down and at least one, then the workflow waits for dueAt', () => {
     // Prepare
     const dc = domainContext(shanghai('2026-03-02T10:00'));
     const c = register(dc);
@@ -413,8 +413,17 @@ describe('timer instants', () => {
     );
 
     // Assess
-    expect(plans.map((p) => p.timeoutSeconds)).toEqual([69_120, 2, 1, 1]);
-    expect(plans[0]).toEqual({ name: 'received', seq: c.stage.seq, timeoutSeconds: 69_120 });
+    expect(plans.map((p) => p.timeoutSeconds)).toEqual([69_120, 1, 1, 1]);
+    expect(plans[0]).toEqual({
+      name: 'received',
+      seq: c.stage.seq,
+      timeoutSeconds: 69_120,
+      dueAt: new Date(at).toISOString(),
+    });
+    // A callback never outlasts its timer (except the 1-second floor when less than a second is left).
+    for (const [i, now] of [at - 19.2 * HOUR_MS, at - 1500].entries()) {
+      expect(now + (plans[i]?.timeoutSeconds ?? 0) * 1000).toBeLessThanOrEqual(at);
+    }
   });
 
   it('a late firing (the workflow was down) starts the grace period from when it fired', () => {
