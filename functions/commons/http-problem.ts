@@ -9,7 +9,6 @@ import {
   DomainError,
   IdempotencyKeyReused,
   InvalidInput,
-  StageMoved,
   TransitionNotAllowed,
   VersionConflict,
   WorkflowNotReady,
@@ -85,7 +84,6 @@ export const DOMAIN_PROBLEM_RULES: readonly DomainProblemRule[] = [
       currentVersion: e.details.currentVersion,
     }),
   }),
-  rule({ error: StageMoved, status: 409, title: 'Complaint moved to another stage' }),
   rule({
     error: WorkflowNotReady,
     status: 409,

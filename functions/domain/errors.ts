@@ -50,16 +50,6 @@ export class VersionConflict extends DomainError {
   }
 }
 
-/** The workflow stage the action was meant for has moved on (a deadline fired at the same moment). */
-export class StageMoved extends DomainError {
-  readonly code = 'stage-moved';
-  constructor(complaintId: string) {
-    super(`complaint ${complaintId} moved to another stage while the action was applied; read it and retry`, {
-      complaintId,
-    });
-  }
-}
-
 /** The workflow is not (yet) waiting for an action on this complaint, e.g. right after registration. */
 export class WorkflowNotReady extends DomainError {
   readonly code = 'workflow-not-ready';

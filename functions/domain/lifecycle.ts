@@ -164,8 +164,6 @@ export function applyFeedback(
   return openReview(recorded, ctx, { at, type: 'feedback', actor, from: c.status, to: 'review', data });
 }
 
-export const FEEDBACK_ACTION = 'feedback';
-
 function openReview(c: Complaint, ctx: ClockContext, event: TimelineEvent): Complaint {
   const rated = stopClocks(c, ctx.now, (name) => name === 'feedback');
   let next: Complaint = {

@@ -9,7 +9,6 @@ import {
   DomainError,
   IdempotencyKeyReused,
   InvalidInput,
-  StageMoved,
   TransitionNotAllowed,
   VersionConflict,
   WorkflowNotReady,
@@ -23,7 +22,6 @@ const failures: Record<string, () => Error> = {
   exists: () => new ComplaintAlreadyExists('01JD5Q8W4ZK3V9B7N2M6R0T1XY'),
   transition: () => new TransitionNotAllowed('accept', 'closed', ['note']),
   version: () => new VersionConflict(3, 4),
-  'stage-moved': () => new StageMoved('01JD5Q8W4ZK3V9B7N2M6R0T1XY'),
   'not-ready': () => new WorkflowNotReady('01JD5Q8W4ZK3V9B7N2M6R0T1XY'),
   'key-reused': () => new IdempotencyKeyReused('anonymous:k1'),
   invalid: () =>
@@ -75,7 +73,6 @@ describe('domain errors become problem details', () => {
     ['exists', 409, 'complaint-already-exists'],
     ['transition', 409, 'transition-not-allowed'],
     ['version', 409, 'version-conflict'],
-    ['stage-moved', 409, 'stage-moved'],
     ['not-ready', 409, 'workflow-not-ready'],
     ['key-reused', 409, 'idempotency-key-reused'],
     ['invalid', 400, 'invalid-input'],
@@ -153,7 +150,7 @@ describe('domain errors become problem details', () => {
     );
 
     // Assess
-    expect(classes.length).toBeGreaterThanOrEqual(8);
+    expect(classes.length).toBeGreaterThanOrEqual(7);
     for (const errorClass of classes) {
       expect(
         DOMAIN_PROBLEM_RULES.some((rule) => rule.error === errorClass),
