@@ -1,4 +1,4 @@
-// AWS SDK v3 clients, created once per container on first use and traced. There is deliberately no
+// AWS SDK v3 clients, created once per container on first use and traced (when tracing is on). There is deliberately no
 // endpoint code: the local stack sets AWS_ENDPOINT_URL_DYNAMODB / _SFN / _SNS, which the SDK reads itself.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -6,24 +6,26 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tracer } from './powertools.ts';
 
+const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
+
 let documentClient: DynamoDBDocumentClient | undefined;
 let stepFunctions: SFNClient | undefined;
 let notifications: SNSClient | undefined;
 
 /** DynamoDB with plain JavaScript values; optional fields left undefined are simply not stored. */
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+  documentClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
 }
 
 export function sfnClient(): SFNClient {
-  stepFunctions ??= tracer.captureAWSv3Client(new SFNClient({}));
+  stepFunctions ??= traced(new SFNClient({}));
   return stepFunctions;
 }
 
 export function snsClient(): SNSClient {
-  notifications ??= tracer.captureAWSv3Client(new SNSClient({}));
+  notifications ??= traced(new SNSClient({}));
   return notifications;
 }

@@ -240,7 +240,7 @@ export function httpHandler<
     injectLambdaContext(logger, { resetKeys: true }),
     correlateLogs(),
     logMetrics(metrics, { captureColdStartMetric: true }),
-    captureLambdaHandler(tracer),
+    ...(tracer ? [captureLambdaHandler(tracer)] : []),
     countResponses(),
     answerProblems(),
     schemas.public ? publicAccess() : authenticate(),

@@ -32,8 +32,9 @@ export function taskHandler<S extends z.ZodType, R>(
     metrics.addMetric('TaskRuns', MetricUnit.Count, 1);
     return work(parsed.data);
   };
-  return middy(run)
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .use(captureLambdaHandler(tracer)) as unknown as (event: unknown, context: Context) => Promise<R>;
+  return middy(run).use([
+    injectLambdaContext(logger),
+    logMetrics(metrics),
+    ...(tracer ? [captureLambdaHandler(tracer)] : []),
+  ]) as unknown as (event: unknown, context: Context) => Promise<R>;
 }
