@@ -11,7 +11,7 @@ import {
   TaskTimedOut,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import type { ComplaintWorkflow, SignalOutcome, StageSignal } from '#domain/ports';
+import type { ComplaintWorkflow, SignalOutcome, StageOpening, StageSignal } from '#domain/ports';
 
 export function executionName(complaintId: string, attempt: number): string {
   return attempt === 0 ? complaintId : `${complaintId}--${attempt}`;
@@ -31,17 +31,18 @@ export class SfnComplaintWorkflow implements ComplaintWorkflow {
     this.#stateMachineArn = stateMachineArn;
   }
 
-  async start(complaintId: string, attempt: number): Promise<void> {
+  async start(complaintId: string, attempt: number, opening?: StageOpening): Promise<void> {
     try {
       await this.#sfn.send(
         new StartExecutionCommand({
           stateMachineArn: this.#stateMachineArn,
           name: executionName(complaintId, attempt),
-          input: JSON.stringify({ complaintId }),
+          input: JSON.stringify(opening ? { complaintId, opening } : { complaintId }),
         }),
       );
     } catch (error) {
-      // Started before (AWS answers this for a finished execution of the same name): nothing to do.
+      // Started before (AWS answers this for a finished execution of the same name, or a running one
+      // started with another input, e.g. a registration retried after its stage moved): nothing to do.
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
     }
   }

@@ -73,11 +73,20 @@ export interface WorkflowStagePlan {
   dueAt: string;
 }
 
+/**
+ * A stage as registration planned it, carried in the first execution's input: the plan's absolute part,
+ * so a retried start with the same complaint gives the same input (Step Functions compares inputs).
+ */
+export type StageOpening = Pick<WorkflowStagePlan, 'name' | 'seq' | 'dueAt'>;
+
 export type SignalOutcome = 'delivered' | 'stale';
 
 export interface ComplaintWorkflow {
-  /** Starts the complaint's execution (attempt 0 is named by the complaint id); harmless when it runs already. */
-  start(complaintId: string, attempt: number): Promise<void>;
+  /**
+   * Starts the complaint's execution (attempt 0 is named by the complaint id); harmless when it runs
+   * already. `opening`: the stage registration has just planned, which the first stage then opens as is.
+   */
+  start(complaintId: string, attempt: number, opening?: StageOpening): Promise<void>;
   /** Completes the waiting callback task. 'stale' when the token timed out or is unknown. */
   resume(taskToken: string, signal: StageSignal): Promise<SignalOutcome>;
   /** Whether an execution for this complaint is running now. */

@@ -12,7 +12,7 @@ import type {
 import { TOP_ESCALATION_LEVEL } from './complaint.ts';
 import { endPause, isRunning, stopClocks, type ClockContext } from './clocks.ts';
 import { withEvent, withNotification } from './notices.ts';
-import type { WorkflowStagePlan } from './ports.ts';
+import type { StageOpening, WorkflowStagePlan } from './ports.ts';
 
 /** The clock each status is measured by (closed has none). */
 export const STAGE_CLOCK: Readonly<Record<Status, ClockName | undefined>> = {
@@ -102,9 +102,13 @@ export function planStage(c: Complaint, ctx: ClockContext): Complaint {
 
 /** Seconds the workflow's callback task waits before the stage's next timer fires (at least 1). */
 export function timeoutSeconds(c: Complaint, now: Date): number {
-  // Whole seconds (Step Functions' unit), rounded down: the callback times out at or before the timer,
-  // and the workflow then waits for the exact instant (dueAt) so a timer never fires up to a second late.
-  return Math.max(1, Math.floor((timerDue(c, now).getTime() - now.getTime()) / 1000));
+  return secondsUntil(timerDue(c, now), now);
+}
+
+// Whole seconds (Step Functions' unit), rounded down: the callback times out at or before the timer,
+// and the workflow then waits for the exact instant (dueAt) so a timer never fires up to a second late.
+function secondsUntil(due: Date, now: Date): number {
+  return Math.max(1, Math.floor((due.getTime() - now.getTime()) / 1000));
 }
 
 /** The instant the stage's next timer is due (now when it has none). */
@@ -151,4 +155,18 @@ export function workflowStagePlan(c: Complaint, now: Date): WorkflowStagePlan {
     timeoutSeconds: timeoutSeconds(c, now),
     dueAt: timerDue(c, now).toISOString(),
   };
+}
+
+/**
+ * The stage a new complaint's workflow opens, as registration planned it; none when the stage has no
+ * timer (its due instant would be "now", which a retried start could not repeat).
+ */
+export function stageOpening(c: Complaint): StageOpening | undefined {
+  if (!c.stage.timer || c.status === 'closed') return undefined;
+  return { name: c.status, seq: c.stage.seq, dueAt: c.stage.timer.at };
+}
+
+/** The plan for a stage opened as registration planned it, timed from `now`. */
+export function openingPlan(opening: StageOpening, now: Date): WorkflowStagePlan {
+  return { ...opening, timeoutSeconds: secondsUntil(new Date(opening.dueAt), now) };
 }

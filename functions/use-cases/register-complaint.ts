@@ -5,6 +5,7 @@ import type { NewComplaintInput } from '#domain/commands';
 import type { Complaint } from '#domain/complaint';
 import { ComplaintAlreadyExists, IdempotencyKeyReused } from '#domain/errors';
 import { shortComplaintNumber } from '#domain/notifications/short-id';
+import { stageOpening } from '#domain/stage';
 import {
   classificationOf,
   registerComplaint as newComplaint,
@@ -42,7 +43,7 @@ export async function registerComplaint(
       id = record.complaintId;
       const existing = await deps.store.get(id);
       if (existing) {
-        await deps.workflow.start(existing.id, existing.execution.attempt);
+        await startWorkflow(deps, existing);
         return { complaint: existing, replayed: true };
       }
       // The first request claimed the key but has not stored the complaint (yet, or ever): finish its job.
@@ -55,11 +56,17 @@ export async function registerComplaint(
     if (!(error instanceof ComplaintAlreadyExists)) throw error;
     const existing = await deps.store.get(id);
     if (!existing) throw error;
-    await deps.workflow.start(existing.id, existing.execution.attempt);
+    await startWorkflow(deps, existing);
     return { complaint: existing, replayed: true };
   }
-  await deps.workflow.start(complaint.id, 0);
+  await startWorkflow(deps, complaint);
   return { complaint, replayed: false };
+}
+
+/** A retried registration repeats the start, with the same input while the complaint is unchanged. */
+function startWorkflow(deps: ServiceDeps, c: Complaint): Promise<void> {
+  const { attempt } = c.execution;
+  return deps.workflow.start(c.id, attempt, attempt === 0 ? stageOpening(c) : undefined);
 }
 
 async function buildComplaint(

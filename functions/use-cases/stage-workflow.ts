@@ -5,8 +5,8 @@ import type { Complaint, PendingNotification } from '#domain/complaint';
 import { VersionConflict } from '#domain/errors';
 import { customerSendAt, staffSendAt } from '#domain/notifications/quiet-hours';
 import { withEvent, withNotification } from '#domain/notices';
-import type { StageSignal, WorkflowStagePlan } from '#domain/ports';
-import { planStage, reenterStage, workflowStagePlan } from '#domain/stage';
+import type { StageOpening, StageSignal, WorkflowStagePlan } from '#domain/ports';
+import { openingPlan, planStage, reenterStage, workflowStagePlan } from '#domain/stage';
 import { fireStageTimer } from '#domain/timers';
 import { getComplaint } from './queries.ts';
 import { clockContext, saveNext, type ServiceDeps } from './service-deps.ts';
@@ -24,8 +24,18 @@ async function withRetries<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Start or resume: re-enters the complaint's current stage with a fresh sequence and plans its timer. */
-export function openStage(deps: ServiceDeps, complaintId: string): Promise<StageSignal> {
+/**
+ * Start or resume: re-enters the complaint's current stage with a fresh sequence and plans its timer.
+ * A new complaint's first execution carries the stage registration has just planned and stored: it opens
+ * that stage as is, with no read or write (an action cannot move the stage before AwaitStage registers
+ * its token, and AwaitStage re-checks the sequence against the stored complaint anyway).
+ */
+export function openStage(
+  deps: ServiceDeps,
+  complaintId: string,
+  opening?: StageOpening,
+): Promise<StageSignal> {
+  if (opening) return Promise.resolve({ complaintId, stage: openingPlan(opening, deps.clock.now()) });
   return withRetries(async () => {
     const current = await getComplaint(deps, complaintId);
     const now = deps.clock.now();

@@ -4,6 +4,6 @@ import { taskHandler } from '#commons/task';
 import { openStage } from '#use-cases/stage-workflow';
 import { openStagePayload } from './payloads.ts';
 
-export const handler = taskHandler(openStagePayload, ({ complaintId }) =>
-  openStage(getServiceDeps(), complaintId),
+export const handler = taskHandler(openStagePayload, ({ complaintId, opening }) =>
+  openStage(getServiceDeps(), complaintId, opening),
 );

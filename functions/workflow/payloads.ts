@@ -11,7 +11,11 @@ export const stagePlan = z.object({
   dueAt: z.iso.datetime(),
 });
 
-export const openStagePayload = z.object({ complaintId });
+/** The first execution's input carries the stage registration planned (see StageOpening). */
+export const openStagePayload = z.object({
+  complaintId,
+  opening: stagePlan.pick({ name: true, seq: true, dueAt: true }).optional(),
+});
 export const awaitStagePayload = z.object({ complaintId, stage: stagePlan, taskToken: z.string().min(1) });
 export const stageTimerPayload = z.object({ complaintId, stage: stagePlan });
 export const finishPayload = z.object({ complaintId });

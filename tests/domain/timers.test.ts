@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CATEGORIES, PRIORITIES, type Complaint, type OpenStatus } from '#domain/complaint';
 import { isRunning } from '#domain/clocks';
 import { DEFAULT_SLA_POLICY } from '#domain/sla';
-import { workflowStagePlan } from '#domain/stage';
+import { openingPlan, stageOpening, workflowStagePlan } from '#domain/stage';
 import { fireStageTimer } from '#domain/timers';
 import {
   act,
@@ -401,6 +401,54 @@ describe('bounded work per complaint (the execution history holds 25,000 events)
 });
 
 describe('timer instants', () => {
+  it("a new complaint's first stage, opened from registration's plan, is the plan OpenStage would compute", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...CATEGORIES),
+        fc.constantFrom(...PRIORITIES),
+        fc.date({
+          min: new Date('2026-01-01T00:00:00Z'),
+          max: new Date('2026-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        fc.integer({ min: 0, max: 3 * 24 * 3600 * 1000 }),
+        (category, priority, registeredAt, laterMs) => {
+          // Prepare: registered at one instant, its workflow's first task runs some time later
+          const dc = domainContext(registeredAt);
+          const c = register(dc, { category, priority });
+          const now = new Date(registeredAt.getTime() + laterMs);
+
+          // Act
+          const opening = stageOpening(c);
+
+          // Assess: the same plan as reading the stored complaint, and the same input on a retried start
+          expect(opening).toBeDefined();
+          expect(openingPlan(opening!, now)).toEqual(workflowStagePlan(c, now));
+          expect(JSON.stringify(stageOpening(structuredClone(c)))).toBe(JSON.stringify(opening));
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('no opening for a stage without a timer: its due instant would be "now", different on every retry', () => {
+    // Prepare
+    const dc = domainContext(shanghai('2026-03-02T10:00'));
+    const registered = register(dc);
+    const { timer: _timer, ...untimed } = registered.stage;
+
+    // Act
+    const opening = stageOpening({ ...registered, stage: untimed });
+
+    // Assess
+    expect(opening).toBeUndefined();
+    expect(stageOpening(registered)).toEqual({
+      name: 'received',
+      seq: registered.stage.seq,
+      dueAt: registered.stage.timer?.at,
+    });
+  });
+
   it('the callback waits whole seconds, rounded down and at least one, then the workflow waits for dueAt', () => {
     // Prepare
     const dc = domainContext(shanghai('2026-03-02T10:00'));

@@ -136,6 +136,32 @@ describe('complaint workflow', () => {
     expect(events.length).toBeGreaterThan(0);
   });
 
+  it("opens a new complaint's first stage as registration planned it, with no read or write of its own", async () => {
+    // Prepare
+    const sfn = new SFNClient({ endpoint: api.stack.sfn.endpoint, region: 'us-east-1', credentials });
+
+    // Act
+    const { id } = await register({ priority: 'normal' });
+    const parked = await eventually(async () => {
+      const { Item } = await doc().send(
+        new GetCommand({ TableName: 'complaints', Key: complaintKey(id), ConsistentRead: true }),
+      );
+      const item = Item as { version: number; stage: { seq: number; taskToken?: string } } | undefined;
+      return item?.stage.taskToken ? item : undefined;
+    });
+    const execution = await sfn.send(
+      new DescribeExecutionCommand({ executionArn: `${EXECUTION_ARN_PREFIX}${id}` }),
+    );
+
+    // Assess: created at version 1; AwaitStage's token write is the only one (OpenStage used to re-write it)
+    const input = JSON.parse(execution.input ?? '{}') as { complaintId: string; opening?: { seq: number } };
+    expect(input.complaintId).toBe(id);
+    expect(input.opening?.seq).toBe(parked.stage.seq);
+    expect(parked.version).toBe(2);
+    // ...and the stage it opened works: the agent's action completes AwaitStage's callback.
+    expect((await act(id, { action: 'accept', actor: 'agent-7' })).status).toBe('investigating');
+  });
+
   it('pauses in pending-customer and resumes on customer-reply', async () => {
     const { id } = await register();
     await act(id, { action: 'accept', actor: 'agent-1' });
