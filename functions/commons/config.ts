@@ -16,6 +16,9 @@ const jsonText = z.string().transform((text, ctx): unknown => {
   }
 });
 
+/** The extension's own default port (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT unset). */
+export const DEFAULT_SECRETS_EXTENSION_PORT = 2773;
+
 const arn = z.string().regex(/^arn:[^:]+:[^:]+:[^:]*:[^:]*:.+$/, 'must be an ARN');
 
 const environmentSchema = z.object({
@@ -25,7 +28,15 @@ const environmentSchema = z.object({
   STAFF_TOPIC_ARNS: jsonText.pipe(
     z.tuple([arn, arn, arn, arn], { error: 'must be a JSON array of four topic ARNs (levels 0..3)' }),
   ),
-  PHONE_HASH_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  // Only functions that hash phone numbers get it; they fail on first use without it (phone-hasher.ts).
+  PHONE_HASH_SECRET_ID: optional(z.string().min(1)),
+  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: optional(
+    z.coerce
+      .number({ error: 'must be a port number (1-65535)' })
+      .int('must be a port number (1-65535)')
+      .min(1, 'must be a port number (1-65535)')
+      .max(65535, 'must be a port number (1-65535)'),
+  ),
   SLA_POLICY: optional(jsonText.pipe(z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }))),
   COMPLAINTS_TIME_SCALE: optional(
     z.coerce.number({ error: 'must be a positive number' }).positive('must be a positive number'),
@@ -49,7 +60,10 @@ export interface Config {
   notificationStateMachineArn: string;
   /** Index = escalation level 0..3. */
   staffTopicArns: readonly [string, string, string, string];
-  phoneHashSecret: string;
+  /** Secrets Manager id (name or ARN) of the phone-hash HMAC key; the key itself is never in the environment. */
+  phoneHashSecretId?: string;
+  /** Where the AWS Parameters and Secrets Lambda Extension (or the local stack's stand-in) listens. */
+  secretsExtensionPort: number;
   /** Raw override of the SLA policy; the domain validates its shape. */
   slaPolicyOverride?: Record<string, unknown>;
   /** SLA durations divided by this (demos and tests); undefined: real time. */
@@ -89,7 +103,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     complaintStateMachineArn: e.COMPLAINT_STATE_MACHINE_ARN,
     notificationStateMachineArn: e.NOTIFICATION_STATE_MACHINE_ARN,
     staffTopicArns: e.STAFF_TOPIC_ARNS,
-    phoneHashSecret: e.PHONE_HASH_SECRET,
+    phoneHashSecretId: e.PHONE_HASH_SECRET_ID,
+    secretsExtensionPort: e.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? DEFAULT_SECRETS_EXTENSION_PORT,
     slaPolicyOverride: e.SLA_POLICY,
     timeScale: e.COMPLAINTS_TIME_SCALE,
     smsSenderId: e.SMS_SENDER_ID,

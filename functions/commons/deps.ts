@@ -1,6 +1,5 @@
 // The composition root: builds the use cases' dependencies once per container from the environment.
 // Local and deployed runs differ only in configuration (endpoints, table and ARNs), never in code.
-import { createHmac } from 'node:crypto';
 import { ulid } from 'ulid';
 import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
 import { DynamoDeliveryLog } from '#adapters/dynamo-delivery-log';
@@ -13,6 +12,7 @@ import { DEFAULT_SLA_POLICY } from '#domain/sla';
 import type { ServiceDeps } from '#use-cases/service-deps';
 import { dynamoDocumentClient, sfnClient, snsClient } from './clients.ts';
 import { config } from './config.ts';
+import { phoneHasher } from './phone-hasher.ts';
 import { logger, metrics } from './powertools.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 
@@ -49,7 +49,11 @@ function buildServiceDeps(): ServiceDeps {
       ...(cfg.smsMaxPrice ? { smsMaxPrice: cfg.smsMaxPrice } : {}),
     }),
     clock: { now: () => new Date() },
-    hashPhone: (e164) => createHmac('sha256', cfg.phoneHashSecret).update(e164).digest('hex'),
+    hashPhone: phoneHasher({
+      secretId: cfg.phoneHashSecretId,
+      // The sandbox's own credential, read when the key is fetched; never stored in the configuration.
+      extension: () => ({ port: cfg.secretsExtensionPort, sessionToken: process.env.AWS_SESSION_TOKEN }),
+    }),
     newId: () => ulid(),
     policy: timeScale === 1 ? configured : scalePolicy(configured, timeScale),
     calendars,

@@ -161,5 +161,6 @@ export interface Clock {
   now(): Date;
 }
 
-/** Keyed hash of a phone number: the only way to find a customer's complaints. */
-export type PhoneHasher = (e164: string) => string;
+/** Keyed hash of a phone number: the only way to find a customer's complaints. Async: the key is fetched
+ * from the secret store on first use, never handed to the function in its environment. */
+export type PhoneHasher = (e164: string) => Promise<string>;

@@ -75,7 +75,7 @@ async function buildComplaint(
   id: string,
   now: Date,
 ): Promise<Complaint> {
-  const phoneHash = deps.hashPhone(input.customer.phone);
+  const phoneHash = await deps.hashPhone(input.customer.phone);
   const classification = classificationOf(input);
   const receivedAt = validateReceivedAt(input.receivedAt, now).toISOString();
   const since = new Date(Date.parse(receivedAt) - REPEAT_WINDOW_DAYS * 24 * 3600 * 1000).toISOString();

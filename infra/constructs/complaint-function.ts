@@ -6,10 +6,20 @@ import type { BundlingOptions, ILocalBundling } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Code, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  Code,
+  ParamsAndSecretsLayerVersion,
+  ParamsAndSecretsLogLevel,
+  ParamsAndSecretsVersions,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { BUNDLE_FILE, bundleFunctionSync, PROJECT_ROOT } from './bundling.ts';
@@ -23,6 +33,12 @@ export interface ComplaintFunctionProps {
   logRetention: RetentionDays;
   timeout?: Duration;
   memorySize?: number;
+  /**
+   * Secrets the handler fetches at run time, by the environment variable that carries each one's ARN (never
+   * its value). Only then does the function get the Parameters and Secrets extension, and read access to
+   * exactly these secrets.
+   */
+  secrets?: Readonly<Record<string, ISecret>>;
 }
 
 /** A table and the indexes a grant should name (never `index/*`). */
@@ -63,6 +79,12 @@ const TABLE_KEY_ACTIONS: Record<TableAccessLevel, string[]> = {
   read: ['kms:Decrypt', 'kms:DescribeKey'],
   readwrite: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
 };
+
+// The extension serves GetSecretValue on localhost:2773 to the handler (functions/commons/secrets-extension.ts).
+// Warnings only: at its default level it logs every request.
+const SECRETS_EXTENSION = ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
+  logLevel: ParamsAndSecretsLogLevel.WARN,
+});
 
 /**
  * Bundling of one handler by the local esbuild. A class with the entry as a field, not an object literal
@@ -114,6 +136,7 @@ export class ComplaintFunction extends NodejsFunction {
         resources: [logGroup.logGroupArn],
       }),
     );
+    const secrets = Object.entries(props.secrets ?? {});
 
     super(scope, id, {
       // NodejsFunction's own bundling runs the esbuild CLI, which cannot take the plugin the bundle needs
@@ -128,8 +151,14 @@ export class ComplaintFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      ...(secrets.length > 0 ? { paramsAndSecrets: SECRETS_EXTENSION } : {}),
+      environment: {
+        ...props.environment,
+        ...Object.fromEntries(secrets.map(([variable, secret]) => [variable, secret.secretArn])),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
     });
+    for (const [variable, secret] of secrets) this.readSecret(variable, secret);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -208,6 +237,16 @@ export class ComplaintFunction extends NodejsFunction {
       });
     }
     return this;
+  }
+
+  /**
+   * GetSecretValue and DescribeSecret on the secret, and Decrypt on its key through Secrets Manager only.
+   * Granted on a reference by ARN: the secret's own grantRead would also write this role into the key's
+   * policy in the data stack, which then depends on this stack (a cycle); the role's policy is enough.
+   */
+  private readSecret(variable: string, secret: ISecret): void {
+    Secret.fromSecretCompleteArn(this, `${variable}Secret`, secret.secretArn).grantRead(this);
+    if (secret.encryptionKey) this.useKeyVia(secret.encryptionKey, ['kms:Decrypt'], 'secretsmanager');
   }
 
   private useKeyVia(key: IKey, actions: string[], service: string): void {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { complaintTableDefinition } from '#adapters/table-design';
+import { PHONE_HASH_KEY_MIN_LENGTH } from '#commons/phone-hasher';
 import type { ReconcileReport } from '#use-cases/reconcile';
 import {
   complaintDefinitionTemplate,
@@ -17,6 +18,7 @@ import { WORKFLOW_TASKS } from '../../functions/workflow/tasks.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamo-server.ts';
 import { loadApiRoutes, startGateway, type RunningGateway } from './gateway.ts';
 import { startLocalStepFunctions, type LambdaHandler, type LocalStepFunctions } from './sfn-server.ts';
+import { startLocalSecrets, type LocalSecrets } from './secrets-server.ts';
 import { startLocalSns, type LocalSns, type OutboxEntry } from './sns-server.ts';
 
 const REGION = 'us-east-1';
@@ -25,6 +27,7 @@ const TABLE_NAME = 'complaints';
 const COMPLAINT_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:complaints`;
 const NOTIFICATION_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:complaint-notifications`;
 const DEAD_LETTER_QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/complaint-notifications-dlq`;
+const PHONE_HASH_SECRET_ID = 'complaints/local/phone-hash-key';
 const STAFF_TOPICS = [0, 1, 2, 3].map(
   (level) => `arn:aws:sns:${REGION}:${ACCOUNT}:complaints-staff-level-${level}`,
 );
@@ -45,6 +48,8 @@ export interface EmbeddedStackOptions {
   reconcileOnStart?: boolean;
   /** Numbers (E.164) the local SMS provider treats as opted out, as a real carrier would report them. */
   optedOutNumbers?: readonly string[];
+  /** The phone-hash HMAC key; default: PHONE_HASH_SECRET, else one random key per data directory. */
+  phoneHashKey?: string;
   /** Tests only: shorter Retry intervals by state name (ms), so retry paths run in seconds. */
   retryIntervalOverrides?: Record<string, number | number[]>;
 }
@@ -54,6 +59,8 @@ export interface EmbeddedStack {
   dynamo: LocalDynamo;
   sfn: LocalStepFunctions;
   sns: LocalSns;
+  /** The secrets extension's stand-in, holding the phone-hash key under PHONE_HASH_SECRET_ID. */
+  secrets: LocalSecrets;
   gateway: RunningGateway;
   reconciled: ReconcileReport;
   close(): Promise<void>;
@@ -63,6 +70,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const log = options.log ?? (() => undefined);
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const phoneHashSecret = phoneHashKey(options.phoneHashKey, dataDir);
 
   const dynamo = await startLocalDynamo({
     ...(dataDir ? { path: join(dataDir, 'dynamo') } : {}),
@@ -74,19 +82,28 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     ...(options.optedOutNumbers ? { optedOutNumbers: options.optedOutNumbers } : {}),
     log,
   });
+  // The handlers fetch the key as deployed ones do: from the extension's API, with the session token.
+  const sessionToken = randomUUID();
+  const secrets = await startLocalSecrets({
+    secrets: { [PHONE_HASH_SECRET_ID]: phoneHashSecret },
+    sessionToken,
+    log,
+  });
 
   // Everything below reads configuration lazily, so the environment is complete before the first call.
   Object.assign(process.env, {
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SESSION_TOKEN: sessionToken,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SNS: sns.endpoint,
     TABLE_NAME,
     COMPLAINT_STATE_MACHINE_ARN: COMPLAINT_MACHINE,
     NOTIFICATION_STATE_MACHINE_ARN: NOTIFICATION_MACHINE,
     STAFF_TOPIC_ARNS: JSON.stringify(STAFF_TOPICS),
-    PHONE_HASH_SECRET: phoneHashSecret(dataDir),
+    PHONE_HASH_SECRET_ID,
+    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(secrets.port),
     POWERTOOLS_SERVICE_NAME: 'complaints',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
@@ -139,12 +156,14 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     dynamo,
     sfn,
     sns,
+    secrets,
     gateway,
     reconciled,
     close: async () => {
       await gateway.close();
       await sfn.close();
       await sns.close();
+      await secrets.close();
       await dynamo.close();
     },
   };
@@ -235,9 +254,16 @@ function presentOutboxEntry(entry: OutboxEntry) {
   };
 }
 
-/** One random secret per data directory, so phone hashes stay comparable across restarts. */
-function phoneHashSecret(dataDir: string | undefined): string {
-  if (process.env.PHONE_HASH_SECRET) return process.env.PHONE_HASH_SECRET;
+/** The operator's pinned key, else one random key per data directory, so phone hashes stay comparable
+ * across restarts. Handlers never see it in their environment: the local secrets extension serves it. */
+function phoneHashKey(given: string | undefined, dataDir: string | undefined): string {
+  const pinned = given ?? process.env.PHONE_HASH_SECRET;
+  if (pinned !== undefined && pinned !== '') {
+    if (pinned.length < PHONE_HASH_KEY_MIN_LENGTH) {
+      throw new Error(`PHONE_HASH_SECRET must be at least ${PHONE_HASH_KEY_MIN_LENGTH} characters`);
+    }
+    return pinned;
+  }
   const fresh = randomBytes(32).toString('hex');
   if (!dataDir) return fresh;
   const file = join(dataDir, 'phone-hash.secret');

@@ -13,6 +13,8 @@ export interface FunctionAccess {
   staffTopics?: boolean;
   /** Direct SMS and mobile push. */
   textMessaging?: boolean;
+  /** Hashes phone numbers: fetches the HMAC key from Secrets Manager through the extension. */
+  phoneHashKey?: boolean;
 }
 
 export interface FunctionSpec {
@@ -26,8 +28,9 @@ export interface FunctionSpec {
 
 /** Which port each function's use case drives (functions/use-cases), as IAM access. */
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
-  // Registers (idempotency record + complaint) and starts the complaint's execution.
-  'create-complaint': { table: 'readwrite', complaintWorkflow: 'start' },
+  // Registers (idempotency record + complaint, found again by the customer's phone hash) and starts the
+  // complaint's execution. The only function that hashes phone numbers.
+  'create-complaint': { table: 'readwrite', complaintWorkflow: 'start', phoneHashKey: true },
   'list-complaints': { table: 'read' },
   'get-complaint': { table: 'read' },
   'get-timeline': { table: 'read' },

@@ -1,6 +1,6 @@
 // Everything stateless, redeployable at will: the functions, the two state machines, the API and the
 // dashboard and alarms. State lives in ComplaintsDataStack and is only referred to from here.
-import { Duration, SecretValue, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { StackProps } from 'aws-cdk-lib';
@@ -18,7 +18,6 @@ import type { StateMachineAddress } from '../constructs/complaint-function.ts';
 import { ComplaintsApi } from '../constructs/complaints-api.ts';
 import { OperationsMonitoring } from '../constructs/operations-monitoring.ts';
 import { stateMachineAddress, WorkflowStateMachine } from '../constructs/workflow-state-machine.ts';
-import { phoneHashSecretName } from './data-stack.ts';
 import type { ComplaintsDataStack } from './data-stack.ts';
 import type { DeploymentConfig } from './deployment-config.ts';
 import { functionSpecs, taskFunctionName } from './function-catalog.ts';
@@ -177,8 +176,6 @@ export class ComplaintsServiceStack extends Stack {
       COMPLAINT_STATE_MACHINE_ARN: complaintMachine.arn,
       NOTIFICATION_STATE_MACHINE_ARN: notificationMachine.arn,
       STAFF_TOPIC_ARNS: this.toJsonString(data.staffTopics.map((topic) => topic.topicArn)),
-      // A dynamic reference: CloudFormation resolves it at deploy time, so the key is never in the template.
-      PHONE_HASH_SECRET: SecretValue.secretsManager(phoneHashSecretName(config.stage)).unsafeUnwrap(),
       PUBLIC_BASE_URL: config.publicBaseUrl ?? this.api.baseUrl,
       STAFF_ALERT_CALENDAR: config.staffAlertCalendar,
       ...optional('SLA_POLICY', config.slaPolicyOverride && JSON.stringify(config.slaPolicyOverride)),
@@ -202,6 +199,8 @@ export class ComplaintsServiceStack extends Stack {
       entry: spec.entry,
       description: spec.description,
       environment,
+      // The key's ARN, never its value: anyone who may read a function's configuration would see a value.
+      secrets: spec.access.phoneHashKey ? { PHONE_HASH_SECRET_ID: data.phoneHashSecret } : {},
       logRetention: config.logRetention,
       // Workflow tasks may send or wait on SNS; API Gateway gives up on an integration after 29 s anyway;
       // the reconciler walks every open complaint.

@@ -10,7 +10,6 @@ const VALID = {
   COMPLAINT_STATE_MACHINE_ARN: 'arn:aws:states:cn-north-1:123456789012:stateMachine:complaint',
   NOTIFICATION_STATE_MACHINE_ARN: 'arn:aws:states:cn-north-1:123456789012:stateMachine:notification',
   STAFF_TOPIC_ARNS: JSON.stringify([0, 1, 2, 3].map(topic)),
-  PHONE_HASH_SECRET: 'a-secret-of-at-least-16-chars',
   PUBLIC_BASE_URL: 'https://complaints.example.cn',
 };
 
@@ -35,6 +34,8 @@ describe('parseConfig', () => {
       SLA_POLICY: '{"warningRatio":0.7}',
       STAFF_ALERT_CALENDAR: 'cn-workdays',
       SLA_HOLIDAY_SCHEDULE: '{"2031":{"holidays":["2031-01-23"],"workdays":[]}}',
+      PHONE_HASH_SECRET_ID: 'complaints/prod/phone-hash-key',
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2800',
     });
 
     // Assess
@@ -43,7 +44,8 @@ describe('parseConfig', () => {
       complaintStateMachineArn: VALID.COMPLAINT_STATE_MACHINE_ARN,
       notificationStateMachineArn: VALID.NOTIFICATION_STATE_MACHINE_ARN,
       staffTopicArns: [topic(0), topic(1), topic(2), topic(3)],
-      phoneHashSecret: VALID.PHONE_HASH_SECRET,
+      phoneHashSecretId: 'complaints/prod/phone-hash-key',
+      secretsExtensionPort: 2800,
       slaPolicyOverride: { warningRatio: 0.7 },
       timeScale: 3600,
       smsSenderId: 'EMS',
@@ -72,7 +74,6 @@ describe('parseConfig', () => {
     expect(error.variables.sort()).toEqual([
       'COMPLAINT_STATE_MACHINE_ARN',
       'NOTIFICATION_STATE_MACHINE_ARN',
-      'PHONE_HASH_SECRET',
       'PUBLIC_BASE_URL',
       'STAFF_TOPIC_ARNS',
       'TABLE_NAME',
@@ -91,15 +92,28 @@ describe('parseConfig', () => {
     ['SLA_POLICY', '{broken'],
     ['SMS_SENDER_ID', 'a sender id that is far too long'],
     ['PUBLIC_BASE_URL', 'complaints.example.cn'],
+    ['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT', 'localhost'],
+    ['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT', '0'],
+    ['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT', '65536'],
+    ['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT', '2773.5'],
   ])('names %s when it is %j', (variable, value) => {
     const error = problemsOf({ ...VALID, [variable]: value });
     expect(error.variables).toEqual([variable]);
     expect(error.message).toContain(variable);
   });
 
-  it('never echoes the phone hash secret', () => {
-    const error = problemsOf({ ...VALID, PHONE_HASH_SECRET: 'short-secret' });
-    expect(error.variables).toEqual(['PHONE_HASH_SECRET']);
-    expect(error.message).not.toContain('short-secret');
+  it('needs no phone-hash key: only its secret id, and only where phones are hashed (checked on first use)', () => {
+    // Act
+    const config = parseConfig(VALID);
+
+    // Assess
+    expect(config.phoneHashSecretId).toBeUndefined();
+    expect(config.secretsExtensionPort).toBe(2773);
+    expect(Object.keys(config)).not.toContain('phoneHashSecret');
+  });
+
+  it('ignores a phone-hash key left in the environment: the key is never configuration', () => {
+    const config = parseConfig({ ...VALID, PHONE_HASH_SECRET: 'a-secret-of-at-least-16-chars' });
+    expect(JSON.stringify(config)).not.toContain('a-secret-of-at-least-16-chars');
   });
 });

@@ -113,7 +113,6 @@ describe('good context', () => {
           SMS_MAX_PRICE: '0.05',
           PUBLIC_BASE_URL: 'https://complaints.example.cn',
           STAFF_ALERT_CALENDAR: 'cn-workdays',
-          PHONE_HASH_SECRET: '{{resolve:secretsmanager:complaints/prod/phone-hash-key:SecretString:::}}',
         },
       },
     });

@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, parseConfig } from '#commons/config';
+import { ConfigurationError, DEFAULT_SECRETS_EXTENSION_PORT, parseConfig } from '#commons/config';
 import {
   complaintDefinitionTemplate,
   notificationDefinitionTemplate,
@@ -29,6 +29,8 @@ interface Statement {
   Resource: unknown;
   Condition?: unknown;
 }
+
+type CfnResourceWithId = Parameters<ComplaintsDataStack['getLogicalId']>[0];
 
 let data: ComplaintsDataStack;
 let service: ComplaintsServiceStack;
@@ -130,7 +132,7 @@ describe('every function', () => {
     }
   });
 
-  it('gets every variable functions/commons/config.ts requires, the phone-hash key only as a deploy-time reference', () => {
+  it('gets every variable functions/commons/config.ts requires, and never the phone-hash key', () => {
     // Prepare: config.ts itself names what it cannot start without.
     let required: string[] = [];
     try {
@@ -146,9 +148,7 @@ describe('every function', () => {
       // Assess
       expect(required.length).toBeGreaterThan(3);
       for (const name of required) expect(variables, `${id} ${name}`).toHaveProperty(name);
-      expect(variables.PHONE_HASH_SECRET, id).toBe(
-        '{{resolve:secretsmanager:complaints/dev/phone-hash-key:SecretString:::}}',
-      );
+      expect(variables, id).not.toHaveProperty('PHONE_HASH_SECRET');
       expect(variables.COMPLAINT_STATE_MACHINE_ARN).toEqual(machineArn('complaintMachine'));
       expect(variables.NOTIFICATION_STATE_MACHINE_ARN).toEqual(machineArn('notificationMachine'));
     }
@@ -177,6 +177,74 @@ describe('every function', () => {
       const arnParts = (machineArn(which) as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
 
       expect(arnParts.at(-1)).toBe(`:stateMachine:${String(machine.Properties.StateMachineName)}`);
+    }
+  });
+});
+
+describe('the phone-hash key', () => {
+  const hashing = () =>
+    functionSpecs()
+      .filter((spec) => spec.access.phoneHashKey)
+      .map((spec) => spec.functionName);
+  const variablesOf = (name: string) =>
+    (functionProps(name).Environment as { Variables: Record<string, unknown> }).Variables;
+  const secretLogicalId = () =>
+    data.getLogicalId(data.phoneHashSecret.node.defaultChild as CfnResourceWithId);
+
+  it('is read only by registration, the one use case that hashes phone numbers', () => {
+    expect(hashing()).toEqual(['create-complaint']);
+  });
+
+  it('is in no function’s environment, not even as a deploy-time reference', () => {
+    // Act
+    const templates = [Template.fromStack(service).toJSON(), Template.fromStack(data).toJSON()];
+
+    // Assess
+    for (const template of templates)
+      expect(JSON.stringify(template)).not.toContain('resolve:secretsmanager');
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(Object.keys(variables), id).not.toContain('PHONE_HASH_SECRET');
+    }
+  });
+
+  it('reaches create-complaint as the secret’s ARN, with the extension layer on the port the handler calls', () => {
+    // Act
+    const variables = variablesOf('create-complaint');
+    const layers = JSON.stringify(functionProps('create-complaint').Layers);
+    const mapping = JSON.stringify(Template.fromStack(service).toJSON().Mappings);
+
+    // Assess
+    expect(JSON.stringify(variables.PHONE_HASH_SECRET_ID)).toContain(`Ref${secretLogicalId()}`);
+    expect(variables.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT).toBe(String(DEFAULT_SECRETS_EXTENSION_PORT));
+    expect(layers).toMatch(
+      /"Fn::FindInMap":\["Paramsandsecretslayer\w*Map",\{"Ref":"AWS::Region"\},"1x0x103xarm64"\]/,
+    );
+    expect(mapping).toContain(':layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:');
+  });
+
+  it('may be read (and its key decrypted through Secrets Manager) by create-complaint alone', () => {
+    for (const spec of functionSpecs()) {
+      // Act
+      const roleId = roleIdOf(spec.functionName);
+      const readable = grantedOn(roleId, 'secretsmanager:GetSecretValue');
+      const decryptVia = statementsOfRole(roleId)
+        .filter((statement) => actionsOf(statement).includes('kms:Decrypt'))
+        .map((statement) => JSON.stringify(statement.Condition));
+      const props = functionProps(spec.functionName);
+
+      // Assess
+      if (spec.functionName === 'create-complaint') {
+        expect(readable.map((resource) => JSON.stringify(resource))).toEqual([
+          JSON.stringify(variablesOf('create-complaint').PHONE_HASH_SECRET_ID),
+        ]);
+        expect(decryptVia.some((condition) => condition.includes('"secretsmanager."'))).toBe(true);
+      } else {
+        expect(readable, spec.functionName).toEqual([]);
+        expect(decryptVia.join(), spec.functionName).not.toContain('secretsmanager');
+        expect(props.Layers, spec.functionName).toBeUndefined();
+        expect(JSON.stringify(props.Environment), spec.functionName).not.toContain('PHONE_HASH_SECRET_ID');
+      }
     }
   });
 });
