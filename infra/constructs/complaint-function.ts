@@ -39,6 +39,8 @@ export interface ComplaintFunctionProps {
    * exactly these secrets.
    */
   secrets?: Readonly<Record<string, ISecret>>;
+  /** The extension's layer version ARN for functions with secrets (context key secretsExtensionLayerArn). */
+  secretsExtensionLayerArn?: string;
 }
 
 /** A table and the indexes a grant should name (never `index/*`). */
@@ -82,9 +84,14 @@ const TABLE_KEY_ACTIONS: Record<TableAccessLevel, string[]> = {
 
 // The extension serves GetSecretValue on localhost:2773 to the handler (functions/commons/secrets-extension.ts).
 // Warnings only: at its default level it logs every request.
-const SECRETS_EXTENSION = ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
-  logLevel: ParamsAndSecretsLogLevel.WARN,
-});
+const SECRETS_EXTENSION_OPTIONS = { logLevel: ParamsAndSecretsLogLevel.WARN };
+
+/** The given layer version (e.g. a China region's, which aws-cdk-lib's table lacks), else the table's. */
+function secretsExtension(layerArn: string | undefined): ParamsAndSecretsLayerVersion {
+  return layerArn
+    ? ParamsAndSecretsLayerVersion.fromVersionArn(layerArn, SECRETS_EXTENSION_OPTIONS)
+    : ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, SECRETS_EXTENSION_OPTIONS);
+}
 
 /**
  * Bundling of one handler by the local esbuild. A class with the entry as a field, not an object literal
@@ -151,7 +158,7 @@ export class ComplaintFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
-      ...(secrets.length > 0 ? { paramsAndSecrets: SECRETS_EXTENSION } : {}),
+      ...(secrets.length > 0 ? { paramsAndSecrets: secretsExtension(props.secretsExtensionLayerArn) } : {}),
       environment: {
         ...props.environment,
         ...Object.fromEntries(secrets.map(([variable, secret]) => [variable, secret.secretArn])),

@@ -52,6 +52,8 @@ export interface ComplaintsAppOptions {
    */
   bundling?: boolean;
   outdir?: string;
+  /** Account and region, as CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION give them; unset: environment-agnostic. */
+  env?: Environment;
 }
 
 /** An App with cdk.json's context (feature flags included), as the CLI would build it, and both stacks. */
@@ -64,5 +66,5 @@ export function createComplaintsApp(options: ComplaintsAppOptions = {}): Complai
       ...(options.bundling === false ? { 'aws:cdk:bundling-stacks': [] } : {}),
     },
   });
-  return { app, ...defineComplaintsApp(app) };
+  return { app, ...defineComplaintsApp(app, options.env) };
 }

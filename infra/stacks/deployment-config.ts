@@ -30,6 +30,11 @@ export interface DeploymentConfig {
   apiThrottle: { rateLimit: number; burstLimit: number };
   /** Whether callers must send an API key (then throttled per key by the usage plan). */
   apiKeyRequired: boolean;
+  /**
+   * The AWS Parameters and Secrets Lambda Extension layer (arm64) for the deployment's region; unset:
+   * aws-cdk-lib's own region table, which has no China region.
+   */
+  secretsExtensionLayerArn?: string;
 }
 
 /** The context keys this app reads, with the value used when a key is not given. */
@@ -57,6 +62,7 @@ export const CONTEXT_KEYS = [
   'apiRateLimit',
   'apiBurstLimit',
   'apiKeyRequired',
+  'secretsExtensionLayerArn',
 ] as const;
 
 export class DeploymentConfigError extends Error {
@@ -126,6 +132,13 @@ const contextSchema = z.object({
   apiRateLimit: positiveInteger.default(CONTEXT_DEFAULTS.apiRateLimit),
   apiBurstLimit: positiveInteger.default(CONTEXT_DEFAULTS.apiBurstLimit),
   apiKeyRequired: flag.default(CONTEXT_DEFAULTS.apiKeyRequired),
+  secretsExtensionLayerArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/,
+      'must be a Lambda layer version ARN (arn:PARTITION:lambda:REGION:ACCOUNT:layer:NAME:VERSION)',
+    )
+    .optional(),
 });
 
 function formatIssuePath(path: readonly PropertyKey[]): string {
@@ -159,5 +172,6 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     staffAlertCalendar: c.staffAlertCalendar,
     apiThrottle: { rateLimit: c.apiRateLimit, burstLimit: c.apiBurstLimit },
     apiKeyRequired: c.apiKeyRequired,
+    secretsExtensionLayerArn: c.secretsExtensionLayerArn,
   };
 }

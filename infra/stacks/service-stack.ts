@@ -1,6 +1,6 @@
 // Everything stateless, redeployable at will: the functions, the two state machines, the API and the
 // dashboard and alarms. State lives in ComplaintsDataStack and is only referred to from here.
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { StackProps } from 'aws-cdk-lib';
@@ -19,7 +19,7 @@ import { ComplaintsApi } from '../constructs/complaints-api.ts';
 import { OperationsMonitoring } from '../constructs/operations-monitoring.ts';
 import { stateMachineAddress, WorkflowStateMachine } from '../constructs/workflow-state-machine.ts';
 import type { ComplaintsDataStack } from './data-stack.ts';
-import type { DeploymentConfig } from './deployment-config.ts';
+import { DeploymentConfigError, type DeploymentConfig } from './deployment-config.ts';
 import { functionSpecs, taskFunctionName } from './function-catalog.ts';
 import type { FunctionSpec } from './function-catalog.ts';
 
@@ -48,6 +48,7 @@ export class ComplaintsServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: ComplaintsServiceStackProps) {
     super(scope, id, props);
     const { config, data } = props;
+    requireSecretsExtensionWhereUnlisted(this.region, config);
 
     const complaintMachine = stateMachineAddress(
       this,
@@ -201,6 +202,7 @@ export class ComplaintsServiceStack extends Stack {
       environment,
       // The key's ARN, never its value: anyone who may read a function's configuration would see a value.
       secrets: spec.access.phoneHashKey ? { PHONE_HASH_SECRET_ID: data.phoneHashSecret } : {},
+      secretsExtensionLayerArn: config.secretsExtensionLayerArn,
       logRetention: config.logRetention,
       // Workflow tasks may send or wait on SNS; API Gateway gives up on an integration after 29 s anyway;
       // the reconciler walks every open complaint.
@@ -216,4 +218,17 @@ export class ComplaintsServiceStack extends Stack {
     if (access.textMessaging) fn.useTextMessaging();
     return fn;
   }
+}
+
+/**
+ * aws-cdk-lib's table of Parameters and Secrets extension layers has no China region: there the layer ARN
+ * must be given, or the deploy would fail on a missing mapping. Checked when the region is known at synth.
+ */
+function requireSecretsExtensionWhereUnlisted(region: string, config: DeploymentConfig): void {
+  if (Token.isUnresolved(region) || !region.startsWith('cn-') || config.secretsExtensionLayerArn) return;
+  throw new DeploymentConfigError([
+    `secretsExtensionLayerArn: required in ${region}: aws-cdk-lib knows no AWS Parameters and Secrets ` +
+      'Lambda Extension layer there; give the arm64 layer version ARN AWS publishes for the region ' +
+      `(-c secretsExtensionLayerArn=arn:aws-cn:lambda:${region}:ACCOUNT:layer:NAME:VERSION)`,
+  ]);
 }

@@ -135,3 +135,46 @@ describe('good context', () => {
     });
   });
 });
+
+describe('the secrets extension layer in the China regions', () => {
+  // What AWS publishes in China is its own account's layer; this one is only shaped like it.
+  const chinaLayer = 'arn:aws-cn:lambda:cn-north-1:123456789012:layer:Params-And-Secrets-Arm64:4';
+  const beijing = { account: '123456789012', region: 'cn-north-1' };
+
+  it('stops synth in a China region without secretsExtensionLayerArn, naming the key', () => {
+    // Act
+    let error: Error | undefined;
+    try {
+      createComplaintsApp({ bundling: false, env: beijing });
+    } catch (caught) {
+      error = caught as Error;
+    }
+
+    // Assess
+    expect(error).toBeInstanceOf(DeploymentConfigError);
+    expect(error?.message).toContain('secretsExtensionLayerArn: required in cn-north-1');
+  });
+
+  it('puts the given layer on create-complaint, and only there', () => {
+    // Act
+    const { service } = createComplaintsApp({
+      bundling: false,
+      env: beijing,
+      context: { secretsExtensionLayerArn: chinaLayer },
+    });
+    const functions = Object.values(Template.fromStack(service).findResources('AWS::Lambda::Function'));
+    const layered = functions.filter((fn) => (fn as { Properties: { Layers?: unknown } }).Properties.Layers);
+
+    // Assess
+    expect(layered.map((fn) => (fn as { Properties: { Layers: unknown } }).Properties.Layers)).toEqual([
+      [chinaLayer],
+    ]);
+  });
+
+  it('refuses a value that is not a layer version ARN', () => {
+    const error = synthError({ secretsExtensionLayerArn: 'arn:aws-cn:lambda:cn-north-1:123:function:x' });
+
+    expect(error).toBeInstanceOf(DeploymentConfigError);
+    expect(error.message).toContain('secretsExtensionLayerArn: must be a Lambda layer version ARN');
+  });
+});
