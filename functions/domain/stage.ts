@@ -51,7 +51,11 @@ function candidateTimers(c: Complaint, now: Date, maxRealerts: number): StageTim
     return timers;
   }
   if (isRunning(clock) && clock.warnAt && !clock.warnedAt && !clock.breachedAt) {
-    timers.push({ kind: 'warning', clock: clockName, at: clock.warnAt });
+    timers.push({
+      kind: 'warning',
+      clock: clockName,
+      at: warningAt(c, clock, clock.warnAt),
+    });
   }
   for (const watched of [clock, c.clocks.resolution]) {
     if (!isRunning(watched)) continue;
@@ -62,6 +66,25 @@ function candidateTimers(c: Complaint, now: Date, maxRealerts: number): StageTim
     }
   }
   return timers;
+}
+
+/**
+ * A stage's deadline is the earlier of its own clock's and the resolution clock's (SPEC section 5), and
+ * its warning comes before that deadline: at 80% of its own clock, or, when the resolution clock caps the
+ * stage sooner, the same lead time before that cap (at once if the stage starts within it).
+ */
+function warningAt(c: Complaint, clock: ClockState, warnAt: string): string {
+  const deadline = Date.parse(stageClockDue(clock, c.clocks.resolution));
+  const lead = Date.parse(clock.dueAt) - Date.parse(warnAt);
+  const at = Math.min(Date.parse(warnAt), deadline - lead);
+  return at < Date.parse(c.stage.enteredAt) ? c.stage.enteredAt : new Date(at).toISOString();
+}
+
+/** The stage clock's due instant, or the running resolution clock's when that comes first. */
+export function stageClockDue(clock: ClockState, resolution: ClockState | undefined): string {
+  const capped =
+    isRunning(resolution) && !resolution.breachedAt && Date.parse(resolution.dueAt) < Date.parse(clock.dueAt);
+  return capped ? resolution.dueAt : clock.dueAt;
 }
 
 /** Once a clock is breached, its grace period ends in the next level, a top-level re-alert, or silence. */

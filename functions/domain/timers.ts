@@ -4,7 +4,7 @@ import type { ClockName, ClockState, Complaint, EscalationLevel, StageTimer } fr
 import { TOP_ESCALATION_LEVEL } from './complaint.ts';
 import { graceDeadline, type ClockContext } from './clocks.ts';
 import { withEvent, withNotification } from './notices.ts';
-import { closeComplaint, planStage, reenterStage } from './stage.ts';
+import { closeComplaint, planStage, reenterStage, stageClockDue } from './stage.ts';
 
 // Timers may fire a little early when the engine rounds; more than this is not a real firing.
 const EARLY_TOLERANCE_MS = 1000;
@@ -36,18 +36,20 @@ function applyTimer(c: Complaint, timer: StageTimer, ctx: ClockContext): Complai
     case 'warning': {
       const clock = markWarned(c.clocks[timer.clock], at);
       const warned = withClock(c, clock);
+      // The deadline the owner is warned of: the stage's, which the resolution clock may cap.
+      const dueAt = clock ? stageClockDue(clock, c.clocks.resolution) : at;
       return withNotification(
         withEvent(warned, {
           at,
           type: 'sla-warning',
           actor: 'system',
-          data: { clock: timer.clock, dueAt: clock?.dueAt },
+          data: { clock: timer.clock, dueAt },
         }),
         {
           audience: 'staff',
           event: 'staff-warning',
           level: 0,
-          data: { clock: timer.clock, dueAt: clock?.dueAt ?? at },
+          data: { clock: timer.clock, dueAt },
         },
         ctx.now,
       );

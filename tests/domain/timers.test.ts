@@ -73,6 +73,52 @@ describe('the pre-breach warning', () => {
   });
 });
 
+describe('the pre-breach warning when the resolution clock caps the stage', () => {
+  it('comes before the stage deadline whichever clock sets it, and names that deadline', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...CATEGORIES),
+        fc.constantFrom(...PRIORITIES),
+        fc.integer({ min: 0, max: 7 * 24 }),
+        fc.integer({ min: 0, max: 7 * 24 }),
+        (category, priority, receivedHoursAgo, acceptAfterHours) => {
+          // Prepare: received some time before registration, accepted some time after
+          const dc = domainContext(shanghai('2026-03-02T10:00'));
+          const receivedAt = new Date(dc.now().getTime() - receivedHoursAgo * HOUR_MS).toISOString();
+          let c = register(dc, { category, priority, receivedAt });
+          dc.advance(acceptAfterHours * HOUR_MS);
+          c = act(dc, c, { action: 'accept', actor: 'agent-1' });
+          const stageClock = c.clocks.handling;
+          const resolution = c.clocks.resolution;
+          if (!stageClock || !resolution) return;
+          const deadline = Math.min(Date.parse(stageClock.dueAt), Date.parse(resolution.dueAt));
+          // A stage that starts after its deadline has passed can only breach.
+          if (deadline <= Date.parse(c.stage.enteredAt)) return;
+
+          // Act: fire timers until the stage's warning went out or a breach came first
+          let warning: Complaint | undefined;
+          for (let i = 0; i < 5 && c.stage.timer && c.status === 'investigating'; i++) {
+            const kind = c.stage.timer.kind;
+            c = fireDue(dc, c).complaint;
+            if (kind === 'warning') {
+              warning = c;
+              break;
+            }
+            if (kind === 'breach') break;
+          }
+
+          // Assess
+          expect(warning, 'a warning before any breach').toBeDefined();
+          const event = events(warning!, 'sla-warning').at(-1)!;
+          expect(Date.parse(event.at)).toBeLessThanOrEqual(deadline);
+          expect(event.data).toEqual({ clock: 'handling', dueAt: new Date(deadline).toISOString() });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
 describe('the escalation ladder (三级响应)', () => {
   it('climbs 0→1→2→3 with grace of half the breached clock, re-alerts HQ a bounded number of times, then goes dormant', () => {
     // Prepare: a complaint in review; the 24 h review clock is the only one running, so grace is 12 h
@@ -149,9 +195,20 @@ describe('the escalation ladder (三级响应)', () => {
   });
 
   it('a resolution breach takes a complaint at level 0 straight to level 2 and flags regulatory risk', () => {
-    // Prepare: received 167 h before registration: the 7-day resolution clock has 1 h left
+    // Prepare: received 167 h before registration: the 7-day resolution clock has 1 h left, which caps
+    // the response stage, so the owner is warned at once (the stage starts inside the warning's lead time)
     const dc = domainContext(shanghai('2026-03-09T09:00'));
-    const c = register(dc, { receivedAt: shanghai('2026-03-02T10:00').toISOString() });
+    const registered = register(dc, { receivedAt: shanghai('2026-03-02T10:00').toISOString() });
+    expect(registered.stage.timer).toEqual({
+      kind: 'warning',
+      clock: 'response',
+      at: dc.now().toISOString(),
+    });
+    const c = fireDue(dc, registered).complaint;
+    expect(events(c, 'sla-warning')[0]?.data).toEqual({
+      clock: 'response',
+      dueAt: shanghai('2026-03-09T10:00').toISOString(),
+    });
     expect(c.stage.timer).toEqual({
       kind: 'breach',
       clock: 'resolution',
