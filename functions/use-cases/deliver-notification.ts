@@ -33,6 +33,7 @@ export async function deliverNotification(
   }
   const messages = composeMessages(complaint, notification, {
     publicBaseUrl: deps.publicBaseUrl,
+    sentAt: now,
     ...(complaint.linkToken ? { link: customerLink(deps.publicBaseUrl, complaint.linkToken) } : {}),
   });
   const messageIds: string[] = [];

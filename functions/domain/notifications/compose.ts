@@ -56,6 +56,8 @@ export interface ComposeOptions {
   link?: string;
   /** Language of staff alert bodies (subjects are always ASCII English). Default zh-CN. */
   staffLocale?: Locale;
+  /** When the message goes out (default: when it was produced): a promised time already past is not stated. */
+  sentAt?: Date;
 }
 
 type Vars = Record<string, string>;
@@ -78,7 +80,12 @@ function composeCustomerMessages(
   const event = asCustomerEvent(n.event);
   const { customer } = complaint;
   const locale = customer.locale;
-  const { names, vars } = customerContent(event, complaint, n, locale, customerLink(complaint, options));
+  const sentAt = options.sentAt ?? new Date(n.createdAt);
+  const { names, vars } = customerContent(event, complaint, n, {
+    locale,
+    link: customerLink(complaint, options),
+    sentAt,
+  });
   const wordings = names.map((name): Wording => {
     const template = CUSTOMER_TEMPLATES[locale][name];
     return { title: template.title, body: render(template.body, vars) };
@@ -128,18 +135,18 @@ function customerContent(
   event: CustomerEvent,
   complaint: Complaint,
   n: PendingNotification,
-  locale: Locale,
-  link: string,
+  { locale, link, sentAt }: { locale: Locale; link: string; sentAt: Date },
 ): { names: CustomerTemplateName[]; vars: Vars } {
   const shortId = complaint.shortId;
   const time = (at: Instant): string => formatShanghaiTime(at, locale);
   switch (event) {
     case 'received':
-    case 'accepted':
-      return {
-        names: [event],
-        vars: { shortId, answerBy: time(deadline(event, complaint, n, 'resolution')) },
-      };
+    case 'accepted': {
+      const answerBy = deadline(event, complaint, n, 'resolution');
+      // Never promise a time that has already passed.
+      if (Date.parse(answerBy) <= sentAt.getTime()) return { names: [`${event}-overdue`], vars: { shortId } };
+      return { names: [event], vars: { shortId, answerBy: time(answerBy) } };
+    }
     case 'escalated': {
       const level = n.level ?? levelOf(n.data?.level) ?? complaint.escalationLevel;
       return { names: [event], vars: { shortId, level: CUSTOMER_LEVEL_TEXT[locale][level] } };

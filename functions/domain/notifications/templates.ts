@@ -21,7 +21,9 @@ export { CUSTOMER_EVENTS, STAFF_EVENTS, type CustomerEvent, type StaffEvent };
 
 /**
  * 'answered' has a wording for when compensation is offered; the wordings with a link have a link-free
- * twin that an SMS falls back to when the deployment's link is too long for one segment.
+ * twin that an SMS falls back to when the deployment's link is too long for one segment; 'received' and
+ * 'accepted' have a wording without a time for when the answer time has already passed (a complaint
+ * registered long after it was made, e.g. transferred late from 12305, or a text held back overnight).
  */
 export const CUSTOMER_TEMPLATE_NAMES = [
   ...CUSTOMER_EVENTS,
@@ -29,6 +31,8 @@ export const CUSTOMER_TEMPLATE_NAMES = [
   'info-requested-no-link',
   'answered-no-link',
   'answered-compensated-no-link',
+  'received-overdue',
+  'accepted-overdue',
 ] as const;
 export type CustomerTemplateName = (typeof CUSTOMER_TEMPLATE_NAMES)[number];
 
@@ -85,6 +89,8 @@ export const CUSTOMER_TEMPLATES: Readonly<
       title: '投诉已答复',
       body: '您的投诉{shortId}已答复，补偿{amount}元，请通过原投诉渠道查看并评价。',
     },
+    'received-overdue': { title: '投诉已收到', body: '已收到您的投诉，编号{shortId}，我们将尽快答复。' },
+    'accepted-overdue': { title: '投诉处理中', body: '您的投诉{shortId}已有专人处理，我们将尽快答复。' },
   },
   en: {
     received: {
@@ -130,6 +136,14 @@ export const CUSTOMER_TEMPLATES: Readonly<
     'answered-compensated-no-link': {
       title: 'Complaint answered',
       body: 'Complaint {shortId} has been answered, with compensation of CNY {amount}. Please read and rate it through the channel you used to complain.',
+    },
+    'received-overdue': {
+      title: 'Complaint received',
+      body: 'We received your complaint {shortId}. We will answer as soon as possible.',
+    },
+    'accepted-overdue': {
+      title: 'Complaint in progress',
+      body: 'Complaint {shortId}: an agent is handling it and will answer as soon as possible.',
     },
   },
 };

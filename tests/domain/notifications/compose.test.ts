@@ -64,6 +64,31 @@ describe('composeMessages for the customer', () => {
     expect(sms?.message).toContain('answer by 5 Mar 18:30 (Beijing time)');
   });
 
+  it('promises no time already past: a late-registered complaint, or a text sent after its answer time', () => {
+    // Prepare: resolution due 2026-03-09T08:00Z
+    const c = complaint();
+    const en = complaint({ customer: { ...complaint().customer, locale: 'en' } });
+    const lateRegistration = notification('received', { createdAt: '2026-03-10T02:00:00.000Z' });
+
+    // Act
+    const [zhLate] = composeMessages(c, lateRegistration, { publicBaseUrl: BASE_URL });
+    const [enHeldBack] = composeMessages(en, notification('accepted'), {
+      publicBaseUrl: BASE_URL,
+      sentAt: new Date('2026-03-09T08:00:00.000Z'),
+    });
+    const [onTime] = composeMessages(c, notification('accepted'), {
+      publicBaseUrl: BASE_URL,
+      sentAt: new Date('2026-03-09T07:59:00.000Z'),
+    });
+
+    // Assess
+    expect(zhLate?.message).toBe(`【邮政投诉】已收到您的投诉，编号${c.shortId}，我们将尽快答复。`);
+    expect(enHeldBack?.message).toBe(
+      `Complaint ${en.shortId}: an agent is handling it and will answer as soon as possible.`,
+    );
+    expect(onTime?.message).toContain('预计3月9日16:00前答复');
+  });
+
   it('sends a push with a title when the customer chose push and has an endpoint', () => {
     // Prepare
     const arn = 'arn:aws-cn:sns:cn-north-1:123456789012:endpoint/GCM/app/1';
