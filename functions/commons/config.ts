@@ -38,6 +38,9 @@ const environmentSchema = z.object({
       .max(65535, 'must be a port number (1-65535)'),
   ),
   SLA_POLICY: optional(jsonText.pipe(z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }))),
+  COMPENSATION_RULES: optional(
+    jsonText.pipe(z.record(z.string(), z.unknown(), { error: 'must be a JSON object' })),
+  ),
   COMPLAINTS_TIME_SCALE: optional(
     z.coerce.number({ error: 'must be a positive number' }).positive('must be a positive number'),
   ),
@@ -66,6 +69,8 @@ export interface Config {
   secretsExtensionPort: number;
   /** Raw override of the SLA policy; the domain validates its shape. */
   slaPolicyOverride?: Record<string, unknown>;
+  /** Raw override of the compensation rules (SPEC section 7); the domain validates its shape. */
+  compensationRulesOverride?: Record<string, unknown>;
   /** SLA durations divided by this (demos and tests); undefined: real time. */
   timeScale?: number;
   smsSenderId?: string;
@@ -106,6 +111,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     phoneHashSecretId: e.PHONE_HASH_SECRET_ID,
     secretsExtensionPort: e.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? DEFAULT_SECRETS_EXTENSION_PORT,
     slaPolicyOverride: e.SLA_POLICY,
+    compensationRulesOverride: e.COMPENSATION_RULES,
     timeScale: e.COMPLAINTS_TIME_SCALE,
     smsSenderId: e.SMS_SENDER_ID,
     smsMaxPrice: e.SMS_MAX_PRICE,

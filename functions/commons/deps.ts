@@ -9,6 +9,7 @@ import { SnsMessageSender } from '#adapters/sns-message-sender';
 import { createCalendars, parseHolidaySchedule } from '#domain/calendars';
 import { parseSlaPolicyOverride, scalePolicy } from '#domain/policy';
 import { DEFAULT_SLA_POLICY } from '#domain/sla';
+import { parseCompensationRules } from '#domain/compensation';
 import type { ServiceDeps } from '#use-cases/service-deps';
 import { dynamoDocumentClient, sfnClient, snsClient } from './clients.ts';
 import { config } from './config.ts';
@@ -57,6 +58,9 @@ function buildServiceDeps(): ServiceDeps {
     newId: () => ulid(),
     policy: timeScale === 1 ? configured : scalePolicy(configured, timeScale),
     calendars,
+    ...(cfg.compensationRulesOverride
+      ? { compensationRules: parseCompensationRules(cfg.compensationRulesOverride) }
+      : {}),
     quietHours: timeScale === 1,
     // Time-scaled demos run every clock on 24x7, staff alerts included.
     ...(cfg.staffAlertCalendar !== '24x7' && timeScale === 1

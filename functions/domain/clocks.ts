@@ -11,11 +11,14 @@ import type {
 } from './complaint.ts';
 import { withEvent, withNotification } from './notices.ts';
 import { clockPolicy, type CalendarSet, type SlaPolicy } from './sla.ts';
+import type { CompensationRules } from './compensation.ts';
 
 export interface ClockContext {
   now: Date;
   policy: SlaPolicy;
   calendars: CalendarSet;
+  /** The deployment's compensation rules, for the suggestion a `resolve` records; default SPEC section 7. */
+  compensation?: CompensationRules;
 }
 
 const iso = (d: Date): string => d.toISOString();

@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import type { DamageSeverity } from './commands.ts';
 import type { Category, Money } from './complaint.ts';
+import { configurationProblems, InvalidConfiguration } from './policy.ts';
 
 /** How a delay is compensated; a deployment decision (SPEC: default refund the postage). */
 export type DelayCompensationRule = 'refund-postage' | 'none' | { percentOfPostage: number };
@@ -21,14 +22,19 @@ export const DEFAULT_COMPENSATION_RULES: CompensationRules = {
   delay: 'refund-postage',
 };
 
-const percent = z.number().min(0);
+const percent = z.number({ error: 'must be a number (percent)' }).min(0, 'must be 0 or more');
 
-/** Validates a deployment's override (e.g. a JSON environment variable) before it is used. */
+/** A complete set of rules, every field checked. */
 export const compensationRulesSchema = z
   .object({
     // At most 100%: a damage suggestion never exceeds the declared value.
-    damagePercentOfDeclaredValue: z.object({ minor: percent.max(100), severe: percent.max(100) }).strict(),
-    uninsuredLossPostageMultiple: z.number().min(0),
+    damagePercentOfDeclaredValue: z
+      .object({
+        minor: percent.max(100, 'must be 100 or less'),
+        severe: percent.max(100, 'must be 100 or less'),
+      })
+      .strict(),
+    uninsuredLossPostageMultiple: z.number({ error: 'must be a number' }).min(0, 'must be 0 or more'),
     delay: z.union([
       z.literal('refund-postage'),
       z.literal('none'),
@@ -36,6 +42,46 @@ export const compensationRulesSchema = z
     ]),
   })
   .strict();
+
+/** A deployment's override: any part of the rules; what it leaves out keeps the default. */
+const compensationRulesOverride = z
+  .object({
+    damagePercentOfDeclaredValue: z
+      .object({
+        minor: percent.max(100, 'must be 100 or less'),
+        severe: percent.max(100, 'must be 100 or less'),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    uninsuredLossPostageMultiple: z
+      .number({ error: 'must be a number' })
+      .min(0, 'must be 0 or more')
+      .optional(),
+    delay: compensationRulesSchema.shape.delay.optional(),
+  })
+  .strict();
+
+/**
+ * The rules a deployment configured (COMPENSATION_RULES, CDK context `compensationRules`), merged onto
+ * the defaults. @throws InvalidConfiguration naming each bad entry, at start and at synth alike.
+ */
+export function parseCompensationRules(json: unknown): CompensationRules {
+  const parsed = compensationRulesOverride.safeParse(json);
+  if (!parsed.success) {
+    throw new InvalidConfiguration('compensation rules', configurationProblems(parsed.error));
+  }
+  const override = parsed.data;
+  return {
+    damagePercentOfDeclaredValue: {
+      ...DEFAULT_COMPENSATION_RULES.damagePercentOfDeclaredValue,
+      ...override.damagePercentOfDeclaredValue,
+    },
+    uninsuredLossPostageMultiple:
+      override.uninsuredLossPostageMultiple ?? DEFAULT_COMPENSATION_RULES.uninsuredLossPostageMultiple,
+    delay: override.delay ?? DEFAULT_COMPENSATION_RULES.delay,
+  };
+}
 
 export interface CompensationInput {
   category: Category;

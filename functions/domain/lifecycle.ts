@@ -82,13 +82,16 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
       return enterStatus(next, 'investigating', ctx);
     }
     case 'resolve': {
-      const suggestion = suggestCompensation({
-        category: c.category,
-        declaredValue: c.declaredValue,
-        postage: c.postage,
-        insured: c.insured,
-        damageSeverity: action.damageSeverity,
-      });
+      const suggestion = suggestCompensation(
+        {
+          category: c.category,
+          declaredValue: c.declaredValue,
+          postage: c.postage,
+          insured: c.insured,
+          damageSeverity: action.damageSeverity,
+        },
+        ctx.compensation,
+      );
       const resolution: Complaint['resolution'] = { text: action.resolution, at, by: action.actor };
       if (action.compensation) resolution.compensation = action.compensation;
       if (suggestion) resolution.suggestedCompensation = suggestion.amount;

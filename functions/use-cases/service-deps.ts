@@ -1,6 +1,7 @@
 // What every use case is given: ports, the clock and the configured SLA rules. The composition root
 // (functions/commons/deps.ts) builds one per container; tests build their own against local servers.
 import type { ClockContext } from '#domain/clocks';
+import type { CompensationRules } from '#domain/compensation';
 import type { Complaint } from '#domain/complaint';
 import type {
   Clock,
@@ -24,6 +25,8 @@ export interface ServiceDeps {
   newId: () => string;
   policy: SlaPolicy;
   calendars: CalendarSet;
+  /** Suggested compensation on `resolve`; the defaults of SPEC section 7 when unset. */
+  compensationRules?: CompensationRules;
   /** Customer texts wait out 21:00-08:00 Asia/Shanghai (off in time-scaled demo mode). */
   quietHours: boolean;
   /** Staff alerts wait for this calendar's working time when set (no 3 a.m. pages unless configured). */
@@ -40,7 +43,12 @@ export interface OperationalLog {
 }
 
 export function clockContext(deps: ServiceDeps, now: Date = deps.clock.now()): ClockContext {
-  return { now, policy: deps.policy, calendars: deps.calendars };
+  return {
+    now,
+    policy: deps.policy,
+    calendars: deps.calendars,
+    ...(deps.compensationRules ? { compensation: deps.compensationRules } : {}),
+  };
 }
 
 /**

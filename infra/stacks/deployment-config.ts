@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { CALENDAR_NAMES } from '#domain/complaint';
 import type { CalendarName } from '#domain/complaint';
 import { parseHolidaySchedule } from '#domain/calendars';
+import { parseCompensationRules } from '#domain/compensation';
 import { InvalidConfiguration, parseSlaPolicyOverride } from '#domain/policy';
 
 export interface DeploymentConfig {
@@ -15,6 +16,8 @@ export interface DeploymentConfig {
   slaPolicyOverride?: Record<string, unknown>;
   /** Validated official holiday schedules for years the calendar library lacks (SLA_HOLIDAY_SCHEDULE). */
   holidaySchedule?: Record<string, unknown>;
+  /** Validated partial override of the compensation rules (SPEC section 7), handed over as COMPENSATION_RULES. */
+  compensationRules?: Record<string, unknown>;
   smsSenderId?: string;
   /** USD per SMS. */
   smsMaxPrice?: number;
@@ -52,6 +55,7 @@ export const CONTEXT_KEYS = [
   'stage',
   'slaPolicy',
   'holidaySchedule',
+  'compensationRules',
   'smsSenderId',
   'smsMaxPrice',
   'publicBaseUrl',
@@ -114,6 +118,7 @@ const contextSchema = z.object({
     .default(CONTEXT_DEFAULTS.stage),
   slaPolicy: validatedBy(parseSlaPolicyOverride).optional(),
   holidaySchedule: validatedBy(parseHolidaySchedule).optional(),
+  compensationRules: validatedBy(parseCompensationRules).optional(),
   smsSenderId: z
     .string()
     .regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits')
@@ -163,6 +168,7 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     stage: c.stage,
     slaPolicyOverride: c.slaPolicy as Record<string, unknown> | undefined,
     holidaySchedule: c.holidaySchedule as Record<string, unknown> | undefined,
+    compensationRules: c.compensationRules as Record<string, unknown> | undefined,
     smsSenderId: c.smsSenderId,
     smsMaxPrice: c.smsMaxPrice,
     publicBaseUrl: c.publicBaseUrl,

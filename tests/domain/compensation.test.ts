@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InvalidConfiguration } from '#domain/policy';
 import {
   compensationRulesSchema,
+  parseCompensationRules,
   DEFAULT_COMPENSATION_RULES,
   suggestCompensation,
   type CompensationRules,
@@ -325,5 +327,43 @@ describe('compensationRulesSchema', () => {
     // Assess
     expect(tooHigh.success).toBe(false);
     expect(unknownRule.success).toBe(false);
+  });
+});
+
+describe('parseCompensationRules: a deployment override', () => {
+  it('merges what it gives onto the defaults', () => {
+    // Act
+    const rules = parseCompensationRules({
+      delay: { percentOfPostage: 50 },
+      damagePercentOfDeclaredValue: { severe: 40 },
+    });
+
+    // Assess
+    expect(rules).toEqual({
+      damagePercentOfDeclaredValue: { minor: 10, severe: 40 },
+      uninsuredLossPostageMultiple: 3,
+      delay: { percentOfPostage: 50 },
+    });
+    expect(parseCompensationRules({})).toEqual(DEFAULT_COMPENSATION_RULES);
+  });
+
+  it('names every bad entry', () => {
+    // Act
+    let error: unknown;
+    try {
+      parseCompensationRules({
+        damagePercentOfDeclaredValue: { minor: 120 },
+        delay: 'double',
+        bonus: 1,
+      });
+    } catch (caught) {
+      error = caught;
+    }
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidConfiguration);
+    const paths = (error as InvalidConfiguration).errors.map((problem) => problem.path);
+    expect(paths).toEqual(expect.arrayContaining(['damagePercentOfDeclaredValue.minor', 'delay']));
+    expect((error as InvalidConfiguration).message).toContain('bonus');
   });
 });

@@ -36,6 +36,7 @@ describe('bad context', () => {
       alarmEmail: 'ops-at-example',
       slaPolicy: { handling: { parcels: {} } },
       apiKeyRequired: 'yes',
+      compensationRules: { delay: { percentOfPostage: -5 } },
     });
 
     expect(error.message).toMatch(/^Invalid CDK context:/);
@@ -46,6 +47,7 @@ describe('bad context', () => {
       'alarmEmail',
       'slaPolicy.handling.parcels',
       'apiKeyRequired',
+      'compensationRules.delay.percentOfPostage',
     ]) {
       expect(error.message).toContain(`  - ${key}: `);
     }
@@ -77,7 +79,7 @@ describe('bad context', () => {
 });
 
 describe('good context', () => {
-  it('reaches the stacks: stage names, SLA override, holidays, SMS settings, base URL, alarm email, API keys', () => {
+  it('reaches the stacks: stage names, SLA override, holidays, compensation rules, SMS settings, base URL, alarm email, API keys', () => {
     // Prepare
     const slaPolicy = { handling: { loss: { urgent: { budget: { workingDays: 1 } } } }, warningRatio: 0.7 };
     const holidaySchedule = { 2031: { holidays: ['2031-01-01'], workdays: [] } };
@@ -97,6 +99,7 @@ describe('good context', () => {
         staffAlertCalendar: 'cn-workdays',
         apiKeyRequired: 'true',
         apiRateLimit: '20',
+        compensationRules: JSON.stringify({ delay: { percentOfPostage: 50 } }),
       },
     });
     const dataTemplate = Template.fromStack(data);
@@ -113,6 +116,7 @@ describe('good context', () => {
           SMS_MAX_PRICE: '0.05',
           PUBLIC_BASE_URL: 'https://complaints.example.cn',
           STAFF_ALERT_CALENDAR: 'cn-workdays',
+          COMPENSATION_RULES: JSON.stringify({ delay: { percentOfPostage: 50 } }),
         },
       },
     });
