@@ -3,9 +3,11 @@
 // serving secrets held in memory. Handlers reach it only through PARAMETERS_SECRETS_EXTENSION_HTTP_PORT.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { SECRETS_TOKEN_HEADER } from '#commons/secrets-extension';
 import { closeServer, listen } from './http-util.ts';
 
-export const SECRETS_TOKEN_HEADER = 'x-aws-parameters-secrets-token';
+// Node hands request headers over lower-cased.
+const tokenHeader = SECRETS_TOKEN_HEADER.toLowerCase();
 
 export interface LocalSecretsOptions {
   /** Secret values by id (the name callers pass as secretId). */
@@ -39,7 +41,7 @@ export async function startLocalSecrets(options: LocalSecretsOptions): Promise<L
     if (request.method !== 'GET' || url.pathname !== '/secretsmanager/get') {
       return { status: 404, body: `no route for ${request.method ?? ''} ${url.pathname}` };
     }
-    if (request.headers[SECRETS_TOKEN_HEADER] !== options.sessionToken) {
+    if (request.headers[tokenHeader] !== options.sessionToken) {
       return { status: 401, body: 'missing or invalid X-Aws-Parameters-Secrets-Token header' };
     }
     const secretId = url.searchParams.get('secretId') ?? '';

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiResponse } from './embedded.ts';
+import type { OutboxItem } from '../../infra/local/cli-outbox.ts';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = 'infra/local/main.ts';
@@ -239,16 +240,8 @@ export interface TimelineItem {
   data: Record<string, unknown> | null;
 }
 
-export interface OutboxItem {
-  at: string;
-  kind: string;
-  to: string;
-  message: string;
-  complaintId: string | null;
-  event: string | null;
-  key: string | null;
-  status: string;
-}
+/** An item of GET /_local/outbox, as the CLI reads it. */
+export type { OutboxItem } from '../../infra/local/cli-outbox.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,16 +6,10 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { getServiceDeps } from '#commons/deps';
 import { deliverNotification } from '#use-cases/deliver-notification';
 import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
+import type { OutboxItem } from '../../infra/local/cli-outbox.ts';
 
 const NOTIFICATION_MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:complaint-notifications';
 type Complaint = { id: string; status: string; closeReason: string | null };
-type OutboxItem = {
-  kind: string;
-  key: string | null;
-  status: string;
-  message: string;
-  complaintId: string | null;
-};
 
 let api: TestApi;
 
