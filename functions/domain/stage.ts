@@ -123,17 +123,6 @@ export function planStage(c: Complaint, ctx: ClockContext): Complaint {
   return { ...c, stage };
 }
 
-/** Seconds the workflow's callback task waits before the stage's next timer fires (at least 1). */
-export function timeoutSeconds(c: Complaint, now: Date): number {
-  return secondsUntil(timerDue(c, now), now);
-}
-
-// Whole seconds (Step Functions' unit), rounded down: the callback times out at or before the timer,
-// and the workflow then waits for the exact instant (dueAt) so a timer never fires up to a second late.
-function secondsUntil(due: Date, now: Date): number {
-  return Math.max(1, Math.floor((due.getTime() - now.getTime()) / 1000));
-}
-
 /** The instant the stage's next timer is due (now when it has none). */
 export function timerDue(c: Complaint, now: Date): Date {
   return c.stage.timer ? new Date(c.stage.timer.at) : now;
@@ -172,12 +161,7 @@ export function closeComplaint(
 
 /** What the state machine needs to know about the stage the complaint is in now. */
 export function workflowStagePlan(c: Complaint, now: Date): WorkflowStagePlan {
-  return {
-    name: c.status,
-    seq: c.stage.seq,
-    timeoutSeconds: timeoutSeconds(c, now),
-    dueAt: timerDue(c, now).toISOString(),
-  };
+  return stagePlanAt({ name: c.status, seq: c.stage.seq, dueAt: timerDue(c, now).toISOString() }, now);
 }
 
 /**
@@ -189,7 +173,12 @@ export function stageOpening(c: Complaint): StageOpening | undefined {
   return { name: c.status, seq: c.stage.seq, dueAt: c.stage.timer.at };
 }
 
-/** The plan for a stage opened as registration planned it, timed from `now`. */
-export function openingPlan(opening: StageOpening, now: Date): WorkflowStagePlan {
-  return { ...opening, timeoutSeconds: secondsUntil(new Date(opening.dueAt), now) };
+/**
+ * The plan for a stage whose next timer is due at `dueAt`, timed from `now`: the callback waits whole
+ * seconds (Step Functions' unit, at least 1) rounded down, so it times out at or before the timer, and the
+ * workflow then waits for the exact instant (dueAt): a timer never fires up to a second late.
+ */
+export function stagePlanAt(stage: StageOpening, now: Date): WorkflowStagePlan {
+  const timeoutSeconds = Math.max(1, Math.floor((Date.parse(stage.dueAt) - now.getTime()) / 1000));
+  return { ...stage, timeoutSeconds };
 }

@@ -6,7 +6,7 @@ import { VersionConflict } from '#domain/errors';
 import { customerSendAt, staffSendAt } from '#domain/notifications/quiet-hours';
 import { withEvent, withNotification } from '#domain/notices';
 import type { StageOpening, StageSignal, WorkflowStagePlan } from '#domain/ports';
-import { openingPlan, planStage, reenterStage, workflowStagePlan } from '#domain/stage';
+import { stagePlanAt, planStage, reenterStage, workflowStagePlan } from '#domain/stage';
 import { fireStageTimer } from '#domain/timers';
 import { getComplaint } from './queries.ts';
 import { clockContext, saveNext, type ServiceDeps } from './service-deps.ts';
@@ -35,7 +35,7 @@ export function openStage(
   complaintId: string,
   opening?: StageOpening,
 ): Promise<StageSignal> {
-  if (opening) return Promise.resolve({ complaintId, stage: openingPlan(opening, deps.clock.now()) });
+  if (opening) return Promise.resolve({ complaintId, stage: stagePlanAt(opening, deps.clock.now()) });
   return withRetries(async () => {
     const current = await getComplaint(deps, complaintId);
     const now = deps.clock.now();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CATEGORIES, PRIORITIES, type Complaint, type OpenStatus } from '#domain/complaint';
 import { isRunning } from '#domain/clocks';
 import { DEFAULT_SLA_POLICY } from '#domain/sla';
-import { openingPlan, stageOpening, workflowStagePlan } from '#domain/stage';
+import { stagePlanAt, stageOpening, workflowStagePlan } from '#domain/stage';
 import { fireStageTimer } from '#domain/timers';
 import {
   act,
@@ -480,7 +480,7 @@ describe('timer instants', () => {
 
           // Assess: the same plan as reading the stored complaint, and the same input on a retried start
           expect(opening).toBeDefined();
-          expect(openingPlan(opening!, now)).toEqual(workflowStagePlan(c, now));
+          expect(stagePlanAt(opening!, now)).toEqual(workflowStagePlan(c, now));
           expect(JSON.stringify(stageOpening(structuredClone(c)))).toBe(JSON.stringify(opening));
         },
       ),
