@@ -2,7 +2,10 @@
 // so the CLI works against the embedded stack and a deployed stage alike. Failures become two typed
 // errors: the API said no (a problem document) or the API could not be reached.
 
-export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
+/** Where `npm start` listens: its PORT (3000 unless set) on loopback. */
+export function defaultApiUrl(env: Record<string, string | undefined>): string {
+  return `http://127.0.0.1:${env.PORT || '3000'}`;
+}
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /** One invalid field of an RFC 9457 problem (`customer.phone`: "must be ..."). */

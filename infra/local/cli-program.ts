@@ -3,7 +3,7 @@
 // real stack. Exit codes: 0 done, 1 the API refused or could not be reached, 2 the command line is wrong.
 import { styleText } from 'node:util';
 import { Command, CommanderError } from 'commander';
-import { ApiClient, ApiProblem, ApiUnreachable, DEFAULT_API_URL } from './cli-api.ts';
+import { ApiClient, ApiProblem, ApiUnreachable, defaultApiUrl } from './cli-api.ts';
 import { registerCommands } from './cli-commands.ts';
 import { problemBlock } from './cli-format.ts';
 import { EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, usageError } from './cli-options.ts';
@@ -64,7 +64,10 @@ function buildProgram(io: CliIo): Command {
 
   const program = new Command('complaints')
     .description('Work with complaints through the complaints API (times are shown in Asia/Shanghai).')
-    .option('--api <url>', `base URL of the API (env COMPLAINTS_API, default ${DEFAULT_API_URL})`)
+    .option(
+      '--api <url>',
+      `base URL of the API (env COMPLAINTS_API; default ${defaultApiUrl(io.env)}, the port from $PORT)`,
+    )
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
@@ -94,7 +97,7 @@ function buildProgram(io: CliIo): Command {
 }
 
 function baseUrlOf(flag: string | undefined, env: CliIo['env']): string | undefined {
-  const candidate = flag ?? env.COMPLAINTS_API ?? DEFAULT_API_URL;
+  const candidate = flag ?? (env.COMPLAINTS_API || defaultApiUrl(env));
   if (!URL.canParse(candidate)) return undefined;
   return ['http:', 'https:'].includes(new URL(candidate).protocol) ? candidate : undefined;
 }
