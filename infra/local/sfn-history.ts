@@ -93,7 +93,12 @@ function toAwsEvent(
         type: event.type,
         mapIterationEventDetails: { name: event.parentState.name, index: event.index },
       };
-    default:
+    // No AWS counterpart (see the top of this file); named so a new engine event type is a decision here.
+    case 'StateRetried':
+    case 'StateCaught':
+    case 'ParallelBranchStarted':
+    case 'ParallelBranchSucceeded':
+    case 'ParallelBranchFailed':
       return undefined;
   }
 }
