@@ -1,7 +1,8 @@
 // The local DynamoDB: dynalite on loopback, persisted to LevelDB when given a path, with the project's
 // tables created on first start and left as they are on later starts (their data survives restarts).
 // A marker file in the data directory tells a start that the last run did not close cleanly; the indexes
-// are then repaired (dynamo-repair.ts) before anything else reads them.
+// are then repaired (dynamo-repair.ts) before anything else reads them. A damaged store (level-store-check.ts)
+// stops the start before LevelDB can open it as a new, empty one.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import {
   type IndexRepairReport,
 } from './dynamo-repair.ts';
 import { closeServer, listen } from './http-util.ts';
+import { checkLevelStore, forgetCleanStop, openExistingStore, recordCleanStop } from './level-store-check.ts';
 
 /** Present in the data directory while a server runs on it; left behind by a run that did not close. */
 export const RUNNING_MARKER_FILE = '.running';
@@ -78,7 +80,12 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
   closeDynaliteQueryIterators();
   const log = options.log ?? (() => undefined);
   const marker = options.path ? join(options.path, RUNNING_MARKER_FILE) : undefined;
-  if (options.path) mkdirSync(options.path, { recursive: true });
+  if (options.path) {
+    mkdirSync(options.path, { recursive: true });
+    checkLevelStore(options.path);
+    await openExistingStore(options.path);
+    forgetCleanStop(options.path);
+  }
   const uncleanStop = marker !== undefined && existsSync(marker);
   const server = dynalite({
     ...(options.path && { path: options.path }),
@@ -87,9 +94,17 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  // Before the first write: from here on a kill can leave a write half done.
+  let endpoint: string;
+  try {
+    endpoint = await listen(server, options.port);
+  } catch (error) {
+    // Not listening, so closeServer would skip dynalite's close, which is what closes the database.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
+  // Before the first write (requests only come through the port): from here on a kill can leave a write
+  // half done.
   if (marker) writeFileSync(marker, `${process.pid} ${new Date().toISOString()}\n`);
-  const endpoint = await listen(server, options.port);
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
@@ -118,6 +133,7 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
     close: async () => {
       await closeServer(server);
       // dynalite's close waits for pending LevelDB writes and closes the database: nothing is half done.
+      if (options.path) recordCleanStop(options.path);
       if (marker) rmSync(marker, { force: true });
     },
   };

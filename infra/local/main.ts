@@ -1,6 +1,14 @@
 // `npm start`: the embedded default. Configuration comes from the environment: PORT (3000), HOST
-// (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time).
-import { startEmbeddedStack } from './stack.ts';
+// (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time), the local servers' ports
+// (LOCAL_DYNAMODB_PORT, LOCAL_SFN_PORT, LOCAL_SNS_PORT, LOCAL_SECRETS_PORT). Every start-up failure ends
+// in one line on stderr and a non-zero exit (startup-failure.ts), never in a stack trace.
+import { startEmbeddedStack, ENDPOINTS_FILE } from './stack.ts';
+import {
+  checkStartConfiguration,
+  describeStartupFailure,
+  servicePortsFrom,
+  StartupError,
+} from './startup-failure.ts';
 
 // aws-local-stepfunctions arms a negative timer for a Wait whose timestamp has just passed (a text due
 // now); Node fires it at once but warns each time. Keep the console for what matters.
@@ -9,29 +17,33 @@ process.on('warning', (warning) => {
   if (warning.name !== 'TimeoutNegativeWarning') console.warn(warning);
 });
 
-const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 const dataDir = process.env.DATA_DIR ?? '.data';
 const timeScale = process.env.COMPLAINTS_TIME_SCALE ? Number(process.env.COMPLAINTS_TIME_SCALE) : undefined;
 
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT must be a port number, not '${process.env.PORT}'`);
-  process.exit(2);
+let stack: Awaited<ReturnType<typeof startEmbeddedStack>>;
+let ports: ReturnType<typeof servicePortsFrom>;
+try {
+  ports = servicePortsFrom(process.env);
+  if (timeScale !== undefined && !(timeScale > 0)) {
+    throw new StartupError(
+      `COMPLAINTS_TIME_SCALE must be a positive number, not '${process.env.COMPLAINTS_TIME_SCALE}'`,
+    );
+  }
+  checkStartConfiguration(process.env);
+  stack = await startEmbeddedStack({
+    port: ports.api,
+    host,
+    dataDir,
+    servicePorts: ports.services,
+    ...(timeScale ? { timeScale } : {}),
+    log: (line) => console.log(line),
+  });
+} catch (error) {
+  const failure = describeStartupFailure(error, ports!);
+  console.error(`npm start: ${failure.line}`);
+  process.exit(failure.exitCode);
 }
-if (timeScale !== undefined && !(timeScale > 0)) {
-  console.error(
-    `COMPLAINTS_TIME_SCALE must be a positive number, not '${process.env.COMPLAINTS_TIME_SCALE}'`,
-  );
-  process.exit(2);
-}
-
-const stack = await startEmbeddedStack({
-  port,
-  host,
-  dataDir,
-  ...(timeScale ? { timeScale } : {}),
-  log: (line) => console.log(line),
-});
 
 console.log(`
 Complaints platform (embedded) is ready.
@@ -41,6 +53,7 @@ Complaints platform (embedded) is ready.
   Step Functions  ${stack.sfn.endpoint}  (aws-local-stepfunctions)
   SNS             ${stack.sns.endpoint}  (outbox in ${dataDir}/outbox.jsonl)
   secrets         ${stack.secrets.endpoint}  (Parameters and Secrets extension protocol: the phone-hash key)
+  endpoints file  ${dataDir}/${ENDPOINTS_FILE}  (set -a; . ${dataDir}/${ENDPOINTS_FILE}; set +a)
   time scale      ${timeScale ? `1 SLA hour = ${(3600 / timeScale).toFixed(2)} s, quiet hours off` : 'real time; customer texts wait out 21:00-08:00 Asia/Shanghai'}
   resumed         ${stack.reconciled.restarted} open complaint(s) and ${stack.reconciled.deliveriesResumed} undelivered message(s) from an earlier run
 

@@ -3,10 +3,11 @@
 // start) and is echoed through `log`. Handlers reach it only through AWS_ENDPOINT_URL_SNS.
 import { randomUUID } from 'node:crypto';
 import { maskPhone } from '#domain/masking';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
 import { closeServer, listen, readBody } from './http-util.ts';
+import { forgetOutboxCleanStop, readOutboxFile, recordOutboxCleanStop } from './outbox-file.ts';
 
 export type OutboxKind = 'sms' | 'push' | 'topic' | 'unknown';
 
@@ -153,7 +154,10 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
       injected.rate = rate;
       injected.rateCode = code;
     },
-    close: () => closeServer(server),
+    close: async () => {
+      await closeServer(server);
+      outbox.recordCleanStop();
+    },
   };
 }
 
@@ -296,11 +300,14 @@ class Outbox {
     this.#path = path;
     if (!path) return;
     mkdirSync(dirname(path), { recursive: true });
-    if (!existsSync(path)) return;
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      const entry = parseLine(line);
-      if (entry) this.#index(entry);
-    }
+    // A damaged file stops the start (OutboxDamaged): skipping lines would lose records without a word.
+    for (const entry of readOutboxFile<OutboxEntry>(path)) this.#index(entry);
+    forgetOutboxCleanStop(path);
+  }
+
+  /** After the server closed, so nothing appends any more. */
+  recordCleanStop(): void {
+    if (this.#path) recordOutboxCleanStop(this.#path, this.#entries.length);
   }
 
   append(entry: OutboxEntry): void {
@@ -319,15 +326,5 @@ class Outbox {
     const entries = this.#byComplaint.get(entry.complaintId) ?? [];
     entries.push(entry);
     this.#byComplaint.set(entry.complaintId, entries);
-  }
-}
-
-/** A line cut short by a crash is skipped rather than failing the start. */
-function parseLine(line: string): OutboxEntry | undefined {
-  if (line.trim() === '') return undefined;
-  try {
-    return JSON.parse(line) as OutboxEntry;
-  } catch {
-    return undefined;
   }
 }

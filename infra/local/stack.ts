@@ -3,7 +3,7 @@
 // records every message in an outbox, and a local gateway turns HTTP into API Gateway events. The
 // handlers are the deployed ones; they find the local servers through the SDK's endpoint variables.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { complaintTableDefinition } from '#adapters/table-design';
@@ -15,6 +15,7 @@ import {
   renderDefinition,
 } from '#workflows/definitions';
 import { WORKFLOW_TASKS } from '../../functions/workflow/tasks.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamo-server.ts';
 import { loadApiRoutes, startGateway, type RunningGateway } from './gateway.ts';
 import { startLocalStepFunctions, type LambdaHandler, type LocalStepFunctions } from './sfn-server.ts';
@@ -37,6 +38,8 @@ export interface EmbeddedStackOptions {
   dataDir?: string;
   /** API port; 0 picks a free one. */
   port: number;
+  /** Ports of the local AWS servers; absent or 0 picks a free one. */
+  servicePorts?: Partial<Record<LocalService, number>>;
   host?: string;
   /** COMPLAINTS_TIME_SCALE: SLA durations divided by N. */
   timeScale?: number;
@@ -54,6 +57,12 @@ export interface EmbeddedStackOptions {
   retryIntervalOverrides?: Record<string, number | number[]>;
 }
 
+/** The local AWS servers whose ports an operator may pin. */
+export type LocalService = 'dynamodb' | 'sfn' | 'sns' | 'secrets';
+
+/** Written into the data directory while the stack runs, for tools to source; removed on a clean stop. */
+export const ENDPOINTS_FILE = 'endpoints.env';
+
 export interface EmbeddedStack {
   url: string;
   dynamo: LocalDynamo;
@@ -70,26 +79,59 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const log = options.log ?? (() => undefined);
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // Whatever started is stopped again when a later step fails, so a failed start leaves nothing running.
+  const started: (() => Promise<void> | void)[] = [];
+  const stopStarted = async () => {
+    for (let stop = started.pop(); stop; stop = started.pop()) await stop();
+  };
+  try {
+    if (dataDir) {
+      const lock = lockDataDir(dataDir);
+      started.push(() => lock.release());
+      if (lock.staleOwner !== undefined) {
+        log(`took over the lock of process ${lock.staleOwner} on ${dataDir}: it no longer runs`);
+      }
+    }
+    return await startServers(options, dataDir, log, started, stopStarted);
+  } catch (error) {
+    await stopStarted();
+    throw error;
+  }
+}
+
+async function startServers(
+  options: EmbeddedStackOptions,
+  dataDir: string | undefined,
+  log: (line: string) => void,
+  started: (() => Promise<void> | void)[],
+  stopStarted: () => Promise<void>,
+): Promise<EmbeddedStack> {
+  const ports = options.servicePorts ?? {};
   const phoneHashSecret = phoneHashKey(options.phoneHashKey, dataDir);
 
   const dynamo = await startLocalDynamo({
     ...(dataDir ? { path: join(dataDir, 'dynamo') } : {}),
+    ...(ports.dynamodb ? { port: ports.dynamodb } : {}),
     tables: [complaintTableDefinition(TABLE_NAME)],
     log,
   });
+  started.push(() => dynamo.close());
   const sns = await startLocalSns({
     ...(dataDir ? { outboxPath: join(dataDir, 'outbox.jsonl') } : {}),
+    ...(ports.sns ? { port: ports.sns } : {}),
     ...(options.optedOutNumbers ? { optedOutNumbers: options.optedOutNumbers } : {}),
     log,
   });
+  started.push(() => sns.close());
   // The handlers fetch the key as deployed ones do: from the extension's API, with the session token.
   const sessionToken = randomUUID();
   const secrets = await startLocalSecrets({
     secrets: { [PHONE_HASH_SECRET_ID]: phoneHashSecret },
     sessionToken,
+    ...(ports.secrets ? { port: ports.secrets } : {}),
     log,
   });
-
+  started.push(() => secrets.close());
   // Everything below reads configuration lazily, so the environment is complete before the first call.
   Object.assign(process.env, {
     AWS_REGION: REGION,
@@ -128,10 +170,12 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       },
     ],
     lambdaHandlers: handlers,
+    ...(ports.sfn ? { port: ports.sfn } : {}),
     log,
     ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
     serviceHandlers: { 'arn:aws:states:::sqs:sendMessage': (parameters) => deadLetter(sns, parameters, log) },
   });
+  started.push(() => sfn.close());
   process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
 
   const gateway = await startGateway({
@@ -140,6 +184,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     routes: await loadApiRoutes(),
     extraRoutes: [{ method: 'GET', resource: '/_local/outbox', handler: outboxRoute(sns) }],
   });
+  started.push(() => gateway.close());
 
   // Links in texts point at this gateway unless the operator names a public address.
   process.env.PUBLIC_BASE_URL = options.environment?.PUBLIC_BASE_URL ?? `http://localhost:${gateway.port}`;
@@ -151,6 +196,12 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     reconciled = await reconcile(getServiceDeps());
   }
 
+  if (dataDir) {
+    const endpointsFile = join(dataDir, ENDPOINTS_FILE);
+    writeFileSync(endpointsFile, endpointsEnv(gateway.url, { dynamo, sfn, sns }));
+    started.push(() => rmSync(endpointsFile, { force: true }));
+  }
+
   return {
     url: gateway.url,
     dynamo,
@@ -159,14 +210,32 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     secrets,
     gateway,
     reconciled,
-    close: async () => {
-      await gateway.close();
-      await sfn.close();
-      await sns.close();
-      await secrets.close();
-      await dynamo.close();
-    },
+    // The reverse of the start: the endpoints file and the gateway first, the lock last.
+    close: stopStarted,
   };
+}
+
+/** KEY=value lines a shell can source (`set -a; . DATA_DIR/endpoints.env; set +a`) to reach this stack. */
+function endpointsEnv(
+  apiUrl: string,
+  servers: { dynamo: LocalDynamo; sfn: LocalStepFunctions; sns: LocalSns },
+): string {
+  return [
+    `# The embedded stack of process ${process.pid}; removed when it stops cleanly.`,
+    `COMPLAINTS_API=${apiUrl}`,
+    `AWS_ENDPOINT_URL_DYNAMODB=${servers.dynamo.endpoint}`,
+    `AWS_ENDPOINT_URL_SFN=${servers.sfn.endpoint}`,
+    `AWS_ENDPOINT_URL_SNS=${servers.sns.endpoint}`,
+    `AWS_REGION=${REGION}`,
+    `AWS_DEFAULT_REGION=${REGION}`,
+    // The local servers accept any credentials; the AWS CLI and SDKs refuse to sign without some.
+    'AWS_ACCESS_KEY_ID=local',
+    'AWS_SECRET_ACCESS_KEY=local',
+    `COMPLAINT_STATE_MACHINE_ARN=${COMPLAINT_MACHINE}`,
+    `NOTIFICATION_STATE_MACHINE_ARN=${NOTIFICATION_MACHINE}`,
+    `TABLE_NAME=${TABLE_NAME}`,
+    '',
+  ].join('\n');
 }
 
 function functionArn(functionName: string): string {

@@ -22,6 +22,7 @@ import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
 import { INDEXES, complaintKey, complaintTableDefinition } from '#adapters/table-design';
 import { STATUSES, type Complaint, type Status } from '#domain/complaint';
 import { REPAIR_JOURNAL_FILE, writeRepairJournal } from '../../infra/local/dynamo-repair.ts';
+import { forgetCleanStop } from '../../infra/local/level-store-check.ts';
 import { RUNNING_MARKER_FILE, startLocalDynamo, type LocalDynamo } from '../../infra/local/dynamo-server.ts';
 import { complaintFixture } from '../support/complaint-fixture.ts';
 import { credentials, region } from './support.ts';
@@ -83,6 +84,8 @@ async function applyInterruptedPuts(
   writes: readonly InterruptedPut[],
   tableName = TABLE,
 ): Promise<void> {
+  // This stands in for a running server: like a real start, it takes the clean-stop record away.
+  forgetCleanStop(path);
   const store = dynaliteDb.create({ path });
   try {
     const table = await new Promise<DynaliteTable>((resolve, reject) =>
