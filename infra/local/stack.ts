@@ -17,6 +17,8 @@ import {
 import { WORKFLOW_TASKS } from '../../functions/workflow/tasks.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamo-server.ts';
+import { checkLevelStore } from './level-store-check.ts';
+import { readOutboxFile } from './outbox-file.ts';
 import { loadApiRoutes, startGateway, type RunningGateway } from './gateway.ts';
 import { startLocalStepFunctions, type LambdaHandler, type LocalStepFunctions } from './sfn-server.ts';
 import { startLocalSecrets, type LocalSecrets } from './secrets-server.ts';
@@ -107,6 +109,11 @@ async function startServers(
   stopStarted: () => Promise<void>,
 ): Promise<EmbeddedStack> {
   const ports = options.servicePorts ?? {};
+  if (dataDir) {
+    // Both before either opens: a start refused for a damaged outbox must not have rewritten the store.
+    checkLevelStore(join(dataDir, 'dynamo'));
+    readOutboxFile(join(dataDir, 'outbox.jsonl'));
+  }
   const phoneHashSecret = phoneHashKey(options.phoneHashKey, dataDir);
 
   const dynamo = await startLocalDynamo({

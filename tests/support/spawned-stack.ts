@@ -66,6 +66,11 @@ function childEnvironment(port: number, dataDir: string, timeScale: number | und
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
+    // Free ports for the local AWS servers: the default (PORT + 1..4) could meet another test's stack.
+    LOCAL_DYNAMODB_PORT: '0',
+    LOCAL_SFN_PORT: '0',
+    LOCAL_SNS_PORT: '0',
+    LOCAL_SECRETS_PORT: '0',
     ...(timeScale ? { COMPLAINTS_TIME_SCALE: String(timeScale) } : {}),
   };
 }
