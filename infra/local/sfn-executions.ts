@@ -46,9 +46,17 @@ export interface ExecutionOptions {
   historyRetention?: number;
 }
 
-interface Machine {
+/** What ListStateMachines and DescribeStateMachine report of a hosted state machine. */
+export interface StateMachineRecord {
   arn: string;
   name: string;
+  /** The definition as hosted (placeholders substituted). */
+  definition: object;
+  /** When this endpoint started hosting it. */
+  creationDate: Date;
+}
+
+interface Machine extends StateMachineRecord {
   prepared: PreparedDefinition;
   engine: StateMachine;
   /** Oldest first. */
@@ -82,7 +90,15 @@ export class LocalExecutions {
       if (!name) throw new Error(`Not a state machine ARN: ${arn}`);
       const prepared = prepareDefinition(definition);
       const engine = engineFor(prepared);
-      this.#machines.set(arn, { arn, name, prepared, engine, executions: [] });
+      this.#machines.set(arn, {
+        arn,
+        name,
+        definition,
+        creationDate: new Date(),
+        prepared,
+        engine,
+        executions: [],
+      });
     }
   }
 
@@ -116,6 +132,16 @@ export class LocalExecutions {
     machine.executions.push(record);
     this.#run(machine, record, parsedInput);
     return record;
+  }
+
+  /** The hosted state machines, in the order they were given. */
+  stateMachines(): StateMachineRecord[] {
+    return [...this.#machines.values()];
+  }
+
+  /** @throws SfnFault InvalidArn or StateMachineDoesNotExist, as AWS answers. */
+  stateMachine(stateMachineArn: string): StateMachineRecord {
+    return this.#machine(stateMachineArn);
   }
 
   describe(executionArn: string): ExecutionRecord {

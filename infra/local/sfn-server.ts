@@ -11,6 +11,7 @@ import {
   type ExecutionRecord,
   type ExecutionStatus,
   type HostedStateMachine,
+  type StateMachineRecord,
 } from './sfn-executions.ts';
 import { executionHistory } from './sfn-history.ts';
 import type { LambdaHandler, ServiceHandler } from './sfn-tasks.ts';
@@ -163,6 +164,36 @@ function sfnOperations(executions: LocalExecutions): Record<string, Operation> {
       ),
     SendTaskHeartbeat: (body) => executions.sendTaskHeartbeat(required(body, 'taskToken')),
     GetExecutionHistory: (body) => getExecutionHistory(executions, body),
+    ListStateMachines: (body) => {
+      const { items, nextToken } = page(executions.stateMachines(), body);
+      return {
+        stateMachines: items.map((machine) => ({
+          stateMachineArn: machine.arn,
+          name: machine.name,
+          type: 'STANDARD',
+          creationDate: epochSeconds(machine.creationDate),
+        })),
+        nextToken,
+      };
+    },
+    DescribeStateMachine: (body) =>
+      describeStateMachine(executions.stateMachine(required(body, 'stateMachineArn'))),
+  };
+}
+
+/** What an operator asks of a deployed machine; the role is a placeholder, nothing assumes it locally. */
+function describeStateMachine(machine: StateMachineRecord) {
+  const [, partition, , region, account] = machine.arn.split(':');
+  return {
+    stateMachineArn: machine.arn,
+    name: machine.name,
+    status: 'ACTIVE',
+    definition: JSON.stringify(machine.definition, null, 2),
+    roleArn: `arn:${partition}:iam::${account}:role/${machine.name}-local-${region}`,
+    type: 'STANDARD',
+    creationDate: epochSeconds(machine.creationDate),
+    loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+    tracingConfiguration: { enabled: false },
   };
 }
 

@@ -44,6 +44,8 @@ export interface LocalSnsOptions {
   optedOutNumbers?: readonly string[];
   /** Source of randomness for setFailureRate (tests pass a deterministic one). */
   random?: () => number;
+  /** The topics that exist (on AWS: created by the deployment); a Publish to any other answers NotFound. */
+  topics?: readonly string[];
 }
 
 export interface LocalSns {
@@ -91,6 +93,7 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
   const log = options.log ?? (() => undefined);
   const random = options.random ?? Math.random;
   const optedOut = new Set(options.optedOutNumbers ?? []);
+  const topics = [...new Set(options.topics ?? [])];
   const outbox = new Outbox(options.outboxPath);
   const injected = { remaining: 0, nextCode: 'InternalError', rate: 0, rateCode: 'InternalError' };
 
@@ -108,6 +111,8 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
   const publish = (params: URLSearchParams): string => {
     const fault = injectedFault();
     if (fault) throw fault;
+    const topicArn = params.get('TopicArn');
+    if (topicArn && !topics.includes(topicArn)) throw new SnsFault('NotFound', 'Topic does not exist');
     const entry = publishedEntry(params, optedOut);
     outbox.append(entry);
     log(describe(entry));
@@ -122,6 +127,8 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
   const actions: Record<string, (params: URLSearchParams) => string> = {
     Publish: publish,
     CheckIfPhoneNumberIsOptedOut: checkOptOut,
+    ListTopics: (params) => listTopics(topics, params),
+    GetTopicAttributes: (params) => topicAttributes(topics, params),
   };
   const server = createServer((request, response) => void serve(actions, request, response, log));
   const endpoint = await listen(server, options.port);
@@ -191,6 +198,44 @@ async function serve(
         `<Message>${escapeXml(fault.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
     );
   }
+}
+
+const TOPICS_PER_PAGE = 100;
+
+/** ListTopics: 100 a page, NextToken the offset of the next one, as opaque to callers as AWS's. */
+function listTopics(topics: readonly string[], params: URLSearchParams): string {
+  const token = params.get('NextToken');
+  const offset = token ? Number.parseInt(Buffer.from(token, 'base64url').toString('utf8'), 10) : 0;
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new SnsFault('InvalidParameter', 'Invalid parameter: NextToken');
+  }
+  const end = offset + TOPICS_PER_PAGE;
+  const members = topics
+    .slice(offset, end)
+    .map((arn) => `<member><TopicArn>${escapeXml(arn)}</TopicArn></member>`)
+    .join('');
+  const next =
+    end < topics.length ? `<NextToken>${Buffer.from(String(end)).toString('base64url')}</NextToken>` : '';
+  return `<ListTopicsResult><Topics>${members}</Topics>${next}</ListTopicsResult>`;
+}
+
+/** GetTopicAttributes of an existing topic: no subscriptions here, messages go to the outbox instead. */
+function topicAttributes(topics: readonly string[], params: URLSearchParams): string {
+  const arn = params.get('TopicArn') ?? '';
+  if (arn === '') throw new SnsFault('InvalidParameter', 'Invalid parameter: TopicArn');
+  if (!topics.includes(arn)) throw new SnsFault('NotFound', 'Topic does not exist');
+  const attributes: Record<string, string> = {
+    TopicArn: arn,
+    Owner: arn.split(':')[4] ?? '',
+    DisplayName: '',
+    SubscriptionsConfirmed: '0',
+    SubscriptionsPending: '0',
+    SubscriptionsDeleted: '0',
+  };
+  const entries = Object.entries(attributes)
+    .map(([key, value]) => `<entry><key>${key}</key><value>${escapeXml(value)}</value></entry>`)
+    .join('');
+  return `<GetTopicAttributesResult><Attributes>${entries}</Attributes></GetTopicAttributesResult>`;
 }
 
 function reply(response: ServerResponse, status: number, xml: string): void {

@@ -127,6 +127,7 @@ async function startServers(
     ...(dataDir ? { outboxPath: join(dataDir, 'outbox.jsonl') } : {}),
     ...(ports.sns ? { port: ports.sns } : {}),
     ...(options.optedOutNumbers ? { optedOutNumbers: options.optedOutNumbers } : {}),
+    topics: STAFF_TOPICS,
     log,
   });
   started.push(() => sns.close());
