@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { complaintTableDefinition } from '#adapters/table-design';
 import { PHONE_HASH_KEY_MIN_LENGTH } from '#commons/phone-hasher';
@@ -16,6 +17,7 @@ import {
 } from '#workflows/definitions';
 import { WORKFLOW_TASKS } from '../../functions/workflow/tasks.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamo-server.ts';
+import { bundleModule } from './function-bundles.ts';
 import { loadApiRoutes, startGateway, type RunningGateway } from './gateway.ts';
 import { startLocalStepFunctions, type LambdaHandler, type LocalStepFunctions } from './sfn-server.ts';
 import { startLocalSecrets, type LocalSecrets } from './secrets-server.ts';
@@ -50,6 +52,11 @@ export interface EmbeddedStackOptions {
   optedOutNumbers?: readonly string[];
   /** The phone-hash HMAC key; default: PHONE_HASH_SECRET, else one random key per data directory. */
   phoneHashKey?: string;
+  /**
+   * Run the deployed bundles instead of the TypeScript sources: a directory of `<functionName>/index.mjs`
+   * (ensureFunctionBundles in function-bundles.ts builds it with the CDK's esbuild options).
+   */
+  functionBundles?: string;
   /** Tests only: shorter Retry intervals by state name (ms), so retry paths run in seconds. */
   retryIntervalOverrides?: Record<string, number | number[]>;
 }
@@ -112,7 +119,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     ...options.environment,
   });
 
-  const handlers = await loadTaskHandlers();
+  const handlers = await loadTaskHandlers(options.functionBundles);
   const sfn = await startLocalStepFunctions({
     stateMachines: [
       {
@@ -137,7 +144,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const gateway = await startGateway({
     port: options.port,
     ...(options.host ? { host: options.host } : {}),
-    routes: await loadApiRoutes(),
+    routes: await loadApiRoutes(options.functionBundles),
     extraRoutes: [{ method: 'GET', resource: '/_local/outbox', handler: outboxRoute(sns) }],
   });
 
@@ -184,11 +191,15 @@ function substitutions(machine: 'complaint' | 'notification'): Record<string, st
 
 type TaskModule = { handler: (event: unknown, context: Context) => Promise<unknown> };
 
-/** The same modules Lambda runs, called in process with a Lambda-like context. */
-async function loadTaskHandlers(): Promise<Record<string, LambdaHandler>> {
+/** The same modules Lambda runs (sources, or the deployed bundles), called in process with a Lambda-like context. */
+async function loadTaskHandlers(bundles: string | undefined): Promise<Record<string, LambdaHandler>> {
   const entries = await Promise.all(
     WORKFLOW_TASKS.map(async (task) => {
-      const module = (await import(new URL(`../../${task.entry}`, import.meta.url).href)) as TaskModule;
+      const module = (await import(
+        bundles
+          ? pathToFileURL(bundleModule(bundles, task.functionName)).href
+          : new URL(`../../${task.entry}`, import.meta.url).href
+      )) as TaskModule;
       const handler: LambdaHandler = (payload) => module.handler(payload, lambdaContext(task.functionName));
       return [functionArn(task.functionName), handler] as const;
     }),
