@@ -24,14 +24,15 @@ import { startLocalSecrets, type LocalSecrets } from './secrets-server.ts';
 import { startLocalSns, type LocalSns, type OutboxEntry } from './sns-server.ts';
 
 const REGION = 'us-east-1';
+const PARTITION = 'aws';
 const ACCOUNT = '000000000000';
 const TABLE_NAME = 'complaints';
-const COMPLAINT_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:complaints`;
-const NOTIFICATION_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:complaint-notifications`;
+const COMPLAINT_MACHINE = `arn:${PARTITION}:states:${REGION}:${ACCOUNT}:stateMachine:complaints`;
+const NOTIFICATION_MACHINE = `arn:${PARTITION}:states:${REGION}:${ACCOUNT}:stateMachine:complaint-notifications`;
 const DEAD_LETTER_QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/complaint-notifications-dlq`;
 const PHONE_HASH_SECRET_ID = 'complaints/local/phone-hash-key';
 const STAFF_TOPICS = [0, 1, 2, 3].map(
-  (level) => `arn:aws:sns:${REGION}:${ACCOUNT}:complaints-staff-level-${level}`,
+  (level) => `arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:complaints-staff-level-${level}`,
 );
 
 export interface EmbeddedStackOptions {
@@ -137,7 +138,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     lambdaHandlers: handlers,
     log,
     ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
-    serviceHandlers: { 'arn:aws:states:::sqs:sendMessage': (parameters) => deadLetter(sns, parameters, log) },
+    serviceHandlers: {
+      [`arn:${PARTITION}:states:::sqs:sendMessage`]: (parameters) => deadLetter(sns, parameters, log),
+    },
   });
   process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
 
@@ -177,16 +180,19 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 }
 
 function functionArn(functionName: string): string {
-  return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:complaints-${functionName}`;
+  return `arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:complaints-${functionName}`;
 }
 
 function substitutions(machine: 'complaint' | 'notification'): Record<string, string> {
-  return Object.fromEntries(
-    WORKFLOW_TASKS.filter((t) => t.machine === machine).map((t) => [
-      t.substitution,
-      functionArn(t.functionName),
-    ]),
-  );
+  return {
+    Partition: PARTITION,
+    ...Object.fromEntries(
+      WORKFLOW_TASKS.filter((t) => t.machine === machine).map((t) => [
+        t.substitution,
+        functionArn(t.functionName),
+      ]),
+    ),
+  };
 }
 
 type TaskModule = { handler: (event: unknown, context: Context) => Promise<unknown> };
