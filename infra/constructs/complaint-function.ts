@@ -124,9 +124,10 @@ function handlerBundle(entry: string): Code {
 }
 
 /** With a customer-managed key, DynamoDB, SNS and SQS call KMS with the caller's credentials: this
- * condition keeps the key usable only through that service, never directly. */
+ * condition keeps the key usable only through that service, never directly. The endpoint's domain is the
+ * partition's (amazonaws.com.cn in the China regions). */
 export function viaService(service: string): Record<string, Record<string, string>> {
-  return { StringEquals: { 'kms:ViaService': `${service}.${Aws.REGION}.amazonaws.com` } };
+  return { StringEquals: { 'kms:ViaService': `${service}.${Aws.REGION}.${Aws.URL_SUFFIX}` } };
 }
 
 export class ComplaintFunction extends NodejsFunction {

@@ -4,9 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { problemResult, type Problem } from '#commons/http-problem';
 import { API_ROUTES } from '../../functions/api/routes.ts';
+import { bundleModule } from './function-bundles.ts';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -45,13 +47,18 @@ export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 const ACCOUNT_ID = '000000000000';
 
-/** Imports every API handler named in functions/api/routes.ts: the same list the CDK stack deploys. */
-export async function loadApiRoutes(): Promise<RouteTable> {
+/**
+ * Imports every API handler named in functions/api/routes.ts: the same list the CDK stack deploys. From
+ * the TypeScript sources, or with `bundles` from the deployed bundles (function-bundles.ts).
+ */
+export async function loadApiRoutes(bundles?: string): Promise<RouteTable> {
   return Promise.all(
     API_ROUTES.map(async (route) => {
-      const module = (await import(new URL(`../../${route.entry}`, import.meta.url).href)) as {
-        handler: ProxyHandler;
-      };
+      const module = (await import(
+        bundles
+          ? pathToFileURL(bundleModule(bundles, route.functionName)).href
+          : new URL(`../../${route.entry}`, import.meta.url).href
+      )) as { handler: ProxyHandler };
       return {
         method: route.method,
         resource: route.resource,

@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { complaintTableDefinition } from '#adapters/table-design';
 import { PHONE_HASH_KEY_MIN_LENGTH } from '#commons/phone-hasher';
@@ -17,6 +18,7 @@ import {
 import { WORKFLOW_TASKS } from '../../functions/workflow/tasks.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamo-server.ts';
+import { bundleModule } from './function-bundles.ts';
 import { checkLevelStore } from './level-store-check.ts';
 import { readOutboxFile } from './outbox-file.ts';
 import { loadApiRoutes, startGateway, type RunningGateway } from './gateway.ts';
@@ -25,14 +27,15 @@ import { startLocalSecrets, type LocalSecrets } from './secrets-server.ts';
 import { startLocalSns, type LocalSns, type OutboxEntry } from './sns-server.ts';
 
 const REGION = 'us-east-1';
+const PARTITION = 'aws';
 const ACCOUNT = '000000000000';
 const TABLE_NAME = 'complaints';
-const COMPLAINT_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:complaints`;
-const NOTIFICATION_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:complaint-notifications`;
+const COMPLAINT_MACHINE = `arn:${PARTITION}:states:${REGION}:${ACCOUNT}:stateMachine:complaints`;
+const NOTIFICATION_MACHINE = `arn:${PARTITION}:states:${REGION}:${ACCOUNT}:stateMachine:complaint-notifications`;
 const DEAD_LETTER_QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/complaint-notifications-dlq`;
 const PHONE_HASH_SECRET_ID = 'complaints/local/phone-hash-key';
 const STAFF_TOPICS = [0, 1, 2, 3].map(
-  (level) => `arn:aws:sns:${REGION}:${ACCOUNT}:complaints-staff-level-${level}`,
+  (level) => `arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:complaints-staff-level-${level}`,
 );
 
 export interface EmbeddedStackOptions {
@@ -55,6 +58,11 @@ export interface EmbeddedStackOptions {
   optedOutNumbers?: readonly string[];
   /** The phone-hash HMAC key; default: PHONE_HASH_SECRET, else one random key per data directory. */
   phoneHashKey?: string;
+  /**
+   * Run the deployed bundles instead of the TypeScript sources: a directory of `<functionName>/index.mjs`
+   * (ensureFunctionBundles in function-bundles.ts builds it with the CDK's esbuild options).
+   */
+  functionBundles?: string;
   /** Tests only: shorter Retry intervals by state name (ms), so retry paths run in seconds. */
   retryIntervalOverrides?: Record<string, number | number[]>;
 }
@@ -162,7 +170,7 @@ async function startServers(
     ...options.environment,
   });
 
-  const handlers = await loadTaskHandlers();
+  const handlers = await loadTaskHandlers(options.functionBundles);
   const sfn = await startLocalStepFunctions({
     stateMachines: [
       {
@@ -181,7 +189,9 @@ async function startServers(
     ...(ports.sfn ? { port: ports.sfn } : {}),
     log,
     ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
-    serviceHandlers: { 'arn:aws:states:::sqs:sendMessage': (parameters) => deadLetter(sns, parameters, log) },
+    serviceHandlers: {
+      [`arn:${PARTITION}:states:::sqs:sendMessage`]: (parameters) => deadLetter(sns, parameters, log),
+    },
   });
   started.push(() => sfn.close());
   process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
@@ -189,7 +199,7 @@ async function startServers(
   const gateway = await startGateway({
     port: options.port,
     ...(options.host ? { host: options.host } : {}),
-    routes: await loadApiRoutes(),
+    routes: await loadApiRoutes(options.functionBundles),
     extraRoutes: [{ method: 'GET', resource: '/_local/outbox', handler: outboxRoute(sns) }],
   });
   started.push(() => gateway.close());
@@ -247,25 +257,32 @@ function endpointsEnv(
 }
 
 function functionArn(functionName: string): string {
-  return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:complaints-${functionName}`;
+  return `arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:complaints-${functionName}`;
 }
 
 function substitutions(machine: 'complaint' | 'notification'): Record<string, string> {
-  return Object.fromEntries(
-    WORKFLOW_TASKS.filter((t) => t.machine === machine).map((t) => [
-      t.substitution,
-      functionArn(t.functionName),
-    ]),
-  );
+  return {
+    Partition: PARTITION,
+    ...Object.fromEntries(
+      WORKFLOW_TASKS.filter((t) => t.machine === machine).map((t) => [
+        t.substitution,
+        functionArn(t.functionName),
+      ]),
+    ),
+  };
 }
 
 type TaskModule = { handler: (event: unknown, context: Context) => Promise<unknown> };
 
-/** The same modules Lambda runs, called in process with a Lambda-like context. */
-async function loadTaskHandlers(): Promise<Record<string, LambdaHandler>> {
+/** The same modules Lambda runs (sources, or the deployed bundles), called in process with a Lambda-like context. */
+async function loadTaskHandlers(bundles: string | undefined): Promise<Record<string, LambdaHandler>> {
   const entries = await Promise.all(
     WORKFLOW_TASKS.map(async (task) => {
-      const module = (await import(new URL(`../../${task.entry}`, import.meta.url).href)) as TaskModule;
+      const module = (await import(
+        bundles
+          ? pathToFileURL(bundleModule(bundles, task.functionName)).href
+          : new URL(`../../${task.entry}`, import.meta.url).href
+      )) as TaskModule;
       const handler: LambdaHandler = (payload) => module.handler(payload, lambdaContext(task.functionName));
       return [functionArn(task.functionName), handler] as const;
     }),

@@ -90,13 +90,14 @@ export class ComplaintsServiceStack extends Stack {
     this.complaintWorkflow = new WorkflowStateMachine(this, 'ComplaintWorkflow', {
       address: complaintMachine,
       definitionTemplate: complaintDefinitionTemplate(),
-      ...this.taskSubstitutions(COMPLAINT_SUBSTITUTIONS, {}),
+      ...this.taskSubstitutions(COMPLAINT_SUBSTITUTIONS, { Partition: this.partition }),
       logRetention: config.logRetention,
     });
     this.notificationWorkflow = new WorkflowStateMachine(this, 'NotificationWorkflow', {
       address: notificationMachine,
       definitionTemplate: notificationDefinitionTemplate(),
       ...this.taskSubstitutions(NOTIFICATION_SUBSTITUTIONS, {
+        Partition: this.partition,
         DeadLetterQueueUrl: data.notificationDeadLetters.queueUrl,
       }),
       logRetention: config.logRetention,

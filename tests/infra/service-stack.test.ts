@@ -256,6 +256,7 @@ describe('the state machines', () => {
 
   /** What a substitution value refers to, in words: which function, or which data-stack output. */
   function referent(value: unknown): string {
+    if ((value as { Ref?: string }).Ref === 'AWS::Partition') return 'partition';
     const id = getAttId(value);
     if (id !== undefined) {
       const name = [...service.functions.keys()].find((fn) => functionId(fn) === id);
@@ -283,6 +284,7 @@ describe('the state machines', () => {
 
   it('deploy workflows/complaint.asl.json inline, each task calling the function docs/ARCHITECTURE.md names', () => {
     const expected = renderDefinition(complaintDefinitionTemplate(), {
+      Partition: 'partition',
       OpenStageFunctionArn: 'function:open-stage',
       AwaitStageFunctionArn: 'function:await-stage',
       StageTimerFunctionArn: 'function:stage-timer',
@@ -295,6 +297,7 @@ describe('the state machines', () => {
 
   it('deploy workflows/notification.asl.json inline, sending through send-notification to the dead-letter queue', () => {
     const expected = renderDefinition(notificationDefinitionTemplate(), {
+      Partition: 'partition',
       SendNotificationFunctionArn: 'function:send-notification',
       DeadLetterQueueUrl: 'queue-url:notification-dead-letters',
     });

@@ -1,4 +1,5 @@
 // Tests drive the embedded stack the way an upstream system does: over HTTP, with real local servers.
+import { inject } from 'vitest';
 import {
   startEmbeddedStack,
   type EmbeddedStack,
@@ -23,8 +24,14 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/** The embedded stack on the TypeScript sources, or in the bundled tier on the deployed bundles. */
 export async function startTestApi(options: Partial<EmbeddedStackOptions> = {}): Promise<TestApi> {
-  const stack = await startEmbeddedStack({ port: 0, ...options });
+  const functionBundles = inject('functionBundles');
+  const stack = await startEmbeddedStack({
+    port: 0,
+    ...(functionBundles ? { functionBundles } : {}),
+    ...options,
+  });
   const call = async <T>(
     method: string,
     path: string,
