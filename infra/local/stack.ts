@@ -8,16 +8,22 @@ import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { complaintTableDefinition } from '#adapters/table-design';
 import { PHONE_HASH_KEY_MIN_LENGTH } from '#commons/phone-hasher';
-import type { ReconcileReport } from '#use-cases/reconcile';
+import { emptyReport, type ReconcileReport } from '#use-cases/reconcile';
 import {
   complaintDefinitionTemplate,
   notificationDefinitionTemplate,
   renderDefinition,
 } from '#workflows/definitions';
+import { EXECUTION_STATUS_CHANGE } from '../../functions/ops/execution-events.ts';
 import { WORKFLOW_TASKS } from '../../functions/workflow/tasks.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamo-server.ts';
 import { loadApiRoutes, startGateway, type RunningGateway } from './gateway.ts';
-import { startLocalStepFunctions, type LambdaHandler, type LocalStepFunctions } from './sfn-server.ts';
+import {
+  startLocalStepFunctions,
+  type LambdaHandler,
+  type LocalEventRule,
+  type LocalStepFunctions,
+} from './sfn-server.ts';
 import { startLocalSecrets, type LocalSecrets } from './secrets-server.ts';
 import { startLocalSns, type LocalSns, type OutboxEntry } from './sns-server.ts';
 
@@ -46,6 +52,13 @@ export interface EmbeddedStackOptions {
   environment?: Record<string, string>;
   /** Run the reconciler once after start (resumes open complaints); default true. */
   reconcileOnStart?: boolean;
+  /** The reconciler's period (ms) while the stack runs, as the schedule on AWS (default 15 min; 0: none). */
+  reconcileIntervalMs?: number;
+  /**
+   * Deliver the executions' status change events to the self-healing handler, as the EventBridge rule
+   * does on AWS (default true; false shows what happens when an event is lost).
+   */
+  executionEvents?: boolean;
   /** Numbers (E.164) the local SMS provider treats as opted out, as a real carrier would report them. */
   optedOutNumbers?: readonly string[];
   /** The phone-hash HMAC key; default: PHONE_HASH_SECRET, else one random key per data directory. */
@@ -63,8 +76,15 @@ export interface EmbeddedStack {
   secrets: LocalSecrets;
   gateway: RunningGateway;
   reconciled: ReconcileReport;
+  /** One reconciler pass through the ops handler, as the schedule and `npm run complaints -- reconcile` run it. */
+  runOps(command?: Record<string, unknown>): Promise<unknown>;
   close(): Promise<void>;
 }
+
+/** The reconciler's schedule on AWS (infra/stacks/service-stack.ts) and its default period here. */
+export const LOCAL_RECONCILE_INTERVAL_MS = 15 * 60_000;
+/** The ops functions' timeout on AWS: what a local run reports as its remaining time. */
+const OPS_TIMEOUT_MS = 900_000;
 
 export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
   const log = options.log ?? (() => undefined);
@@ -113,6 +133,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   });
 
   const handlers = await loadTaskHandlers();
+  const ops = await loadOpsHandlers();
   const sfn = await startLocalStepFunctions({
     stateMachines: [
       {
@@ -128,6 +149,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       },
     ],
     lambdaHandlers: handlers,
+    eventRules: options.executionEvents === false ? [] : [statusChangeRule(ops.statusChanged)],
     log,
     ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
     serviceHandlers: { 'arn:aws:states:::sqs:sendMessage': (parameters) => deadLetter(sns, parameters, log) },
@@ -138,18 +160,30 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     port: options.port,
     ...(options.host ? { host: options.host } : {}),
     routes: await loadApiRoutes(),
-    extraRoutes: [{ method: 'GET', resource: '/_local/outbox', handler: outboxRoute(sns) }],
+    extraRoutes: [
+      { method: 'GET', resource: '/_local/outbox', handler: outboxRoute(sns) },
+      { method: 'POST', resource: '/_local/reconcile', handler: opsRoute(ops.run) },
+    ],
   });
 
   // Links in texts point at this gateway unless the operator names a public address.
   process.env.PUBLIC_BASE_URL = options.environment?.PUBLIC_BASE_URL ?? `http://localhost:${gateway.port}`;
 
-  let reconciled: ReconcileReport = { open: 0, restarted: 0, signalsRedelivered: 0, deliveriesResumed: 0 };
+  let reconciled = emptyReport();
   if (options.reconcileOnStart ?? true) {
+    // Every execution of an earlier run is gone: ask about every open complaint, from the first.
     const { reconcile } = await import('#use-cases/reconcile');
     const { getServiceDeps } = await import('#commons/deps');
-    reconciled = await reconcile(getServiceDeps());
+    reconciled = await reconcile(getServiceDeps(), { deep: true, resume: false });
   }
+  const intervalMs = options.reconcileIntervalMs ?? LOCAL_RECONCILE_INTERVAL_MS;
+  const timer =
+    intervalMs > 0
+      ? setInterval(() => {
+          ops.run({}).catch((error: unknown) => log(`[reconcile] scheduled pass failed: ${String(error)}`));
+        }, intervalMs)
+      : undefined;
+  timer?.unref();
 
   return {
     url: gateway.url,
@@ -159,7 +193,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     secrets,
     gateway,
     reconciled,
+    runOps: ops.run,
     close: async () => {
+      clearInterval(timer);
+      await sfn.stopEvents();
+      await ops.idle();
       await gateway.close();
       await sfn.close();
       await sns.close();
@@ -196,8 +234,81 @@ async function loadTaskHandlers(): Promise<Record<string, LambdaHandler>> {
   return Object.fromEntries(entries);
 }
 
-function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 30_000;
+interface OpsHandlers {
+  statusChanged: (event: unknown) => Promise<unknown>;
+  /** One reconciler invocation (a scheduled pass for `{}`); concurrent calls share a running pass. */
+  run: (command: Record<string, unknown>) => Promise<unknown>;
+  /** Resolves once no reconciler invocation is under way. */
+  idle: () => Promise<void>;
+}
+
+/** The operator functions, called in process the way Lambda would: EventBridge targets and the schedule. */
+async function loadOpsHandlers(): Promise<OpsHandlers> {
+  const load = async (entry: string) =>
+    (await import(new URL(`../../${entry}`, import.meta.url).href)) as TaskModule;
+  const statusChanged = await load('functions/ops/execution-status-changed.ts');
+  const reconcile = await load('functions/ops/reconcile.ts');
+  let running: Promise<unknown> | undefined;
+  const run = (command: Record<string, unknown>) => {
+    const scheduled = command.command === undefined;
+    if (scheduled && running) return running;
+    const invocation = reconcile.handler(command, lambdaContext('reconcile', OPS_TIMEOUT_MS)).finally(() => {
+      if (running === invocation) running = undefined;
+    });
+    if (scheduled) running = invocation;
+    return invocation;
+  };
+  return {
+    statusChanged: (event) =>
+      statusChanged.handler(event, lambdaContext('execution-status-changed', OPS_TIMEOUT_MS)),
+    run,
+    idle: async () => {
+      await running?.catch(() => undefined);
+    },
+  };
+}
+
+function statusChangeRule(target: (event: unknown) => Promise<unknown>): LocalEventRule {
+  return {
+    name: 'complaint-execution-status-change',
+    pattern: {
+      source: [EXECUTION_STATUS_CHANGE.source],
+      detailType: [EXECUTION_STATUS_CHANGE.detailType],
+      stateMachineArns: [COMPLAINT_MACHINE],
+      statuses: EXECUTION_STATUS_CHANGE.statuses,
+    },
+    target,
+  };
+}
+
+/** `POST /_local/reconcile`: the body is what an operator sends the reconcile function (`{}`: a pass). */
+function opsRoute(run: OpsHandlers['run']) {
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
+      statusCode,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    let command: unknown;
+    try {
+      command = event.body ? JSON.parse(event.body) : {};
+    } catch {
+      return json(400, { title: 'body is not JSON' });
+    }
+    if (!command || typeof command !== 'object' || Array.isArray(command))
+      return json(400, { title: 'body must be a JSON object' });
+    try {
+      return json(200, await run(command as Record<string, unknown>));
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'Error';
+      const message = error instanceof Error ? error.message : String(error);
+      return json(name === 'InvalidTaskPayload' ? 400 : 500, { title: name, detail: message });
+    }
+  };
+}
+
+function lambdaContext(functionName: string, timeoutMs = 30_000): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `complaints-${functionName}`,
