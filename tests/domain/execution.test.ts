@@ -141,7 +141,8 @@ describe('restarts and parking', () => {
   });
 
   it('an operator retry clears the condition and starts the next attempt with a clean count', () => {
-    let { c, now } = registered();
+    const { c: fresh, now } = registered();
+    let c = fresh;
     for (let i = 0; i <= DEFAULT_RESTART_POLICY.maxRestarts; i++) c = fail(c, now).complaint;
     expect(c.needsOperator).toBeDefined();
     const { complaint, attempt } = retryParked(c, 'operator:ops-wang', now);
