@@ -1,15 +1,24 @@
 // The OperationsLedger port on the complaints table: the needs-operator list (one small item per parked
 // complaint under one partition, pk OPS#NEEDS_OPERATOR, sk the complaint id) and where each reconciler
 // walk stopped (pk OPS#RECONCILER, sk the walk's name). Neither touches a complaint item or its version.
+// No function deletes items: a cleared entry is marked and left to TTL.
 import {
-  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { OperationsLedger } from '#domain/ports';
-import { needsOperatorKey, NEEDS_OPERATOR_PARTITION, reconcileCursorKey } from './table-design.ts';
+import {
+  needsOperatorKey,
+  NEEDS_OPERATOR_PARTITION,
+  reconcileCursorKey,
+  TTL_ATTRIBUTE,
+} from './table-design.ts';
+
+/** A cleared needs-operator entry stays this long (for the record) before TTL removes it. */
+const CLEARED_ENTRY_TTL_SECONDS = 30 * 24 * 3600;
 
 export class DynamoOperationsLedger implements OperationsLedger {
   readonly #doc: DynamoDBDocumentClient;
@@ -27,8 +36,18 @@ export class DynamoOperationsLedger implements OperationsLedger {
   }
 
   async clearNeedsOperator(complaintId: string): Promise<void> {
+    const now = new Date();
     await this.#doc.send(
-      new DeleteCommand({ TableName: this.#tableName, Key: needsOperatorKey(complaintId) }),
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: needsOperatorKey(complaintId),
+        UpdateExpression: 'SET clearedAt = :at, #ttl = :ttl',
+        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: {
+          ':at': now.toISOString(),
+          ':ttl': Math.floor(now.getTime() / 1000) + CLEARED_ENTRY_TTL_SECONDS,
+        },
+      }),
     );
   }
 
@@ -40,6 +59,7 @@ export class DynamoOperationsLedger implements OperationsLedger {
         new QueryCommand({
           TableName: this.#tableName,
           KeyConditionExpression: 'pk = :pk',
+          FilterExpression: 'attribute_not_exists(clearedAt)',
           ExpressionAttributeValues: { ':pk': NEEDS_OPERATOR_PARTITION },
           ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start } : {}),
@@ -58,15 +78,16 @@ export class DynamoOperationsLedger implements OperationsLedger {
     return typeof Item?.cursor === 'string' ? Item.cursor : undefined;
   }
 
+  /** Without a cursor the record says "start from the beginning". */
   async saveReconcileCursor(walk: string, cursor: string | undefined): Promise<void> {
-    if (cursor === undefined) {
-      await this.#doc.send(new DeleteCommand({ TableName: this.#tableName, Key: reconcileCursorKey(walk) }));
-      return;
-    }
     await this.#doc.send(
       new PutCommand({
         TableName: this.#tableName,
-        Item: { ...reconcileCursorKey(walk), cursor, savedAt: new Date().toISOString() },
+        Item: {
+          ...reconcileCursorKey(walk),
+          ...(cursor ? { cursor } : {}),
+          savedAt: new Date().toISOString(),
+        },
       }),
     );
   }
