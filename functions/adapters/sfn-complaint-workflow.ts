@@ -11,10 +11,22 @@ import {
   TaskTimedOut,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import type { ExecutionStatus } from '#domain/execution';
 import type { ComplaintWorkflow, SignalOutcome, StageOpening, StageSignal } from '#domain/ports';
 
+const ATTEMPT_SEPARATOR = '--';
+
 export function executionName(complaintId: string, attempt: number): string {
-  return attempt === 0 ? complaintId : `${complaintId}--${attempt}`;
+  return attempt === 0 ? complaintId : `${complaintId}${ATTEMPT_SEPARATOR}${attempt}`;
+}
+
+/** The complaint and attempt an execution name stands for (complaint ids never contain the separator). */
+export function parseExecutionName(name: string): { complaintId: string; attempt: number } | undefined {
+  const [complaintId, attempt, ...rest] = name.split(ATTEMPT_SEPARATOR);
+  if (!complaintId || rest.length > 0) return undefined;
+  if (attempt === undefined) return { complaintId, attempt: 0 };
+  const n = Number(attempt);
+  return Number.isInteger(n) && n > 0 && String(n) === attempt ? { complaintId, attempt: n } : undefined;
 }
 
 /** arn:...:stateMachine:NAME -> arn:...:execution:NAME:EXECUTION */
@@ -31,13 +43,22 @@ export class SfnComplaintWorkflow implements ComplaintWorkflow {
     this.#stateMachineArn = stateMachineArn;
   }
 
-  async start(complaintId: string, attempt: number, opening?: StageOpening): Promise<void> {
+  async start(
+    complaintId: string,
+    attempt: number,
+    opening?: StageOpening,
+    resumeAt?: string,
+  ): Promise<void> {
     try {
       await this.#sfn.send(
         new StartExecutionCommand({
           stateMachineArn: this.#stateMachineArn,
           name: executionName(complaintId, attempt),
-          input: JSON.stringify(opening ? { complaintId, opening } : { complaintId }),
+          input: JSON.stringify({
+            complaintId,
+            ...(opening ? { opening } : {}),
+            ...(resumeAt ? { resumeAt } : {}),
+          }),
         }),
       );
     } catch (error) {
@@ -66,15 +87,20 @@ export class SfnComplaintWorkflow implements ComplaintWorkflow {
   }
 
   async isRunning(complaintId: string, attempt: number): Promise<boolean> {
+    return (await this.status(complaintId, attempt)) === 'RUNNING';
+  }
+
+  async status(complaintId: string, attempt: number): Promise<ExecutionStatus> {
     try {
       const execution = await this.#sfn.send(
         new DescribeExecutionCommand({
           executionArn: executionArn(this.#stateMachineArn, executionName(complaintId, attempt)),
         }),
       );
-      return execution.status === 'RUNNING';
+      // PENDING_REDRIVE: a redrive is on its way, which is running as far as the complaint is concerned.
+      return execution.status === 'PENDING_REDRIVE' ? 'RUNNING' : (execution.status ?? 'MISSING');
     } catch (error) {
-      if (error instanceof ExecutionDoesNotExist) return false;
+      if (error instanceof ExecutionDoesNotExist) return 'MISSING';
       throw error;
     }
   }

@@ -63,6 +63,18 @@ export function linkTokenKey(token: string): TableKey {
   return { pk: `LINK#${token}`, sk: LINK_SORT_KEY };
 }
 
+/** The needs-operator list: one item per parked complaint in one partition (there are few). */
+export const NEEDS_OPERATOR_PARTITION = 'OPS#NEEDS_OPERATOR';
+
+export function needsOperatorKey(complaintId: string): TableKey {
+  return { pk: NEEDS_OPERATOR_PARTITION, sk: complaintId };
+}
+
+/** Where a reconciler walk stopped, so the next run resumes there. */
+export function reconcileCursorKey(walk: string): TableKey {
+  return { pk: 'OPS#RECONCILER', sk: walk };
+}
+
 export function statusPartition(status: string): string {
   return `STATUS#${status}`;
 }

@@ -95,6 +95,7 @@ const EXAMPLE_COMPLAINT = {
   externalRef: null,
   resolution: null,
   feedback: null,
+  needsOperator: null,
   allowedActions: ['accept', 'assign', 'close', 'note'],
 };
 

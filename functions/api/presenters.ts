@@ -80,6 +80,9 @@ export function presentComplaint(c: Complaint, now: Date = new Date()): Complain
         }
       : null,
     clockFacts: presentClockFacts(c),
+    needsOperator: c.needsOperator
+      ? { since: c.needsOperator.since, reason: c.needsOperator.reason, failures: c.needsOperator.failures }
+      : null,
     allowedActions: allowedActions(c.status),
   };
 }

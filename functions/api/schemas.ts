@@ -263,6 +263,17 @@ export const complaintView = z
     resolution: resolutionView.nullable(),
     feedback: feedbackView.nullable(),
     clockFacts: clockFactsView,
+    needsOperator: z
+      .object({
+        since: instant,
+        reason: z.string().meta({ example: 'FAILED: ComplaintWorkflowFailed' }),
+        failures: z.int().min(1),
+      })
+      .nullable()
+      .meta({
+        description:
+          "Set while the complaint's workflow is parked after failing again and again: its timers do not run until an operator retries it (docs/deploy.md).",
+      }),
     allowedActions: z.array(z.enum(ACTIONS)),
   })
   .meta({ id: 'Complaint' });

@@ -3,6 +3,7 @@
 import { ulid } from 'ulid';
 import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
 import { DynamoDeliveryLog } from '#adapters/dynamo-delivery-log';
+import { DynamoOperationsLedger } from '#adapters/dynamo-operations-ledger';
 import { SfnComplaintWorkflow } from '#adapters/sfn-complaint-workflow';
 import { SfnNotificationDispatcher } from '#adapters/sfn-notification-dispatcher';
 import { SnsMessageSender } from '#adapters/sns-message-sender';
@@ -10,6 +11,7 @@ import { createCalendars, parseHolidaySchedule } from '#domain/calendars';
 import { parseSlaPolicyOverride, scalePolicy } from '#domain/policy';
 import { DEFAULT_SLA_POLICY } from '#domain/sla';
 import { parseCompensationRules } from '#domain/compensation';
+import { DEFAULT_EXECUTION_LIMITS, DEFAULT_RESTART_POLICY } from '#domain/execution';
 import type { ServiceDeps } from '#use-cases/service-deps';
 import { dynamoDocumentClient, sfnClient, snsClient } from './clients.ts';
 import { config } from './config.ts';
@@ -42,6 +44,7 @@ function buildServiceDeps(): ServiceDeps {
   return {
     store: new DynamoComplaintStore(doc, cfg.tableName),
     deliveries: new DynamoDeliveryLog(doc, cfg.tableName),
+    operations: new DynamoOperationsLedger(doc, cfg.tableName),
     workflow: new SfnComplaintWorkflow(sfnClient(), cfg.complaintStateMachineArn),
     dispatcher: new SfnNotificationDispatcher(sfnClient(), cfg.notificationStateMachineArn),
     sender: new SnsMessageSender(snsClient(), {
@@ -66,6 +69,16 @@ function buildServiceDeps(): ServiceDeps {
     ...(cfg.staffAlertCalendar !== '24x7' && timeScale === 1
       ? { staffCalendar: calendars[cfg.staffAlertCalendar] }
       : {}),
+    executionLimits: {
+      ...DEFAULT_EXECUTION_LIMITS,
+      ...(cfg.executionMaxAgeSeconds ? { maxAgeMs: cfg.executionMaxAgeSeconds * 1000 } : {}),
+    },
+    // Time-scaled demos and tests back off as much faster as their clocks run.
+    restartPolicy: {
+      ...DEFAULT_RESTART_POLICY,
+      baseDelayMs: DEFAULT_RESTART_POLICY.baseDelayMs / timeScale,
+      maxDelayMs: DEFAULT_RESTART_POLICY.maxDelayMs / timeScale,
+    },
     publicBaseUrl: cfg.publicBaseUrl,
     log: {
       warn: (message, data) => logger.warn(message, data),

@@ -249,7 +249,9 @@ export interface Complaint {
   timeline: TimelineEvent[];
   outbox: PendingNotification[];
   /** Which execution drives the complaint: attempt 0 is named by the id, later ones `${id}--${attempt}`. */
-  execution: { attempt: number; startedAt?: Instant };
+  execution: ExecutionState;
+  /** Set when its workflow kept failing and restarts stopped: an operator retries it after a fix. */
+  needsOperator?: NeedsOperator;
   /** A signal committed for the workflow but not yet confirmed delivered (redelivered by the reconciler). */
   pendingSignal?: { taskToken: string; seq: number; at: Instant };
   /** Optimistic concurrency of the stored item: increases by one on every write, the workflow's included. */
@@ -261,6 +263,24 @@ export interface Complaint {
   revision: number;
   /** Set when the workflow recorded a failure it could not handle. */
   failure?: { at: Instant; error: string; cause?: string };
+}
+
+export interface ExecutionState {
+  attempt: number;
+  /** When this attempt started (attempt 0: the complaint's createdAt). */
+  startedAt?: Instant;
+  /** Executions of this complaint that failed, timed out or were stopped, counted while they come close together. */
+  failures?: number;
+  lastFailureAt?: Instant;
+  /** A restart after a failure waits until this instant (exponential backoff). */
+  resumeAt?: Instant;
+}
+
+export interface NeedsOperator {
+  since: Instant;
+  /** How the last execution ended, e.g. "FAILED: ComplaintWorkflowFailed" (codes only, never a cause text). */
+  reason: string;
+  failures: number;
 }
 
 /** The derived deadlines a client sees. */

@@ -1,6 +1,7 @@
 // Secondary ports: what the use cases need from the outside world. Adapters in functions/adapters/
 // implement them against DynamoDB, Step Functions and SNS; the domain never imports an AWS SDK.
 import type { Category, Complaint, EscalationLevel, PendingNotification, Status } from './complaint.ts';
+import type { ExecutionStatus } from './execution.ts';
 
 export interface IdempotencyRecord {
   /** The client's Idempotency-Key, scoped by caller (e.g. "intake:web:abc-123"). */
@@ -61,6 +62,8 @@ export interface ComplaintStore {
 export interface StageSignal {
   complaintId: string;
   stage: WorkflowStagePlan;
+  /** The complaint moved to a fresh execution (continue-as-new): this one ends. */
+  handover?: true;
 }
 
 /** What the state machine needs to know about the stage it is entering. */
@@ -84,13 +87,28 @@ export type SignalOutcome = 'delivered' | 'stale';
 export interface ComplaintWorkflow {
   /**
    * Starts the complaint's execution (attempt 0 is named by the complaint id); harmless when it runs
-   * already. `opening`: the stage registration has just planned, which the first stage then opens as is.
+   * already. `opening`: the stage registration has just planned, which the first stage then opens as is;
+   * `resumeAt`: a restart after a failure, which waits until then before it opens the stage.
    */
-  start(complaintId: string, attempt: number, opening?: StageOpening): Promise<void>;
+  start(complaintId: string, attempt: number, opening?: StageOpening, resumeAt?: string): Promise<void>;
   /** Completes the waiting callback task. 'stale' when the token timed out or is unknown. */
   resume(taskToken: string, signal: StageSignal): Promise<SignalOutcome>;
   /** Whether an execution for this complaint is running now. */
   isRunning(complaintId: string, attempt: number): Promise<boolean>;
+  /** How the complaint's execution of this attempt stands: RUNNING, how it ended, or MISSING. */
+  status(complaintId: string, attempt: number): Promise<ExecutionStatus>;
+}
+
+/** Where the operations side keeps its own small records, apart from the complaints. */
+export interface OperationsLedger {
+  /** Lists the complaint under needs-operator (idempotent); written before the complaint is parked. */
+  markNeedsOperator(complaintId: string, since: string): Promise<void>;
+  clearNeedsOperator(complaintId: string): Promise<void>;
+  /** Ids listed under needs-operator, oldest first (a listed id whose complaint is not parked is stale). */
+  needsOperator(): Promise<string[]>;
+  /** Where the named reconciler walk stopped last time (undefined: at the start). */
+  reconcileCursor(walk: string): Promise<string | undefined>;
+  saveReconcileCursor(walk: string, cursor: string | undefined): Promise<void>;
 }
 
 /** Hands a pending notification to delivery, which waits out quiet hours and retries. Idempotent per key. */

@@ -1,13 +1,17 @@
 // People acting on a complaint. The action is committed to DynamoDB first (one conditional write that
 // also advances the stage's sequence number), then the waiting workflow task is completed with the new
 // stage. If the stage's timer fired at the same moment, the timer handler sees the advanced sequence and
-// carries on with the committed stage, so the action is never lost and never applied twice.
+// carries on with the committed stage, so the action is never lost and never applied twice. If the
+// complaint's execution is not running any more (stopped by an operator, failed, lost), the action is
+// committed all the same and a new execution opens the committed stage.
 import type { ComplaintAction, FeedbackInput } from '#domain/commands';
 import type { Complaint } from '#domain/complaint';
 import { VersionConflict, WorkflowNotReady } from '#domain/errors';
 import { applyAction, applyFeedback, changesStatus } from '#domain/lifecycle';
+import { isFailure } from '#domain/execution';
 import { workflowStagePlan } from '#domain/stage';
 import { getComplaint } from './queries.ts';
+import { recoverExecution } from './recover-execution.ts';
 import { clockContext, saveNext, type ServiceDeps } from './service-deps.ts';
 
 /** Attempts when a timer or another action wrote in between (only without a caller's expectedVersion). */
@@ -54,8 +58,15 @@ async function commitChange(
     const taskToken = current.stage.taskToken;
     try {
       if (!movesStage) return await saveNext(deps.store, current, next, now);
-      // The workflow registers a token each time it enters a stage; without one it is between stages.
-      if (!taskToken) throw new WorkflowNotReady(complaintId);
+      // The workflow registers a token each time it enters a stage; without one it is between stages,
+      // or its execution ended (stopped, failed, lost): then the action is committed and it restarts.
+      if (!taskToken) {
+        if (current.needsOperator || (await deps.workflow.isRunning(complaintId, current.execution.attempt)))
+          throw new WorkflowNotReady(complaintId);
+        const committed = await saveNext(deps.store, current, next, now);
+        await restartStopped(deps, committed);
+        return committed;
+      }
       const committed = await saveNext(
         deps.store,
         current,
@@ -77,6 +88,7 @@ async function commitChange(
 /**
  * Completes the waiting task. The change is already committed, so a failure here is not the caller's:
  * the signal stays pending on the complaint and the reconciler (or the stage's own timer) delivers it.
+ * A token that no task waits on any more, of an execution that ended, restarts the execution.
  */
 async function deliverSignal(
   deps: ServiceDeps,
@@ -85,12 +97,40 @@ async function deliverSignal(
   now: Date,
 ): Promise<void> {
   try {
-    await deps.workflow.resume(taskToken, {
+    const outcome = await deps.workflow.resume(taskToken, {
       complaintId: committed.id,
-      stage: workflowStagePlan(committed, now),
+      stage: workflowStagePlan(committed, now, deps.executionLimits),
     });
+    if (outcome === 'stale') await restartStopped(deps, committed);
   } catch (error) {
     deps.log.warn('workflow signal not delivered; left pending for the reconciler', {
+      complaintId: committed.id,
+      error: error instanceof Error ? error.name : String(error),
+    });
+  }
+}
+
+/**
+ * The committed complaint's execution is not running: start the next one at once (a person is waiting;
+ * no backoff), counting a failed or stopped execution toward the cap, unless another attempt already
+ * took over or the complaint waits for an operator.
+ */
+async function restartStopped(deps: ServiceDeps, committed: Complaint): Promise<void> {
+  if (committed.needsOperator) return;
+  const { attempt } = committed.execution;
+  try {
+    const status = await deps.workflow.status(committed.id, attempt);
+    if (status === 'RUNNING') return;
+    const outcome = await recoverExecution(deps, committed.id, { attempt, status }, { immediate: true });
+    deps.log.warn('execution not running; restarted for an action', {
+      complaintId: committed.id,
+      status,
+      counted: isFailure(status),
+      outcome,
+    });
+  } catch (error) {
+    // The action is committed; the status event or the reconciler restarts the execution instead.
+    deps.log.warn('execution restart for an action failed; left to the reconciler', {
       complaintId: committed.id,
       error: error instanceof Error ? error.name : String(error),
     });

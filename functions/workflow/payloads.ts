@@ -17,7 +17,12 @@ export const openStagePayload = z.object({
   opening: stagePlan.pick({ name: true, seq: true, dueAt: true }).optional(),
 });
 export const awaitStagePayload = z.object({ complaintId, stage: stagePlan, taskToken: z.string().min(1) });
-export const stageTimerPayload = z.object({ complaintId, stage: stagePlan });
+/** `execution`: the execution's name (absent from payloads of definitions before it was added). */
+export const stageTimerPayload = z.object({
+  complaintId,
+  stage: stagePlan,
+  execution: z.string().min(1).max(80).optional(),
+});
 export const finishPayload = z.object({ complaintId });
 export const recordFailurePayload = z.object({
   complaintId,

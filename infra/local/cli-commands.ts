@@ -14,6 +14,7 @@ import {
   fields,
   timelineBlock,
 } from './cli-format.ts';
+import { registerOpsCommands } from './cli-ops.ts';
 import { fetchOutbox, followOutbox, outboxLine } from './cli-outbox.ts';
 import { usageError, wholeNumber, yuanAmount } from './cli-options.ts';
 import type { CliContext } from './cli-program.ts';
@@ -30,6 +31,7 @@ export function registerCommands(program: Command, cx: CliContext): void {
   actCommand(program, cx);
   feedbackCommand(program, cx);
   outboxCommand(program, cx);
+  registerOpsCommands(program, cx);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -44,6 +44,8 @@ export interface ExecutionOptions {
    * status, input and output only. None is forgotten: a closed name must stay taken for idempotent starts.
    */
   historyRetention?: number;
+  /** Called on every status change (RUNNING at start, then how it ended): the events EventBridge gets on AWS. */
+  onStatusChange?: (record: ExecutionRecord) => void;
 }
 
 /** What ListStateMachines and DescribeStateMachine report of a hosted state machine. */
@@ -131,6 +133,7 @@ export class LocalExecutions {
     this.#executions.set(executionArn, record);
     machine.executions.push(record);
     this.#run(machine, record, parsedInput);
+    this.#options.onStatusChange?.(record);
     return record;
   }
 
@@ -277,6 +280,7 @@ export class LocalExecutions {
     this.#trimOldHistories(record);
     // Callback tasks still waiting end with the execution: their tokens answer TaskTimedOut from now on.
     this.#runtime.tokens.retire(record.executionArn, statesRuntimeError(`Execution ${status.toLowerCase()}`));
+    this.#options.onStatusChange?.(record);
     // Successes are the norm and would drown the rest under load.
     if (status !== 'SUCCEEDED') {
       const machine = record.stateMachineArn.split(':').at(-1);

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { SfnFault } from './sfn-errors.ts';
+import { LocalEventDispatch, type LocalEventRule } from './sfn-events.ts';
 import {
   LocalExecutions,
   type EngineEvent,
@@ -20,6 +21,7 @@ import { closeServer, listen, readBody } from './http-util.ts';
 
 export type { LambdaHandler, ServiceHandler } from './sfn-tasks.ts';
 export type { EngineEvent, ExecutionStatus } from './sfn-executions.ts';
+export type { ExecutionStatusChangeEvent, LocalEventRule } from './sfn-events.ts';
 
 export interface LocalStepFunctionsOptions extends ExecutionOptions {
   /** 0 or absent: a free port. */
@@ -29,6 +31,8 @@ export interface LocalStepFunctionsOptions extends ExecutionOptions {
   lambdaHandlers?: Record<string, LambdaHandler>;
   /** By resource ARN, e.g. arn:aws:states:::sqs:sendMessage: called with the effective Parameters. */
   serviceHandlers?: Record<string, ServiceHandler>;
+  /** EventBridge rules on the executions' status change events, with their targets. */
+  eventRules?: readonly LocalEventRule[];
   log?: (line: string) => void;
 }
 
@@ -41,6 +45,8 @@ export interface LocalStepFunctions {
   events(executionArn: string): readonly EngineEvent[];
   /** Callback tasks waiting for SendTaskSuccess/SendTaskFailure, over all executions. */
   waitingTasks(): number;
+  /** Stops delivering status change events (and waits for those under way): the stack is shutting down. */
+  stopEvents(): Promise<void>;
   /** Aborts every running execution and stops listening. */
   close(): Promise<void>;
 }
@@ -56,6 +62,7 @@ export async function startLocalStepFunctions(
   options: LocalStepFunctionsOptions,
 ): Promise<LocalStepFunctions> {
   const log = options.log ?? (() => undefined);
+  const events = new LocalEventDispatch({ rules: options.eventRules ?? [], log });
   const executions = new LocalExecutions(
     options.stateMachines,
     {
@@ -64,7 +71,7 @@ export async function startLocalStepFunctions(
       tokens: new TaskTokens(),
       log,
     },
-    options,
+    { ...options, onStatusChange: (record) => events.publish(record) },
   );
   const operations = sfnOperations(executions);
   const server = createServer((request, response) => void serve(operations, request, response, log));
@@ -74,7 +81,9 @@ export async function startLocalStepFunctions(
     transitions: (executionArn) => executions.describe(executionArn).stateEntered,
     events: (executionArn) => executions.describe(executionArn).events,
     waitingTasks: () => executions.waitingTasks(),
+    stopEvents: () => events.close(),
     close: async () => {
+      await events.close();
       executions.abortAll();
       await closeServer(server);
     },

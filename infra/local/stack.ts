@@ -9,12 +9,13 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { complaintTableDefinition } from '#adapters/table-design';
 import { PHONE_HASH_KEY_MIN_LENGTH } from '#commons/phone-hasher';
-import type { ReconcileReport } from '#use-cases/reconcile';
+import { emptyReport, type ReconcileReport } from '#use-cases/reconcile';
 import {
   complaintDefinitionTemplate,
   notificationDefinitionTemplate,
   renderDefinition,
 } from '#workflows/definitions';
+import { EXECUTION_STATUS_CHANGE } from '../../functions/ops/execution-events.ts';
 import { WORKFLOW_TASKS } from '../../functions/workflow/tasks.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamo-server.ts';
@@ -22,7 +23,12 @@ import { bundleModule } from './function-bundles.ts';
 import { checkLevelStore } from './level-store-check.ts';
 import { readOutboxFile } from './outbox-file.ts';
 import { loadApiRoutes, startGateway, type RunningGateway } from './gateway.ts';
-import { startLocalStepFunctions, type LambdaHandler, type LocalStepFunctions } from './sfn-server.ts';
+import {
+  startLocalStepFunctions,
+  type LambdaHandler,
+  type LocalEventRule,
+  type LocalStepFunctions,
+} from './sfn-server.ts';
 import { startLocalSecrets, type LocalSecrets } from './secrets-server.ts';
 import { startLocalSns, type LocalSns, type OutboxEntry } from './sns-server.ts';
 
@@ -54,6 +60,13 @@ export interface EmbeddedStackOptions {
   environment?: Record<string, string>;
   /** Run the reconciler once after start (resumes open complaints); default true. */
   reconcileOnStart?: boolean;
+  /** The reconciler's period (ms) while the stack runs, as the schedule on AWS (default 15 min; 0: none). */
+  reconcileIntervalMs?: number;
+  /**
+   * Deliver the executions' status change events to the self-healing handler, as the EventBridge rule
+   * does on AWS (default true; false shows what happens when an event is lost).
+   */
+  executionEvents?: boolean;
   /** Numbers (E.164) the local SMS provider treats as opted out, as a real carrier would report them. */
   optedOutNumbers?: readonly string[];
   /** The phone-hash HMAC key; default: PHONE_HASH_SECRET, else one random key per data directory. */
@@ -82,8 +95,15 @@ export interface EmbeddedStack {
   secrets: LocalSecrets;
   gateway: RunningGateway;
   reconciled: ReconcileReport;
+  /** One reconciler pass through the ops handler, as the schedule and `npm run complaints -- reconcile` run it. */
+  runOps(command?: Record<string, unknown>): Promise<unknown>;
   close(): Promise<void>;
 }
+
+/** The reconciler's schedule on AWS (infra/stacks/service-stack.ts) and its default period here. */
+export const LOCAL_RECONCILE_INTERVAL_MS = 15 * 60_000;
+/** The ops functions' timeout on AWS: what a local run reports as its remaining time. */
+const OPS_TIMEOUT_MS = 900_000;
 
 export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
   const log = options.log ?? (() => undefined);
@@ -171,6 +191,7 @@ async function startServers(
   });
 
   const handlers = await loadTaskHandlers(options.functionBundles);
+  const ops = await loadOpsHandlers(options.functionBundles);
   const sfn = await startLocalStepFunctions({
     stateMachines: [
       {
@@ -187,6 +208,7 @@ async function startServers(
     ],
     lambdaHandlers: handlers,
     ...(ports.sfn ? { port: ports.sfn } : {}),
+    eventRules: options.executionEvents === false ? [] : [statusChangeRule(ops.statusChanged)],
     log,
     ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
     serviceHandlers: {
@@ -200,19 +222,31 @@ async function startServers(
     port: options.port,
     ...(options.host ? { host: options.host } : {}),
     routes: await loadApiRoutes(options.functionBundles),
-    extraRoutes: [{ method: 'GET', resource: '/_local/outbox', handler: outboxRoute(sns) }],
+    extraRoutes: [
+      { method: 'GET', resource: '/_local/outbox', handler: outboxRoute(sns) },
+      { method: 'POST', resource: '/_local/reconcile', handler: opsRoute(ops.run) },
+    ],
   });
   started.push(() => gateway.close());
 
   // Links in texts point at this gateway unless the operator names a public address.
   process.env.PUBLIC_BASE_URL = options.environment?.PUBLIC_BASE_URL ?? `http://localhost:${gateway.port}`;
 
-  let reconciled: ReconcileReport = { open: 0, restarted: 0, signalsRedelivered: 0, deliveriesResumed: 0 };
+  let reconciled = emptyReport();
   if (options.reconcileOnStart ?? true) {
+    // Every execution of an earlier run is gone: ask about every open complaint, from the first.
     const { reconcile } = await import('#use-cases/reconcile');
     const { getServiceDeps } = await import('#commons/deps');
-    reconciled = await reconcile(getServiceDeps());
+    reconciled = await reconcile(getServiceDeps(), { deep: true, resume: false });
   }
+  const intervalMs = options.reconcileIntervalMs ?? LOCAL_RECONCILE_INTERVAL_MS;
+  const timer =
+    intervalMs > 0
+      ? setInterval(() => {
+          ops.run({}).catch((error: unknown) => log(`[reconcile] scheduled pass failed: ${String(error)}`));
+        }, intervalMs)
+      : undefined;
+  timer?.unref();
 
   if (dataDir) {
     const endpointsFile = join(dataDir, ENDPOINTS_FILE);
@@ -228,8 +262,15 @@ async function startServers(
     secrets,
     gateway,
     reconciled,
-    // The reverse of the start: the endpoints file and the gateway first, the lock last.
-    close: stopStarted,
+    runOps: ops.run,
+    // The reverse of the start: timers and event deliveries, then the endpoints file and the gateway,
+    // the lock last.
+    close: async () => {
+      clearInterval(timer);
+      await sfn.stopEvents();
+      await ops.idle();
+      await stopStarted();
+    },
   };
 }
 
@@ -290,8 +331,85 @@ async function loadTaskHandlers(bundles: string | undefined): Promise<Record<str
   return Object.fromEntries(entries);
 }
 
-function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 30_000;
+interface OpsHandlers {
+  statusChanged: (event: unknown) => Promise<unknown>;
+  /** One reconciler invocation (a scheduled pass for `{}`); concurrent calls share a running pass. */
+  run: (command: Record<string, unknown>) => Promise<unknown>;
+  /** Resolves once no reconciler invocation is under way. */
+  idle: () => Promise<void>;
+}
+
+/** The operator functions, called in process the way Lambda would: EventBridge targets and the schedule. */
+async function loadOpsHandlers(bundles: string | undefined): Promise<OpsHandlers> {
+  const load = async (functionName: string, entry: string) =>
+    (await import(
+      bundles
+        ? pathToFileURL(bundleModule(bundles, functionName)).href
+        : new URL(`../../${entry}`, import.meta.url).href
+    )) as TaskModule;
+  const statusChanged = await load('execution-status-changed', 'functions/ops/execution-status-changed.ts');
+  const reconcile = await load('reconcile', 'functions/ops/reconcile.ts');
+  let running: Promise<unknown> | undefined;
+  const run = (command: Record<string, unknown>) => {
+    const scheduled = command.command === undefined;
+    if (scheduled && running) return running;
+    const invocation = reconcile.handler(command, lambdaContext('reconcile', OPS_TIMEOUT_MS)).finally(() => {
+      if (running === invocation) running = undefined;
+    });
+    if (scheduled) running = invocation;
+    return invocation;
+  };
+  return {
+    statusChanged: (event) =>
+      statusChanged.handler(event, lambdaContext('execution-status-changed', OPS_TIMEOUT_MS)),
+    run,
+    idle: async () => {
+      await running?.catch(() => undefined);
+    },
+  };
+}
+
+function statusChangeRule(target: (event: unknown) => Promise<unknown>): LocalEventRule {
+  return {
+    name: 'complaint-execution-status-change',
+    pattern: {
+      source: [EXECUTION_STATUS_CHANGE.source],
+      detailType: [EXECUTION_STATUS_CHANGE.detailType],
+      stateMachineArns: [COMPLAINT_MACHINE],
+      statuses: EXECUTION_STATUS_CHANGE.statuses,
+    },
+    target,
+  };
+}
+
+/** `POST /_local/reconcile`: the body is what an operator sends the reconcile function (`{}`: a pass). */
+function opsRoute(run: OpsHandlers['run']) {
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
+      statusCode,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    let command: unknown;
+    try {
+      command = event.body ? JSON.parse(event.body) : {};
+    } catch {
+      return json(400, { title: 'body is not JSON' });
+    }
+    if (!command || typeof command !== 'object' || Array.isArray(command))
+      return json(400, { title: 'body must be a JSON object' });
+    try {
+      return json(200, await run(command as Record<string, unknown>));
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'Error';
+      const message = error instanceof Error ? error.message : String(error);
+      return json(name === 'InvalidTaskPayload' ? 400 : 500, { title: name, detail: message });
+    }
+  };
+}
+
+function lambdaContext(functionName: string, timeoutMs = 30_000): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `complaints-${functionName}`,

@@ -34,9 +34,10 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'list-complaints': { table: 'read' },
   'get-complaint': { table: 'read' },
   'get-timeline': { table: 'read' },
-  // Commit the action, then complete the waiting stage task with the next stage.
-  'post-action': { table: 'readwrite', complaintWorkflow: 'signal' },
-  'post-feedback': { table: 'readwrite', complaintWorkflow: 'signal' },
+  // Commit the action, then complete the waiting stage task with the next stage; an execution found
+  // ended (stopped, failed) is restarted (DescribeExecution, StartExecution).
+  'post-action': { table: 'readwrite', complaintWorkflow: ['signal', 'observe', 'start'] },
+  'post-feedback': { table: 'readwrite', complaintWorkflow: ['signal', 'observe', 'start'] },
   // Computes deadlines from the configured policy and calendars: no data, no workflow.
   'sla-preview': {},
   health: {},
@@ -45,12 +46,13 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // rating through it commits like post-feedback and completes the waiting stage task.
   'follow-link': {},
   'get-public-complaint': { table: 'read' },
-  'post-public-feedback': { table: 'readwrite', complaintWorkflow: 'signal' },
+  'post-public-feedback': { table: 'readwrite', complaintWorkflow: ['signal', 'observe', 'start'] },
   // Stage handlers save the complaint and hand customer and staff notices to the notification workflow.
   'open-stage': { table: 'readwrite', notificationWorkflow: 'start' },
   // Stores the task token; completes the task itself when an action already moved the stage on.
   'await-stage': { table: 'readwrite', complaintWorkflow: 'signal', notificationWorkflow: 'start' },
-  'stage-timer': { table: 'readwrite', notificationWorkflow: 'start' },
+  // Also hands a complaint over to a fresh execution before the current one's age limit (continue-as-new).
+  'stage-timer': { table: 'readwrite', complaintWorkflow: 'start', notificationWorkflow: 'start' },
   'record-failure': { table: 'readwrite', notificationWorkflow: 'start' },
   'finish-complaint': { table: 'readwrite', notificationWorkflow: 'start' },
   // Reads the complaint, records each delivery attempt, publishes the text, push or staff alert.
@@ -61,6 +63,13 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     complaintWorkflow: ['observe', 'start', 'signal'],
     notificationWorkflow: 'start',
   },
+  // Restarts a failed, timed-out or stopped execution from its status event, or parks the complaint (and
+  // hands the staff alert to delivery).
+  'execution-status-changed': {
+    table: 'readwrite',
+    complaintWorkflow: 'start',
+    notificationWorkflow: 'start',
+  },
 };
 
 /** Functions no route or state machine calls: run on a schedule or by an operator. */
@@ -69,7 +78,13 @@ export const OPS_FUNCTIONS = [
     functionName: 'reconcile',
     entry: 'functions/ops/reconcile.ts',
     description:
-      'Reconciler: resumes open complaints whose execution is not running (scheduled, or run by an operator)',
+      'Reconciler: resumes open complaints whose execution is not running (scheduled, or run by an operator); lists and retries needs-operator complaints',
+  },
+  {
+    functionName: 'execution-status-changed',
+    entry: 'functions/ops/execution-status-changed.ts',
+    description:
+      'Self-healing: restarts a failed, timed-out or stopped complaint execution from its EventBridge event, or parks the complaint',
   },
 ] as const;
 

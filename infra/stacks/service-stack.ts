@@ -1,10 +1,12 @@
 // Everything stateless, redeployable at will: the functions, the two state machines, the API and the
 // dashboard and alarms. State lives in ComplaintsDataStack and is only referred to from here.
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   COMPLAINT_SUBSTITUTIONS,
@@ -13,6 +15,7 @@ import {
   notificationDefinitionTemplate,
 } from '#workflows/definitions';
 import { API_ROUTES } from '../../functions/api/routes.ts';
+import { EXECUTION_STATUS_CHANGE } from '../../functions/ops/execution-events.ts';
 import { ComplaintFunction, viaService } from '../constructs/complaint-function.ts';
 import type { StateMachineAddress } from '../constructs/complaint-function.ts';
 import { ComplaintsApi } from '../constructs/complaints-api.ts';
@@ -25,6 +28,10 @@ import type { FunctionSpec } from './function-catalog.ts';
 
 /** How often the reconciler looks for open complaints without a running execution. */
 export const RECONCILE_INTERVAL = Duration.minutes(15);
+
+/** EventBridge's delivery of a status event to the self-healing function: retries, then the DLQ. */
+export const STATUS_EVENT_RETRY_ATTEMPTS = 8;
+export const STATUS_EVENT_MAX_AGE = Duration.hours(6);
 
 export interface ComplaintsServiceStackProps extends StackProps {
   config: DeploymentConfig;
@@ -44,6 +51,8 @@ export class ComplaintsServiceStack extends Stack {
   readonly notificationWorkflow: WorkflowStateMachine;
   readonly api: ComplaintsApi;
   readonly monitoring: OperationsMonitoring;
+  /** Status events the self-healing function could not take after every retry (to replay by hand). */
+  readonly executionEventDeadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: ComplaintsServiceStackProps) {
     super(scope, id, props);
@@ -79,7 +88,35 @@ export class ComplaintsServiceStack extends Stack {
       );
     }
     this.functions = functions;
-    // On AWS nothing restarts a failed execution by itself: the reconciler runs every 15 minutes.
+    // Self-healing: a complaint execution that failed, timed out or was stopped restarts from its event.
+    this.executionEventDeadLetters = new Queue(this, 'ExecutionEventDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.executionEventDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the execution status event rule.',
+    });
+    new Rule(this, 'ExecutionStatusChange', {
+      description: 'Restart complaint executions that failed, timed out or were stopped',
+      eventPattern: {
+        source: [EXECUTION_STATUS_CHANGE.source],
+        detailType: [EXECUTION_STATUS_CHANGE.detailType],
+        detail: {
+          status: [...EXECUTION_STATUS_CHANGE.statuses],
+          stateMachineArn: [complaintMachine.arn],
+        },
+      },
+      targets: [
+        new LambdaFunction(this.functionNamed('execution-status-changed'), {
+          deadLetterQueue: this.executionEventDeadLetters,
+          retryAttempts: STATUS_EVENT_RETRY_ATTEMPTS,
+          maxEventAge: STATUS_EVENT_MAX_AGE,
+        }),
+      ],
+    });
+    // The safety net behind the events: the reconciler runs every 15 minutes.
     new Rule(this, 'ReconcileSchedule', {
       description: 'Resume open complaints whose workflow execution is not running',
       schedule: Schedule.rate(RECONCILE_INTERVAL),
@@ -131,6 +168,15 @@ export class ComplaintsServiceStack extends Stack {
         errorAlarmThreshold: spec.kind === 'api' ? 1 : 5,
       })),
       deadLetters: data.notificationDeadLetters,
+      executionEventDeadLetters: this.executionEventDeadLetters,
+      // The reconciler's gauge (functions/ops/reconcile.ts), emitted by Powertools with its service dimension.
+      needsOperator: new Metric({
+        namespace: 'Complaints',
+        metricName: 'ComplaintsNeedingOperator',
+        dimensionsMap: { service: 'complaints' },
+        statistic: 'Maximum',
+        period: RECONCILE_INTERVAL.plus(RECONCILE_INTERVAL),
+      }),
       opsTopic: data.opsTopic,
     });
   }

@@ -102,7 +102,7 @@ describe('every function', () => {
   });
 
   it('runs the reconciler every 15 minutes with just the access it needs', () => {
-    const rules = ofType('AWS::Events::Rule');
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression);
     expect(rules).toHaveLength(1);
     const [, rule] = rules[0]!;
     expect(rule.Properties.ScheduleExpression).toBe('rate(15 minutes)');
@@ -434,18 +434,26 @@ describe('IAM', () => {
 
     expect(grantedOn(roleIdOf('create-complaint'), 'states:StartExecution')).toEqual([complaint]);
     expect(grantedOn(roleIdOf('create-complaint'), 'states:SendTaskSuccess')).toEqual([]);
-    for (const name of ['post-action', 'post-feedback']) {
+    // An action that finds the execution ended restarts it (functions/use-cases/act-on-complaint.ts).
+    for (const name of ['post-action', 'post-feedback', 'post-public-feedback']) {
       expect(grantedOn(roleIdOf(name), 'states:SendTaskSuccess'), name).toEqual([complaint]);
-      expect(grantedOn(roleIdOf(name), 'states:StartExecution'), name).toEqual([]);
+      expect(grantedOn(roleIdOf(name), 'states:StartExecution'), name).toEqual([complaint]);
+      expect(grantedOn(roleIdOf(name), 'states:DescribeExecution'), name).toEqual([
+        service.resolve(service.complaintMachine.executionsArn),
+      ]);
     }
   });
 
-  it('lets the complaint workflow’s tasks start notification executions only', () => {
-    for (const name of ['open-stage', 'await-stage', 'stage-timer', 'finish-complaint', 'record-failure']) {
+  it('lets the complaint workflow’s tasks start notification executions, and stage-timer hand over', () => {
+    for (const name of ['open-stage', 'await-stage', 'finish-complaint', 'record-failure']) {
       expect(grantedOn(roleIdOf(name), 'states:StartExecution'), name).toEqual([
         machineArn('notificationMachine'),
       ]);
     }
+    // Continue-as-new: the timer task starts the complaint's next execution.
+    expect(grantedOn(roleIdOf('stage-timer'), 'states:StartExecution').sort()).toEqual(
+      [machineArn('complaintMachine'), machineArn('notificationMachine')].sort(),
+    );
   });
 
   it('lets send-notification publish to exactly the four staff topics, plus SMS and push', () => {
@@ -572,6 +580,63 @@ describe('the REST API', () => {
         'gatewayresponse.header.Content-Type': "'application/problem+json'",
       });
     }
+  });
+});
+
+describe('self-healing', () => {
+  it('sends the complaint machine’s failed, timed-out and aborted status events to the handler, with a DLQ', () => {
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern);
+    expect(rules).toHaveLength(1);
+    const { EventPattern, Targets } = rules[0]![1].Properties as {
+      EventPattern: { source: string[]; 'detail-type': string[]; detail: Record<string, unknown[]> };
+      Targets: { Arn: unknown; DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: Record<string, number> }[];
+    };
+    expect(EventPattern.source).toEqual(['aws.states']);
+    expect(EventPattern['detail-type']).toEqual(['Step Functions Execution Status Change']);
+    expect(EventPattern.detail.status).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
+    expect(EventPattern.detail.stateMachineArn).toEqual([machineArn('complaintMachine')]);
+    expect(Targets).toHaveLength(1);
+    const [target] = Targets;
+    expect(getAttId(target!.Arn)).toBe(functionId('execution-status-changed'));
+    const dlq = getAttId(target!.DeadLetterConfig?.Arn);
+    expect(resources[dlq!]?.Type).toBe('AWS::SQS::Queue');
+    expect(target!.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 });
+    // EventBridge may send to the queue, over TLS only.
+    const queuePolicy = ofType('AWS::SQS::QueuePolicy').find(([, p]) =>
+      JSON.stringify(p.Properties.Queues).includes(dlq!),
+    );
+    expect(JSON.stringify(queuePolicy?.[1].Properties.PolicyDocument)).toContain('events.amazonaws.com');
+    expect(JSON.stringify(queuePolicy?.[1].Properties.PolicyDocument)).toContain('aws:SecureTransport');
+  });
+
+  it('lets the handler restart executions and park complaints, and nothing more on Step Functions', () => {
+    const actions = actionsOfRole(roleIdOf('execution-status-changed')).filter((a) =>
+      a.startsWith('states:'),
+    );
+    expect([...new Set(actions)].sort()).toEqual(['states:StartExecution']);
+    expect(grantedOn(roleIdOf('execution-status-changed'), 'states:StartExecution').sort()).toEqual(
+      [machineArn('complaintMachine'), machineArn('notificationMachine')].sort(),
+    );
+  });
+
+  it('alarms while complaints wait for an operator and when a status event was dead-lettered', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    const parked = alarms.find((alarm) => alarm.MetricName === 'ComplaintsNeedingOperator');
+    expect(parked).toMatchObject({
+      Namespace: 'Complaints',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'service', Value: 'complaints' }],
+    });
+    const deadLettered = alarms.filter(
+      (alarm) =>
+        alarm.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+        JSON.stringify(alarm.Dimensions).includes(
+          service.getLogicalId(service.executionEventDeadLetters.node.defaultChild as CfnStateMachine),
+        ),
+    );
+    expect(deadLettered).toHaveLength(1);
   });
 });
 
