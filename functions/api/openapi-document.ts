@@ -17,6 +17,7 @@ import {
   slaPreview,
   slaPreviewQuery,
   timeline,
+  timelineQuery,
 } from './schemas.ts';
 import { newComplaintBody } from './intake-schemas.ts';
 import { linkTokenPath, publicComplaintView, publicFeedbackBody, publicHeaders } from './public-schemas.ts';
@@ -162,9 +163,12 @@ function buildRegistry(): OpenAPIRegistry {
     path: '/v1/complaints/{id}/timeline',
     operationId: 'getTimeline',
     summary: "Read a complaint's timeline",
-    request: { params: complaintPath },
+    request: { params: complaintPath, query: timelineQuery },
     responses: {
-      200: json(timeline, 'Every change, oldest first: when, what, who, from which status to which.'),
+      200: json(
+        timeline,
+        'Every change, oldest first: when, what, who, from which status to which. One page; pass nextCursor as cursor for the next one.',
+      ),
       ...problems([400, 404, 500]),
     },
   });
