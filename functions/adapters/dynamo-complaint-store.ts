@@ -3,7 +3,6 @@
 // one item per event beside the complaint (dynamo-audit-trail.ts), written idempotently after the commit.
 import { randomBytes } from 'node:crypto';
 import {
-  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -204,7 +203,13 @@ export class DynamoComplaintStore implements ComplaintStore {
   }
 
   async revokeLinkToken(token: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: linkTokenKey(token) }));
+    // A tombstone rather than a delete: the token opens nothing, and can never be issued again.
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...linkTokenKey(token), revoked: true },
+      }),
+    );
   }
 
   /** The complaint as it will be stored: its new events chained onto its trail, kept until written as items. */

@@ -331,3 +331,42 @@ export const health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' 
 export type ComplaintView = z.input<typeof complaintView>;
 export type ComplaintPageView = z.input<typeof complaintPage>;
 export type TimelineView = z.input<typeof timeline>;
+
+// ---------------------------------------------------------------------------------------------------
+// The audit trail and erasure requests
+
+export const auditVerdictView = z
+  .object({
+    complaintId,
+    intact: z.boolean(),
+    events: z.int().min(0).meta({ description: 'Events read and checked.' }),
+    head: z
+      .object({ seq: z.int(), hash: z.string() })
+      .nullable()
+      .meta({ description: 'The chain head the complaint keeps (intact chains only).' }),
+    brokenAt: z
+      .object({ seq: z.int(), reason: z.string() })
+      .nullable()
+      .meta({ description: 'The first broken link: its sequence number and what is wrong with it.' }),
+  })
+  .meta({ id: 'AuditVerdict' });
+
+export const erasureBody = z
+  .strictObject({
+    phone: z.string().trim().min(1).max(40).meta({ description: "The customer's phone number." }),
+    reference: reference(64).meta({ description: "The operator's reference for the request (ticket)." }),
+  })
+  .meta({ id: 'ErasureRequest' });
+
+export const erasureOutcomeView = z
+  .object({
+    reference: z.string(),
+    complaintIds: z.array(complaintId).meta({ description: 'Complaints anonymised by this request.' }),
+    changed: z.boolean().meta({
+      description: 'false: nothing of this customer was left to erase (already erased, or no complaint).',
+    }),
+  })
+  .meta({ id: 'ErasureOutcome' });
+
+export type AuditVerdictView = z.input<typeof auditVerdictView>;
+export type ErasureOutcomeView = z.input<typeof erasureOutcomeView>;

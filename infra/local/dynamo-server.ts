@@ -20,6 +20,7 @@ import {
   repairIndexes,
   type IndexRepairReport,
 } from './dynamo-repair.ts';
+import { measureItemSizesLikeDynamoDb } from './dynamo-item-size.ts';
 import { closeServer, listen } from './http-util.ts';
 
 /** Present in the data directory while a server runs on it; left behind by a run that did not close. */
@@ -76,6 +77,7 @@ export function closeDynaliteQueryIterators(): void {
 
 export async function startLocalDynamo(options: LocalDynamoOptions): Promise<LocalDynamo> {
   closeDynaliteQueryIterators();
+  measureItemSizesLikeDynamoDb();
   const log = options.log ?? (() => undefined);
   const marker = options.path ? join(options.path, RUNNING_MARKER_FILE) : undefined;
   if (options.path) mkdirSync(options.path, { recursive: true });
