@@ -6,10 +6,13 @@ import { MAX_BODY_BYTES } from '#commons/http';
 import { PROBLEM_CONTENT_TYPE } from '#commons/http-problem';
 import {
   actionBody,
+  auditVerdictView,
   complaintPage,
   complaintPath,
   complaintView,
   createHeaders,
+  erasureBody,
+  erasureOutcomeView,
   feedbackBody,
   health,
   listQuery,
@@ -17,6 +20,7 @@ import {
   slaPreview,
   slaPreviewQuery,
   timeline,
+  timelineQuery,
 } from './schemas.ts';
 import { newComplaintBody } from './intake-schemas.ts';
 import { linkTokenPath, publicComplaintView, publicFeedbackBody, publicHeaders } from './public-schemas.ts';
@@ -27,6 +31,7 @@ const PROBLEMS = {
   409: 'Conflict: the status does not allow the action, expectedVersion is stale, the stage moved, or the workflow is between stages (Retry-After: 1).',
   413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
   410: 'The complaint is closed: its link has expired.',
+  403: 'The caller has no role that may do this.',
   415: 'The body is not application/json.',
   500: 'Unexpected failure; the response carries a requestId to quote.',
 } as const;
@@ -163,10 +168,45 @@ function buildRegistry(): OpenAPIRegistry {
     path: '/v1/complaints/{id}/timeline',
     operationId: 'getTimeline',
     summary: "Read a complaint's timeline",
+    request: { params: complaintPath, query: timelineQuery },
+    responses: {
+      200: json(
+        timeline,
+        'Every change, oldest first: when, what, who, from which status to which. One page; pass nextCursor as cursor for the next one.',
+      ),
+      ...problems([400, 404, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/complaints/{id}/audit',
+    operationId: 'verifyAuditTrail',
+    summary: "Verify a complaint's audit trail",
+    description:
+      "Reads every event of the complaint's audit trail and checks its hash chain against the head the " +
+      'complaint keeps; names the first broken link (an event changed, removed, reordered or moved).',
     request: { params: complaintPath },
     responses: {
-      200: json(timeline, 'Every change, oldest first: when, what, who, from which status to which.'),
+      200: json(auditVerdictView, 'The verdict: intact, or the first broken link.'),
       ...problems([400, 404, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/erasure-requests',
+    operationId: 'requestErasure',
+    summary: "Erase a customer's personal data (PIPL); supervisors and admins",
+    description:
+      'Anonymises every complaint of the customer found through the keyed phone hash (phone, name, free ' +
+      'text in the description, notes, replies and the answer), revokes their link tokens and keeps facts, ' +
+      'clocks and the audit trail with an `erased` event. Idempotent: a repeated request changes nothing ' +
+      'and answers `changed: false`.',
+    request: { body: jsonBody(erasureBody, 'The customer by phone, and the request reference.') },
+    responses: {
+      200: json(erasureOutcomeView, 'Which complaints were anonymised.'),
+      ...problems([400, 403, 413, 415, 500]),
     },
   });
 
@@ -181,7 +221,10 @@ function buildRegistry(): OpenAPIRegistry {
     },
     responses: {
       200: json(complaintView, 'The complaint after the action.'),
-      ...problems([400, 404, 409, 413, 415, 500]),
+      ...problems([400, 404, 409, 413, 415, 500], {
+        409: 'Conflict: the status does not allow the action, expectedVersion is stale, the workflow is between stages (Retry-After: 1), or a per-complaint cap is reached (notes, review cycles, requests for information: `limit`, `max`).',
+        413: `The body is larger than ${MAX_BODY_BYTES} bytes, or a note is longer than its cap.`,
+      }),
     },
   });
 

@@ -5,7 +5,7 @@ import { allowedActions } from '#domain/lifecycle';
 import { deadlinesOf } from '#domain/deadlines';
 import { maskName, maskPhone, maskPhonesIn } from '#domain/masking';
 import type { Complaint, TimelineEvent } from '#domain/complaint';
-import type { ComplaintPage } from '#domain/ports';
+import type { ComplaintPage, TimelinePage } from '#domain/ports';
 import type { ComplaintPageView, ComplaintView, TimelineView } from './schemas.ts';
 
 // Re-exported for the customer's public view, which masks its texts the same way.
@@ -130,6 +130,6 @@ function presentEvent(e: TimelineEvent): TimelineView['items'][number] {
   };
 }
 
-export function presentTimeline(c: Complaint): TimelineView {
-  return { items: c.timeline.map(presentEvent) };
+export function presentTimeline(page: TimelinePage): TimelineView {
+  return { items: page.items.map(presentEvent), nextCursor: page.nextCursor ?? null };
 }

@@ -35,6 +35,18 @@ export const API_ROUTES = [
     functionName: 'get-timeline',
   },
   {
+    method: 'GET',
+    resource: '/v1/complaints/{id}/audit',
+    entry: 'functions/api/get-audit.ts',
+    functionName: 'get-audit',
+  },
+  {
+    method: 'POST',
+    resource: '/v1/erasure-requests',
+    entry: 'functions/api/post-erasure-request.ts',
+    functionName: 'post-erasure-request',
+  },
+  {
     method: 'POST',
     resource: '/v1/complaints/{id}/actions',
     entry: 'functions/api/post-action.ts',

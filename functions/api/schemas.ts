@@ -96,7 +96,8 @@ export const actionBody = z
     }),
     action('reopen', { reason: text(1000) }),
     action('close', { reason: text(1000), closeReason: z.enum(MANUAL_CLOSE_REASONS).optional() }),
-    action('note', { text: text(4000) }),
+    // The note's length cap is the domain's (limits.ts): over it the answer is 413, not 400.
+    action('note', { text: z.string().trim().min(1) }),
   ])
   .meta({ id: 'ComplaintAction', example: { action: 'accept', actor: 'agent-007', expectedVersion: 2 } });
 
@@ -138,6 +139,18 @@ export const listQuery = z.strictObject({
     .default(20)
     .meta({ type: 'integer', minimum: 1, maximum: 100, default: 20 }),
   cursor: z.string().min(1).max(2048).optional().meta({ description: 'nextCursor of the previous page.' }),
+});
+
+/** GET /v1/complaints/{id}/timeline: a page of events, oldest first. */
+export const timelineQuery = z.strictObject({
+  limit: z.coerce
+    .number<string>()
+    .int()
+    .min(1)
+    .max(500)
+    .default(100)
+    .meta({ type: 'integer', minimum: 1, maximum: 500, default: 100 }),
+  cursor: z.string().min(1).max(512).optional().meta({ description: 'nextCursor of the previous page.' }),
 });
 
 /** GET /v1/sla/preview: when is a complaint of this kind, received and accepted at `at`, due? */
@@ -296,7 +309,9 @@ export const timelineEventView = z
   })
   .meta({ id: 'TimelineEvent' });
 
-export const timeline = z.object({ items: z.array(timelineEventView) }).meta({ id: 'Timeline' });
+export const timeline = z
+  .object({ items: z.array(timelineEventView), nextCursor: z.string().nullable() })
+  .meta({ id: 'Timeline' });
 
 export const problem = z
   .object({
@@ -327,3 +342,42 @@ export const health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' 
 export type ComplaintView = z.input<typeof complaintView>;
 export type ComplaintPageView = z.input<typeof complaintPage>;
 export type TimelineView = z.input<typeof timeline>;
+
+// ---------------------------------------------------------------------------------------------------
+// The audit trail and erasure requests
+
+export const auditVerdictView = z
+  .object({
+    complaintId,
+    intact: z.boolean(),
+    events: z.int().min(0).meta({ description: 'Events read and checked.' }),
+    head: z
+      .object({ seq: z.int(), hash: z.string() })
+      .nullable()
+      .meta({ description: 'The chain head the complaint keeps (intact chains only).' }),
+    brokenAt: z
+      .object({ seq: z.int(), reason: z.string() })
+      .nullable()
+      .meta({ description: 'The first broken link: its sequence number and what is wrong with it.' }),
+  })
+  .meta({ id: 'AuditVerdict' });
+
+export const erasureBody = z
+  .strictObject({
+    phone: z.string().trim().min(1).max(40).meta({ description: "The customer's phone number." }),
+    reference: reference(64).meta({ description: "The operator's reference for the request (ticket)." }),
+  })
+  .meta({ id: 'ErasureRequest' });
+
+export const erasureOutcomeView = z
+  .object({
+    reference: z.string(),
+    complaintIds: z.array(complaintId).meta({ description: 'Complaints anonymised by this request.' }),
+    changed: z.boolean().meta({
+      description: 'false: nothing of this customer was left to erase (already erased, or no complaint).',
+    }),
+  })
+  .meta({ id: 'ErasureOutcome' });
+
+export type AuditVerdictView = z.input<typeof auditVerdictView>;
+export type ErasureOutcomeView = z.input<typeof erasureOutcomeView>;

@@ -6,9 +6,12 @@ import * as z from 'zod';
 import {
   ComplaintAlreadyExists,
   ComplaintNotFound,
+  ContentTooLarge,
   DomainError,
+  Forbidden,
   IdempotencyKeyReused,
   InvalidInput,
+  LimitReached,
   TransitionNotAllowed,
   VersionConflict,
   WorkflowNotReady,
@@ -92,6 +95,19 @@ export const DOMAIN_PROBLEM_RULES: readonly DomainProblemRule[] = [
   }),
   rule({ error: IdempotencyKeyReused, status: 409, title: 'Idempotency key reused' }),
   rule({ error: InvalidInput, status: 400, title: 'Invalid input', errors: (e) => e.errors }),
+  rule({
+    error: LimitReached,
+    status: 409,
+    title: 'Limit reached',
+    extensions: (e) => ({ limit: e.details.limit, max: e.details.max }),
+  }),
+  rule({ error: ContentTooLarge, status: 413, title: 'Content too large', errors: (e) => e.errors }),
+  rule({
+    error: Forbidden,
+    status: 403,
+    title: 'Forbidden',
+    extensions: (e) => ({ allowedRoles: e.details.allowedRoles }),
+  }),
 ];
 
 /** zod issue path -> `customer.channels[0]`. */

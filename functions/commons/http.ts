@@ -26,12 +26,13 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 type ApiMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
-/** Who is calling. Scopes idempotency keys now, and roles once authentication lands. */
+/** Who is calling: scopes idempotency keys; its roles decide what it may do (empty: anonymous). */
 export interface Caller {
   id: string;
+  roles: string[];
 }
 
-export const ANONYMOUS_CALLER: Caller = { id: 'anonymous' };
+export const ANONYMOUS_CALLER: Caller = { id: 'anonymous', roles: [] };
 
 // Per-request values handed from middlewares to the handler without mutating the event's documented shape.
 const callers = new WeakMap<APIGatewayProxyEvent, Caller>();
@@ -40,14 +41,24 @@ const jsonBodies = new WeakMap<APIGatewayProxyEvent, unknown>();
 /**
  * Where authentication plugs in. Contract: before the handler runs, decide who calls (from the event,
  * e.g. an authorizer's claims in requestContext.authorizer) and record it, or throw an HttpProblem 401/403.
- * Authentication is not part of the API yet, so every request is accepted as the anonymous caller.
+ * The caller is what API Gateway's authorizer hands over (`principalId`, and `roles` as a comma-separated
+ * string, since an authorizer's context holds only strings, numbers and booleans); a request without an
+ * authorizer (the local gateway has none yet) is the anonymous caller, who has no role.
  */
 export const authenticate = (): ApiMiddleware => ({
   name: 'authenticate',
   before: (request) => {
-    callers.set(request.event, ANONYMOUS_CALLER);
+    callers.set(request.event, authorizedCaller(request.event) ?? ANONYMOUS_CALLER);
   },
 });
+
+function authorizedCaller(event: APIGatewayProxyEvent): Caller | undefined {
+  const authorizer: Record<string, unknown> | null | undefined = event.requestContext?.authorizer;
+  const id = authorizer?.principalId;
+  if (typeof id !== 'string' || id === '') return undefined;
+  const roles = typeof authorizer?.roles === 'string' ? authorizer.roles.split(',') : [];
+  return { id, roles: roles.map((role) => role.trim()).filter((role) => role !== '') };
+}
 
 /** Routes SPEC section 9 leaves open to everyone (health, the API description) skip authentication. */
 export const publicAccess = (): ApiMiddleware => ({

@@ -1,4 +1,5 @@
 // The complaint as the domain sees it (SPEC sections 3-4). Pure data: no AWS, no I/O.
+import type { ChainedEvent } from './audit-trail.ts';
 
 export const CHANNELS = ['hotline', 'web', 'app', 'wechat', 'email', 'counter', 'regulator'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -246,7 +247,23 @@ export interface Complaint {
   stage: StageState;
   resolution?: Resolution;
   feedback?: Feedback;
+  /**
+   * Events appended since the complaint was read, in order. The store writes them to the audit trail
+   * (functions/domain/audit-trail.ts) as their own items and hands back the complaint with this list empty:
+   * the whole history is read page by page from the store, never carried in the complaint.
+   */
   timeline: TimelineEvent[];
+  /** How many events of each type the complaint has recorded (what the caps of limits.ts count). */
+  eventCounts?: Partial<Record<string, number>>;
+  /** Review cycles opened (a low score or a reopen), capped by limits.ts. */
+  reviewCycles?: number;
+  /**
+   * The store's bookkeeping of the audit trail: its head (last sequence number and hash), and the events of
+   * the last write, kept in the complaint until they are confirmed written as their own items.
+   */
+  chain?: { seq: number; hash: string; unflushed: ChainedEvent[] };
+  /** Set when the customer's personal data was erased (PIPL); phone, name and free text are gone. */
+  erasure?: { at: Instant; reference: string; by: string };
   outbox: PendingNotification[];
   /** Which execution drives the complaint: attempt 0 is named by the id, later ones `${id}--${attempt}`. */
   execution: ExecutionState;

@@ -86,3 +86,30 @@ export class InvalidInput extends DomainError {
     this.errors = errors;
   }
 }
+
+/** A per-complaint cap is reached (notes, review cycles, information requests): nothing more of that kind. */
+export class LimitReached extends DomainError {
+  readonly code = 'limit-reached';
+  constructor(limit: string, max: number) {
+    super(`this complaint has reached its limit of ${max} ${limit}`, { limit, max });
+  }
+}
+
+/** One value is longer than the complaint may store (e.g. a note's text). */
+export class ContentTooLarge extends DomainError {
+  readonly code = 'content-too-large';
+  readonly errors: { path: string; message: string }[];
+  constructor(path: string, max: number, actual: number) {
+    const message = `at most ${max} characters (got ${actual})`;
+    super(`${path} is too long: ${message}`, { errors: [{ path, message }] });
+    this.errors = [{ path, message }];
+  }
+}
+
+/** The caller may not do this (SPEC section 9's permission table); anonymous callers never may. */
+export class Forbidden extends DomainError {
+  readonly code = 'forbidden';
+  constructor(what: string, allowedRoles: readonly string[]) {
+    super(`${what} needs one of the roles ${allowedRoles.join(', ')}`, { allowedRoles: [...allowedRoles] });
+  }
+}

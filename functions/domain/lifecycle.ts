@@ -5,6 +5,7 @@ import type { CloseReason, Complaint, Status, TimelineEvent } from './complaint.
 import { endPause, startClock, stopClocks, type ClockContext } from './clocks.ts';
 import { suggestCompensation } from './compensation.ts';
 import { InvalidInput, TransitionNotAllowed } from './errors.ts';
+import { checkInfoRequest, checkNote, checkReviewCycle } from './limits.ts';
 import { withEvent, withNotification } from './notices.ts';
 import { closeComplaint, enterStatus } from './stage.ts';
 
@@ -63,8 +64,10 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
         event('assigned', undefined, { assignee: action.assignee }),
       );
     case 'note':
+      checkNote(c, action.text);
       return withEvent(c, event('note', undefined, { text: action.text }));
     case 'request-info': {
+      checkInfoRequest(c);
       let next: Complaint = {
         ...c,
         pausedAt: at,
@@ -168,9 +171,11 @@ export function applyFeedback(
 }
 
 function openReview(c: Complaint, ctx: ClockContext, event: TimelineEvent): Complaint {
+  checkReviewCycle(c);
   const rated = stopClocks(c, ctx.now, (name) => name === 'feedback');
   let next: Complaint = {
     ...rated,
+    reviewCycles: (c.reviewCycles ?? 0) + 1,
     clocks: { ...rated.clocks, review: startClock('review', c, ctx.now, ctx) },
   };
   next = withEvent(next, event);

@@ -1,6 +1,14 @@
 // Secondary ports: what the use cases need from the outside world. Adapters in functions/adapters/
 // implement them against DynamoDB, Step Functions and SNS; the domain never imports an AWS SDK.
-import type { Category, Complaint, EscalationLevel, PendingNotification, Status } from './complaint.ts';
+import type { ChainedEvent, ChainHead } from './audit-trail.ts';
+import type {
+  Category,
+  Complaint,
+  EscalationLevel,
+  PendingNotification,
+  Status,
+  TimelineEvent,
+} from './complaint.ts';
 import type { ExecutionStatus } from './execution.ts';
 
 export interface IdempotencyRecord {
@@ -30,15 +38,42 @@ export interface ComplaintPage {
   nextCursor?: string;
 }
 
+export interface TimelinePage {
+  items: TimelineEvent[];
+  nextCursor?: string;
+}
+
+/** A complaint's audit trail: every event with its chain fields, and the head the complaint keeps. */
+export interface AuditTrail {
+  head: ChainHead | undefined;
+  events: ChainedEvent[];
+}
+
 export interface ComplaintStore {
+  /** The complaint without its history: `timeline` is empty (the events are read with `timeline`). */
   get(id: string): Promise<Complaint | undefined>;
-  /** Stores a new complaint (version 1). Throws ComplaintAlreadyExists if the id is taken. */
-  create(complaint: Complaint): Promise<void>;
   /**
-   * Replaces the complaint if the stored version is still `expectedVersion`; the caller has already set
-   * `complaint.version = expectedVersion + 1`. Throws VersionConflict otherwise.
+   * Stores a new complaint (version 1) and appends its `timeline` to a new audit trail. Returns the
+   * complaint as stored (as `get` would return it). Throws ComplaintAlreadyExists if the id is taken.
    */
-  save(complaint: Complaint, expectedVersion: number): Promise<void>;
+  create(complaint: Complaint): Promise<Complaint>;
+  /**
+   * Replaces the complaint if the stored version is still `expectedVersion`, appending its `timeline` (the
+   * events added since it was read) to the audit trail; the caller has already set
+   * `complaint.version = expectedVersion + 1`. Returns the complaint as stored. Throws VersionConflict
+   * otherwise. The complaint write is the commit point; the event items follow it idempotently.
+   */
+  save(complaint: Complaint, expectedVersion: number): Promise<Complaint>;
+  /** A page of the complaint's timeline, oldest first; undefined when the complaint does not exist. */
+  timeline(id: string, page: { limit: number; cursor?: string }): Promise<TimelinePage | undefined>;
+  /** Every event of the complaint's audit trail, for verification; undefined when it does not exist. */
+  auditTrail(id: string): Promise<AuditTrail | undefined>;
+  /** Writes the events of the complaint's last committed change as items if any are missing. */
+  flushEvents(complaint: Complaint): Promise<void>;
+  /** Erasure: removes the personal text of every stored event of the complaint; returns how many changed. */
+  redactEvents(complaint: Complaint, reference: string, at: string): Promise<number>;
+  /** Erasure: the token no longer opens anything (the link answers as for a token never issued). */
+  revokeLinkToken(token: string): Promise<void>;
   /**
    * Records the key if it is new and returns the record; if the key exists, returns the stored record
    * untouched (the caller compares requestHash).

@@ -1,7 +1,7 @@
 // Reading complaints. No workflow involvement, no writes.
 import type { Complaint } from '#domain/complaint';
 import { ComplaintNotFound } from '#domain/errors';
-import type { ComplaintPage, ComplaintQuery } from '#domain/ports';
+import type { ComplaintPage, ComplaintQuery, TimelinePage } from '#domain/ports';
 import type { ServiceDeps } from './service-deps.ts';
 
 export async function getComplaint(deps: Pick<ServiceDeps, 'store'>, id: string): Promise<Complaint> {
@@ -15,4 +15,36 @@ export function listComplaints(
   query: ComplaintQuery,
 ): Promise<ComplaintPage> {
   return deps.store.list(query);
+}
+
+/** A page of the complaint's timeline, oldest first (the audit trail's events as people read them). */
+export async function readTimeline(
+  deps: Pick<ServiceDeps, 'store'>,
+  id: string,
+  page: { limit: number; cursor?: string },
+): Promise<TimelinePage> {
+  const found = await deps.store.timeline(id, page);
+  if (!found) throw new ComplaintNotFound(id);
+  return found;
+}
+
+/** Events one read of the whole history asks for at a time. */
+const HISTORY_PAGE = 500;
+
+/** The complaint with its whole history in `timeline` (for views that show it, such as the customer's). */
+export async function withHistory(
+  deps: Pick<ServiceDeps, 'store'>,
+  complaint: Complaint,
+): Promise<Complaint> {
+  const timeline = [];
+  let cursor: string | undefined;
+  do {
+    const page = await readTimeline(deps, complaint.id, {
+      limit: HISTORY_PAGE,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    timeline.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return { ...complaint, timeline };
 }

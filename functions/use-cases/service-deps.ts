@@ -60,8 +60,9 @@ export function clockContext(deps: ServiceDeps, now: Date = deps.clock.now()): C
 }
 
 /**
- * Writes the next version of a complaint read at `read.version`. The client-visible revision moves only
- * when the timeline grew, so the workflow's bookkeeping never invalidates a client's expectedVersion.
+ * Writes the next version of a complaint read at `read.version` and returns it as stored (its new events
+ * now in the audit trail, `timeline` empty again). The client-visible revision moves only when the timeline
+ * grew, so the workflow's bookkeeping never invalidates a client's expectedVersion.
  */
 export async function saveNext(
   store: ComplaintStore,
@@ -76,6 +77,5 @@ export async function saveNext(
     revision: visible ? read.revision + 1 : read.revision,
     updatedAt: visible ? now.toISOString() : read.updatedAt,
   };
-  await store.save(saved, read.version);
-  return saved;
+  return store.save(saved, read.version);
 }

@@ -73,7 +73,14 @@ const NODE_RUNTIME =
 // Exactly the calls the DynamoDB adapters make (functions/adapters/dynamo-*.ts; a test keeps them in step).
 const TABLE_ACTIONS: Record<TableAccessLevel, string[]> = {
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
-  readwrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  // BatchGetItem: a write first checks that the last change's events exist as items (the audit trail).
+  readwrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+  ],
 };
 
 // What DynamoDB asks KMS for, on the caller's behalf, to read and to write items of a CMK-encrypted table.

@@ -6,6 +6,7 @@ import { ACTIONS, DAMAGE_SEVERITIES, MANUAL_CLOSE_REASONS, type ActionName } fro
 import { CATEGORIES, CHANNELS, LOCALES, PRIORITIES, STATUSES } from '#domain/complaint';
 import type { ComplaintPageView, ComplaintView, TimelineView } from '../../functions/api/schemas.ts';
 import { actionBodyOf, actionHelp, type ActOptions } from './cli-act.ts';
+import { eraseCommand, verifyCommand } from './cli-audit.ts';
 import {
   classificationText,
   complaintBlock,
@@ -32,6 +33,8 @@ export function registerCommands(program: Command, cx: CliContext): void {
   feedbackCommand(program, cx);
   outboxCommand(program, cx);
   registerOpsCommands(program, cx);
+  verifyCommand(program, cx);
+  eraseCommand(program, cx);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -90,6 +90,7 @@ function buildProgram(io: CliIo): Command {
       '  complaints show 01JD5Q8W4ZK3V9B7N2M6R0T1XY --timeline',
       '  complaints act 01JD5Q8W4ZK3V9B7N2M6R0T1XY accept --actor agent-007',
       '  complaints outbox --follow',
+      '  complaints verify 01JD5Q8W4ZK3V9B7N2M6R0T1XY',
     ].join('\n'),
   );
   registerCommands(program, context);

@@ -22,6 +22,7 @@ import {
   repairIndexes,
   type IndexRepairReport,
 } from './dynamo-repair.ts';
+import { measureItemSizesLikeDynamoDb } from './dynamo-item-size.ts';
 import { closeServer, listen } from './http-util.ts';
 import { checkLevelStore, forgetCleanStop, openExistingStore, recordCleanStop } from './level-store-check.ts';
 
@@ -91,6 +92,7 @@ export function closeDynaliteQueryIterators(): void {
 
 export async function startLocalDynamo(options: LocalDynamoOptions): Promise<LocalDynamo> {
   closeDynaliteQueryIterators();
+  measureItemSizesLikeDynamoDb();
   const log = options.log ?? (() => undefined);
   const marker = options.path ? join(options.path, RUNNING_MARKER_FILE) : undefined;
   if (options.path) {

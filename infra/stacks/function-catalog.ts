@@ -29,11 +29,16 @@ export interface FunctionSpec {
 /** Which port each function's use case drives (functions/use-cases), as IAM access. */
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Registers (idempotency record + complaint, found again by the customer's phone hash) and starts the
-  // complaint's execution. The only function that hashes phone numbers.
+  // complaint's execution. With post-erasure-request, the only functions that hash phone numbers.
   'create-complaint': { table: 'readwrite', complaintWorkflow: 'start', phoneHashKey: true },
   'list-complaints': { table: 'read' },
   'get-complaint': { table: 'read' },
   'get-timeline': { table: 'read' },
+  // Reads the complaint and its audit trail and checks the hash chain.
+  'get-audit': { table: 'read' },
+  // Finds the customer's complaints by the keyed phone hash, redacts their events, revokes their link
+  // tokens and writes each complaint anonymised.
+  'post-erasure-request': { table: 'readwrite', phoneHashKey: true },
   // Commit the action, then complete the waiting stage task with the next stage; an execution found
   // ended (stopped, failed) is restarted (DescribeExecution, StartExecution).
   'post-action': { table: 'readwrite', complaintWorkflow: ['signal', 'observe', 'start'] },

@@ -122,8 +122,9 @@ describe('function bundles', () => {
       .map(([name]) => name)
       .sort();
 
-    // Assess: the intake body validates it; the OpenAPI document is generated from that body's schema.
-    expect(withPhoneMetadata).toEqual(['create-complaint', 'openapi']);
+    // Assess: the intake body validates it; the OpenAPI document is generated from that body's schema;
+    // an erasure request finds the customer by the number, normalised as registration normalised it.
+    expect(withPhoneMetadata).toEqual(['create-complaint', 'openapi', 'post-erasure-request']);
   });
 
   it('leave out zod’s other locales and the SDK the runtime provides', () => {

@@ -159,7 +159,7 @@ describe('the secrets extension layer in the China regions', () => {
     expect(error?.message).toContain('secretsExtensionLayerArn: required in cn-north-1');
   });
 
-  it('puts the given layer on create-complaint, and only there', () => {
+  it('puts the given layer on the functions that hash phone numbers, and only there', () => {
     // Act
     const { service } = createComplaintsApp({
       bundling: false,
@@ -170,7 +170,9 @@ describe('the secrets extension layer in the China regions', () => {
     const layered = functions.filter((fn) => (fn as { Properties: { Layers?: unknown } }).Properties.Layers);
 
     // Assess
+    // create-complaint and post-erasure-request
     expect(layered.map((fn) => (fn as { Properties: { Layers: unknown } }).Properties.Layers)).toEqual([
+      [chinaLayer],
       [chinaLayer],
     ]);
   });

@@ -191,8 +191,8 @@ describe('the phone-hash key', () => {
   const secretLogicalId = () =>
     data.getLogicalId(data.phoneHashSecret.node.defaultChild as CfnResourceWithId);
 
-  it('is read only by registration, the one use case that hashes phone numbers', () => {
-    expect(hashing()).toEqual(['create-complaint']);
+  it('is read only by registration and erasure, the use cases that hash phone numbers', () => {
+    expect(hashing()).toEqual(['create-complaint', 'post-erasure-request']);
   });
 
   it('is in no function’s environment, not even as a deploy-time reference', () => {
@@ -223,7 +223,7 @@ describe('the phone-hash key', () => {
     expect(mapping).toContain(':layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:');
   });
 
-  it('may be read (and its key decrypted through Secrets Manager) by create-complaint alone', () => {
+  it('may be read (and its key decrypted through Secrets Manager) by create-complaint and post-erasure-request alone', () => {
     for (const spec of functionSpecs()) {
       // Act
       const roleId = roleIdOf(spec.functionName);
@@ -234,9 +234,9 @@ describe('the phone-hash key', () => {
       const props = functionProps(spec.functionName);
 
       // Assess
-      if (spec.functionName === 'create-complaint') {
+      if (spec.functionName === 'create-complaint' || spec.functionName === 'post-erasure-request') {
         expect(readable.map((resource) => JSON.stringify(resource))).toEqual([
-          JSON.stringify(variablesOf('create-complaint').PHONE_HASH_SECRET_ID),
+          JSON.stringify(variablesOf(spec.functionName).PHONE_HASH_SECRET_ID),
         ]);
         expect(decryptVia.some((condition) => condition.includes('"secretsmanager."'))).toBe(true);
       } else {
