@@ -89,6 +89,7 @@ export class InvalidInput extends DomainError {
 
 /** A per-complaint cap is reached (notes, review cycles, information requests): nothing more of that kind. */
 export class LimitReached extends DomainError {
+  override readonly name = 'LimitReached';
   readonly code = 'limit-reached';
   constructor(limit: string, max: number) {
     super(`this complaint has reached its limit of ${max} ${limit}`, { limit, max });
@@ -97,6 +98,7 @@ export class LimitReached extends DomainError {
 
 /** One value is longer than the complaint may store (e.g. a note's text). */
 export class ContentTooLarge extends DomainError {
+  override readonly name = 'ContentTooLarge';
   readonly code = 'content-too-large';
   readonly errors: { path: string; message: string }[];
   constructor(path: string, max: number, actual: number) {
@@ -108,6 +110,7 @@ export class ContentTooLarge extends DomainError {
 
 /** The caller may not do this (SPEC section 9's permission table); anonymous callers never may. */
 export class Forbidden extends DomainError {
+  override readonly name = 'Forbidden';
   readonly code = 'forbidden';
   constructor(what: string, allowedRoles: readonly string[]) {
     super(`${what} needs one of the roles ${allowedRoles.join(', ')}`, { allowedRoles: [...allowedRoles] });
