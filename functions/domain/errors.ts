@@ -75,3 +75,11 @@ export class InvalidInput extends DomainError {
     this.errors = errors;
   }
 }
+
+/** The caller's roles do not allow the operation (functions/domain/permissions.ts). */
+export class AccessDenied extends DomainError {
+  readonly code = 'forbidden';
+  constructor(operation: string, reason: string) {
+    super(reason, { operation });
+  }
+}
