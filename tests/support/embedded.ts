@@ -126,3 +126,20 @@ export const sampleComplaint = (overrides: Record<string, unknown> = {}) => ({
   trackingNumber: 'SF1234567890',
   ...overrides,
 });
+
+/**
+ * The identity a test signs in as for a person it names: supervisors (`sup…`), the customer (their reply
+ * relayed by the intake system that registered the complaint), otherwise an agent of that name.
+ */
+export function identityOf(person: string): Identity {
+  if (person === 'customer') return TEST_INTAKE;
+  if (person.startsWith('sup')) return { role: 'supervisor', user: person };
+  return { role: 'agent', user: person };
+}
+
+/** An action body as the tests write it (`{ action, actor, ... }`): the actor signs in, the rest is sent. */
+export function splitActor(body: Record<string, unknown>): { as: Identity; action: Record<string, unknown> } {
+  const { actor, ...action } = body;
+  if (typeof actor !== 'string') throw new Error('a test action names its actor');
+  return { as: identityOf(actor), action };
+}

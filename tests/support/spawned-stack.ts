@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TEST_INTAKE, type ApiResponse, type Identity } from './embedded.ts';
+import { splitActor, TEST_INTAKE, type ApiResponse, type Identity } from './embedded.ts';
 import type { OutboxItem } from '../../infra/local/cli-outbox.ts';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -293,17 +293,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * An action or feedback as a careful client sends it: a 409 with Retry-After means the workflow is between
- * stages (right after registration, a stage change or a restart), so wait and send it again.
+ * stages (right after registration, a stage change or a restart), so wait and send it again. A body that
+ * names an `actor` is sent by that person (identityOf), without the field.
  */
 export async function postUntilReady<T = ComplaintBody>(
-  api: Pick<HttpApi, 'post'>,
+  api: Pick<HttpApi, 'post'> & { as(identity: Identity): Pick<HttpApi, 'post'> },
   path: string,
   body: unknown,
   timeoutMs = 15_000,
 ): Promise<ApiResponse<T>> {
   const deadline = Date.now() + timeoutMs;
+  const named = body !== null && typeof body === 'object' && 'actor' in body;
+  const { as, action } = named
+    ? splitActor(body as Record<string, unknown>)
+    : { as: undefined, action: body };
+  const sender = as ? api.as(as) : api;
   for (;;) {
-    const response = await api.post<T>(path, body);
+    const response = await sender.post<T>(path, action);
     if (!(response.status === 409 && response.headers.get('retry-after')) || Date.now() > deadline) {
       return response;
     }
