@@ -163,6 +163,19 @@ export const slaPreview = z
   })
   .meta({ id: 'SlaPreview' });
 
+/** A system with the delegation scope names the agent it acts for (SPEC section 9). */
+export const delegationHeaders = z.object({
+  'X-On-Behalf-Of': z
+    .string()
+    .optional()
+    .meta({
+      description:
+        'For an upstream system with the delegation scope (complaints/act-for-agent): the agent it acts for. ' +
+        'The timeline then records the agent as actor and the system as client. Refused (403) for others.',
+      example: 'agent-007',
+    }),
+});
+
 export const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,128}$/;
 
 export const createHeaders = z.object({

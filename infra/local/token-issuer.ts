@@ -44,6 +44,8 @@ export interface MintOptions {
   expiresIn?: number;
   issuer?: string;
   clientId?: string;
+  /** Claims set over the usual ones (e.g. `token_use: id`). */
+  overrides?: Record<string, unknown>;
 }
 
 export interface LocalTokenIssuer {
@@ -128,7 +130,7 @@ export async function startLocalTokenIssuer(
       claims.scope = 'aws.cognito.signin.user.admin';
       if ((STAFF_ROLES as readonly string[]).includes(role)) claims['cognito:groups'] = [role];
     }
-    return new SignJWT(claims)
+    return new SignJWT({ ...claims, ...mintOptions.overrides })
       .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: 'JWT' })
       .setIssuer(mintOptions.issuer ?? issuer)
       .setSubject(isClient ? user : `local-${user}`)

@@ -45,7 +45,7 @@ describe('registerComplaint', () => {
         at: NOW.toISOString(),
         type: 'registered',
         to: 'received',
-        actor: 'channel:hotline',
+        actor: 'hotline',
       }),
     ]);
     expect(c.firstResponder).toBeUndefined();
