@@ -289,7 +289,11 @@ export class DynamoComplaintStore implements ComplaintStore {
         { path: 'limit', message: 'must be >= 1' },
       ]);
     }
-    const filter: ItemFilter = { category: query.category, escalated: query.escalated };
+    const filter: ItemFilter = {
+      category: query.category,
+      escalated: query.escalated,
+      registeredBy: query.registeredBy,
+    };
     if (query.trackingNumber !== undefined) {
       return this.walkPartition(
         {
@@ -591,6 +595,7 @@ interface ItemFilter {
   status?: Status;
   category?: Category;
   escalated?: boolean;
+  registeredBy?: string;
 }
 
 interface PartitionWalk {
@@ -611,7 +616,12 @@ interface ShardReader {
 }
 
 function hasFilter(filter: ItemFilter): boolean {
-  return filter.status !== undefined || filter.category !== undefined || filter.escalated !== undefined;
+  return (
+    filter.status !== undefined ||
+    filter.category !== undefined ||
+    filter.escalated !== undefined ||
+    filter.registeredBy !== undefined
+  );
 }
 
 function withFilter(
@@ -635,6 +645,11 @@ function withFilter(
     names['#escalationLevel'] = 'escalationLevel';
     values[':level0'] = 0;
     conditions.push(filter.escalated ? '#escalationLevel > :level0' : '#escalationLevel = :level0');
+  }
+  if (filter.registeredBy !== undefined) {
+    names['#registeredBy'] = 'registeredBy';
+    values[':registeredBy'] = filter.registeredBy;
+    conditions.push('#registeredBy = :registeredBy');
   }
   return {
     FilterExpression: conditions.length === 0 ? undefined : conditions.join(' AND '),
@@ -674,7 +689,14 @@ type Cursor = z.infer<typeof CursorSchema>;
 
 /** What a cursor is bound to: a cursor from one query cannot be replayed against another. */
 function queryFingerprint(index: IndexDesign, partition: string, filter: ItemFilter): string {
-  return JSON.stringify([index.indexName, partition, filter.status, filter.category, filter.escalated]);
+  return JSON.stringify([
+    index.indexName,
+    partition,
+    filter.status,
+    filter.category,
+    filter.escalated,
+    filter.registeredBy,
+  ]);
 }
 
 function encodeCursor(cursor: Cursor): string {

@@ -6,8 +6,8 @@ import { verifyAuditTrail } from '#use-cases/audit';
 import { complaintPath, type AuditVerdictView } from './schemas.ts';
 
 export const handler = httpHandler(
-  async ({ path }) => {
-    const verdict = await verifyAuditTrail(getServiceDeps(), path.id);
+  async ({ path, caller }) => {
+    const verdict = await verifyAuditTrail(getServiceDeps(), path.id, caller);
     const body: AuditVerdictView = {
       complaintId: verdict.complaintId,
       intact: verdict.intact,
@@ -17,5 +17,5 @@ export const handler = httpHandler(
     };
     return { statusCode: 200, body };
   },
-  { path: complaintPath },
+  { path: complaintPath, operation: 'read' },
 );

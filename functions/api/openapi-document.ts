@@ -4,6 +4,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@aste
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { MAX_BODY_BYTES } from '#commons/http';
 import { PROBLEM_CONTENT_TYPE } from '#commons/http-problem';
+import { PERMISSIONS, rolesAllowed, type Operation } from '#domain/permissions';
 import {
   actionBody,
   auditVerdictView,
@@ -11,6 +12,7 @@ import {
   complaintPath,
   complaintView,
   createHeaders,
+  delegationHeaders,
   erasureBody,
   erasureOutcomeView,
   feedbackBody,
@@ -29,9 +31,10 @@ const PROBLEMS = {
   400: 'Invalid request: malformed JSON, an invalid or unknown field (see `errors`), or a malformed id.',
   404: 'No complaint with this id.',
   409: 'Conflict: the status does not allow the action, expectedVersion is stale, the stage moved, or the workflow is between stages (Retry-After: 1).',
+  401: 'No bearer token, or one that is expired, malformed, from another issuer or app client, or badly signed.',
+  403: "The caller's roles may not do this (see x-permissions), or it names an agent without the delegation scope.",
   413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
   410: 'The complaint is closed: its link has expired.',
-  403: 'The caller has no role that may do this.',
   415: 'The body is not application/json.',
   500: 'Unexpected failure; the response carries a requestId to quote.',
 } as const;
@@ -217,6 +220,7 @@ function buildRegistry(): OpenAPIRegistry {
     summary: 'Apply an action (accept, assign, request-info, customer-reply, resolve, reopen, close, note)',
     request: {
       params: complaintPath,
+      headers: delegationHeaders,
       body: jsonBody(actionBody, 'The action; `action` selects the fields.'),
     },
     responses: {
@@ -261,6 +265,7 @@ function buildRegistry(): OpenAPIRegistry {
     path: '/v1/health',
     operationId: 'health',
     summary: 'Liveness',
+    security: [],
     responses: { 200: json(health, 'The function answers.'), ...problems([500]) },
   });
 
@@ -269,6 +274,7 @@ function buildRegistry(): OpenAPIRegistry {
     path: '/v1/openapi.json',
     operationId: 'openapi',
     summary: 'This document',
+    security: [],
     responses: { 200: { description: 'The OpenAPI 3.1 document.', content: { 'application/json': {} } } },
   });
 
@@ -372,18 +378,92 @@ function registerCustomerLink(registry: OpenAPIRegistry): void {
   });
 }
 
+/** Which rows of the permission table each authenticated operation performs. */
+const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
+  createComplaint: ['register'],
+  listComplaints: ['read'],
+  getComplaint: ['read'],
+  getTimeline: ['read'],
+  previewSla: ['read'],
+  actOnComplaint: ['work', 'customer-reply', 'manage'],
+  submitFeedback: ['feedback'],
+};
+
+const BEARER = 'bearer';
+
+/** `{ operation: { role: grant } }` for the roles that may, in some case. */
+const permissionsOf = (operations: readonly Operation[]) =>
+  Object.fromEntries(
+    operations.map((operation) => [
+      operation,
+      Object.fromEntries(rolesAllowed(operation).map((role) => [role, PERMISSIONS[operation].grants[role]])),
+    ]),
+  );
+
+/**
+ * Every operation without `security: []` needs the bearer token: it gets the scheme, the roles the
+ * permission table lets through (`x-permissions`) and its 401 and 403 answers. An operation missing from
+ * OPERATION_PERMISSIONS fails here, so a new route cannot go undocumented.
+ */
+function secure(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const op = item[method];
+      if (!op || (op.security && op.security.length === 0)) continue;
+      const operations = OPERATION_PERMISSIONS[op.operationId ?? ''];
+      if (!operations) throw new Error(`operation ${op.operationId} has no entry in OPERATION_PERMISSIONS`);
+      op.security = [{ [BEARER]: [] }];
+      op['x-permissions'] = permissionsOf(operations);
+      op.responses = {
+        ...op.responses,
+        ...Object.fromEntries(
+          ([401, 403] as const).map((status) => [
+            String(status),
+            {
+              description: PROBLEMS[status],
+              content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+            },
+          ]),
+        ),
+      };
+    }
+  }
+  document.components = {
+    ...document.components,
+    securitySchemes: {
+      [BEARER]: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          "An access token of the deployment's Amazon Cognito user pool: a staff user's (groups agent, " +
+          "supervisor, auditor, admin) or an upstream system's (client credentials, scopes " +
+          'complaints/intake and complaints/act-for-agent). The embedded stack issues its own: ' +
+          '`npm run complaints -- token --role <role> --user <id>`.',
+      },
+    },
+  };
+  return document;
+}
+
 let document: OpenAPIObject | undefined;
 
 export function openApiDocument(): OpenAPIObject {
-  document ??= new OpenApiGeneratorV31(buildRegistry().definitions).generateDocument({
-    openapi: '3.1.0',
-    info: {
-      title: 'Complaints API',
-      version: '1.0.0',
-      description:
-        'Complaint handling for postal and express operators. Errors are RFC 9457 problem details ' +
-        '(application/problem+json) with an `errors` array of `{ path, message }` for invalid fields.',
-    },
-  });
+  document ??= secure(
+    new OpenApiGeneratorV31(buildRegistry().definitions).generateDocument({
+      openapi: '3.1.0',
+      info: {
+        title: 'Complaints API',
+        version: '1.0.0',
+        description:
+          'Complaint handling for postal and express operators. Errors are RFC 9457 problem details ' +
+          '(application/problem+json) with an `errors` array of `{ path, message }` for invalid fields. ' +
+          'Every operation but health, this document and the customer link needs a bearer token; ' +
+          '`x-permissions` lists, per operation of the permission table, the roles that may perform it: ' +
+          '`own` only on complaints the caller registered, `delegated` only for an agent named in ' +
+          "X-On-Behalf-Of, `for-customer` recorded as the customer's.",
+      },
+    }),
+  );
   return document;
 }

@@ -1,5 +1,5 @@
 // POST /v1/erasure-requests: a customer's erasure request (PIPL), for supervisors and admins. The rule is
-// the use case's; the requester is the authenticated caller (anonymous callers have no role: refused).
+// the permission table's; the requester is the authenticated caller.
 import { getServiceDeps } from '#commons/deps';
 import { httpHandler } from '#commons/http';
 import { eraseCustomer } from '#use-cases/erase-customer';
@@ -11,5 +11,5 @@ export const handler = httpHandler(
     const view: ErasureOutcomeView = outcome;
     return { statusCode: 200, body: view };
   },
-  { body: erasureBody },
+  { body: erasureBody, operation: 'erasure' },
 );

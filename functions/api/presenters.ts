@@ -124,6 +124,7 @@ function presentEvent(e: TimelineEvent): TimelineView['items'][number] {
     at: e.at,
     type: e.type,
     actor: e.actor,
+    ...(e.client === undefined ? {} : { client: e.client }),
     from: e.from ?? null,
     to: e.to ?? null,
     data: e.data === undefined ? null : (maskStringsIn(e.data) as Record<string, unknown>),

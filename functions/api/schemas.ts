@@ -75,13 +75,10 @@ const expectedVersion = z
 // ---------------------------------------------------------------------------------------------------
 // POST /v1/complaints/{id}/actions
 
-const actor = reference(64).meta({
-  description: 'Agent or supervisor id; "customer" for customer-reply.',
-});
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 const action = <A extends string, S extends z.ZodRawShape>(name: A, shape: S) =>
-  z.strictObject({ action: z.literal(name), actor, ...shape, expectedVersion });
+  z.strictObject({ action: z.literal(name), ...shape, expectedVersion });
 
 export const actionBody = z
   .discriminatedUnion('action', [
@@ -99,7 +96,12 @@ export const actionBody = z
     // The note's length cap is the domain's (limits.ts): over it the answer is 413, not 400.
     action('note', { text: z.string().trim().min(1) }),
   ])
-  .meta({ id: 'ComplaintAction', example: { action: 'accept', actor: 'agent-007', expectedVersion: 2 } });
+  .meta({
+    id: 'ComplaintAction',
+    description:
+      'Who acts is the authenticated caller (for a delegating system, the agent named in X-On-Behalf-Of), never a body field.',
+    example: { action: 'accept', expectedVersion: 2 },
+  });
 
 // ---------------------------------------------------------------------------------------------------
 // POST /v1/complaints/{id}/feedback
@@ -173,6 +175,19 @@ export const slaPreview = z
     }),
   })
   .meta({ id: 'SlaPreview' });
+
+/** A system with the delegation scope names the agent it acts for (SPEC section 9). */
+export const delegationHeaders = z.object({
+  'X-On-Behalf-Of': z
+    .string()
+    .optional()
+    .meta({
+      description:
+        'For an upstream system with the delegation scope (complaints/act-for-agent): the agent it acts for. ' +
+        'The timeline then records the agent as actor and the system as client. Refused (403) for others.',
+      example: 'agent-007',
+    }),
+});
 
 export const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,128}$/;
 
@@ -302,7 +317,15 @@ export const timelineEventView = z
   .object({
     at: instant,
     type: z.string().meta({ example: 'accepted' }),
-    actor: z.string().meta({ example: 'agent-007' }),
+    actor: z.string().meta({
+      example: 'agent-007',
+      description: 'Who acted: a staff user, the agent a delegating system named, "customer", or "system".',
+    }),
+    client: z.string().optional().meta({
+      example: 'hotline-crm',
+      description:
+        "The upstream system that carried the request when it acted for a named agent or recorded the customer's reply or score.",
+    }),
     from: z.enum(STATUSES).nullable(),
     to: z.enum(STATUSES).nullable(),
     data: z.record(z.string(), z.unknown()).nullable(),

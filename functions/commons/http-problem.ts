@@ -4,11 +4,11 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import {
+  AccessDenied,
   ComplaintAlreadyExists,
   ComplaintNotFound,
   ContentTooLarge,
   DomainError,
-  Forbidden,
   IdempotencyKeyReused,
   InvalidInput,
   LimitReached,
@@ -103,10 +103,10 @@ export const DOMAIN_PROBLEM_RULES: readonly DomainProblemRule[] = [
   }),
   rule({ error: ContentTooLarge, status: 413, title: 'Content too large', errors: (e) => e.errors }),
   rule({
-    error: Forbidden,
+    error: AccessDenied,
     status: 403,
     title: 'Forbidden',
-    extensions: (e) => ({ allowedRoles: e.details.allowedRoles }),
+    extensions: (e) => ({ operation: e.details.operation }),
   }),
 ];
 
@@ -136,6 +136,19 @@ export const validationProblem = (
   detail,
   errors,
 });
+
+/**
+ * No token, or one the authorizer refused (expired, another issuer or app client, a bad signature,
+ * `alg: none`). API Gateway answers it before any handler runs (its UNAUTHORIZED gateway response carries
+ * this body), and so does the local gateway.
+ */
+export const UNAUTHORIZED_PROBLEM: Problem = {
+  status: 401,
+  code: 'unauthorized',
+  title: 'Unauthorized',
+  detail: 'a valid bearer token is required (Authorization: Bearer <access token>)',
+  headers: { 'WWW-Authenticate': 'Bearer' },
+};
 
 const INTERNAL_PROBLEM: Problem = {
   status: 500,

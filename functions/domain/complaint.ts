@@ -136,7 +136,10 @@ export interface StageTimer {
 export interface TimelineEvent {
   at: Instant;
   type: string;
+  /** Who acted: a staff user, the agent a delegating system named, "customer", or the system itself. */
   actor: string;
+  /** The upstream system that carried the request, when it acted for an agent or for the customer. */
+  client?: string;
   from?: Status;
   to?: Status;
   data?: Record<string, unknown>;
@@ -204,6 +207,8 @@ export interface Complaint {
   id: string;
   /** Short complaint number for texts and people, unique per deployment. */
   shortId: string;
+  /** principalKey (functions/domain/permissions.ts) of who registered it: intake systems read only theirs. */
+  registeredBy?: string;
   channel: Channel;
   category: Category;
   classification: Classification;

@@ -4,23 +4,7 @@
 // them go. Pure: the use case finds the complaints, redacts the stored events and writes the result.
 import { ERASED_EVENT_TYPE, ERASED_TEXT, PERSONAL_TEXT_KEYS } from './audit-trail.ts';
 import type { Complaint, Instant, TimelineEvent } from './complaint.ts';
-import { Forbidden } from './errors.ts';
 import { withEvent } from './notices.ts';
-
-/** Who asks: the authenticated principal and its roles (empty for an anonymous caller). */
-export interface Requester {
-  id: string;
-  roles: readonly string[];
-}
-
-/** SPEC section 9's permission table: erasure requests are for supervisors and admins only. */
-export const ERASURE_ROLES: readonly string[] = ['supervisor', 'admin'];
-
-export function authorizeErasure(requester: Requester): void {
-  if (!requester.roles.some((role) => ERASURE_ROLES.includes(role))) {
-    throw new Forbidden('an erasure request', ERASURE_ROLES);
-  }
-}
 
 export interface ErasureFacts {
   /** The request's own reference (e.g. the operator's ticket number): recorded in the audit trail. */

@@ -108,11 +108,11 @@ export class ContentTooLarge extends DomainError {
   }
 }
 
-/** The caller may not do this (SPEC section 9's permission table); anonymous callers never may. */
-export class Forbidden extends DomainError {
-  override readonly name = 'Forbidden';
+/** The caller's roles do not allow the operation (functions/domain/permissions.ts). */
+export class AccessDenied extends DomainError {
+  override readonly name = 'AccessDenied';
   readonly code = 'forbidden';
-  constructor(what: string, allowedRoles: readonly string[]) {
-    super(`${what} needs one of the roles ${allowedRoles.join(', ')}`, { allowedRoles: [...allowedRoles] });
+  constructor(operation: string, reason: string) {
+    super(reason, { operation });
   }
 }

@@ -28,6 +28,8 @@ export interface ComplaintQuery {
   trackingNumber?: string;
   /** true: escalationLevel >= 1; false: level 0. */
   escalated?: boolean;
+  /** Only complaints this principal registered (principalKey): what an intake system may list. */
+  registeredBy?: string;
   limit: number;
   /** Opaque cursor from a previous page. */
   cursor?: string;

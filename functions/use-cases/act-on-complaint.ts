@@ -4,11 +4,13 @@
 // carries on with the committed stage, so the action is never lost and never applied twice. If the
 // complaint's execution is not running any more (stopped by an operator, failed, lost), the action is
 // committed all the same and a new execution opens the committed stage.
-import type { ComplaintAction, FeedbackInput } from '#domain/commands';
+import type { ActionRequest, ComplaintAction, FeedbackInput, FeedbackSource } from '#domain/commands';
 import type { Complaint } from '#domain/complaint';
 import { VersionConflict, WorkflowNotReady } from '#domain/errors';
-import { applyAction, applyFeedback, changesStatus } from '#domain/lifecycle';
 import { isFailure } from '#domain/execution';
+import { applyAction, applyFeedback, changesStatus } from '#domain/lifecycle';
+import { ACTION_OPERATION, actingPartyOf, recordedForCustomer, type Principal } from '#domain/permissions';
+import { requirePermission } from './access.ts';
 import { workflowStagePlan } from '#domain/stage';
 import { getComplaint } from './queries.ts';
 import { recoverExecution } from './recover-execution.ts';
@@ -20,25 +22,60 @@ const RETRY_DELAY_MS = 150;
 
 type Change = (c: Complaint, now: Date) => Complaint;
 
+/**
+ * A principal's action. The permission table decides on the complaint as read (who registered it, who
+ * owns it), and the timeline names the principal (for a delegating system, the agent and the system).
+ */
 export function actOnComplaint(
   deps: ServiceDeps,
   complaintId: string,
-  action: ComplaintAction,
+  request: ActionRequest,
+  principal: Principal,
   expectedVersion?: number,
 ): Promise<Complaint> {
-  const change: Change = (c, now) => applyAction(c, action, clockContext(deps, now));
-  return commitChange(deps, complaintId, change, changesStatus(action.action), expectedVersion);
+  const operation = ACTION_OPERATION[request.action];
+  requirePermission(principal, operation);
+  const change: Change = (c, now) => {
+    const decision = requirePermission(principal, operation, c);
+    const party =
+      operation === 'customer-reply' ? recordedForCustomer(principal, decision) : actingPartyOf(principal);
+    const action = { ...request, ...party } as ComplaintAction;
+    return applyAction(c, action, clockContext(deps, now));
+  };
+  const guard = (c: Complaint) => requirePermission(principal, operation, c);
+  return commitChange(deps, complaintId, change, changesStatus(request.action), expectedVersion, guard);
+}
+
+/** A score an intake system collected from the customer (over the phone, in its app). */
+export function recordCollectedFeedback(
+  deps: ServiceDeps,
+  complaintId: string,
+  feedback: FeedbackInput,
+  principal: Principal,
+  expectedVersion?: number,
+): Promise<Complaint> {
+  requirePermission(principal, 'feedback');
+  const guard = (c: Complaint) => requirePermission(principal, 'feedback', c);
+  return submitFeedback(
+    deps,
+    complaintId,
+    feedback,
+    { via: 'intake', client: principal.id },
+    expectedVersion,
+    guard,
+  );
 }
 
 export function submitFeedback(
   deps: ServiceDeps,
   complaintId: string,
   feedback: FeedbackInput,
-  actor: string,
+  source: FeedbackSource,
   expectedVersion?: number,
+  guard: (c: Complaint) => unknown = () => undefined,
 ): Promise<Complaint> {
-  const change: Change = (c, now) => applyFeedback(c, feedback, actor, clockContext(deps, now));
-  return commitChange(deps, complaintId, change, true, expectedVersion);
+  const change: Change = (c, now) => applyFeedback(c, feedback, source, clockContext(deps, now));
+  return commitChange(deps, complaintId, change, true, expectedVersion, guard);
 }
 
 async function commitChange(
@@ -47,9 +84,12 @@ async function commitChange(
   change: Change,
   movesStage: boolean,
   expectedVersion: number | undefined,
+  /** Refuses the caller on the complaint as read (before its version is compared: nothing leaks). */
+  guard: (c: Complaint) => unknown = () => undefined,
 ): Promise<Complaint> {
   for (let attempt = 1; ; attempt++) {
     const current = await getComplaint(deps, complaintId);
+    guard(current);
     if (expectedVersion !== undefined && current.revision !== expectedVersion) {
       throw new VersionConflict(expectedVersion, current.revision);
     }

@@ -9,9 +9,6 @@ import { submitFeedback } from './act-on-complaint.ts';
 import { withHistory } from './queries.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
-/** Who a rating through the link comes from (the timeline's actor). */
-export const LINK_ACTOR = 'customer';
-
 /** What a link opens: its open complaint; nothing (never issued); or a complaint that has closed. */
 export type LinkLookup = { kind: 'open'; complaint: Complaint } | { kind: 'unknown' } | { kind: 'closed' };
 /** A rating through a link: recorded (the complaint as it now is: closed or in review), or the link does not open. */
@@ -38,7 +35,7 @@ export async function rateThroughLink(
   const found = await complaintByLink(deps, token);
   if (found.kind !== 'open') return found;
   try {
-    const rated = await submitFeedback(deps, found.complaint.id, feedback, LINK_ACTOR);
+    const rated = await submitFeedback(deps, found.complaint.id, feedback, { via: 'link' });
     return { kind: 'rated', complaint: await withHistory(deps, rated) };
   } catch (error) {
     // Closed between the read and the rating (the rating window ran out, or a second rating won): spent.

@@ -3,9 +3,11 @@
 // stay, with an `erased` event. Each complaint's last step is its one conditional write, which also takes
 // it out of the byPhone index, so a request cut short is finished by asking again, and a request for a
 // customer already erased finds nothing and changes nothing.
-import { authorizeErasure, anonymiseComplaint, type Requester } from '#domain/erasure';
+import { anonymiseComplaint } from '#domain/erasure';
 import { InvalidInput, VersionConflict } from '#domain/errors';
+import type { Principal } from '#domain/permissions';
 import { normalizePhone } from '#domain/phone';
+import { requirePermission } from './access.ts';
 import { getComplaint } from './queries.ts';
 import { saveNext, type ServiceDeps } from './service-deps.ts';
 
@@ -29,10 +31,10 @@ const MAX_ATTEMPTS = 5;
 
 export async function eraseCustomer(
   deps: ServiceDeps,
-  requester: Requester,
+  requester: Principal,
   request: ErasureRequest,
 ): Promise<ErasureOutcome> {
-  authorizeErasure(requester);
+  requirePermission(requester, 'erasure');
   const phone = normalizePhone(request.phone);
   if (phone === undefined) {
     throw new InvalidInput('phone is not a phone number', [
@@ -52,7 +54,7 @@ export async function eraseCustomer(
 async function eraseComplaint(
   deps: ServiceDeps,
   complaintId: string,
-  requester: Requester,
+  requester: Principal,
   reference: string,
 ): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {

@@ -19,10 +19,17 @@ import { EXECUTION_STATUS_CHANGE } from '../../functions/ops/execution-events.ts
 import { WORKFLOW_TASKS } from '../../functions/workflow/tasks.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamo-server.ts';
+import { fieldErrors, problemResult, validationProblem } from '#commons/http-problem';
 import { bundleModule } from './function-bundles.ts';
 import { checkLevelStore } from './level-store-check.ts';
 import { readOutboxFile } from './outbox-file.ts';
-import { loadApiRoutes, startGateway, type RunningGateway } from './gateway.ts';
+import { loadApiRoutes, startGateway, type RunningGateway, type TokenAuthorizer } from './gateway.ts';
+import {
+  DEFAULT_TOKEN_SECONDS,
+  startLocalTokenIssuer,
+  tokenRequestSchema,
+  type LocalTokenIssuer,
+} from './token-issuer.ts';
 import {
   startLocalStepFunctions,
   type LambdaHandler,
@@ -94,6 +101,8 @@ export interface EmbeddedStack {
   /** The secrets extension's stand-in, holding the phone-hash key under PHONE_HASH_SECRET_ID. */
   secrets: LocalSecrets;
   gateway: RunningGateway;
+  /** The Cognito stand-in: signs the access tokens the authorizer accepts here. */
+  issuer: LocalTokenIssuer;
   reconciled: ReconcileReport;
   /** One reconciler pass through the ops handler, as the schedule and `npm run complaints -- reconcile` run it. */
   runOps(command?: Record<string, unknown>): Promise<unknown>;
@@ -159,6 +168,8 @@ async function startServers(
     log,
   });
   started.push(() => sns.close());
+  const issuer = await startLocalTokenIssuer({ ...(dataDir ? { dataDir } : {}), log });
+  started.push(() => issuer.close());
   // The handlers fetch the key as deployed ones do: from the extension's API, with the session token.
   const sessionToken = randomUUID();
   const secrets = await startLocalSecrets({
@@ -181,6 +192,10 @@ async function startServers(
     NOTIFICATION_STATE_MACHINE_ARN: NOTIFICATION_MACHINE,
     STAFF_TOPIC_ARNS: JSON.stringify(STAFF_TOPICS),
     PHONE_HASH_SECRET_ID,
+    // The authorizer trusts this issuer as the deployed one trusts the user pool (AUTH_CLIENT_IDS unset:
+    // any app client of the issuer, as every client of a user pool is one the operator created).
+    AUTH_ISSUER: issuer.issuer,
+    AUTH_JWKS_URI: issuer.jwksUri,
     PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(secrets.port),
     POWERTOOLS_SERVICE_NAME: 'complaints',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -222,8 +237,10 @@ async function startServers(
     port: options.port,
     ...(options.host ? { host: options.host } : {}),
     routes: await loadApiRoutes(options.functionBundles),
+    authorizer: await loadAuthorizer(),
     extraRoutes: [
-      { method: 'GET', resource: '/_local/outbox', handler: outboxRoute(sns) },
+      { method: 'GET', resource: '/_local/outbox', handler: outboxRoute(sns), public: true },
+      { method: 'POST', resource: '/_local/token', handler: tokenRoute(issuer), public: true },
       { method: 'POST', resource: '/_local/reconcile', handler: opsRoute(ops.run) },
     ],
   });
@@ -261,6 +278,7 @@ async function startServers(
     sns,
     secrets,
     gateway,
+    issuer,
     reconciled,
     runOps: ops.run,
     // The reverse of the start: timers and event deliveries, then the endpoints file and the gateway,
@@ -449,6 +467,56 @@ function outboxRoute(sns: LocalSns) {
       body: JSON.stringify({ items }),
     };
   };
+}
+
+/**
+ * POST /_local/token {role, user, delegation?, expiresIn?}: an access token of the local issuer, as
+ * Cognito's token endpoint hands one to a signed-in user or an app client. Loopback only, like the stack.
+ */
+function tokenRoute(issuer: LocalTokenIssuer) {
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    let body: unknown;
+    try {
+      body = JSON.parse(event.body ?? '');
+    } catch {
+      body = undefined;
+    }
+    const request = tokenRequestSchema.safeParse(body);
+    if (!request.success) {
+      return problemResult(
+        validationProblem(
+          fieldErrors(request.error),
+          'send {"role": "intake|agent|supervisor|auditor|admin", "user": "<id>"}',
+        ),
+        { instance: event.path },
+      );
+    }
+    if (request.data.delegation && request.data.role !== 'intake') {
+      return problemResult(
+        validationProblem(
+          [{ path: 'delegation', message: 'only an intake client has the delegation scope' }],
+          'the token request has invalid fields',
+        ),
+        { instance: event.path },
+      );
+    }
+    const expiresIn = request.data.expiresIn ?? DEFAULT_TOKEN_SECONDS;
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      body: JSON.stringify({
+        access_token: await issuer.mint({ ...request.data, expiresIn }),
+        token_type: 'Bearer',
+        expires_in: expiresIn,
+      }),
+    };
+  };
+}
+
+/** The deployed authorizer module, called by the gateway before every non-public route. */
+async function loadAuthorizer(): Promise<TokenAuthorizer> {
+  const module = (await import('../../functions/auth/authorizer.ts')) as { handler: TokenAuthorizer };
+  return module.handler;
 }
 
 function presentOutboxEntry(entry: OutboxEntry) {

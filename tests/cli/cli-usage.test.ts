@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { cliSession } from './run-cli.ts';
 
 const cli = cliSession({ COMPLAINTS_API: 'http://127.0.0.1:9' });
-const COMMANDS = ['submit', 'list', 'show', 'act', 'feedback', 'outbox'];
+const COMMANDS = ['submit', 'list', 'show', 'act', 'feedback', 'outbox', 'token'];
 
 describe('--help', () => {
   it('lists every command at the top level', async () => {
@@ -69,23 +69,20 @@ describe('usage errors (exit 2)', () => {
     ['an unknown command', ['escalate'], /unknown command 'escalate'/],
     [
       'an unknown action',
-      ['act', ID, 'escalate', '--actor', 'a'],
+      ['act', ID, 'escalate', '--user', 'a'],
       /unknown action 'escalate'; use one of accept, assign, request-info/,
     ],
-    ['an action without its detail', ['act', ID, 'close', '--actor', 'a'], /close needs --reason <text>/],
+    ['an action without its detail', ['act', ID, 'close', '--user', 'a'], /close needs --reason <text>/],
     [
       'a detail the action does not take',
-      ['act', ID, 'accept', '--actor', 'a', '--amount', '5'],
+      ['act', ID, 'accept', '--user', 'a', '--amount', '5'],
       /--amount does not apply to accept/,
     ],
-    [
-      'an action without an actor',
-      ['act', ID, 'accept'],
-      /accept needs --actor <id> \(or set COMPLAINTS_ACTOR\)/,
-    ],
+    ['a role the API does not know', ['--role', 'root', 'list'], /Allowed choices are intake/],
+    ['a token without a role', ['token', '--user', 'agent-7'], /token needs --role <role>/],
     [
       'a negative amount',
-      ['act', ID, 'resolve', '--actor', 'a', '--resolution', 'r', '--amount', '-1'],
+      ['act', ID, 'resolve', '--user', 'a', '--resolution', 'r', '--amount', '-1'],
       /--amount <yuan>.*must be an amount/,
     ],
     [
@@ -115,9 +112,9 @@ describe('usage errors (exit 2)', () => {
     expect(stderr).toMatch(message);
   });
 
-  it('takes the actor from COMPLAINTS_ACTOR, so only the API can say no (exit 1 here: nothing listens)', async () => {
+  it('takes the user from COMPLAINTS_USER, so only the API can say no (exit 1 here: nothing listens)', async () => {
     // Prepare
-    const withActor = cliSession({ COMPLAINTS_API: 'http://127.0.0.1:9', COMPLAINTS_ACTOR: 'agent-007' });
+    const withActor = cliSession({ COMPLAINTS_API: 'http://127.0.0.1:9', COMPLAINTS_USER: 'agent-007' });
 
     // Act
     const { code, stderr } = await withActor.run('act', ID, 'accept');

@@ -1,23 +1,7 @@
-// Erasure in the domain: who may ask, and what a complaint keeps afterwards.
+// Erasure in the domain: what a complaint keeps afterwards (who may ask is the permission table's).
 import { describe, expect, it } from 'vitest';
-import { anonymiseComplaint, authorizeErasure } from '#domain/erasure';
-import { Forbidden } from '#domain/errors';
+import { anonymiseComplaint } from '#domain/erasure';
 import { act, complaintIn, domainContext, shanghai } from '../support/domain-context.ts';
-
-describe('authorizeErasure', () => {
-  it.each([
-    [['supervisor'], true],
-    [['admin'], true],
-    [['agent', 'supervisor'], true],
-    [['agent'], false],
-    [['auditor', 'intake'], false],
-    [[], false],
-  ])('roles %j may ask: %s', (roles, allowed) => {
-    const ask = () => authorizeErasure({ id: 'someone', roles });
-    if (allowed) expect(ask).not.toThrow();
-    else expect(ask).toThrow(Forbidden);
-  });
-});
 
 describe('anonymiseComplaint', () => {
   it('removes phone, name, hash, link token and free text; keeps facts and clocks; records the erasure', () => {

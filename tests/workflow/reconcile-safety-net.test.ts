@@ -79,7 +79,13 @@ async function seedWaiting(deps: ServiceDeps, count: number): Promise<void> {
     const id = ulid();
     const c: Complaint = registerComplaint(
       input,
-      { id, shortId: shortComplaintNumber(id), phoneHash: 'seeded' },
+      {
+        id,
+        shortId: shortComplaintNumber(id),
+        phoneHash: 'seeded',
+        registeredBy: 'client:web',
+        registrar: { actor: 'web' },
+      },
       classificationOf(input),
       clockContext(deps),
     );

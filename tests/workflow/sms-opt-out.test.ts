@@ -36,10 +36,9 @@ describe('SMS opt-out', () => {
     expect(complaint.timeline.map((e) => e.type)).toContain('sms-opted-out');
     const accepted = await eventually(
       async () => {
-        const r = await api.post<{ status: string }>(`/v1/complaints/${id}/actions`, {
-          action: 'accept',
-          actor: 'agent-1',
-        });
+        const r = await api
+          .as({ role: 'agent', user: 'agent-1' })
+          .post<{ status: string }>(`/v1/complaints/${id}/actions`, { action: 'accept' });
         return r.status === 200 ? r.body : undefined;
       },
       10_000,
