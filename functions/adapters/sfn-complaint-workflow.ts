@@ -17,9 +17,13 @@ export function executionName(complaintId: string, attempt: number): string {
   return attempt === 0 ? complaintId : `${complaintId}--${attempt}`;
 }
 
-/** arn:...:stateMachine:NAME -> arn:...:execution:NAME:EXECUTION */
+/**
+ * arn:...:stateMachine:NAME[:alias or version] -> arn:...:execution:NAME:EXECUTION. Executions belong to the
+ * state machine whichever version or alias started them, so the qualifier is not part of their ARN.
+ */
 export function executionArn(stateMachineArn: string, name: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  const [prefix, machine] = stateMachineArn.split(':stateMachine:') as [string, string | undefined];
+  return `${prefix}:execution:${(machine ?? '').split(':')[0]}:${name}`;
 }
 
 export class SfnComplaintWorkflow implements ComplaintWorkflow {
