@@ -11,7 +11,13 @@ import {
   TaskTimedOut,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import type { ComplaintWorkflow, SignalOutcome, StageOpening, StageSignal } from '#domain/ports';
+import {
+  WORKFLOW_PAYLOAD_VERSION,
+  type ComplaintWorkflow,
+  type SignalOutcome,
+  type StageOpening,
+  type StageSignal,
+} from '#domain/ports';
 
 export function executionName(complaintId: string, attempt: number): string {
   return attempt === 0 ? complaintId : `${complaintId}--${attempt}`;
@@ -41,7 +47,11 @@ export class SfnComplaintWorkflow implements ComplaintWorkflow {
         new StartExecutionCommand({
           stateMachineArn: this.#stateMachineArn,
           name: executionName(complaintId, attempt),
-          input: JSON.stringify(opening ? { complaintId, opening } : { complaintId }),
+          input: JSON.stringify({
+            v: WORKFLOW_PAYLOAD_VERSION,
+            complaintId,
+            ...(opening ? { opening } : {}),
+          }),
         }),
       );
     } catch (error) {
@@ -54,7 +64,10 @@ export class SfnComplaintWorkflow implements ComplaintWorkflow {
   async resume(taskToken: string, signal: StageSignal): Promise<SignalOutcome> {
     try {
       await this.#sfn.send(
-        new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ Payload: signal }) }),
+        new SendTaskSuccessCommand({
+          taskToken,
+          output: JSON.stringify({ Payload: { v: WORKFLOW_PAYLOAD_VERSION, ...signal } }),
+        }),
       );
       return 'delivered';
     } catch (error) {

@@ -2,9 +2,11 @@
 // expiry, re-alert); returns the stage the workflow continues with.
 import { getServiceDeps } from '#commons/deps';
 import { taskHandler } from '#commons/task';
+import { WORKFLOW_PAYLOAD_VERSION } from '#domain/ports';
 import { onStageTimer } from '#use-cases/stage-workflow';
 import { stageTimerPayload } from './payloads.ts';
 
-export const handler = taskHandler(stageTimerPayload, ({ complaintId, stage }) =>
-  onStageTimer(getServiceDeps(), complaintId, stage),
-);
+export const handler = taskHandler(stageTimerPayload, async ({ complaintId, stage }) => ({
+  v: WORKFLOW_PAYLOAD_VERSION,
+  ...(await onStageTimer(getServiceDeps(), complaintId, stage)),
+}));
