@@ -12,7 +12,13 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import type { ExecutionStatus } from '#domain/execution';
-import type { ComplaintWorkflow, SignalOutcome, StageOpening, StageSignal } from '#domain/ports';
+import {
+  WORKFLOW_PAYLOAD_VERSION,
+  type ComplaintWorkflow,
+  type SignalOutcome,
+  type StageOpening,
+  type StageSignal,
+} from '#domain/ports';
 
 const ATTEMPT_SEPARATOR = '--';
 
@@ -29,9 +35,13 @@ export function parseExecutionName(name: string): { complaintId: string; attempt
   return Number.isInteger(n) && n > 0 && String(n) === attempt ? { complaintId, attempt: n } : undefined;
 }
 
-/** arn:...:stateMachine:NAME -> arn:...:execution:NAME:EXECUTION */
+/**
+ * arn:...:stateMachine:NAME[:alias or version] -> arn:...:execution:NAME:EXECUTION. Executions belong to the
+ * state machine whichever version or alias started them, so the qualifier is not part of their ARN.
+ */
 export function executionArn(stateMachineArn: string, name: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  const [prefix, machine] = stateMachineArn.split(':stateMachine:') as [string, string | undefined];
+  return `${prefix}:execution:${(machine ?? '').split(':')[0]}:${name}`;
 }
 
 export class SfnComplaintWorkflow implements ComplaintWorkflow {
@@ -55,6 +65,7 @@ export class SfnComplaintWorkflow implements ComplaintWorkflow {
           stateMachineArn: this.#stateMachineArn,
           name: executionName(complaintId, attempt),
           input: JSON.stringify({
+            v: WORKFLOW_PAYLOAD_VERSION,
             complaintId,
             ...(opening ? { opening } : {}),
             ...(resumeAt ? { resumeAt } : {}),
@@ -71,7 +82,10 @@ export class SfnComplaintWorkflow implements ComplaintWorkflow {
   async resume(taskToken: string, signal: StageSignal): Promise<SignalOutcome> {
     try {
       await this.#sfn.send(
-        new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ Payload: signal }) }),
+        new SendTaskSuccessCommand({
+          taskToken,
+          output: JSON.stringify({ Payload: { v: WORKFLOW_PAYLOAD_VERSION, ...signal } }),
+        }),
       );
       return 'delivered';
     } catch (error) {

@@ -96,6 +96,13 @@ export interface ComplaintStore {
 }
 
 /** Sent to the waiting workflow task when an action moves a complaint to another stage. */
+/**
+ * The schema version (`v`) of every payload the workflows carry: execution inputs, task payloads, stage
+ * signals. Absent means 1, everything shipped before the field. Versions only add fields (never rename,
+ * remove or re-type one): a handler accepts every earlier version, and reads a newer one as its own.
+ */
+export const WORKFLOW_PAYLOAD_VERSION = 2;
+
 export interface StageSignal {
   complaintId: string;
   stage: WorkflowStagePlan;

@@ -3,14 +3,16 @@
 import { parseExecutionName } from '#adapters/sfn-complaint-workflow';
 import { getServiceDeps } from '#commons/deps';
 import { taskHandler } from '#commons/task';
+import { WORKFLOW_PAYLOAD_VERSION } from '#domain/ports';
 import { onStageTimer } from '#use-cases/stage-workflow';
 import { stageTimerPayload } from './payloads.ts';
 
-export const handler = taskHandler(stageTimerPayload, ({ complaintId, stage, execution }) =>
-  onStageTimer(
+export const handler = taskHandler(stageTimerPayload, async ({ complaintId, stage, execution }) => ({
+  v: WORKFLOW_PAYLOAD_VERSION,
+  ...(await onStageTimer(
     getServiceDeps(),
     complaintId,
     stage,
     execution === undefined ? undefined : parseExecutionName(execution)?.attempt,
-  ),
-);
+  )),
+}));

@@ -1,7 +1,7 @@
 // The house Lambda function: every default fixed in one place (Node 24 on arm64, active tracing, its own
 // log group and role, minified ESM with source maps, bundled by the local esbuild), plus `use*` helpers
 // that set a function's environment variable and its IAM grant together, so neither comes without the other.
-import { AssetHashType, Aws, DockerImage, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Aws, DockerImage, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { BundlingOptions, ILocalBundling } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -57,6 +57,11 @@ export interface TableAccess {
 export interface StateMachineAddress {
   name: string;
   arn: string;
+  /**
+   * `arn:...:stateMachine:<name>:live`, the alias every deploy moves to the version it published: what
+   * functions start executions through (each execution then keeps the version it started on).
+   */
+  aliasArn: string;
   /** `arn:...:execution:<name>:*`, for DescribeExecution. */
   executionsArn: string;
   environmentVariable: 'COMPLAINT_STATE_MACHINE_ARN' | 'NOTIFICATION_STATE_MACHINE_ARN';
@@ -164,6 +169,9 @@ export class ComplaintFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
+      // A state machine version invokes the function versions it was published with, for as long as an
+      // execution started on it runs (weeks): a deploy must not delete them.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
       logGroup,
       role,
       ...(secrets.length > 0 ? { paramsAndSecrets: secretsExtension(props.secretsExtensionLayerArn) } : {}),
@@ -195,9 +203,13 @@ export class ComplaintFunction extends NodejsFunction {
     return this;
   }
 
-  /** The state machine's ARN variable, and either starting executions or answering its task tokens. */
+  /**
+   * The state machine's `live` alias ARN in its variable, and either starting executions or answering its
+   * task tokens. Step Functions authorises calls through a version or alias against the state machine's own
+   * ARN, so the grants name that.
+   */
   useStateMachine(machine: StateMachineAddress, level: StateMachineAccessLevel): this {
-    this.addEnvironment(machine.environmentVariable, machine.arn);
+    this.addEnvironment(machine.environmentVariable, machine.aliasArn);
     if (level === 'start') {
       this.addToRolePolicy(
         new PolicyStatement({ actions: ['states:StartExecution'], resources: [machine.arn] }),

@@ -71,6 +71,9 @@ interface Running {
 }
 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]*:\d*:stateMachine:([^:]+)$/;
+// A version number or an alias name after the state machine's ARN (AWS: `...:stateMachine:NAME:live`).
+const QUALIFIED_STATE_MACHINE_ARN =
+  /^(arn:aws[a-z-]*:states:[a-z0-9-]*:\d*:stateMachine:[^:]+)(?::[A-Za-z0-9_-]{1,80})?$/;
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]*:\d*:execution:[^:]+:[^:]+$/;
 // AWS: 1-80 characters, no whitespace, brackets, wildcards, these punctuation marks or control characters.
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}]{1,80}$/u;
@@ -216,10 +219,14 @@ export class LocalExecutions {
     }
   }
 
+  /**
+   * The hosted machine by its ARN, or through a version or alias of it: locally each machine has one
+   * definition, which every qualifier names (executions belong to the machine, as on AWS).
+   */
   #machine(stateMachineArn: string): Machine {
-    if (!STATE_MACHINE_ARN.test(stateMachineArn))
-      throw new SfnFault('InvalidArn', `Invalid Arn: '${stateMachineArn}'`);
-    const machine = this.#machines.get(stateMachineArn);
+    const unqualified = QUALIFIED_STATE_MACHINE_ARN.exec(stateMachineArn)?.[1];
+    if (!unqualified) throw new SfnFault('InvalidArn', `Invalid Arn: '${stateMachineArn}'`);
+    const machine = this.#machines.get(unqualified);
     if (!machine)
       throw new SfnFault('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     return machine;

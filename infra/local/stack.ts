@@ -44,6 +44,9 @@ const PARTITION = 'aws';
 const ACCOUNT = '000000000000';
 const TABLE_NAME = 'complaints';
 const COMPLAINT_MACHINE = `arn:${PARTITION}:states:${REGION}:${ACCOUNT}:stateMachine:complaints`;
+// As deployed: functions start executions through the machines' `live` alias, and the definitions invoke
+// qualified function ARNs (on AWS, the versions a deploy published; locally there is one of each).
+const LIVE = 'live';
 const NOTIFICATION_MACHINE = `arn:${PARTITION}:states:${REGION}:${ACCOUNT}:stateMachine:complaint-notifications`;
 const DEAD_LETTER_QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/complaint-notifications-dlq`;
 const PHONE_HASH_SECRET_ID = 'complaints/local/phone-hash-key';
@@ -188,8 +191,8 @@ async function startServers(
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SNS: sns.endpoint,
     TABLE_NAME,
-    COMPLAINT_STATE_MACHINE_ARN: COMPLAINT_MACHINE,
-    NOTIFICATION_STATE_MACHINE_ARN: NOTIFICATION_MACHINE,
+    COMPLAINT_STATE_MACHINE_ARN: `${COMPLAINT_MACHINE}:${LIVE}`,
+    NOTIFICATION_STATE_MACHINE_ARN: `${NOTIFICATION_MACHINE}:${LIVE}`,
     STAFF_TOPIC_ARNS: JSON.stringify(STAFF_TOPICS),
     PHONE_HASH_SECRET_ID,
     // The authorizer trusts this issuer as the deployed one trusts the user pool (AUTH_CLIENT_IDS unset:
@@ -325,7 +328,7 @@ function substitutions(machine: 'complaint' | 'notification'): Record<string, st
     ...Object.fromEntries(
       WORKFLOW_TASKS.filter((t) => t.machine === machine).map((t) => [
         t.substitution,
-        functionArn(t.functionName),
+        `${functionArn(t.functionName)}:${LIVE}`,
       ]),
     ),
   };

@@ -193,7 +193,8 @@ export class ComplaintsServiceStack extends Stack {
       const other = others[placeholder];
       if (functionName !== undefined) {
         const fn = this.functionNamed(functionName);
-        substitutions[placeholder] = fn.functionArn;
+        // The version this deploy published: a state machine version pins the code it runs with.
+        substitutions[placeholder] = fn.currentVersion.functionArn;
         taskFunctions.push(fn);
       } else if (other !== undefined) {
         substitutions[placeholder] = other;
@@ -221,8 +222,8 @@ export class ComplaintsServiceStack extends Stack {
       value === undefined ? {} : { [name]: String(value) };
     return {
       TABLE_NAME: data.complaints.table.tableName,
-      COMPLAINT_STATE_MACHINE_ARN: complaintMachine.arn,
-      NOTIFICATION_STATE_MACHINE_ARN: notificationMachine.arn,
+      COMPLAINT_STATE_MACHINE_ARN: complaintMachine.aliasArn,
+      NOTIFICATION_STATE_MACHINE_ARN: notificationMachine.aliasArn,
       STAFF_TOPIC_ARNS: this.toJsonString(data.staffTopics.map((topic) => topic.topicArn)),
       PUBLIC_BASE_URL: config.publicBaseUrl ?? this.api.baseUrl,
       STAFF_ALERT_CALENDAR: config.staffAlertCalendar,

@@ -78,6 +78,13 @@ function grantedOn(roleId: string, action: string): unknown[] {
 }
 const actionsOfRole = (roleId: string): string[] => statementsOfRole(roleId).flatMap(actionsOf);
 const machineArn = (which: 'complaintMachine' | 'notificationMachine') => service.resolve(service[which].arn);
+const aliasArn = (which: 'complaintMachine' | 'notificationMachine') =>
+  service.resolve(service[which].aliasArn);
+/** `{ Fn::Join: ['', [ first, ...rest ]] }` -> first and the literal rest. */
+const joined = (value: unknown): { first: unknown; rest: unknown[] } | undefined => {
+  const parts = (value as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join']?.[1];
+  return parts ? { first: parts[0], rest: parts.slice(1) } : undefined;
+};
 
 describe('every function', () => {
   it('is one of the catalogue: the API routes, the state machines’ tasks and the ops functions', () => {
@@ -149,8 +156,9 @@ describe('every function', () => {
       expect(required.length).toBeGreaterThan(3);
       for (const name of required) expect(variables, `${id} ${name}`).toHaveProperty(name);
       expect(variables, id).not.toHaveProperty('PHONE_HASH_SECRET');
-      expect(variables.COMPLAINT_STATE_MACHINE_ARN).toEqual(machineArn('complaintMachine'));
-      expect(variables.NOTIFICATION_STATE_MACHINE_ARN).toEqual(machineArn('notificationMachine'));
+      // Executions start through the machines' `live` alias.
+      expect(variables.COMPLAINT_STATE_MACHINE_ARN).toEqual(aliasArn('complaintMachine'));
+      expect(variables.NOTIFICATION_STATE_MACHINE_ARN).toEqual(aliasArn('notificationMachine'));
     }
   });
 
@@ -257,6 +265,13 @@ describe('the state machines', () => {
   /** What a substitution value refers to, in words: which function, or which data-stack output. */
   function referent(value: unknown): string {
     if ((value as { Ref?: string }).Ref === 'AWS::Partition') return 'partition';
+    // A published version: its Ref is the version's ARN.
+    const version = resources[(value as { Ref?: string }).Ref ?? ''];
+    if (version?.Type === 'AWS::Lambda::Version') {
+      const functionRef = (version.Properties.FunctionName as { Ref?: string }).Ref;
+      const name = [...service.functions.keys()].find((fn) => functionId(fn) === functionRef);
+      return `version:${name ?? 'unknown'}`;
+    }
     const id = getAttId(value);
     if (id !== undefined) {
       const name = [...service.functions.keys()].find((fn) => functionId(fn) === id);
@@ -285,11 +300,11 @@ describe('the state machines', () => {
   it('deploy workflows/complaint.asl.json inline, each task calling the function docs/ARCHITECTURE.md names', () => {
     const expected = renderDefinition(complaintDefinitionTemplate(), {
       Partition: 'partition',
-      OpenStageFunctionArn: 'function:open-stage',
-      AwaitStageFunctionArn: 'function:await-stage',
-      StageTimerFunctionArn: 'function:stage-timer',
-      FinishComplaintFunctionArn: 'function:finish-complaint',
-      RecordFailureFunctionArn: 'function:record-failure',
+      OpenStageFunctionArn: 'version:open-stage',
+      AwaitStageFunctionArn: 'version:await-stage',
+      StageTimerFunctionArn: 'version:stage-timer',
+      FinishComplaintFunctionArn: 'version:finish-complaint',
+      RecordFailureFunctionArn: 'version:record-failure',
     });
 
     expect(deployedDefinition('complaintWorkflow')).toEqual(expected);
@@ -298,11 +313,64 @@ describe('the state machines', () => {
   it('deploy workflows/notification.asl.json inline, sending through send-notification to the dead-letter queue', () => {
     const expected = renderDefinition(notificationDefinitionTemplate(), {
       Partition: 'partition',
-      SendNotificationFunctionArn: 'function:send-notification',
+      SendNotificationFunctionArn: 'version:send-notification',
       DeadLetterQueueUrl: 'queue-url:notification-dead-letters',
     });
 
     expect(deployedDefinition('notificationWorkflow')).toEqual(expected);
+  });
+
+  it('publish a version per deploy, kept for the executions running on it, behind a `live` alias', () => {
+    for (const workflow of ['complaintWorkflow', 'notificationWorkflow'] as const) {
+      const machineId = service.getLogicalId(
+        service[workflow].stateMachine.node.defaultChild as CfnStateMachine,
+      );
+      const versionId = service.getLogicalId(service[workflow].version);
+      const version = resources[versionId] as CfnResource & {
+        DeletionPolicy?: string;
+        UpdateReplacePolicy?: string;
+      };
+
+      // A new revision of the definition replaces the version resource; the old version stays.
+      expect(version.Properties).toMatchObject({
+        StateMachineArn: { Ref: machineId },
+        StateMachineRevisionId: { 'Fn::GetAtt': [machineId, 'StateMachineRevisionId'] },
+      });
+      expect([version.DeletionPolicy, version.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+      expect(resources[service.getLogicalId(service[workflow].alias)]!.Properties).toEqual(
+        expect.objectContaining({
+          Name: 'live',
+          RoutingConfiguration: [
+            { StateMachineVersionArn: { 'Fn::GetAtt': [versionId, 'Arn'] }, Weight: 100 },
+          ],
+        }),
+      );
+      const aliasParts = (
+        aliasArn(workflow === 'complaintWorkflow' ? 'complaintMachine' : 'notificationMachine') as {
+          'Fn::Join': [string, unknown[]];
+        }
+      )['Fn::Join'][1];
+      expect(aliasParts.at(-1)).toMatch(/:stateMachine:complaints-dev-(complaint|notification):live$/);
+    }
+  });
+
+  it('invoke task function versions that outlive the deploy that replaced them', () => {
+    const versions = ofType('AWS::Lambda::Version') as [string, CfnResource & { DeletionPolicy?: string }][];
+
+    expect(
+      versions
+        .map(
+          ([, version]) =>
+            getAttId((version.Properties.FunctionName as unknown) ?? {}) ??
+            (version.Properties.FunctionName as { Ref: string }).Ref,
+        )
+        .sort(),
+    ).toEqual(
+      ['open-stage', 'await-stage', 'stage-timer', 'finish-complaint', 'record-failure', 'send-notification']
+        .map(functionId)
+        .sort(),
+    );
+    for (const [id, version] of versions) expect(version.DeletionPolicy, id).toBe('Retain');
   });
 
   it('are Standard, traced, and log errors without execution data (it holds personal data)', () => {
@@ -318,18 +386,22 @@ describe('the state machines', () => {
   it('may invoke only their own task functions; the notification machine may also dead-letter', () => {
     const roleOf = (workflow: 'complaintWorkflow' | 'notificationWorkflow') =>
       getAttId(machineProps(workflow).RoleArn)!;
+    // Every version of each task function (`<function ARN>:*`): running executions keep theirs.
     const invokable = (workflow: 'complaintWorkflow' | 'notificationWorkflow') =>
-      grantedOn(roleOf(workflow), 'lambda:InvokeFunction').map((arn) => `function:${getAttId(arn)}`);
+      grantedOn(roleOf(workflow), 'lambda:InvokeFunction').map((arn) => {
+        const parts = joined(arn);
+        return `function:${getAttId(parts?.first)}${parts?.rest.join('') ?? ''}`;
+      });
     const queueArnOutput = data.getLogicalId(
       data.notificationDeadLetters.node.defaultChild as CfnStateMachine,
     );
 
     expect(invokable('complaintWorkflow').sort()).toEqual(
       ['open-stage', 'await-stage', 'stage-timer', 'finish-complaint', 'record-failure']
-        .map((name) => `function:${functionId(name)}`)
+        .map((name) => `function:${functionId(name)}:*`)
         .sort(),
     );
-    expect(invokable('notificationWorkflow')).toEqual([`function:${functionId('send-notification')}`]);
+    expect(invokable('notificationWorkflow')).toEqual([`function:${functionId('send-notification')}:*`]);
     expect(JSON.stringify(grantedOn(roleOf('notificationWorkflow'), 'sqs:SendMessage'))).toContain(
       `FnGetAtt${queueArnOutput}Arn`,
     );
