@@ -191,14 +191,26 @@ function showCommand(program: Command, cx: CliContext): void {
     .action(async (id: string, options: { timeline?: boolean; json?: boolean }) => {
       const [complaint, timeline] = await Promise.all([
         cx.api().get<ComplaintView>(complaintPath(id)),
-        options.timeline ? cx.api().get<TimelineView>(`${complaintPath(id)}/timeline`) : undefined,
+        options.timeline ? wholeTimeline(cx, id) : undefined,
       ]);
       if (options.json) {
-        return cx.json(timeline ? { complaint: complaint.body, timeline: timeline.body } : complaint.body);
+        return cx.json(timeline ? { complaint: complaint.body, timeline } : complaint.body);
       }
       cx.out(complaintBlock(complaint.body, cx.now()));
-      if (timeline) cx.out(['', ...timelineBlock(timeline.body)]);
+      if (timeline) cx.out(['', ...timelineBlock(timeline)]);
     });
+}
+
+/** Every page of the complaint's timeline, as one. */
+async function wholeTimeline(cx: CliContext, id: string): Promise<TimelineView> {
+  const items: TimelineView['items'] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await cx.api().get<TimelineView>(`${complaintPath(id)}/timeline`, { limit: '500', cursor });
+    items.push(...page.body.items);
+    cursor = page.body.nextCursor ?? undefined;
+  } while (cursor);
+  return { items, nextCursor: null };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // An opted-out number (SPEC section 6, issue 5): the provider refuses the text, the opt-out is recorded on
 // the complaint and respected afterwards, and the complaint moves on as usual.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getComplaint } from '#use-cases/queries';
+import { getComplaint, readTimeline } from '#use-cases/queries';
 import { getServiceDeps } from '#commons/deps';
 import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
 
@@ -33,7 +33,8 @@ describe('SMS opt-out', () => {
       15_000,
       'opt-out recorded',
     );
-    expect(complaint.timeline.map((e) => e.type)).toContain('sms-opted-out');
+    const timeline = await readTimeline(getServiceDeps(), complaint.id, { limit: 100 });
+    expect(timeline.items.map((e) => e.type)).toContain('sms-opted-out');
     const accepted = await eventually(
       async () => {
         const r = await api
