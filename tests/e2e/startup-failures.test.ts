@@ -46,6 +46,11 @@ function run(script: string, env: Record<string, string>): Promise<Run> {
       HOME: process.env.HOME ?? '',
       HOST: '127.0.0.1',
       PORT: '0',
+      // Free ports for the local servers unless a test names one: PORT + 1..4 may be taken on this machine.
+      LOCAL_DYNAMODB_PORT: '0',
+      LOCAL_SFN_PORT: '0',
+      LOCAL_SNS_PORT: '0',
+      LOCAL_SECRETS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
