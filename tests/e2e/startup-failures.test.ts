@@ -132,7 +132,7 @@ beforeAll(async () => {
   // Every complaint's "received" text is in the outbox before the stop.
   await eventually(
     async () => ((await outboxOf(stack)).length >= COMPLAINTS ? true : undefined),
-    30_000,
+    120_000,
     'texts',
   );
   const exit = await stack.stop('SIGTERM');

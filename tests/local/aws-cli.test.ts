@@ -99,7 +99,7 @@ describe.skipIf(!AWS && !IN_CI)('the embedded stack under the AWS CLI', () => {
         endpoints.COMPLAINT_STATE_MACHINE_ARN!,
       );
       return listed.executions.find((execution) => execution.name.includes(created.body.id))?.executionArn;
-    });
+    }, 180_000);
   });
 
   afterAll(async () => {
