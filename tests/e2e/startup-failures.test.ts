@@ -16,7 +16,7 @@ import {
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventually, sampleComplaint } from '../support/embedded.ts';
 import {
   listAll,
@@ -28,8 +28,12 @@ import {
   type SpawnedStack,
 } from '../support/spawned-stack.ts';
 
+// Each test starts node (and some a whole stack) once or twice: minutes on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
+
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const COMPLAINTS = 6;
+const READY_MS = 180_000;
 
 interface Run {
   code: number | null;
@@ -46,6 +50,11 @@ function run(script: string, env: Record<string, string>): Promise<Run> {
       HOME: process.env.HOME ?? '',
       HOST: '127.0.0.1',
       PORT: '0',
+      // Free ports for the local servers unless a test names one: PORT + 1..4 may be taken on this machine.
+      LOCAL_DYNAMODB_PORT: '0',
+      LOCAL_SFN_PORT: '0',
+      LOCAL_SNS_PORT: '0',
+      LOCAL_SECRETS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,7 +119,7 @@ function largestLog(dir: string): string {
 }
 
 beforeAll(async () => {
-  const stack = await spawnStack({ timeScale: 3600 });
+  const stack = await spawnStack({ timeScale: 3600, readyTimeoutMs: READY_MS });
   prepared = stack.dataDir;
   for (let n = 0; n < COMPLAINTS; n++) {
     const response = await stack.post<ComplaintBody>(
@@ -123,12 +132,12 @@ beforeAll(async () => {
   // Every complaint's "received" text is in the outbox before the stop.
   await eventually(
     async () => ((await outboxOf(stack)).length >= COMPLAINTS ? true : undefined),
-    30_000,
+    120_000,
     'texts',
   );
   const exit = await stack.stop('SIGTERM');
   expect(exit.code).toBe(0);
-}, 90_000);
+});
 
 afterAll(() => {
   if (prepared) removeDataDir(prepared);
@@ -160,7 +169,7 @@ describe('start-up failures are one line and a non-zero exit', () => {
 
   it('a second start on the same data directory, naming the process that holds it', async () => {
     // Prepare
-    const first: SpawnedStack = await spawnStack({ dataDir: copyOfPrepared() });
+    const first: SpawnedStack = await spawnStack({ dataDir: copyOfPrepared(), readyTimeoutMs: READY_MS });
     try {
       // Act
       const second = await start({ DATA_DIR: first.dataDir });
@@ -174,7 +183,7 @@ describe('start-up failures are one line and a non-zero exit', () => {
     } finally {
       await first.stop('SIGTERM');
     }
-  }, 60_000);
+  });
 
   it('takes over the lock of a process that no longer runs', async () => {
     // Prepare: a lock left by a process that is gone
@@ -183,7 +192,7 @@ describe('start-up failures are one line and a non-zero exit', () => {
     writeFileSync(join(dir, '.lock'), `${deadPid}\n`);
 
     // Act
-    const stack = await spawnStack({ dataDir: dir });
+    const stack = await spawnStack({ dataDir: dir, readyTimeoutMs: READY_MS });
     const output = stack.output();
     const stopped = await stack.stop('SIGTERM');
 
@@ -192,7 +201,7 @@ describe('start-up failures are one line and a non-zero exit', () => {
     expect(stopped.code).toBe(0);
     expect(existsSync(join(dir, '.lock'))).toBe(false);
     expect(existsSync(join(dir, 'endpoints.env'))).toBe(false);
-  }, 60_000);
+  });
 
   it.each([
     ['SLA_POLICY', '{"x":1}', /^npm start: SLA_POLICY is invalid: x: unknown key$/],
@@ -316,7 +325,7 @@ describe('npm run repair-data, the recovery the message names', () => {
 
     // Act
     const repair = await run('infra/local/repair-data.ts', { DATA_DIR: dir });
-    const stack = await spawnStack({ dataDir: dir });
+    const stack = await spawnStack({ dataDir: dir, readyTimeoutMs: READY_MS });
     const complaints = await listAll(stack);
     await stack.stop('SIGTERM');
 
@@ -326,7 +335,7 @@ describe('npm run repair-data, the recovery the message names', () => {
     expect(repair.stdout).toContain('DynamoDB store: its CURRENT file is missing');
     expect(repair.stdout).toContain('DynamoDB store: repaired');
     expect(complaints).toHaveLength(COMPLAINTS);
-  }, 60_000);
+  });
 
   it('keeps the whole entries of a cut outbox and a copy of the damaged file', async () => {
     // Prepare
@@ -338,7 +347,7 @@ describe('npm run repair-data, the recovery the message names', () => {
     // Act
     const repair = await run('infra/local/repair-data.ts', { DATA_DIR: dir });
     const rewritten = readFileSync(outbox, 'utf8').trimEnd().split('\n');
-    const stack = await spawnStack({ dataDir: dir });
+    const stack = await spawnStack({ dataDir: dir, readyTimeoutMs: READY_MS });
     const served = await outboxOf(stack);
     await stack.stop('SIGTERM');
 
@@ -349,5 +358,5 @@ describe('npm run repair-data, the recovery the message names', () => {
     expect(rewritten).toHaveLength(entries - 1);
     // The stack starts on it (texts resumed at start may add entries after the kept ones).
     expect(served.length).toBeGreaterThanOrEqual(entries - 1);
-  }, 60_000);
+  });
 });

@@ -6,8 +6,11 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
+
+// The CLI starts a Python interpreter per command: seconds each, far more on a loaded machine.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
 /** AWS_CLI, else Debian's /usr/bin/aws (ahead of any other `aws` on PATH, e.g. a pip-installed v1), else PATH. */
 function findAwsCli(): string | undefined {
@@ -96,8 +99,8 @@ describe.skipIf(!AWS && !IN_CI)('the embedded stack under the AWS CLI', () => {
         endpoints.COMPLAINT_STATE_MACHINE_ARN!,
       );
       return listed.executions.find((execution) => execution.name.includes(created.body.id))?.executionArn;
-    }, 60_000);
-  }, 120_000);
+    }, 180_000);
+  });
 
   afterAll(async () => {
     await api?.close();
