@@ -1,5 +1,5 @@
 // `npm start`: the embedded default. Configuration comes from the environment: PORT (3000), HOST
-// (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time).
+// (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time), RECONCILE_INTERVAL_SECONDS (900).
 import { startEmbeddedStack } from './stack.ts';
 
 // aws-local-stepfunctions arms a negative timer for a Wait whose timestamp has just passed (a text due
@@ -13,6 +13,7 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 const dataDir = process.env.DATA_DIR ?? '.data';
 const timeScale = process.env.COMPLAINTS_TIME_SCALE ? Number(process.env.COMPLAINTS_TIME_SCALE) : undefined;
+const reconcileSeconds = Number(process.env.RECONCILE_INTERVAL_SECONDS ?? 900);
 
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, not '${process.env.PORT}'`);
@@ -25,10 +26,18 @@ if (timeScale !== undefined && !(timeScale > 0)) {
   process.exit(2);
 }
 
+if (!Number.isFinite(reconcileSeconds) || reconcileSeconds < 0) {
+  console.error(
+    `RECONCILE_INTERVAL_SECONDS must be a number of seconds (0: never), not '${process.env.RECONCILE_INTERVAL_SECONDS}'`,
+  );
+  process.exit(2);
+}
+
 const stack = await startEmbeddedStack({
   port,
   host,
   dataDir,
+  reconcileIntervalMs: reconcileSeconds * 1000,
   ...(timeScale ? { timeScale } : {}),
   log: (line) => console.log(line),
 });
@@ -37,6 +46,7 @@ console.log(`
 Complaints platform (embedded) is ready.
   API             ${stack.url}/v1   (OpenAPI: ${stack.url}/v1/openapi.json)
   outbox          ${stack.url}/_local/outbox?complaintId=
+  reconciler      every ${reconcileSeconds} s, or now: npm run complaints -- reconcile
   DynamoDB        ${stack.dynamo.endpoint}  (dynalite, data in ${dataDir}/dynamo)
   Step Functions  ${stack.sfn.endpoint}  (aws-local-stepfunctions)
   SNS             ${stack.sns.endpoint}  (outbox in ${dataDir}/outbox.jsonl)
