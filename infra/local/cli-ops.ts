@@ -85,13 +85,11 @@ export function registerOpsCommands(program: Command, cx: CliContext): void {
     .argument('<id>', 'complaint id')
     .requiredOption('--operator <name>', 'who retries it (recorded on the timeline)')
     .action(async (id: string, options: { operator: string }) => {
-      const { body } = await cx
-        .api()
-        .post<{ outcome: string }>(RECONCILE_PATH, {
-          command: 'retry',
-          complaintId: id,
-          operator: options.operator,
-        });
+      const { body } = await cx.api().post<{ outcome: string }>(RECONCILE_PATH, {
+        command: 'retry',
+        complaintId: id,
+        operator: options.operator,
+      });
       cx.out(
         {
           restarted: `${id}: workflow restarted`,

@@ -1,7 +1,7 @@
 // `npm start`: the embedded default. Configuration comes from the environment: PORT (3000), HOST
-// (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time), the local servers' ports
-// (LOCAL_DYNAMODB_PORT, LOCAL_SFN_PORT, LOCAL_SNS_PORT, LOCAL_SECRETS_PORT). Every start-up failure ends
-// in one line on stderr and a non-zero exit (startup-failure.ts), never in a stack trace.
+// (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time), RECONCILE_INTERVAL_SECONDS (900),
+// the local servers' ports (LOCAL_DYNAMODB_PORT, LOCAL_SFN_PORT, LOCAL_SNS_PORT, LOCAL_SECRETS_PORT). Every
+// start-up failure ends in one line on stderr and a non-zero exit (startup-failure.ts), never in a stack trace.
 import { startEmbeddedStack, ENDPOINTS_FILE } from './stack.ts';
 import {
   checkStartConfiguration,
@@ -20,6 +20,7 @@ process.on('warning', (warning) => {
 const host = process.env.HOST ?? '127.0.0.1';
 const dataDir = process.env.DATA_DIR ?? '.data';
 const timeScale = process.env.COMPLAINTS_TIME_SCALE ? Number(process.env.COMPLAINTS_TIME_SCALE) : undefined;
+const reconcileSeconds = Number(process.env.RECONCILE_INTERVAL_SECONDS ?? 900);
 
 let stack: Awaited<ReturnType<typeof startEmbeddedStack>>;
 let ports: ReturnType<typeof servicePortsFrom>;
@@ -30,12 +31,18 @@ try {
       `COMPLAINTS_TIME_SCALE must be a positive number, not '${process.env.COMPLAINTS_TIME_SCALE}'`,
     );
   }
+  if (!Number.isFinite(reconcileSeconds) || reconcileSeconds < 0) {
+    throw new StartupError(
+      `RECONCILE_INTERVAL_SECONDS must be a number of seconds (0: never), not '${process.env.RECONCILE_INTERVAL_SECONDS}'`,
+    );
+  }
   checkStartConfiguration(process.env);
   stack = await startEmbeddedStack({
     port: ports.api,
     host,
     dataDir,
     servicePorts: ports.services,
+    reconcileIntervalMs: reconcileSeconds * 1000,
     ...(timeScale ? { timeScale } : {}),
     log: (line) => console.log(line),
   });
@@ -49,6 +56,7 @@ console.log(`
 Complaints platform (embedded) is ready.
   API             ${stack.url}/v1   (OpenAPI: ${stack.url}/v1/openapi.json)
   outbox          ${stack.url}/_local/outbox?complaintId=
+  reconciler      every ${reconcileSeconds} s, or now: npm run complaints -- reconcile
   DynamoDB        ${stack.dynamo.endpoint}  (dynalite, data in ${dataDir}/dynamo)
   Step Functions  ${stack.sfn.endpoint}  (aws-local-stepfunctions)
   SNS             ${stack.sns.endpoint}  (outbox in ${dataDir}/outbox.jsonl)

@@ -285,7 +285,7 @@ describe('complaint workflow', () => {
     expect((await timeline(id)).map((e) => e.type)).toContain('customer-reminded');
   });
 
-  it('records an unexpected failure on the complaint, alerts staff and fails the execution visibly', async () => {
+  it('records an unexpected failure on the complaint and fails the execution visibly (its event restarts it)', async () => {
     const { id } = await register();
     await act(id, { action: 'accept', actor: 'agent-4' });
     // A corrupted signal: the next stage's task rejects its payload, which no Retry covers.
