@@ -3,8 +3,7 @@
 // OAuth client-credentials flow with the resource server's scopes (`intake`, and `act-for-agent` for
 // systems that act for their own logged-in agents). The API's authorizer verifies their access tokens.
 import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import type {
-  UserPoolClient} from 'aws-cdk-lib/aws-cognito';
+import type { UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import {
   AccountRecovery,
   AdvancedSecurityMode,
