@@ -62,11 +62,17 @@ Complaints platform (embedded) is ready.
   SNS             ${stack.sns.endpoint}  (outbox in ${dataDir}/outbox.jsonl)
   secrets         ${stack.secrets.endpoint}  (Parameters and Secrets extension protocol: the phone-hash key)
   endpoints file  ${dataDir}/${ENDPOINTS_FILE}  (set -a; . ${dataDir}/${ENDPOINTS_FILE}; set +a)
+  token issuer    ${stack.issuer.issuer}  (Cognito stand-in; signing key in ${dataDir}/token-signing-key.json)
   time scale      ${timeScale ? `1 SLA hour = ${(3600 / timeScale).toFixed(2)} s, quiet hours off` : 'real time; customer texts wait out 21:00-08:00 Asia/Shanghai'}
   resumed         ${stack.reconciled.restarted} open complaint(s) and ${stack.reconciled.deliveriesResumed} undelivered message(s) from an earlier run
 
+Every route but health, openapi.json and the customer link needs a bearer token. Get one:
+  TOKEN=$(npm run -s complaints -- token --role intake --user hotline)
+  (roles: intake, agent, supervisor, auditor, admin; or POST ${stack.url}/_local/token {"role","user"})
+
 Try:
   curl -s -X POST ${stack.url}/v1/complaints -H 'content-type: application/json' \\
+    -H "Authorization: Bearer $TOKEN" \\
     -H 'Idempotency-Key: demo-1' \\
     -d '{"channel":"hotline","description":"快递寄出五天了还没到，一直显示运输中","customer":{"phone":"13812345678"},"trackingNumber":"SF1234567890"}'
 `);

@@ -22,7 +22,7 @@ export interface FunctionSpec {
   /** Relative to the repository root. */
   entry: string;
   description: string;
-  kind: 'api' | 'workflow' | 'ops';
+  kind: 'api' | 'workflow' | 'ops' | 'auth';
   access: FunctionAccess;
 }
 
@@ -62,6 +62,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'finish-complaint': { table: 'readwrite', notificationWorkflow: 'start' },
   // Reads the complaint, records each delivery attempt, publishes the text, push or staff alert.
   'send-notification': { table: 'readwrite', staffTopics: true, textMessaging: true },
+  // Verifies bearer tokens against the user pool's public keys: no data, no workflow.
+  authorizer: {},
   // Restarts executions that are not running, redelivers signals, re-dispatches unfinished deliveries.
   reconcile: {
     table: 'readwrite',
@@ -92,6 +94,13 @@ export const OPS_FUNCTIONS = [
       'Self-healing: restarts a failed, timed-out or stopped complaint execution from its EventBridge event, or parks the complaint',
   },
 ] as const;
+
+/** API Gateway's TOKEN authorizer, in front of every non-public route (functions/auth/authorizer.ts). */
+export const AUTHORIZER_FUNCTION = {
+  functionName: 'authorizer',
+  entry: 'functions/auth/authorizer.ts',
+  description: 'API authorizer: verifies bearer tokens of the Cognito user pool (aws-jwt-verify)',
+} as const;
 
 /** The function whose ARN a state machine placeholder stands for, from the shared task list. */
 export function taskFunctionName(placeholder: string): string | undefined {
@@ -145,5 +154,6 @@ export function functionSpecs(): FunctionSpec[] {
     kind: 'ops',
     access: accessOf(spec.functionName),
   }));
-  return [...api.values(), ...workflow, ...ops];
+  const auth: FunctionSpec = { ...AUTHORIZER_FUNCTION, kind: 'auth', access: accessOf('authorizer') };
+  return [...api.values(), ...workflow, ...ops, auth];
 }

@@ -23,7 +23,8 @@ import { OperationsMonitoring } from '../constructs/operations-monitoring.ts';
 import { stateMachineAddress, WorkflowStateMachine } from '../constructs/workflow-state-machine.ts';
 import type { ComplaintsDataStack } from './data-stack.ts';
 import { DeploymentConfigError, type DeploymentConfig } from './deployment-config.ts';
-import { functionSpecs, taskFunctionName } from './function-catalog.ts';
+import { AUTHORIZER_FUNCTION, functionSpecs, taskFunctionName } from './function-catalog.ts';
+import { DEFAULT_RESOURCE_SERVER } from '../../functions/auth/token-claims.ts';
 import type { FunctionSpec } from './function-catalog.ts';
 
 /** How often the reconciler looks for open complaints without a running execution. */
@@ -58,6 +59,7 @@ export class ComplaintsServiceStack extends Stack {
     super(scope, id, props);
     const { config, data } = props;
     requireSecretsExtensionWhereUnlisted(this.region, config);
+    requireIssuerWhereNoUserPools(this.region, config);
 
     const complaintMachine = stateMachineAddress(
       this,
@@ -122,6 +124,18 @@ export class ComplaintsServiceStack extends Stack {
       schedule: Schedule.rate(RECONCILE_INTERVAL),
       targets: [new LambdaFunction(this.functionNamed('reconcile'), { retryAttempts: 0 })],
     });
+    const authorizer = this.functionNamed(AUTHORIZER_FUNCTION.functionName);
+    // The user pool's tokens, of the app clients this deployment created (functions/auth/token-claims.ts),
+    // or the operator's own issuer where Cognito has no user pools (the China regions).
+    const trusted = config.externalIssuer ?? {
+      issuer: data.identity?.issuer ?? '',
+      clientIds: data.identity?.clientIds ?? [],
+    };
+    authorizer.addEnvironment('AUTH_ISSUER', trusted.issuer);
+    if ('jwksUri' in trusted && trusted.jwksUri) authorizer.addEnvironment('AUTH_JWKS_URI', trusted.jwksUri);
+    if (trusted.clientIds?.length) authorizer.addEnvironment('AUTH_CLIENT_IDS', trusted.clientIds.join(','));
+    authorizer.addEnvironment('AUTH_RESOURCE_SERVER', DEFAULT_RESOURCE_SERVER);
+    this.api.useAuthorizer(authorizer);
     this.api.addRoutes(API_ROUTES, functions);
 
     this.complaintWorkflow = new WorkflowStateMachine(this, 'ComplaintWorkflow', {
@@ -165,7 +179,8 @@ export class ComplaintsServiceStack extends Stack {
         name: pascalCase(spec.functionName),
         fn: this.functionNamed(spec.functionName),
         // Workflow tasks throw VersionConflict on purpose to be retried; a burst of them is not an incident.
-        errorAlarmThreshold: spec.kind === 'api' ? 1 : 5,
+        // A refused token is an "error" of the authorizer (API Gateway needs the throw for its 401).
+        errorAlarmThreshold: { api: 1, workflow: 5, ops: 5, auth: 100 }[spec.kind],
       })),
       deadLetters: data.notificationDeadLetters,
       executionEventDeadLetters: this.executionEventDeadLetters,
@@ -255,7 +270,7 @@ export class ComplaintsServiceStack extends Stack {
       logRetention: config.logRetention,
       // Workflow tasks may send or wait on SNS; API Gateway gives up on an integration after 29 s anyway;
       // the reconciler walks every open complaint.
-      timeout: Duration.seconds({ api: 10, workflow: 30, ops: 900 }[spec.kind]),
+      timeout: Duration.seconds({ api: 10, workflow: 30, ops: 900, auth: 5 }[spec.kind]),
     });
     const { access } = spec;
     if (access.table) fn.useTable(data.complaints, access.table);
@@ -273,6 +288,15 @@ export class ComplaintsServiceStack extends Stack {
  * aws-cdk-lib's table of Parameters and Secrets extension layers has no China region: there the layer ARN
  * must be given, or the deploy would fail on a missing mapping. Checked when the region is known at synth.
  */
+/** Amazon Cognito has no user pools in the China regions: there the deployment names its own issuer. */
+function requireIssuerWhereNoUserPools(region: string, config: DeploymentConfig): void {
+  if (Token.isUnresolved(region) || !region.startsWith('cn-') || config.externalIssuer) return;
+  throw new DeploymentConfigError([
+    `authIssuer: required in ${region}: Amazon Cognito has no user pools there; give the https URL of the ` +
+      "operator's OIDC issuer of access tokens (-c authIssuer=https://... -c authClientIds=a,b)",
+  ]);
+}
+
 function requireSecretsExtensionWhereUnlisted(region: string, config: DeploymentConfig): void {
   if (Token.isUnresolved(region) || !region.startsWith('cn-') || config.secretsExtensionLayerArn) return;
   throw new DeploymentConfigError([

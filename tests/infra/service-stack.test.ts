@@ -13,7 +13,6 @@ import {
   renderDefinition,
 } from '#workflows/definitions';
 import { API_ROUTES } from '../../functions/api/routes.ts';
-import { PUBLIC_RESOURCES } from '../../infra/constructs/complaints-api.ts';
 import { createComplaintsApp } from '../../infra/stacks/complaints-app.ts';
 import type { ComplaintsDataStack } from '../../infra/stacks/data-stack.ts';
 import { functionSpecs, OPS_FUNCTIONS } from '../../infra/stacks/function-catalog.ts';
@@ -87,7 +86,7 @@ const joined = (value: unknown): { first: unknown; rest: unknown[] } | undefined
 };
 
 describe('every function', () => {
-  it('is one of the catalogue: the API routes, the state machines’ tasks and the ops functions', () => {
+  it('is one of the catalogue: the API routes, the state machines’ tasks, the ops functions and the authorizer', () => {
     // Act
     const deployed = ofType('AWS::Lambda::Function').map(([id]) => id);
 
@@ -105,7 +104,8 @@ describe('every function', () => {
         .map((spec) => functionId(spec.functionName))
         .sort(),
     );
-    expect(deployed).toHaveLength(routeHandlers.size + taskPlaceholders.size + OPS_FUNCTIONS.length);
+    // ... and the API's authorizer.
+    expect(deployed).toHaveLength(routeHandlers.size + taskPlaceholders.size + OPS_FUNCTIONS.length + 1);
   });
 
   it('runs the reconciler every 15 minutes with just the access it needs', () => {
@@ -601,20 +601,58 @@ describe('the REST API', () => {
     }
   });
 
-  it('requires SigV4 (IAM) on every route but health and the customer link, and no API key by default', () => {
+  it('runs the bearer-token authorizer on every route but health, the description and the customer link', () => {
     const methods = ofType('AWS::ApiGateway::Method').map(([, method]) => method.Properties);
+    const [[authorizerId, authorizer]] = ofType('AWS::ApiGateway::Authorizer') as [[string, CfnResource]];
+    const open = new Set<string>(API_ROUTES.filter((r) => 'public' in r && r.public).map((r) => r.resource));
 
+    expect(authorizer.Properties).toMatchObject({
+      Type: 'TOKEN',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(functionId('authorizer'));
+    expect([...open].sort()).toEqual(
+      [
+        '/v1/health',
+        '/v1/openapi.json',
+        '/{token}',
+        '/v1/public/complaints/{token}',
+        '/v1/public/complaints/{token}/feedback',
+      ].sort(),
+    );
     for (const method of methods) {
       const path = pathOf(method.ResourceId);
-      expect(method.AuthorizationType, path).toBe(PUBLIC_RESOURCES.has(path) ? 'NONE' : 'AWS_IAM');
+      expect(method.AuthorizationType, path).toBe(open.has(path) ? 'NONE' : 'CUSTOM');
+      if (!open.has(path)) expect(method.AuthorizerId, path).toEqual({ Ref: authorizerId });
       expect(method.ApiKeyRequired ?? false).toBe(false);
     }
-    expect(methods.filter((method) => method.AuthorizationType === 'AWS_IAM').length).toBeGreaterThan(5);
     expect(ofType('AWS::ApiGateway::UsagePlan')).toEqual([]);
   });
 
+  it("gives the authorizer the user pool's issuer and app clients, and answers its refusal as a 401 problem", () => {
+    const environment = functionProps('authorizer').Environment as { Variables: Record<string, unknown> };
+    const refusal = ofType('AWS::ApiGateway::GatewayResponse').find(
+      ([, r]) => r.Properties.ResponseType === 'UNAUTHORIZED',
+    )?.[1];
+
+    expect(JSON.stringify(environment.Variables.AUTH_ISSUER)).toContain('cognito-idp');
+    expect(JSON.stringify(environment.Variables.AUTH_CLIENT_IDS)).toContain('StaffConsole');
+    expect(environment.Variables.AUTH_RESOURCE_SERVER).toBe('complaints');
+    expect(refusal?.Properties).toMatchObject({
+      StatusCode: '401',
+      ResponseParameters: {
+        'gatewayresponse.header.Content-Type': "'application/problem+json'",
+        'gatewayresponse.header.WWW-Authenticate': "'Bearer'",
+      },
+    });
+    expect(JSON.stringify(refusal?.Properties.ResponseTemplates)).toContain(
+      'urn:complaints:problem:unauthorized',
+    );
+  });
+
   it('leaves a route open only where its handler declares itself public (checks its own credential)', () => {
-    const openRoutes = API_ROUTES.filter((route) => PUBLIC_RESOURCES.has(route.resource));
+    const openRoutes = API_ROUTES.filter((route) => 'public' in route && route.public);
 
     expect(openRoutes.map((route) => route.resource)).toContain('/v1/health');
     for (const route of openRoutes) {
@@ -646,9 +684,13 @@ describe('the REST API', () => {
   it('answers its own 4xx and 5xx as problem details, like the handlers', () => {
     const responses = ofType('AWS::ApiGateway::GatewayResponse').map(([, response]) => response.Properties);
 
-    expect(responses.map((r) => r.ResponseType).sort()).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX']);
+    expect(responses.map((r) => r.ResponseType).sort()).toEqual([
+      'DEFAULT_4XX',
+      'DEFAULT_5XX',
+      'UNAUTHORIZED',
+    ]);
     for (const response of responses) {
-      expect(response.ResponseParameters).toEqual({
+      expect(response.ResponseParameters).toMatchObject({
         'gatewayresponse.header.Content-Type': "'application/problem+json'",
       });
     }
