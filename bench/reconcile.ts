@@ -150,7 +150,13 @@ async function seed(endpoint: string): Promise<{ open: number; stalled: number; 
   const template = (at: Date) =>
     registerComplaint(
       input,
-      { id: 'TEMPLATE', shortId: 'TEMPLATE', phoneHash: 'TEMPLATE' },
+      {
+        id: 'TEMPLATE',
+        shortId: 'TEMPLATE',
+        phoneHash: 'TEMPLATE',
+        registeredBy: 'client:web',
+        registrar: { actor: 'web' },
+      },
       classificationOf(input),
       { now: at, policy: DEFAULT_SLA_POLICY, calendars },
     );

@@ -49,6 +49,8 @@ export interface ChainedEvent {
   at: Instant;
   type: string;
   actor: string;
+  /** The upstream system that carried the request (a delegating client, or one relaying the customer). */
+  client?: string;
   from?: Status;
   to?: Status;
   /** The event's data without its personal free text. */
@@ -87,6 +89,7 @@ export function eventHash(event: Omit<ChainedEvent, 'hash'>): string {
       at: event.at,
       type: event.type,
       actor: event.actor,
+      client: event.client,
       from: event.from,
       to: event.to,
       facts: event.facts,
@@ -126,6 +129,7 @@ export function chainEvents(
       actor: event.actor,
       prev,
     };
+    if (event.client) chained.client = event.client;
     if (event.from) chained.from = event.from;
     if (event.to) chained.to = event.to;
     const facts: Record<string, unknown> = {};
@@ -155,6 +159,7 @@ export function headOf(events: readonly ChainedEvent[], previous?: ChainHead): C
 /** The event as the timeline shows it: facts and personal text merged back into `data`. */
 export function timelineEventOf(event: ChainedEvent): TimelineEvent {
   const shown: TimelineEvent = { at: event.at, type: event.type, actor: event.actor };
+  if (event.client) shown.client = event.client;
   if (event.from) shown.from = event.from;
   if (event.to) shown.to = event.to;
   const data = { ...event.facts, ...event.personal?.text };

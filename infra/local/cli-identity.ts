@@ -29,6 +29,12 @@ export function defaultRoleOf(command: string, args: readonly string[]): string 
     }
     case 'list':
     case 'show':
+    case 'verify':
+    case 'erase':
+    // The operator's reconciler commands: any valid token opens the local ops route.
+    case 'reconcile':
+    case 'needs-operator':
+    case 'retry':
       return 'supervisor';
     default:
       return undefined;

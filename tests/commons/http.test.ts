@@ -15,7 +15,8 @@ import {
 } from '#domain/errors';
 import { httpHandler, MAX_BODY_BYTES } from '#commons/http';
 import { DOMAIN_PROBLEM_RULES, problemType } from '#commons/http-problem';
-import { startGateway, type RunningGateway } from '../../infra/local/gateway.ts';
+import { authorizerContextOf } from '#commons/authorizer-context';
+import { startGateway, type RunningGateway, type TokenAuthorizer } from '../../infra/local/gateway.ts';
 
 const failures: Record<string, () => Error> = {
   'not-found': () => new ComplaintNotFound('01JD5Q8W4ZK3V9B7N2M6R0T1XY'),
@@ -53,9 +54,25 @@ const echo = httpHandler(
 
 let gateway: RunningGateway;
 
+// This file is about the chain after authentication: an authorizer that lets one fixed token through as an
+// agent (the real authorizer and its refusals: tests/api/authentication.test.ts).
+const TOKEN = 'Bearer chain-test';
+const authorizer: TokenAuthorizer = async (event) => {
+  if (event.authorizationToken !== TOKEN) throw new Error('Unauthorized');
+  return {
+    principalId: 'tester',
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
+    },
+    context: authorizerContextOf({ id: 'tester', kind: 'user', roles: ['agent'], mayDelegate: false }),
+  };
+};
+
 beforeAll(async () => {
   gateway = await startGateway({
     port: 0,
+    authorizer,
     routes: [
       { method: 'GET', resource: '/fail/{kind}', handler: failing },
       { method: 'POST', resource: '/echo', handler: echo },
@@ -65,7 +82,11 @@ beforeAll(async () => {
 afterAll(() => gateway.close());
 
 const post = (body: string, contentType = 'application/json', query = '') =>
-  fetch(`${gateway.url}/echo${query}`, { method: 'POST', headers: { 'Content-Type': contentType }, body });
+  fetch(`${gateway.url}/echo${query}`, {
+    method: 'POST',
+    headers: { 'Content-Type': contentType, Authorization: TOKEN },
+    body,
+  });
 
 describe('domain errors become problem details', () => {
   it.each([
@@ -78,7 +99,7 @@ describe('domain errors become problem details', () => {
     ['invalid', 400, 'invalid-input'],
   ])('%s -> %i', async (kind, status, code) => {
     // Act
-    const response = await fetch(`${gateway.url}/fail/${kind}`);
+    const response = await fetch(`${gateway.url}/fail/${kind}`, { headers: { Authorization: TOKEN } });
     const body = (await response.json()) as Record<string, unknown>;
 
     // Assess
@@ -91,22 +112,22 @@ describe('domain errors become problem details', () => {
   });
 
   it('lists the allowed actions when a transition is refused', async () => {
-    const body = await (await fetch(`${gateway.url}/fail/transition`)).json();
+    const body = await (await fetch(`${gateway.url}/fail/transition`, { headers: { Authorization: TOKEN } })).json();
     expect(body).toMatchObject({ action: 'accept', complaintStatus: 'closed', allowedActions: ['note'] });
   });
 
   it('reports both versions on a version conflict', async () => {
-    const body = await (await fetch(`${gateway.url}/fail/version`)).json();
+    const body = await (await fetch(`${gateway.url}/fail/version`, { headers: { Authorization: TOKEN } })).json();
     expect(body).toMatchObject({ expectedVersion: 3, currentVersion: 4 });
   });
 
   it('asks the client to retry after a second when the workflow is between stages', async () => {
-    const response = await fetch(`${gateway.url}/fail/not-ready`);
+    const response = await fetch(`${gateway.url}/fail/not-ready`, { headers: { Authorization: TOKEN } });
     expect(response.headers.get('retry-after')).toBe('1');
   });
 
   it('carries the invalid fields of a domain rule in errors', async () => {
-    const body = await (await fetch(`${gateway.url}/fail/invalid`)).json();
+    const body = await (await fetch(`${gateway.url}/fail/invalid`, { headers: { Authorization: TOKEN } })).json();
     expect(body).toMatchObject({ errors: [{ path: 'receivedAt', message: 'must not be in the future' }] });
   });
 
@@ -123,7 +144,7 @@ describe('domain errors become problem details', () => {
     let text: string;
     let status: number;
     try {
-      const response = await fetch(`${gateway.url}/fail/unexpected`);
+      const response = await fetch(`${gateway.url}/fail/unexpected`, { headers: { Authorization: TOKEN } });
       status = response.status;
       text = await response.text();
     } finally {
@@ -175,7 +196,7 @@ describe('request bodies', () => {
     expect(await response.json()).toEqual({
       body: { customer: { phone: '123' } },
       query: { limit: 20 },
-      caller: { id: 'anonymous', roles: [] },
+      caller: { id: 'tester', kind: 'user', roles: ['agent'], mayDelegate: false },
     });
   });
 

@@ -7,9 +7,8 @@ import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventKey } from '#adapters/table-design';
-import { handler as postErasureRequest } from '../../functions/api/post-erasure-request.ts';
 import { cliSession } from '../cli/run-cli.ts';
-import { startTestApi, type TestApi } from '../support/embedded.ts';
+import { startTestApi, type TestApi, postAction } from '../support/embedded.ts';
 
 const PHONE = '13812345678';
 const NAME = '张三丰';
@@ -46,8 +45,7 @@ async function register(phone: string, description: string, name?: string): Prom
   return created.body.id as string;
 }
 
-const note = (id: string, text: string) =>
-  api.post(`/v1/complaints/${id}/actions`, { action: 'note', actor: 'agent-7', text });
+const note = (id: string, text: string) => postAction(api, id, { action: 'note', actor: 'agent-7', text });
 
 /** Every item of the table (complaints, events, link claims, deliveries, idempotency claims). */
 async function scan(): Promise<Json[]> {
@@ -64,32 +62,6 @@ async function scan(): Promise<Json[]> {
 async function linkTokenOf(id: string): Promise<string> {
   const claim = (await scan()).find((item) => String(item.pk).startsWith('LINK#') && item.complaintId === id);
   return String(claim?.pk).slice('LINK#'.length);
-}
-
-/** POST /v1/erasure-requests as API Gateway hands it over after its authorizer (the local gateway has none yet). */
-async function requestErasure(body: Json, authorizer: Record<string, string> | null) {
-  const requestId = randomUUID();
-  const event = {
-    resource: '/v1/erasure-requests',
-    path: '/v1/erasure-requests',
-    httpMethod: 'POST',
-    headers: { 'content-type': 'application/json' },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    requestContext: { requestId, authorizer, path: '/v1/erasure-requests' },
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEvent;
-  const context = {
-    functionName: 'post-erasure-request',
-    awsRequestId: requestId,
-    getRemainingTimeInMillis: () => 30_000,
-  } as unknown as Context;
-  const result = await postErasureRequest(event, context);
-  return { status: result.statusCode, body: JSON.parse(result.body) as Json };
 }
 
 describe('GET /v1/complaints/{id}/audit and `complaints verify`', () => {
@@ -149,23 +121,19 @@ describe('POST /v1/erasure-requests', () => {
     expect(before.scanHits).toBeGreaterThan(0);
     expect(JSON.stringify(await scan())).toContain(NAME);
 
-    // Act: an anonymous caller is refused; a supervisor's request goes through
-    const anonymous = await api.post('/v1/erasure-requests', { phone: PHONE, reference: 'PIPL-2026-001' });
-    const agent = await requestErasure(
-      { phone: PHONE, reference: 'PIPL-2026-001' },
-      { principalId: 'agent-7', roles: 'agent' },
-    );
-    const erased = await requestErasure(
-      { phone: PHONE, reference: 'PIPL-2026-001' },
-      { principalId: 'sup-1', roles: 'supervisor' },
-    );
-    const repeated = await requestErasure(
-      { phone: `+86${PHONE}`, reference: 'PIPL-2026-002' },
-      { principalId: 'admin-1', roles: 'admin' },
-    );
+    // Act: no token is refused, an agent may not, a supervisor's request goes through, an admin's repeats it
+    const request = { phone: PHONE, reference: 'PIPL-2026-001' };
+    const anonymous = await api.anonymous.post('/v1/erasure-requests', request);
+    const agent = await api.as({ role: 'agent', user: 'agent-7' }).post('/v1/erasure-requests', request);
+    const erased = await api
+      .as({ role: 'supervisor', user: 'sup-1' })
+      .post<{ complaintIds: string[] }>('/v1/erasure-requests', request);
+    const repeated = await api
+      .as({ role: 'admin', user: 'admin-1' })
+      .post('/v1/erasure-requests', { phone: `+86${PHONE}`, reference: 'PIPL-2026-002' });
 
     // Assess: the refusals, then one request that changed both complaints and one that changed nothing
-    expect(anonymous.status).toBe(403);
+    expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('content-type')).toBe('application/problem+json');
     expect(agent.status).toBe(403);
     expect(erased.status).toBe(200);

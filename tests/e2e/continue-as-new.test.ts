@@ -4,7 +4,7 @@
 // timers fire once each across the hand-overs, and actions reach whichever execution waits now.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
+import { eventually, sampleComplaint, startTestApi, type TestApi, postAction } from '../support/embedded.ts';
 
 // 1 SLA hour = 0.1 s: the normal response clock (24 h) breaches at 2.4 s, its warning comes at 1.92 s.
 const TIME_SCALE = 36_000;
@@ -72,7 +72,7 @@ describe('continue-as-new', () => {
     // The execution waiting now takes the next action.
     const accepted = await eventually(
       async () => {
-        const r = await api.post<Complaint>(`/v1/complaints/${id}/actions`, {
+        const r = await postAction<Complaint>(api, id, {
           action: 'accept',
           actor: 'agent-1',
         });

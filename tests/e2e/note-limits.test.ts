@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complaintKey } from '#adapters/table-design';
 import { COMPLAINT_LIMITS } from '#domain/limits';
 import { dynamoItemSize, MAX_ITEM_BYTES, type WireValue } from '../../infra/local/dynamo-item-size.ts';
-import { startTestApi, type TestApi } from '../support/embedded.ts';
+import { startTestApi, type TestApi, postAction } from '../support/embedded.ts';
 
 let api: TestApi;
 let client: DynamoDBClient;
@@ -51,7 +51,7 @@ describe('1,000 notes on one complaint', () => {
     let largest = initialBytes;
     const statuses = new Map<number, number>();
     for (let i = 1; i <= 1000; i++) {
-      const posted = await api.post(`/v1/complaints/${id}/actions`, {
+      const posted = await postAction(api, id, {
         action: 'note',
         actor: 'agent-7',
         text: text(i),
@@ -59,12 +59,12 @@ describe('1,000 notes on one complaint', () => {
       statuses.set(posted.status, (statuses.get(posted.status) ?? 0) + 1);
       largest = Math.max(largest, await complaintItemBytes(id));
     }
-    const overCap = await api.post(`/v1/complaints/${id}/actions`, {
+    const overCap = await postAction(api, id, {
       action: 'note',
       actor: 'agent-7',
       text: '再一条',
     });
-    const tooLong = await api.post(`/v1/complaints/${id}/actions`, {
+    const tooLong = await postAction(api, id, {
       action: 'note',
       actor: 'agent-7',
       text: '字'.repeat(COMPLAINT_LIMITS.noteChars + 1),

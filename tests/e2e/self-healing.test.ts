@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { complaintKey } from '#adapters/table-design';
 import { DEFAULT_RESTART_POLICY } from '#domain/execution';
-import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
+import { eventually, sampleComplaint, startTestApi, type TestApi, postAction } from '../support/embedded.ts';
 
 // Backoff scales with the clocks: the first restart waits 60 s / 36,000 = 1.7 ms.
 const TIME_SCALE = 36_000;
@@ -42,7 +42,7 @@ async function register(): Promise<string> {
 async function act(id: string, body: Record<string, unknown>): Promise<Complaint> {
   return eventually(
     async () => {
-      const response = await api.post<Complaint>(`/v1/complaints/${id}/actions`, body);
+      const response = await postAction<Complaint>(api, id, body);
       if (response.status === 409 && response.headers.get('retry-after')) return undefined;
       expect(response.status, JSON.stringify(response.body)).toBe(200);
       return response.body;

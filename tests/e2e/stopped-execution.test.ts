@@ -6,7 +6,7 @@ import { DescribeExecutionCommand, SFNClient, StopExecutionCommand } from '@aws-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { complaintKey } from '#adapters/table-design';
-import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
+import { eventually, sampleComplaint, startTestApi, type TestApi, postAction } from '../support/embedded.ts';
 
 const TIME_SCALE = 36_000;
 const MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:complaints';
@@ -34,7 +34,7 @@ async function act(id: string, body: Record<string, unknown>) {
   // Only "between stages" (409 with Retry-After) is retried; anything else is the answer.
   return eventually(
     async () => {
-      const response = await api.post<Complaint>(`/v1/complaints/${id}/actions`, body);
+      const response = await postAction<Complaint>(api, id, body);
       return response.status === 409 && response.headers.get('retry-after') ? undefined : response;
     },
     10_000,

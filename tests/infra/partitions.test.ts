@@ -18,9 +18,14 @@ function templates({ region, partition }: Target): Record<string, unknown> {
   const { data, service } = createComplaintsApp({
     bundling: false,
     env: { account: ACCOUNT, region },
-    // aws-cdk-lib has no Parameters and Secrets extension layer for the China regions: the operator names it.
+    // aws-cdk-lib has no Parameters and Secrets extension layer for the China regions, and Cognito has no
+    // user pools there: the operator names the layer and the issuer of access tokens.
     context: region.startsWith('cn-')
-      ? { secretsExtensionLayerArn: `arn:${partition}:lambda:${region}:${ACCOUNT}:layer:secrets-extension:1` }
+      ? {
+          secretsExtensionLayerArn: `arn:${partition}:lambda:${region}:${ACCOUNT}:layer:secrets-extension:1`,
+          authIssuer: 'https://idp.example.cn/realms/staff',
+          authClientIds: 'console,hotline',
+        }
       : {},
   });
   return { data: Template.fromStack(data).toJSON(), service: Template.fromStack(service).toJSON() };

@@ -150,3 +150,13 @@ export function splitActor(body: Record<string, unknown>): { as: Identity; actio
   if (typeof actor !== 'string') throw new Error('a test action names its actor');
   return { as: identityOf(actor), action };
 }
+
+/** POSTs an action written as the tests write it (`{ action, actor, ... }`), signed in as that actor. */
+export function postAction<T = Record<string, unknown>>(
+  api: Pick<ApiClient, 'as'>,
+  complaintId: string,
+  body: Record<string, unknown>,
+): Promise<ApiResponse<T>> {
+  const { as, action } = splitActor(body);
+  return api.as(as).post<T>(`/v1/complaints/${complaintId}/actions`, action);
+}
