@@ -31,8 +31,7 @@ export function defaultRoleOf(command: string, args: readonly string[]): string 
     case 'show':
     case 'verify':
     case 'erase':
-    // The operator's reconciler commands: any valid token opens the local ops route.
-    case 'reconcile':
+    case 'reconcile': // the operator's reconciler commands: any valid token opens the local ops route
     case 'needs-operator':
     case 'retry':
       return 'supervisor';

@@ -8,7 +8,18 @@ import { describe, expect, it } from 'vitest';
 import { cliSession } from './run-cli.ts';
 
 const cli = cliSession({ COMPLAINTS_API: 'http://127.0.0.1:9' });
-const COMMANDS = ['submit', 'list', 'show', 'act', 'feedback', 'outbox', 'token', 'verify', 'erase', 'reconcile'];
+const COMMANDS = [
+  'submit',
+  'list',
+  'show',
+  'act',
+  'feedback',
+  'outbox',
+  'token',
+  'verify',
+  'erase',
+  'reconcile',
+];
 
 describe('--help', () => {
   it('lists every command at the top level', async () => {
@@ -139,7 +150,9 @@ describe('where the API is', () => {
 
     try {
       // Act
-      const { code, stderr } = await cliSession({ PORT: String(port), COMPLAINTS_TOKEN: 'a-token' }).run('list');
+      const { code, stderr } = await cliSession({ PORT: String(port), COMPLAINTS_TOKEN: 'a-token' }).run(
+        'list',
+      );
 
       // Assess
       expect(stderr).toBe('');

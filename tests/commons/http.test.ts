@@ -112,12 +112,16 @@ describe('domain errors become problem details', () => {
   });
 
   it('lists the allowed actions when a transition is refused', async () => {
-    const body = await (await fetch(`${gateway.url}/fail/transition`, { headers: { Authorization: TOKEN } })).json();
+    const body = await (
+      await fetch(`${gateway.url}/fail/transition`, { headers: { Authorization: TOKEN } })
+    ).json();
     expect(body).toMatchObject({ action: 'accept', complaintStatus: 'closed', allowedActions: ['note'] });
   });
 
   it('reports both versions on a version conflict', async () => {
-    const body = await (await fetch(`${gateway.url}/fail/version`, { headers: { Authorization: TOKEN } })).json();
+    const body = await (
+      await fetch(`${gateway.url}/fail/version`, { headers: { Authorization: TOKEN } })
+    ).json();
     expect(body).toMatchObject({ expectedVersion: 3, currentVersion: 4 });
   });
 
@@ -127,7 +131,9 @@ describe('domain errors become problem details', () => {
   });
 
   it('carries the invalid fields of a domain rule in errors', async () => {
-    const body = await (await fetch(`${gateway.url}/fail/invalid`, { headers: { Authorization: TOKEN } })).json();
+    const body = await (
+      await fetch(`${gateway.url}/fail/invalid`, { headers: { Authorization: TOKEN } })
+    ).json();
     expect(body).toMatchObject({ errors: [{ path: 'receivedAt', message: 'must not be in the future' }] });
   });
 

@@ -1,10 +1,8 @@
 // The audit trail and a customer's erasure request, over real HTTP against the embedded stack: a tampered
 // event item is named by GET /audit and by `complaints verify`; an erasure anonymises every complaint of
 // the customer (complaint, timeline, public link, raw table) while facts, clocks and the chain stay.
-import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventKey } from '#adapters/table-design';
 import { cliSession } from '../cli/run-cli.ts';
