@@ -20,7 +20,13 @@ import {
 } from '#domain/complaint';
 import { ComplaintAlreadyExists, ComplaintNotFound, InvalidInput, VersionConflict } from '#domain/errors';
 import { newLinkToken, type RandomBytes } from '#domain/link-token';
-import type { ComplaintPage, ComplaintQuery, ComplaintStore, IdempotencyRecord } from '#domain/ports';
+import type {
+  ComplaintPage,
+  ComplaintQuery,
+  ComplaintStore,
+  IdempotencyRecord,
+  PersonalDataCipher,
+} from '#domain/ports';
 import {
   COMPLAINT_PARTITION_PREFIX,
   COMPLAINT_SORT_KEY,
@@ -89,10 +95,18 @@ export class DynamoComplaintStore implements ComplaintStore {
   private readonly maxQueriesPerPage: number;
   private readonly filteredBatchSize: number;
   private readonly randomBytes: RandomBytes;
+  private readonly cipher: PersonalDataCipher;
 
-  constructor(doc: DynamoDBDocumentClient, tableName: string, options: DynamoComplaintStoreOptions = {}) {
+  /** `cipher` seals the customer's phone and name: an item, an export or a restore holds only ciphertext. */
+  constructor(
+    doc: DynamoDBDocumentClient,
+    tableName: string,
+    cipher: PersonalDataCipher,
+    options: DynamoComplaintStoreOptions = {},
+  ) {
     this.doc = doc;
     this.tableName = tableName;
+    this.cipher = cipher;
     this.randomBytes = options.randomBytes ?? randomBytes;
     // A walk over every list shard needs at least one Query per shard.
     this.maxQueriesPerPage = Math.max(options.maxQueriesPerPage ?? DEFAULT_MAX_QUERIES_PER_PAGE, LIST_SHARDS);
@@ -103,7 +117,7 @@ export class DynamoComplaintStore implements ComplaintStore {
     const { Item: item } = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: complaintKey(id), ConsistentRead: true }),
     );
-    return item === undefined ? undefined : complaintFromItem(item);
+    return item === undefined ? undefined : this.complaintFromItem(item);
   }
 
   async create(complaint: Complaint): Promise<void> {
@@ -114,7 +128,7 @@ export class DynamoComplaintStore implements ComplaintStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: complaintItem(complaint),
+          Item: await this.complaintItem(complaint),
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': TABLE_KEY.partitionKey },
         }),
@@ -133,7 +147,7 @@ export class DynamoComplaintStore implements ComplaintStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: complaintItem(complaint),
+          Item: await this.complaintItem(complaint),
           ConditionExpression: '#version = :expectedVersion',
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
@@ -255,7 +269,7 @@ export class DynamoComplaintStore implements ComplaintStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      found.push(...(page.Items ?? []).map(complaintFromItem));
+      found.push(...(await this.complaintsFromItems(page.Items ?? [])));
       startKey = page.LastEvaluatedKey as ItemKey | undefined;
     } while (startKey !== undefined);
     return found;
@@ -287,7 +301,7 @@ export class DynamoComplaintStore implements ComplaintStore {
     }
     const nextStatus = OPEN_STATUSES[statusAt];
     return {
-      items: items.map(complaintFromItem),
+      items: await this.complaintsFromItems(items),
       nextCursor:
         nextStatus === undefined
           ? undefined
@@ -327,7 +341,7 @@ export class DynamoComplaintStore implements ComplaintStore {
       if (startKey === undefined) break;
     }
     return {
-      items: items.map(complaintFromItem),
+      items: await this.complaintsFromItems(items),
       nextCursor:
         startKey === undefined
           ? undefined
@@ -381,7 +395,7 @@ export class DynamoComplaintStore implements ComplaintStore {
     const more = shards.some((s) => !s.exhausted || s.buffer.length > 0);
     const nextBefore = stoppedAt ?? (more && last !== undefined ? createdSortKey(last) : undefined);
     return {
-      items: emitted.map(complaintFromItem),
+      items: await this.complaintsFromItems(emitted),
       nextCursor:
         nextBefore === undefined
           ? undefined
@@ -419,6 +433,28 @@ export class DynamoComplaintStore implements ComplaintStore {
     reader.exhausted = reader.startKey === undefined;
   }
 
+  // Personal data: sealed into one attribute on the way in, opened on the way out. Nothing else is encrypted.
+  private async complaintItem(complaint: Complaint): Promise<Item> {
+    const { phone, name } = complaint.customer;
+    const personalData = await this.cipher.seal(
+      complaint.id,
+      name === undefined ? { phone } : { phone, name },
+    );
+    return complaintItem(complaint, personalData);
+  }
+
+  private async complaintFromItem(item: Item): Promise<Complaint> {
+    const { [PERSONAL_DATA_ATTRIBUTE]: sealed, ...rest } = item;
+    const complaint = complaintFromItem(rest);
+    if (typeof sealed !== 'string') return complaint;
+    const personal = await this.cipher.open(complaint.id, sealed);
+    return { ...complaint, customer: { ...complaint.customer, ...personal } };
+  }
+
+  private complaintsFromItems(items: Item[]): Promise<Complaint[]> {
+    return Promise.all(items.map((item) => this.complaintFromItem(item)));
+  }
+
   private async storedVersion(id: string): Promise<number | undefined> {
     const { Item: item } = await this.doc.send(
       new GetCommand({
@@ -442,8 +478,18 @@ export class DynamoComplaintStore implements ComplaintStore {
 
 // ---- items ---------------------------------------------------------------------------------------------
 
-function complaintItem(complaint: Complaint): Item {
-  return { ...complaint, ...complaintKey(complaint.id), ...indexAttributes(complaint) };
+/** The attribute holding the customer's phone and name, sealed by the PersonalDataCipher. */
+export const PERSONAL_DATA_ATTRIBUTE = 'personalData';
+
+function complaintItem(complaint: Complaint, personalData: string): Item {
+  const { phone: _phone, name: _name, ...contact } = complaint.customer;
+  return {
+    ...complaint,
+    customer: contact,
+    [PERSONAL_DATA_ATTRIBUTE]: personalData,
+    ...complaintKey(complaint.id),
+    ...indexAttributes(complaint),
+  };
 }
 
 /** The index keys of a complaint; an index whose key value is missing leaves the item out (sparse). */

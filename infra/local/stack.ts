@@ -18,6 +18,7 @@ import { WORKFLOW_TASKS } from '../../functions/workflow/tasks.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamo-server.ts';
 import { loadApiRoutes, startGateway, type RunningGateway } from './gateway.ts';
 import { startLocalStepFunctions, type LambdaHandler, type LocalStepFunctions } from './sfn-server.ts';
+import { startLocalKms, type LocalKms } from './kms-server.ts';
 import { startLocalSecrets, type LocalSecrets } from './secrets-server.ts';
 import { startLocalSns, type LocalSns, type OutboxEntry } from './sns-server.ts';
 
@@ -28,6 +29,7 @@ const COMPLAINT_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:comp
 const NOTIFICATION_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:complaint-notifications`;
 const DEAD_LETTER_QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/complaint-notifications-dlq`;
 const PHONE_HASH_SECRET_ID = 'complaints/local/phone-hash-key';
+export const PERSONAL_DATA_KEY_ALIAS = 'alias/complaints-local-personal-data';
 const STAFF_TOPICS = [0, 1, 2, 3].map(
   (level) => `arn:aws:sns:${REGION}:${ACCOUNT}:complaints-staff-level-${level}`,
 );
@@ -61,6 +63,8 @@ export interface EmbeddedStack {
   sns: LocalSns;
   /** The secrets extension's stand-in, holding the phone-hash key under PHONE_HASH_SECRET_ID. */
   secrets: LocalSecrets;
+  /** KMS's stand-in, holding the key that wraps personal data (PERSONAL_DATA_KEY_ALIAS). */
+  kms: LocalKms;
   gateway: RunningGateway;
   reconciled: ReconcileReport;
   close(): Promise<void>;
@@ -90,6 +94,13 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     log,
   });
 
+  // Phone numbers and names are sealed under a data key from KMS, as deployed; the key stays in DATA_DIR.
+  const kms = await startLocalKms({
+    ...(dataDir ? { keyFile: join(dataDir, 'kms-keys.json') } : {}),
+    aliases: [PERSONAL_DATA_KEY_ALIAS],
+    log,
+  });
+
   // Everything below reads configuration lazily, so the environment is complete before the first call.
   Object.assign(process.env, {
     AWS_REGION: REGION,
@@ -98,6 +109,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     AWS_SESSION_TOKEN: sessionToken,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SNS: sns.endpoint,
+    AWS_ENDPOINT_URL_KMS: kms.endpoint,
+    PERSONAL_DATA_KEY_ARN: kms.key(PERSONAL_DATA_KEY_ALIAS).arn,
     TABLE_NAME,
     COMPLAINT_STATE_MACHINE_ARN: COMPLAINT_MACHINE,
     NOTIFICATION_STATE_MACHINE_ARN: NOTIFICATION_MACHINE,
@@ -157,6 +170,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     sfn,
     sns,
     secrets,
+    kms,
     gateway,
     reconciled,
     close: async () => {
@@ -164,6 +178,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       await sfn.close();
       await sns.close();
       await secrets.close();
+      await kms.close();
       await dynamo.close();
     },
   };
