@@ -14,11 +14,10 @@ import {
   type KMS,
 } from '@aws-crypto/client-node';
 import type { PersonalData, PersonalDataCipher } from '#domain/ports';
+import { PERSONAL_DATA_PURPOSE, personalDataContext } from './personal-data-context.ts';
 
 const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
 
-/** What the ciphertext says it is (also in the KMS encryption context, which IAM policies can match on). */
-export const PERSONAL_DATA_PURPOSE = 'complaint-personal-data';
 /** Marks the stored format, so a later scheme can be told apart when reading old items. */
 const SEALED_PREFIX = 'esdk1:';
 const SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
@@ -69,7 +68,7 @@ export class EsdkPersonalDataCipher implements PersonalDataCipher {
     if (known?.plaintext === plaintext) return known.sealed;
     const { result } = await encrypt(this.materials, plaintext, {
       suiteId: SUITE,
-      encryptionContext: contextFor(complaintId),
+      encryptionContext: personalDataContext(complaintId),
     });
     const sealed = SEALED_PREFIX + result.toString('base64');
     this.remember(complaintId, sealed, plaintext);
@@ -91,7 +90,7 @@ export class EsdkPersonalDataCipher implements PersonalDataCipher {
       Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64'),
     );
     // The SDK authenticates the context but cannot know which one to expect: the complaint id is checked here.
-    const expected = contextFor(complaintId);
+    const expected = personalDataContext(complaintId);
     for (const [name, value] of Object.entries(expected)) {
       if (messageHeader.encryptionContext[name] !== value) throw new PersonalDataMismatch(complaintId);
     }
@@ -106,8 +105,4 @@ export class EsdkPersonalDataCipher implements PersonalDataCipher {
       if (oldest !== undefined) this.remembered.delete(oldest);
     }
   }
-}
-
-function contextFor(complaintId: string): Record<string, string> {
-  return { purpose: PERSONAL_DATA_PURPOSE, complaintId };
 }
