@@ -135,7 +135,7 @@ export class DynamoComplaintStore implements ComplaintStore {
       );
     } catch (error) {
       if (isConditionFailure(error)) throw new ComplaintAlreadyExists(complaint.id);
-      throw error;
+      throw asInvalidInput(error, 'body');
     }
   }
 
@@ -189,6 +189,27 @@ export class DynamoComplaintStore implements ComplaintStore {
     throw new Error(`idempotency key ${record.key} could neither be claimed nor read`);
   }
 
+  async releaseIdempotencyKey(record: IdempotencyRecord): Promise<void> {
+    // Expired at once rather than deleted (PutItem is the grant writers have); only the claim this very
+    // request made, so a claim another request took over meanwhile stays.
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...record, expiresAt: 0, ...idempotencyKey(record.key) },
+          ConditionExpression: '#requestHash = :requestHash AND #complaintId = :complaintId',
+          ExpressionAttributeNames: { '#requestHash': 'requestHash', '#complaintId': 'complaintId' },
+          ExpressionAttributeValues: {
+            ':requestHash': record.requestHash,
+            ':complaintId': record.complaintId,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   async issueLinkToken(complaintId: string): Promise<string> {
     for (let draw = 1; draw <= LINK_TOKEN_DRAWS; draw++) {
       const token = newLinkToken(this.randomBytes);
@@ -217,6 +238,15 @@ export class DynamoComplaintStore implements ComplaintStore {
   }
 
   async list(query: ComplaintQuery): Promise<ComplaintPage> {
+    try {
+      return await this.listPage(query);
+    } catch (error) {
+      // What DynamoDB refuses to run comes from what the client sent (the cursor, filters): a 400.
+      throw asInvalidInput(error, query.cursor === undefined ? 'query' : 'cursor');
+    }
+  }
+
+  private async listPage(query: ComplaintQuery): Promise<ComplaintPage> {
     if (!Number.isInteger(query.limit) || query.limit < 1) {
       throw new InvalidInput('limit must be a positive integer', [
         { path: 'limit', message: 'must be >= 1' },
@@ -542,6 +572,13 @@ function parseInstant(instant: string, path: string): string {
   return new Date(ms).toISOString();
 }
 
+/** DynamoDB's ValidationException as the client's InvalidInput (a 400); any other error as it is. */
+function asInvalidInput(error: unknown, path: string): unknown {
+  if (!(error instanceof Error) || error.name !== 'ValidationException') return error;
+  const message = 'the store cannot accept this value';
+  return new InvalidInput(message, [{ path, message }]);
+}
+
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
@@ -625,7 +662,14 @@ function mayHoldNewer(shard: ShardReader, candidate: ShardReader | undefined): b
 
 // ---- cursors -------------------------------------------------------------------------------------------
 
-const ItemKeySchema = z.record(z.string(), z.string());
+/** DynamoDB refuses an empty key value and a sort key over 1024 bytes: such a cursor is refused first. */
+const ItemKeySchema = z.record(
+  z.string(),
+  z
+    .string()
+    .min(1)
+    .refine((value) => Buffer.byteLength(value, 'utf8') <= 1024),
+);
 const CursorSchema = z.discriminatedUnion('walk', [
   z.strictObject({ walk: z.literal('partition'), query: z.string(), after: ItemKeySchema }),
   z.strictObject({ walk: z.literal('created'), query: z.string(), before: z.string().min(1).max(512) }),

@@ -5,6 +5,7 @@
 // of POST /v1/complaints is in intake-schemas.ts: it validates phone numbers, which the read paths need not.
 import * as z from 'zod';
 import { ACTIONS, DAMAGE_SEVERITIES, MANUAL_CLOSE_REASONS } from '#domain/commands';
+import { isWholeFen } from '#domain/compensation';
 import {
   CALENDAR_NAMES,
   CATEGORIES,
@@ -42,14 +43,13 @@ export const reference = (max: number) =>
     .max(max)
     .refine((value) => !CONTROL_CHARACTER.test(value), 'must not contain control characters');
 
-const hasAtMostTwoDecimals = (value: number) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6;
-
-/** An amount in yuan (CNY): non-negative, at most two decimals (fen). */
+/** An amount in yuan (CNY): non-negative, a whole number of fen (the document says multipleOf 0.01). */
 export const yuan = z
   .number()
   .nonnegative()
   .max(100_000_000)
-  .refine(hasAtMostTwoDecimals, 'must have at most two decimals (fen)');
+  .refine(isWholeFen, 'must be a whole number of fen (at most two decimals)')
+  .meta({ multipleOf: 0.01 });
 
 export const money = z
   .strictObject({

@@ -43,6 +43,11 @@ export interface ComplaintStore {
    * untouched (the caller compares requestHash).
    */
   claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord>;
+  /**
+   * Gives up a claim this request made (same requestHash and complaintId) whose registration was refused
+   * before the complaint existed, so a corrected retry with the same key may claim it anew.
+   */
+  releaseIdempotencyKey(record: IdempotencyRecord): Promise<void>;
   list(query: ComplaintQuery): Promise<ComplaintPage>;
   /** Complaints by the same customer (keyed phone hash) received at or after `since`, newest first. */
   findByPhoneHash(phoneHash: string, since: string): Promise<Complaint[]>;

@@ -2,6 +2,7 @@
 // with the precise 4xx, an RFC 9457 problem (application/problem+json) naming each field at fault in
 // errors[].path, and nothing is stored or changed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { complaintKey, INDEXES, statusPartition } from '#adapters/table-design';
 import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
 import {
   httpApi,
@@ -60,6 +61,22 @@ const customerWith = (overrides: Record<string, unknown>) =>
 const act = (id: string, body: unknown) => json('POST', `/v1/complaints/${id}/actions`, body);
 const rate = (id: string, body: unknown) => json('POST', `/v1/complaints/${id}/feedback`, body);
 const { channel: _channel, ...withoutChannel } = sampleComplaint();
+
+/** A cursor of the status=received listing as the store writes it, with the index sort key replaced. */
+function tamperedStatusCursor(sortKey: string): string {
+  const index = INDEXES.byStatus;
+  const cursor = {
+    walk: 'partition',
+    // The store's query fingerprint: index, partition, then the status, category and escalated filters.
+    query: JSON.stringify([index.indexName, statusPartition('received'), null, null, null]),
+    after: {
+      ...complaintKey(UNKNOWN_ID),
+      [index.partitionKey]: statusPartition('received'),
+      [index.sortKey]: sortKey,
+    },
+  };
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
 
 const CASES: Case[] = [
   // POST /v1/complaints: syntax, media type, size
@@ -501,6 +518,23 @@ const CASES: Case[] = [
     code: 'validation-failed',
     paths: ['sort'],
   },
+  ...['__proto__', 'constructor', 'toString'].map((name) => ({
+    name: `a query parameter named ${name}`,
+    request: () => get(`/v1/complaints?${name}=1`),
+    status: 400,
+    code: 'validation-failed',
+    paths: [name],
+  })),
+  ...[
+    ['an empty sort key', ''],
+    ['an oversized sort key', `2026-01-01T00:00:00.000Z#${'X'.repeat(1100)}`],
+  ].map(([what, sortKey]) => ({
+    name: `a tampered cursor with ${what}`,
+    request: () => get(`/v1/complaints?status=received&cursor=${tamperedStatusCursor(sortKey!)}`),
+    status: 400,
+    code: 'invalid-input',
+    paths: ['cursor'],
+  })),
   {
     name: 'garbled cursor',
     request: () => get('/v1/complaints?cursor=bm90LWEtY3Vyc29y'),
