@@ -32,16 +32,49 @@ export const complaintId = z
 
 export const instant = z.iso.datetime({ offset: true }).meta({ example: '2026-10-01T08:00:00.000Z' });
 
-const CONTROL_CHARACTER = /\p{Cc}/u;
+/** Identifiers of people, systems and units (actors, assignees, outlets, regions): ASCII, no spaces. */
+export const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._:@-]*$/;
 
-/** Identifiers of people and systems (agents, supervisors, outlets, regions). */
-export const reference = (max: number) =>
+export const identifier = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(IDENTIFIER, 'must be letters, digits and . _ : @ - (starting with a letter or digit)');
+
+/** Control characters (line breaks and tabs are allowed in multi-line text) and format characters. */
+/** In u-mode a surrogate code unit matches only when it is not half of a pair. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const FORBIDDEN_SINGLE_LINE = /[\p{Cc}\p{Cf}]/u;
+const FORBIDDEN_MULTI_LINE = /[^\P{Cc}\t\n\r]|\p{Cf}/u;
+/** A zero-width joiner inside an emoji sequence (👨‍👩‍👧) is the one format character text may carry. */
+const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu;
+
+/** Why free text is refused, if it is: invisible characters hide content from people and from masking. */
+export function freeTextProblem(value: string, multiline: boolean): string | undefined {
+  if (LONE_SURROGATE.test(value)) return 'must not contain lone surrogates (malformed UTF-16)';
+  const forbidden = multiline ? FORBIDDEN_MULTI_LINE : FORBIDDEN_SINGLE_LINE;
+  if (forbidden.test(value.replace(EMOJI_JOINER, ''))) {
+    return multiline
+      ? 'must not contain control or format characters (line breaks and tabs are fine)'
+      : 'must not contain control or format characters';
+  }
+  return undefined;
+}
+
+/** Free text people write: trimmed, 1..max characters, nothing invisible. */
+export const freeText = (max: number, options: { multiline?: boolean; min?: number } = {}) =>
   z
     .string()
     .trim()
-    .min(1)
+    .min(options.min ?? 1)
     .max(max)
-    .refine((value) => !CONTROL_CHARACTER.test(value), 'must not contain control characters');
+    .superRefine((value, ctx) => {
+      const problem = freeTextProblem(value, options.multiline ?? false);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+/** Free-form references of other systems (externalRef): one line of text. */
+export const reference = (max: number) => freeText(max);
 
 /** An amount in yuan (CNY): non-negative, a whole number of fen (the document says multipleOf 0.01). */
 export const yuan = z
@@ -75,10 +108,10 @@ const expectedVersion = z
 // ---------------------------------------------------------------------------------------------------
 // POST /v1/complaints/{id}/actions
 
-const actor = reference(64).meta({
+const actor = identifier(64).meta({
   description: 'Agent or supervisor id; "customer" for customer-reply.',
 });
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => freeText(max, { multiline: true });
 
 const action = <A extends string, S extends z.ZodRawShape>(name: A, shape: S) =>
   z.strictObject({ action: z.literal(name), actor, ...shape, expectedVersion });
@@ -86,7 +119,7 @@ const action = <A extends string, S extends z.ZodRawShape>(name: A, shape: S) =>
 export const actionBody = z
   .discriminatedUnion('action', [
     action('accept', {}),
-    action('assign', { assignee: reference(64) }),
+    action('assign', { assignee: identifier(64) }),
     action('request-info', { message: text(1000) }),
     action('customer-reply', { message: text(4000) }),
     action('resolve', {
@@ -107,7 +140,7 @@ export const feedbackBody = z
   .strictObject({
     // The generator would document only the first literal: spell the enum out.
     score: z.literal([1, 2, 3, 4, 5]).meta({ type: 'integer', enum: [1, 2, 3, 4, 5] }),
-    comment: z.string().trim().max(1000).optional(),
+    comment: freeText(1000, { multiline: true, min: 0 }).optional(),
     expectedVersion,
   })
   .meta({ id: 'Feedback', example: { score: 5, comment: '处理很快，谢谢' } });
