@@ -12,6 +12,8 @@ import {
   createHeaders,
   feedbackBody,
   health,
+  personalDataRequestBody,
+  personalDataView,
   listQuery,
   problem,
   slaPreview,
@@ -25,6 +27,7 @@ const PROBLEMS = {
   400: 'Invalid request: malformed JSON, an invalid or unknown field (see `errors`), or a malformed id.',
   404: 'No complaint with this id.',
   409: 'Conflict: the status does not allow the action, expectedVersion is stale, the stage moved, or the workflow is between stages (Retry-After: 1).',
+  403: 'The caller may not do this: an agent reads personal data only of a complaint they own; supervisors and auditors of any.',
   413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
   410: 'The complaint is closed: its link has expired.',
   415: 'The body is not application/json.',
@@ -181,6 +184,21 @@ function buildRegistry(): OpenAPIRegistry {
     responses: {
       200: json(complaintView, 'The complaint after the action.'),
       ...problems([400, 404, 409, 413, 415, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/complaints/{id}/personal-data',
+    operationId: 'revealPersonalData',
+    summary: "The customer's full phone number and name, for a stated reason (recorded in the timeline)",
+    request: {
+      params: complaintPath,
+      body: jsonBody(personalDataRequestBody, 'The reason for reading the unmasked data.'),
+    },
+    responses: {
+      200: json(personalDataView, 'Unmasked; the read is already in the timeline (personal-data-read).'),
+      ...problems([400, 403, 404, 413, 415, 500]),
     },
   });
 

@@ -146,6 +146,28 @@ export const feedbackBody = z
   .meta({ id: 'Feedback', example: { score: 5, comment: '处理很快，谢谢' } });
 
 // ---------------------------------------------------------------------------------------------------
+// POST /v1/complaints/{id}/personal-data
+
+export const personalDataRequestBody = z
+  .strictObject({
+    reason: freeText(500, { multiline: true }).meta({
+      description: 'Why the full number and name are needed; recorded in the timeline with who and when.',
+    }),
+  })
+  .meta({ id: 'PersonalDataRequest', example: { reason: '客户要求回电，需拨打完整号码' } });
+
+export const personalDataView = z
+  .object({
+    complaintId,
+    phone: z.string().meta({ description: 'E.164, unmasked.', example: '+8613812345678' }),
+    name: z.string().nullable().meta({ example: '张三' }),
+    recordedAt: instant.meta({ description: 'When the read was recorded in the timeline.' }),
+  })
+  .meta({ id: 'PersonalData' });
+
+export type PersonalDataView = z.input<typeof personalDataView>;
+
+// ---------------------------------------------------------------------------------------------------
 // Path and query
 
 export const complaintPath = z.strictObject({ id: complaintId });

@@ -9,6 +9,7 @@ import {
   DomainError,
   IdempotencyKeyReused,
   InvalidInput,
+  NotPermitted,
   TransitionNotAllowed,
   VersionConflict,
   WorkflowNotReady,
@@ -92,6 +93,7 @@ export const DOMAIN_PROBLEM_RULES: readonly DomainProblemRule[] = [
   }),
   rule({ error: IdempotencyKeyReused, status: 409, title: 'Idempotency key reused' }),
   rule({ error: InvalidInput, status: 400, title: 'Invalid input', errors: (e) => e.errors }),
+  rule({ error: NotPermitted, status: 403, title: 'Not permitted' }),
 ];
 
 /** zod issue path -> `customer.channels[0]`. */

@@ -26,12 +26,13 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 type ApiMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
-/** Who is calling. Scopes idempotency keys now, and roles once authentication lands. */
+/** Who is calling: scopes idempotency keys; roles decide what they may read (empty until authentication lands). */
 export interface Caller {
   id: string;
+  roles: string[];
 }
 
-export const ANONYMOUS_CALLER: Caller = { id: 'anonymous' };
+export const ANONYMOUS_CALLER: Caller = { id: 'anonymous', roles: [] };
 
 // Per-request values handed from middlewares to the handler without mutating the event's documented shape.
 const callers = new WeakMap<APIGatewayProxyEvent, Caller>();

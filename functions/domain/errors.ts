@@ -75,3 +75,11 @@ export class InvalidInput extends DomainError {
     this.errors = errors;
   }
 }
+
+/** The caller's roles do not allow what they asked (SPEC section 9). */
+export class NotPermitted extends DomainError {
+  readonly code = 'not-permitted';
+  constructor(what: string, readerId: string) {
+    super(`${readerId} may not ${what}`, { what });
+  }
+}

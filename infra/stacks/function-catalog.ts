@@ -37,6 +37,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Commit the action, then complete the waiting stage task with the next stage.
   'post-action': { table: 'readwrite', complaintWorkflow: 'signal' },
   'post-feedback': { table: 'readwrite', complaintWorkflow: 'signal' },
+  // Opens the customer's sealed phone and name for an allowed reader and records the read in the timeline.
+  'reveal-personal-data': { table: 'readwrite' },
   // Computes deadlines from the configured policy and calendars: no data, no workflow.
   'sla-preview': {},
   health: {},

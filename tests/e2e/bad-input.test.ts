@@ -446,6 +446,20 @@ const CASES: Case[] = [
         currentVersion: f.awaitingFeedback.version,
       }),
   },
+  // Personal data
+  {
+    name: 'personal data without a reason',
+    request: (f) => json('POST', `/v1/complaints/${f.received.id}/personal-data`, {}),
+    status: 400,
+    code: 'validation-failed',
+    paths: ['reason'],
+  },
+  {
+    name: 'personal data asked by a caller without a role',
+    request: (f) => json('POST', `/v1/complaints/${f.received.id}/personal-data`, { reason: '回电' }),
+    status: 403,
+    code: 'not-permitted',
+  },
   // Feedback
   {
     name: 'feedback outside awaiting-feedback',
