@@ -209,6 +209,7 @@ describe('the route list', () => {
       'GET /v1/complaints/{id}/timeline',
       'POST /v1/complaints/{id}/actions',
       'POST /v1/complaints/{id}/feedback',
+      'POST /v1/complaints/{id}/personal-data',
       'GET /v1/sla/preview',
       'GET /v1/health',
       'GET /v1/openapi.json',
