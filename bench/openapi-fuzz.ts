@@ -270,19 +270,22 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
   };
   const announced = new Set<string>();
 
-  // A few real complaints so actions, reads and the personal-data route meet existing ids.
-  const seedBody = validValue(
-    operations.find((op) => op.method === 'POST' && op.path === '/v1/complaints')?.body ?? {},
-  );
+  // A few real complaints (fixed valid bodies) so actions, reads and the personal-data route meet real ids.
   for (let i = 0; i < 3; i++) {
     const response = await fetch(`${options.url}/v1/complaints`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(seedBody),
+      body: JSON.stringify({
+        channel: 'hotline',
+        description: '快递寄出五天了还没到，物流信息一直不更新',
+        customer: { phone: `1391234000${i}`, name: '张三' },
+        trackingNumber: `SF123456789${i}`,
+      }),
     });
     const created = (await response.json()) as { id?: string };
     if (response.status === 201 && created.id) seeds = [...seeds, created.id];
   }
+  if (seeds.length === 0) throw new Error('the fuzz run could not register its seed complaints');
   for (const id of seeds) announced.add(id);
 
   const worker = async () => {

@@ -41,6 +41,7 @@ Complaints platform (embedded) is ready.
   Step Functions  ${stack.sfn.endpoint}  (aws-local-stepfunctions)
   SNS             ${stack.sns.endpoint}  (outbox in ${dataDir}/outbox.jsonl)
   secrets         ${stack.secrets.endpoint}  (Parameters and Secrets extension protocol: the phone-hash key)
+  KMS             ${stack.kms.endpoint}  (keys in ${dataDir}/kms-keys.json: phone numbers and names are sealed with them)
   time scale      ${timeScale ? `1 SLA hour = ${(3600 / timeScale).toFixed(2)} s, quiet hours off` : 'real time; customer texts wait out 21:00-08:00 Asia/Shanghai'}
   resumed         ${stack.reconciled.restarted} open complaint(s) and ${stack.reconciled.deliveriesResumed} undelivered message(s) from an earlier run
 
