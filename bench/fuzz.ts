@@ -11,7 +11,16 @@ const seed = Number(process.env.BENCH_FUZZ_SEED ?? 20261202);
 process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
 const stack = await startEmbeddedStack({ port: 0, timeScale: 3600, reconcileOnStart: false });
 try {
-  const report = await fuzzApi({ url: stack.url, requests, seconds, seed });
+  const tokens = {
+    intake: await stack.issuer.mint({ role: 'intake', user: 'fuzz-intake' }),
+    supervisor: await stack.issuer.mint({ role: 'supervisor', user: 'fuzz-supervisor' }),
+    others: [
+      await stack.issuer.mint({ role: 'agent', user: 'fuzz-agent' }),
+      await stack.issuer.mint({ role: 'auditor', user: 'fuzz-auditor' }),
+      await stack.issuer.mint({ role: 'admin', user: 'fuzz-admin' }),
+    ],
+  };
+  const report = await fuzzApi({ url: stack.url, requests, seconds, seed, tokens });
   console.log(
     JSON.stringify(
       {

@@ -50,6 +50,11 @@ export interface FuzzOptions {
   seconds: number;
   seed?: number;
   concurrency?: number;
+  /**
+   * Bearer tokens of the stack's issuer: `intake` registers the seed complaints, `supervisor` lists what
+   * is stored at the end; each generated request carries one of all of them, or (one in ten) none.
+   */
+  tokens: { intake: string; supervisor: string; others?: readonly string[] };
 }
 
 export interface FuzzReport {
@@ -106,6 +111,7 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
   const next = random(options.seed ?? 20261202);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const chance = (p: number) => next() < p;
+  const bearers = [options.tokens.intake, options.tokens.supervisor, ...(options.tokens.others ?? [])];
 
   const document = (await (await fetch(`${options.url}/v1/openapi.json`)).json()) as {
     paths: Record<
@@ -164,6 +170,7 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
       case 'boolean':
         return chance(0.5);
       case 'string':
+      case undefined:
       default:
         if (schema.example !== undefined && chance(0.8)) return schema.example;
         if (schema.format === 'date-time') return new Date(Date.now() - next() * 86_400_000).toISOString();
@@ -244,6 +251,8 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
         ]),
       );
     const url = `${options.url}${path}${query.size > 0 ? `?${query}` : ''}`;
+    const bearer = chance(0.1) ? undefined : pick(bearers);
+    if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
     if (op.method === 'GET') return { url, init: { method: 'GET', headers } };
     const valid = op.body ? validValue(op.body) : {};
     const body = chance(0.3) ? valid : mutate(valid);
@@ -274,7 +283,7 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
   for (let i = 0; i < 3; i++) {
     const response = await fetch(`${options.url}/v1/complaints`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.tokens.intake}` },
       body: JSON.stringify({
         channel: 'hotline',
         description: '快递寄出五天了还没到，物流信息一直不更新',
@@ -320,6 +329,7 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
     const page = (await (
       await fetch(
         `${options.url}/v1/complaints?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { headers: { authorization: `Bearer ${options.tokens.supervisor}` } },
       )
     ).json()) as {
       items: { id: string }[];

@@ -1,6 +1,6 @@
 // ComplaintStore on DynamoDB (one table, docs/data-model.md). Every state change is one conditional PutItem
-// of the whole complaint: dynalite has no transactions, and one item keeps a complaint and its timeline
-// consistent without them.
+// of the complaint item, the commit point: dynalite has no transactions. The timeline is the audit trail,
+// one item per event beside the complaint (dynamo-audit-trail.ts), written idempotently after the commit.
 import { randomBytes } from 'node:crypto';
 import {
   GetCommand,
@@ -18,15 +18,19 @@ import {
   type OpenStatus,
   type Status,
 } from '#domain/complaint';
+import { chainEvents, headOf } from '#domain/audit-trail';
 import { ComplaintAlreadyExists, ComplaintNotFound, InvalidInput, VersionConflict } from '#domain/errors';
 import { newLinkToken, type RandomBytes } from '#domain/link-token';
 import type {
+  AuditTrail,
   ComplaintPage,
   ComplaintQuery,
   ComplaintStore,
   IdempotencyRecord,
   PersonalDataCipher,
+  TimelinePage,
 } from '#domain/ports';
+import { chainHead, DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import {
   COMPLAINT_PARTITION_PREFIX,
   COMPLAINT_SORT_KEY,
@@ -96,6 +100,7 @@ export class DynamoComplaintStore implements ComplaintStore {
   private readonly filteredBatchSize: number;
   private readonly randomBytes: RandomBytes;
   private readonly cipher: PersonalDataCipher;
+  private readonly trail: DynamoAuditTrail;
 
   /** `cipher` seals the customer's phone and name: an item, an export or a restore holds only ciphertext. */
   constructor(
@@ -107,6 +112,7 @@ export class DynamoComplaintStore implements ComplaintStore {
     this.doc = doc;
     this.tableName = tableName;
     this.cipher = cipher;
+    this.trail = new DynamoAuditTrail(doc, tableName);
     this.randomBytes = options.randomBytes ?? randomBytes;
     // A walk over every list shard needs at least one Query per shard.
     this.maxQueriesPerPage = Math.max(options.maxQueriesPerPage ?? DEFAULT_MAX_QUERIES_PER_PAGE, LIST_SHARDS);
@@ -120,15 +126,16 @@ export class DynamoComplaintStore implements ComplaintStore {
     return item === undefined ? undefined : this.complaintFromItem(item);
   }
 
-  async create(complaint: Complaint): Promise<void> {
+  async create(complaint: Complaint): Promise<Complaint> {
     if (complaint.version !== 1) {
       throw new RangeError(`a new complaint has version 1, not ${complaint.version}`);
     }
+    const { stored, events } = this.withChainedTimeline(complaint);
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: await this.complaintItem(complaint),
+          Item: await this.complaintItem(stored),
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': TABLE_KEY.partitionKey },
         }),
@@ -137,20 +144,37 @@ export class DynamoComplaintStore implements ComplaintStore {
       if (isConditionFailure(error)) throw new ComplaintAlreadyExists(complaint.id);
       throw asInvalidInput(error, 'body');
     }
+    await this.trail.writeCommitted(events);
+    return stored;
   }
 
-  async save(complaint: Complaint, expectedVersion: number): Promise<void> {
+  async save(complaint: Complaint, expectedVersion: number): Promise<Complaint> {
     if (complaint.version !== expectedVersion + 1) {
       throw new RangeError(`saving over version ${expectedVersion} writes version ${expectedVersion + 1}`);
     }
+    // This write replaces the last change's events in the complaint item: they must be items first.
+    await this.flushEvents(complaint);
+    const { stored, events } = this.withChainedTimeline(complaint);
+    const head = chainHead(complaint);
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: await this.complaintItem(complaint),
-          ConditionExpression: '#version = :expectedVersion',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
+          Item: await this.complaintItem(stored),
+          // The chain's head is fenced too: a complaint read before another write cannot fork the trail.
+          ConditionExpression:
+            head === undefined
+              ? '#version = :expectedVersion AND attribute_not_exists(#chain)'
+              : '#version = :expectedVersion AND #chain.#seq = :chainSeq',
+          ExpressionAttributeNames: {
+            '#version': 'version',
+            '#chain': 'chain',
+            ...(head === undefined ? {} : { '#seq': 'seq' }),
+          },
+          ExpressionAttributeValues: {
+            ':expectedVersion': expectedVersion,
+            ...(head === undefined ? {} : { ':chainSeq': head.seq }),
+          },
         }),
       );
     } catch (error) {
@@ -160,6 +184,58 @@ export class DynamoComplaintStore implements ComplaintStore {
       if (currentVersion === undefined) throw new ComplaintNotFound(complaint.id);
       throw new VersionConflict(expectedVersion, currentVersion);
     }
+    // After the commit point: a failure here leaves the events in the complaint item, never loses them.
+    await this.trail.writeCommitted(events);
+    return stored;
+  }
+
+  async timeline(id: string, page: { limit: number; cursor?: string }): Promise<TimelinePage | undefined> {
+    const complaint = await this.get(id);
+    if (complaint === undefined) return undefined;
+    // A complaint stored before the audit trail still carries its timeline inline (moved on its next save).
+    if (complaint.chain === undefined) return { items: complaint.timeline };
+    return this.trail.page(complaint, page);
+  }
+
+  async auditTrail(id: string): Promise<AuditTrail | undefined> {
+    const complaint = await this.get(id);
+    if (complaint === undefined) return undefined;
+    return { head: chainHead(complaint), events: await this.trail.all(complaint) };
+  }
+
+  flushEvents(complaint: Complaint): Promise<void> {
+    return this.trail.flush(complaint.chain?.unflushed ?? []);
+  }
+
+  redactEvents(complaint: Complaint, reference: string, at: string): Promise<number> {
+    return this.trail.redact(complaint, reference, at);
+  }
+
+  async revokeLinkToken(token: string): Promise<void> {
+    // A tombstone rather than a delete: the token opens nothing, and can never be issued again.
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...linkTokenKey(token), revoked: true },
+      }),
+    );
+  }
+
+  /** The complaint as it will be stored: its new events chained onto its trail, kept until written as items. */
+  private withChainedTimeline(complaint: Complaint): {
+    stored: Complaint;
+    events: ReturnType<typeof chainEvents>;
+  } {
+    const head = chainHead(complaint);
+    // Salts come from node:crypto, never from the injectable link-token source (tests script that one).
+    const events = chainEvents(complaint.id, head, complaint.timeline, () =>
+      randomBytes(16).toString('base64url'),
+    );
+    const next = headOf(events, head);
+    const stored: Complaint = { ...complaint, timeline: [] };
+    if (next) stored.chain = { ...next, unflushed: events };
+    else delete stored.chain;
+    return { stored, events };
   }
 
   async claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord> {
@@ -252,7 +328,11 @@ export class DynamoComplaintStore implements ComplaintStore {
         { path: 'limit', message: 'must be >= 1' },
       ]);
     }
-    const filter: ItemFilter = { category: query.category, escalated: query.escalated };
+    const filter: ItemFilter = {
+      category: query.category,
+      escalated: query.escalated,
+      registeredBy: query.registeredBy,
+    };
     if (query.trackingNumber !== undefined) {
       return this.walkPartition(
         {
@@ -511,10 +591,16 @@ export class DynamoComplaintStore implements ComplaintStore {
 /** The attribute holding the customer's phone and name, sealed by the PersonalDataCipher. */
 export const PERSONAL_DATA_ATTRIBUTE = 'personalData';
 
-function complaintItem(complaint: Complaint, personalData: string): Item {
-  const { phone: _phone, name: _name, ...contact } = complaint.customer;
+/**
+ * The item the store writes for a complaint, index keys included (benchmarks seed tables with it), with
+ * the customer's phone and name only as `personalData`, the value PersonalDataCipher.seal returned.
+ */
+export function complaintItem(complaint: Complaint, personalData: string): Item {
+  // The timeline is not part of the item: its events are their own items (the audit trail).
+  const { timeline: _timeline, customer, ...fields } = complaint;
+  const { phone: _phone, name: _name, ...contact } = customer;
   return {
-    ...complaint,
+    ...fields,
     customer: contact,
     [PERSONAL_DATA_ATTRIBUTE]: personalData,
     ...complaintKey(complaint.id),
@@ -543,7 +629,9 @@ function indexAttributes(complaint: Complaint): ItemKey {
 }
 
 function complaintFromItem(item: Item): Complaint {
-  return withoutKeyAttributes(item) as unknown as Complaint;
+  const complaint = withoutKeyAttributes(item) as unknown as Complaint;
+  // Items stored before the audit trail keep their timeline inline; the next save moves it into the trail.
+  return { ...complaint, timeline: complaint.timeline ?? [] };
 }
 
 function withoutKeyAttributes(item: Item): Item {
@@ -589,6 +677,7 @@ interface ItemFilter {
   status?: Status;
   category?: Category;
   escalated?: boolean;
+  registeredBy?: string;
 }
 
 interface PartitionWalk {
@@ -609,7 +698,12 @@ interface ShardReader {
 }
 
 function hasFilter(filter: ItemFilter): boolean {
-  return filter.status !== undefined || filter.category !== undefined || filter.escalated !== undefined;
+  return (
+    filter.status !== undefined ||
+    filter.category !== undefined ||
+    filter.escalated !== undefined ||
+    filter.registeredBy !== undefined
+  );
 }
 
 function withFilter(
@@ -633,6 +727,11 @@ function withFilter(
     names['#escalationLevel'] = 'escalationLevel';
     values[':level0'] = 0;
     conditions.push(filter.escalated ? '#escalationLevel > :level0' : '#escalationLevel = :level0');
+  }
+  if (filter.registeredBy !== undefined) {
+    names['#registeredBy'] = 'registeredBy';
+    values[':registeredBy'] = filter.registeredBy;
+    conditions.push('#registeredBy = :registeredBy');
   }
   return {
     FilterExpression: conditions.length === 0 ? undefined : conditions.join(' AND '),
@@ -679,7 +778,14 @@ type Cursor = z.infer<typeof CursorSchema>;
 
 /** What a cursor is bound to: a cursor from one query cannot be replayed against another. */
 function queryFingerprint(index: IndexDesign, partition: string, filter: ItemFilter): string {
-  return JSON.stringify([index.indexName, partition, filter.status, filter.category, filter.escalated]);
+  return JSON.stringify([
+    index.indexName,
+    partition,
+    filter.status,
+    filter.category,
+    filter.escalated,
+    filter.registeredBy,
+  ]);
 }
 
 function encodeCursor(cursor: Cursor): string {

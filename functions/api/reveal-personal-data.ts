@@ -1,6 +1,6 @@
 // POST /v1/complaints/{id}/personal-data: the customer's full phone number and name, for a stated reason.
-// Who may is decided in the use case from the caller's roles (SPEC section 9); every answered read is
-// already in the complaint's timeline. Anonymous callers have no roles and are refused (403).
+// Who may is the permission table's `unmask` row, applied in the use case to the complaint it reads; every
+// answered read is already in the complaint's timeline.
 import { getServiceDeps } from '#commons/deps';
 import { httpHandler } from '#commons/http';
 import { revealPersonalData } from '#use-cases/reveal-personal-data';
@@ -17,5 +17,5 @@ export const handler = httpHandler(
     };
     return { statusCode: 200, body: view };
   },
-  { path: complaintPath, body: personalDataRequestBody },
+  { path: complaintPath, body: personalDataRequestBody, operation: 'unmask' },
 );

@@ -3,6 +3,7 @@
 import { ulid } from 'ulid';
 import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
 import { DynamoDeliveryLog } from '#adapters/dynamo-delivery-log';
+import { DynamoOperationsLedger } from '#adapters/dynamo-operations-ledger';
 import { EsdkPersonalDataCipher, kmsKeyring } from '#adapters/esdk-personal-data-cipher';
 import { SfnComplaintWorkflow } from '#adapters/sfn-complaint-workflow';
 import { SfnNotificationDispatcher } from '#adapters/sfn-notification-dispatcher';
@@ -11,6 +12,7 @@ import { createCalendars, parseHolidaySchedule } from '#domain/calendars';
 import { parseSlaPolicyOverride, scalePolicy } from '#domain/policy';
 import { DEFAULT_SLA_POLICY } from '#domain/sla';
 import { parseCompensationRules } from '#domain/compensation';
+import { DEFAULT_EXECUTION_LIMITS, DEFAULT_RESTART_POLICY } from '#domain/execution';
 import type { PersonalDataCipher } from '#domain/ports';
 import type { ServiceDeps } from '#use-cases/service-deps';
 import { dynamoDocumentClient, kmsClient, sfnClient, snsClient } from './clients.ts';
@@ -55,6 +57,7 @@ function buildServiceDeps(): ServiceDeps {
   return {
     store: new DynamoComplaintStore(doc, cfg.tableName, personalDataCipher(cfg.personalDataKeyArn)),
     deliveries: new DynamoDeliveryLog(doc, cfg.tableName),
+    operations: new DynamoOperationsLedger(doc, cfg.tableName),
     workflow: new SfnComplaintWorkflow(sfnClient(), cfg.complaintStateMachineArn),
     dispatcher: new SfnNotificationDispatcher(sfnClient(), cfg.notificationStateMachineArn),
     sender: new SnsMessageSender(snsClient(), {
@@ -79,6 +82,16 @@ function buildServiceDeps(): ServiceDeps {
     ...(cfg.staffAlertCalendar !== '24x7' && timeScale === 1
       ? { staffCalendar: calendars[cfg.staffAlertCalendar] }
       : {}),
+    executionLimits: {
+      ...DEFAULT_EXECUTION_LIMITS,
+      ...(cfg.executionMaxAgeSeconds ? { maxAgeMs: cfg.executionMaxAgeSeconds * 1000 } : {}),
+    },
+    // Time-scaled demos and tests back off as much faster as their clocks run.
+    restartPolicy: {
+      ...DEFAULT_RESTART_POLICY,
+      baseDelayMs: DEFAULT_RESTART_POLICY.baseDelayMs / timeScale,
+      maxDelayMs: DEFAULT_RESTART_POLICY.maxDelayMs / timeScale,
+    },
     publicBaseUrl: cfg.publicBaseUrl,
     log: {
       warn: (message, data) => logger.warn(message, data),

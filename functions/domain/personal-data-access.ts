@@ -1,37 +1,29 @@
-// Who may see a customer's full phone number and name, and the audit event every such read leaves (SPEC
-// section 9: "unmask a phone (with a reason, audited)": an agent only on a complaint they own, supervisors
-// and auditors on any; intake systems, admins and customers never). Pure.
+// The audit event every read of a customer's full phone number and name leaves (SPEC section 9: "unmask a
+// phone (with a reason, audited)"). Who may read is the permission table's `unmask` row
+// (permissions.ts); this module only records the read. Pure.
 import type { Complaint, Instant, TimelineEvent } from './complaint.ts';
 import { withEvent } from './notices.ts';
-
-/** Whoever asks, as authentication established them. */
-export interface PersonalDataReader {
-  id: string;
-  roles: readonly string[];
-}
-
-/** The roles that may read any complaint's personal data. */
-const ALWAYS = ['supervisor', 'auditor'] as const;
-
-export function mayReadPersonalData(c: Pick<Complaint, 'owner'>, reader: PersonalDataReader): boolean {
-  if (ALWAYS.some((role) => reader.roles.includes(role))) return true;
-  return reader.roles.includes('agent') && c.owner !== undefined && c.owner === reader.id;
-}
+import type { ActingParty, PrincipalRole } from './permissions.ts';
 
 export const PERSONAL_DATA_READ_EVENT = 'personal-data-read';
 
-/** The timeline event that records who read what, when and why. */
+/**
+ * The timeline event that records who read what, when and why. `role` is the role that allowed the read.
+ * The reason is free text (kept apart from the chain's facts and erased with the customer's data).
+ */
 export function withPersonalDataRead(
   c: Complaint,
-  reader: PersonalDataReader,
+  reader: ActingParty,
+  role: PrincipalRole,
   reason: string,
   at: Instant,
 ): Complaint {
   const event: TimelineEvent = {
     at,
     type: PERSONAL_DATA_READ_EVENT,
-    actor: reader.id,
-    data: { reason, fields: ['phone', 'name'], roles: [...reader.roles] },
+    actor: reader.actor,
+    ...(reader.client === undefined ? {} : { client: reader.client }),
+    data: { reason, fields: ['phone', 'name'], role },
   };
   return withEvent(c, event);
 }

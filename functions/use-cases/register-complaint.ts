@@ -13,6 +13,8 @@ import {
   validateReceivedAt,
 } from '#domain/registration';
 import { findRepeat, REPEAT_WINDOW_DAYS } from '#domain/repeat';
+import { actingPartyOf, principalKey, type Principal } from '#domain/permissions';
+import { requirePermission } from './access.ts';
 import { clockContext, type ServiceDeps } from './service-deps.ts';
 
 /** How long an Idempotency-Key is remembered. */
@@ -26,8 +28,10 @@ export interface IdempotencyRequest {
 export async function registerComplaint(
   deps: ServiceDeps,
   input: NewComplaintInput,
+  principal: Principal,
   idempotency?: IdempotencyRequest,
 ): Promise<{ complaint: Complaint; replayed: boolean }> {
+  requirePermission(principal, 'register');
   const now = deps.clock.now();
   validateReceivedAt(input.receivedAt, now);
   let id = deps.newId();
@@ -54,7 +58,7 @@ export async function registerComplaint(
   }
   let complaint: Complaint;
   try {
-    complaint = await buildComplaint(deps, input, id, now);
+    complaint = await buildComplaint(deps, input, id, now, principal);
     await deps.store.create(complaint);
   } catch (error) {
     if (error instanceof InvalidInput && claimed?.complaintId === id) {
@@ -84,6 +88,7 @@ async function buildComplaint(
   input: NewComplaintInput,
   id: string,
   now: Date,
+  principal: Principal,
 ): Promise<Complaint> {
   const phoneHash = await deps.hashPhone(input.customer.phone);
   const classification = classificationOf(input);
@@ -101,7 +106,14 @@ async function buildComplaint(
   );
   const complaint = newComplaint(
     input,
-    { id, shortId: shortComplaintNumber(id), phoneHash, ...(repeat ? { repeatOf: repeat.id } : {}) },
+    {
+      id,
+      shortId: shortComplaintNumber(id),
+      phoneHash,
+      ...(repeat ? { repeatOf: repeat.id } : {}),
+      registeredBy: principalKey(principal),
+      registrar: actingPartyOf(principal),
+    },
     classification,
     clockContext(deps, now),
   );

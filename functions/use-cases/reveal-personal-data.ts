@@ -1,11 +1,10 @@
 // Reading a customer's full phone number and name: only on an explicit request with a reason, only for a
-// reader the rule allows, and recorded in the complaint's timeline before anything is answered.
-import { NotPermitted, VersionConflict } from '#domain/errors';
-import {
-  mayReadPersonalData,
-  withPersonalDataRead,
-  type PersonalDataReader,
-} from '#domain/personal-data-access';
+// principal the permission table's `unmask` row allows (an agent on a complaint they own, supervisors and
+// auditors on any), and recorded in the complaint's timeline before anything is answered.
+import { VersionConflict } from '#domain/errors';
+import { actingPartyOf, type Principal } from '#domain/permissions';
+import { withPersonalDataRead } from '#domain/personal-data-access';
+import { requirePermission } from './access.ts';
 import { getComplaint } from './queries.ts';
 import { saveNext, type ServiceDeps } from './service-deps.ts';
 
@@ -24,21 +23,20 @@ export interface RevealedPersonalData {
 export async function revealPersonalData(
   deps: Pick<ServiceDeps, 'store' | 'clock'>,
   complaintId: string,
-  reader: PersonalDataReader,
+  principal: Principal,
   reason: string,
 ): Promise<RevealedPersonalData> {
+  requirePermission(principal, 'unmask');
   for (let attempt = 1; ; attempt++) {
     const current = await getComplaint(deps, complaintId);
-    if (!mayReadPersonalData(current, reader)) {
-      throw new NotPermitted("read this complaint's personal data", reader.id);
-    }
+    const { role } = requirePermission(principal, 'unmask', current);
     const now = deps.clock.now();
     const at = now.toISOString();
     try {
       const saved = await saveNext(
         deps.store,
         current,
-        withPersonalDataRead(current, reader, reason, at),
+        withPersonalDataRead(current, actingPartyOf(principal), role, reason, at),
         now,
       );
       const { phone, name } = saved.customer;

@@ -28,14 +28,13 @@ const completeCommand = fc
     action: fc.constantFrom(...ACTIONS),
     values: detailValues,
     optionalMask: fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
-    actor: fc.option(words, { nil: undefined }),
     expectedVersion: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
   })
-  .map(({ action, values, optionalMask, actor, expectedVersion }) => {
+  .map(({ action, values, optionalMask, expectedVersion }) => {
     const needs = ACTION_NEEDS[action];
     const chosen = [...needs.required, ...needs.optional.filter((_, i) => optionalMask[i])];
     const options: ActOptions = Object.fromEntries(chosen.map((name) => [name, values[name]]));
-    return { action, options: { ...options, actor, expectedVersion } };
+    return { action, options: { ...options, expectedVersion } };
   });
 
 describe('act builds what the API accepts', () => {
@@ -43,15 +42,15 @@ describe('act builds what the API accepts', () => {
     fc.assert(
       fc.property(completeCommand, ({ action, options }) => {
         // Act
-        const built = actionBodyOf(action, options, 'agent-from-env');
+        const built = actionBodyOf(action, options);
 
         // Assess
         if ('usageError' in built) throw new Error(built.usageError);
         const parsed = actionBody.safeParse(built.body);
         expect(parsed.error?.issues ?? []).toEqual([]);
         expect(parsed.data?.action).toBe(action);
-        const actor = options.actor ?? (action === 'customer-reply' ? 'customer' : 'agent-from-env');
-        expect(parsed.data?.actor).toBe(actor.trim());
+        // Who acts is the caller's token, never a body field.
+        expect(built.body).not.toHaveProperty('actor');
       }),
     );
   });
@@ -69,7 +68,7 @@ describe('act builds what the API accepts', () => {
           const { [dropped]: _gone, ...rest } = options;
 
           // Act
-          const built = actionBodyOf(action, rest, 'agent-007');
+          const built = actionBodyOf(action, rest);
 
           // Assess
           expect(built).toEqual({
@@ -95,7 +94,7 @@ describe('act builds what the API accepts', () => {
         const options: ActOptions = Object.fromEntries(needs.required.map((name) => [name, values[name]]));
 
         // Act
-        const built = actionBodyOf(action, { ...options, [stray]: values[stray], actor: 'a' });
+        const built = actionBodyOf(action, { ...options, [stray]: values[stray] });
 
         // Assess
         expect(built).toEqual({ usageError: `${FLAG_OF[stray]} does not apply to ${action}` });

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getServiceDeps } from '#commons/deps';
 import { InvalidInput } from '#domain/errors';
+import type { Principal } from '#domain/permissions';
 import { registerComplaint } from '#use-cases/register-complaint';
 import { sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
 import { listAll } from '../support/spawned-stack.ts';
@@ -47,27 +48,26 @@ describe('refused registrations', () => {
     // Prepare: a value only the store refuses (the use case is called past the API's validation).
     const deps = getServiceDeps();
     const before = (await listAll(api)).length;
+    // The test API's default identity, so the listing (narrowed to what it registered) sees the complaint.
+    const intake: Principal = { id: 'test-intake', kind: 'client', roles: ['intake'], mayDelegate: false };
     const input = { ...sampleComplaint(), customer: { phone: '+8613812345678' } } as Parameters<
       typeof registerComplaint
     >[1];
 
     // Act
-    const refused = registerComplaint(
-      deps,
-      { ...input, declaredValue: 1e-200 },
-      { key: 'k-2', requestHash: 'a' },
-    );
+    const refused = registerComplaint(deps, { ...input, declaredValue: 1e-200 }, intake, {
+      key: 'k-2',
+      requestHash: 'a',
+    });
     await expect(refused).rejects.toBeInstanceOf(InvalidInput);
-    const corrected = await registerComplaint(
-      deps,
-      { ...input, declaredValue: 1 },
-      { key: 'k-2', requestHash: 'b' },
-    );
-    const replayed = await registerComplaint(
-      deps,
-      { ...input, declaredValue: 1 },
-      { key: 'k-2', requestHash: 'b' },
-    );
+    const corrected = await registerComplaint(deps, { ...input, declaredValue: 1 }, intake, {
+      key: 'k-2',
+      requestHash: 'b',
+    });
+    const replayed = await registerComplaint(deps, { ...input, declaredValue: 1 }, intake, {
+      key: 'k-2',
+      requestHash: 'b',
+    });
 
     // Assess
     expect(corrected.replayed).toBe(false);
