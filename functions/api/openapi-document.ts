@@ -401,6 +401,8 @@ const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
   listComplaints: ['read'],
   getComplaint: ['read'],
   getTimeline: ['read'],
+  verifyAuditTrail: ['read'],
+  requestErasure: ['erasure'],
   previewSla: ['read'],
   actOnComplaint: ['work', 'customer-reply', 'manage'],
   submitFeedback: ['feedback'],

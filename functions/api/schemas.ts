@@ -61,17 +61,20 @@ export function freeTextProblem(value: string, multiline: boolean): string | und
   return undefined;
 }
 
-/** Free text people write: trimmed, 1..max characters, nothing invisible. */
-export const freeText = (max: number, options: { multiline?: boolean; min?: number } = {}) =>
-  z
+/**
+ * Free text people write: trimmed, 1..max characters, nothing invisible. `max` undefined: a cap the domain
+ * enforces itself (a note's length: 413, not 400).
+ */
+export const freeText = (max: number | undefined, options: { multiline?: boolean; min?: number } = {}) => {
+  const sized = z
     .string()
     .trim()
-    .min(options.min ?? 1)
-    .max(max)
-    .superRefine((value, ctx) => {
-      const problem = freeTextProblem(value, options.multiline ?? false);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    });
+    .min(options.min ?? 1);
+  return (max === undefined ? sized : sized.max(max)).superRefine((value, ctx) => {
+    const problem = freeTextProblem(value, options.multiline ?? false);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+};
 
 /** Free-form references of other systems (externalRef): one line of text. */
 export const reference = (max: number) => freeText(max);
@@ -127,7 +130,7 @@ export const actionBody = z
     action('reopen', { reason: text(1000) }),
     action('close', { reason: text(1000), closeReason: z.enum(MANUAL_CLOSE_REASONS).optional() }),
     // The note's length cap is the domain's (limits.ts): over it the answer is 413, not 400.
-    action('note', { text: z.string().trim().min(1) }),
+    action('note', { text: freeText(undefined, { multiline: true }) }),
   ])
   .meta({
     id: 'ComplaintAction',

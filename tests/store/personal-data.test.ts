@@ -55,7 +55,7 @@ describe('personal data at rest', () => {
     });
 
     // Act
-    await freshStore().create(complaint);
+    const created = await freshStore().create(complaint);
     const item = await rawItem(complaint.id);
     const read = await freshStore().get(complaint.id);
 
@@ -64,7 +64,8 @@ describe('personal data at rest', () => {
     for (const clear of ['13912345678', '李四', '李']) expect(raw).not.toContain(clear);
     expect(item.customer).toEqual({ locale: 'zh-CN', channels: ['sms'] });
     expect(item[PERSONAL_DATA_ATTRIBUTE]).toMatch(/^esdk1:[A-Za-z0-9+/]+=*$/);
-    expect(read).toEqual(complaint);
+    expect(read?.customer).toEqual(complaint.customer);
+    expect(read).toEqual({ ...created, chain: { ...created.chain, unflushed: expect.any(Array) } });
   });
 
   it('refuses a sealed value copied from another complaint', async () => {
@@ -98,8 +99,7 @@ describe('personal data at rest', () => {
     const complaint = complaintFixture();
 
     // Act
-    await store.create(complaint);
-    let current = complaint;
+    let current = await store.create(complaint);
     for (let version = 2; version <= 6; version++) {
       const next = { ...current, version, owner: `agent-${version}` };
       await store.save(next, current.version);
