@@ -38,6 +38,8 @@ interface Case {
   paths?: string[];
   /** Further members or headers the problem must carry. */
   also?: (problem: Record<string, unknown>, headers: Headers, f: Fixtures) => void;
+  /** Who sends it, when not the route's usual caller (clientFor). */
+  as?: 'intake';
 }
 
 const json = (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => ({
@@ -451,10 +453,13 @@ const CASES: Case[] = [
     paths: ['reason'],
   },
   {
-    name: 'personal data asked by a caller without a role',
+    // The intake system that registered it: the permission table's `unmask` row refuses intake systems.
+    name: 'personal data asked by an intake system',
     request: (f) => json('POST', `/v1/complaints/${f.received.id}/personal-data`, { reason: '回电' }),
+    as: 'intake',
     status: 403,
-    code: 'not-permitted',
+    code: 'forbidden',
+    also: (p) => expect(p).toMatchObject({ operation: 'unmask' }),
   },
   // Feedback
   {
@@ -565,6 +570,7 @@ let api: TestApi;
 let http: HttpApi;
 /** Actions are an agent's: an intake system may act only for a named agent. */
 let agentHttp: HttpApi;
+let supervisorHttp: HttpApi;
 let fixtures: Fixtures;
 let countBefore = 0;
 let timelinesBefore: Record<string, unknown[]> = {};
@@ -590,6 +596,7 @@ beforeAll(async () => {
   api = await startTestApi();
   http = httpApi(api.url);
   agentHttp = httpApi(api.url, undefined, { role: 'agent', user: 'agent-1' });
+  supervisorHttp = httpApi(api.url, undefined, { role: 'supervisor', user: 'sup-1' });
   const received = (await api.post<ComplaintBody>('/v1/complaints', sampleComplaint())).body;
   const other = (
     await api.post<ComplaintBody>('/v1/complaints', sampleComplaint({ trackingNumber: 'EA123456789CN' }))
@@ -615,12 +622,20 @@ afterAll(async () => {
   await api?.close();
 });
 
+/** Actions as an agent, unmasking as a supervisor (unless the case asks for the intake system), else intake. */
+function clientFor(sent: RawRequest, as: Case['as']): HttpApi {
+  if (as === 'intake') return http;
+  if (sent.path.endsWith('/actions')) return agentHttp;
+  if (sent.path.endsWith('/personal-data')) return supervisorHttp;
+  return http;
+}
+
 describe('bad input is refused precisely', () => {
-  it.each(CASES)('$name: $status $code', async ({ request, status, code, paths, also }) => {
+  it.each(CASES)('$name: $status $code', async ({ request, status, code, paths, also, as }) => {
     // Prepare
     const sent = request(fixtures);
     // Act
-    const response = await (sent.path.endsWith('/actions') ? agentHttp : http).send(sent);
+    const response = await clientFor(sent, as).send(sent);
     // Assess
     const problem = response.body;
     expect(response.status, response.text).toBe(status);
