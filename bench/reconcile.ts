@@ -22,6 +22,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { complaintItem } from '#adapters/dynamo-complaint-store';
+import { EsdkPersonalDataCipher, kmsKeyring } from '#adapters/esdk-personal-data-cipher';
+import { kmsClient } from '#commons/clients';
 import { createCalendars } from '#domain/calendars';
 import type { Complaint } from '#domain/complaint';
 import { shortComplaintNumber } from '#domain/notifications/short-id';
@@ -132,6 +134,9 @@ function print(title: string, { report, wallMs, load, memory, requests }: Measur
 }
 
 async function seed(endpoint: string): Promise<{ open: number; stalled: number; seconds: number }> {
+  const cipher = new EsdkPersonalDataCipher({
+    keyring: kmsKeyring(process.env.PERSONAL_DATA_KEY_ARN ?? '', kmsClient),
+  });
   const doc = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint,
@@ -154,8 +159,8 @@ async function seed(endpoint: string): Promise<{ open: number; stalled: number; 
         id: 'TEMPLATE',
         shortId: 'TEMPLATE',
         phoneHash: 'TEMPLATE',
-        registeredBy: 'client:web',
-        registrar: { actor: 'web' },
+        registeredBy: 'client:bench',
+        registrar: { actor: 'bench' },
       },
       classificationOf(input),
       { now: at, policy: DEFAULT_SLA_POLICY, calendars },
@@ -182,9 +187,14 @@ async function seed(endpoint: string): Promise<{ open: number; stalled: number; 
     while (next < OPEN) {
       const first = next;
       next = Math.min(OPEN, next + BATCH);
-      let items = Array.from({ length: next - first }, (_, i) => ({
-        PutRequest: { Item: complaintItem(complaint(first + i)) },
-      }));
+      let items = await Promise.all(
+        Array.from({ length: next - first }, async (_, i) => {
+          const c = complaint(first + i);
+          // Sealed as the store seals them: under the stack's KMS stand-in, bound to the complaint's id.
+          const sealed = await cipher.seal(c.id, c.customer);
+          return { PutRequest: { Item: complaintItem(c, sealed) } };
+        }),
+      );
       while (items.length > 0) {
         const answer = await doc.send(new BatchWriteCommand({ RequestItems: { complaints: items } }));
         items = (answer.UnprocessedItems?.complaints ?? []) as typeof items;

@@ -27,6 +27,7 @@ import type {
   ComplaintQuery,
   ComplaintStore,
   IdempotencyRecord,
+  PersonalDataCipher,
   TimelinePage,
 } from '#domain/ports';
 import { chainHead, DynamoAuditTrail } from './dynamo-audit-trail.ts';
@@ -98,11 +99,19 @@ export class DynamoComplaintStore implements ComplaintStore {
   private readonly maxQueriesPerPage: number;
   private readonly filteredBatchSize: number;
   private readonly randomBytes: RandomBytes;
+  private readonly cipher: PersonalDataCipher;
   private readonly trail: DynamoAuditTrail;
 
-  constructor(doc: DynamoDBDocumentClient, tableName: string, options: DynamoComplaintStoreOptions = {}) {
+  /** `cipher` seals the customer's phone and name: an item, an export or a restore holds only ciphertext. */
+  constructor(
+    doc: DynamoDBDocumentClient,
+    tableName: string,
+    cipher: PersonalDataCipher,
+    options: DynamoComplaintStoreOptions = {},
+  ) {
     this.doc = doc;
     this.tableName = tableName;
+    this.cipher = cipher;
     this.trail = new DynamoAuditTrail(doc, tableName);
     this.randomBytes = options.randomBytes ?? randomBytes;
     // A walk over every list shard needs at least one Query per shard.
@@ -114,7 +123,7 @@ export class DynamoComplaintStore implements ComplaintStore {
     const { Item: item } = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: complaintKey(id), ConsistentRead: true }),
     );
-    return item === undefined ? undefined : complaintFromItem(item);
+    return item === undefined ? undefined : this.complaintFromItem(item);
   }
 
   async create(complaint: Complaint): Promise<Complaint> {
@@ -126,14 +135,14 @@ export class DynamoComplaintStore implements ComplaintStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: complaintItem(stored),
+          Item: await this.complaintItem(stored),
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': TABLE_KEY.partitionKey },
         }),
       );
     } catch (error) {
       if (isConditionFailure(error)) throw new ComplaintAlreadyExists(complaint.id);
-      throw error;
+      throw asInvalidInput(error, 'body');
     }
     await this.trail.writeCommitted(events);
     return stored;
@@ -151,7 +160,7 @@ export class DynamoComplaintStore implements ComplaintStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: complaintItem(stored),
+          Item: await this.complaintItem(stored),
           // The chain's head is fenced too: a complaint read before another write cannot fork the trail.
           ConditionExpression:
             head === undefined
@@ -256,6 +265,27 @@ export class DynamoComplaintStore implements ComplaintStore {
     throw new Error(`idempotency key ${record.key} could neither be claimed nor read`);
   }
 
+  async releaseIdempotencyKey(record: IdempotencyRecord): Promise<void> {
+    // Expired at once rather than deleted (PutItem is the grant writers have); only the claim this very
+    // request made, so a claim another request took over meanwhile stays.
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...record, expiresAt: 0, ...idempotencyKey(record.key) },
+          ConditionExpression: '#requestHash = :requestHash AND #complaintId = :complaintId',
+          ExpressionAttributeNames: { '#requestHash': 'requestHash', '#complaintId': 'complaintId' },
+          ExpressionAttributeValues: {
+            ':requestHash': record.requestHash,
+            ':complaintId': record.complaintId,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   async issueLinkToken(complaintId: string): Promise<string> {
     for (let draw = 1; draw <= LINK_TOKEN_DRAWS; draw++) {
       const token = newLinkToken(this.randomBytes);
@@ -284,6 +314,15 @@ export class DynamoComplaintStore implements ComplaintStore {
   }
 
   async list(query: ComplaintQuery): Promise<ComplaintPage> {
+    try {
+      return await this.listPage(query);
+    } catch (error) {
+      // What DynamoDB refuses to run comes from what the client sent (the cursor, filters): a 400.
+      throw asInvalidInput(error, query.cursor === undefined ? 'query' : 'cursor');
+    }
+  }
+
+  private async listPage(query: ComplaintQuery): Promise<ComplaintPage> {
     if (!Number.isInteger(query.limit) || query.limit < 1) {
       throw new InvalidInput('limit must be a positive integer', [
         { path: 'limit', message: 'must be >= 1' },
@@ -340,7 +379,7 @@ export class DynamoComplaintStore implements ComplaintStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      found.push(...(page.Items ?? []).map(complaintFromItem));
+      found.push(...(await this.complaintsFromItems(page.Items ?? [])));
       startKey = page.LastEvaluatedKey as ItemKey | undefined;
     } while (startKey !== undefined);
     return found;
@@ -372,7 +411,7 @@ export class DynamoComplaintStore implements ComplaintStore {
     }
     const nextStatus = OPEN_STATUSES[statusAt];
     return {
-      items: items.map(complaintFromItem),
+      items: await this.complaintsFromItems(items),
       nextCursor:
         nextStatus === undefined
           ? undefined
@@ -412,7 +451,7 @@ export class DynamoComplaintStore implements ComplaintStore {
       if (startKey === undefined) break;
     }
     return {
-      items: items.map(complaintFromItem),
+      items: await this.complaintsFromItems(items),
       nextCursor:
         startKey === undefined
           ? undefined
@@ -466,7 +505,7 @@ export class DynamoComplaintStore implements ComplaintStore {
     const more = shards.some((s) => !s.exhausted || s.buffer.length > 0);
     const nextBefore = stoppedAt ?? (more && last !== undefined ? createdSortKey(last) : undefined);
     return {
-      items: emitted.map(complaintFromItem),
+      items: await this.complaintsFromItems(emitted),
       nextCursor:
         nextBefore === undefined
           ? undefined
@@ -504,6 +543,28 @@ export class DynamoComplaintStore implements ComplaintStore {
     reader.exhausted = reader.startKey === undefined;
   }
 
+  // Personal data: sealed into one attribute on the way in, opened on the way out. Nothing else is encrypted.
+  private async complaintItem(complaint: Complaint): Promise<Item> {
+    const { phone, name } = complaint.customer;
+    const personalData = await this.cipher.seal(
+      complaint.id,
+      name === undefined ? { phone } : { phone, name },
+    );
+    return complaintItem(complaint, personalData);
+  }
+
+  private async complaintFromItem(item: Item): Promise<Complaint> {
+    const { [PERSONAL_DATA_ATTRIBUTE]: sealed, ...rest } = item;
+    const complaint = complaintFromItem(rest);
+    if (typeof sealed !== 'string') return complaint;
+    const personal = await this.cipher.open(complaint.id, sealed);
+    return { ...complaint, customer: { ...complaint.customer, ...personal } };
+  }
+
+  private complaintsFromItems(items: Item[]): Promise<Complaint[]> {
+    return Promise.all(items.map((item) => this.complaintFromItem(item)));
+  }
+
   private async storedVersion(id: string): Promise<number | undefined> {
     const { Item: item } = await this.doc.send(
       new GetCommand({
@@ -527,11 +588,24 @@ export class DynamoComplaintStore implements ComplaintStore {
 
 // ---- items ---------------------------------------------------------------------------------------------
 
-/** The item the store writes for a complaint, index keys included (benchmarks seed tables with it). */
-export function complaintItem(complaint: Complaint): Item {
+/** The attribute holding the customer's phone and name, sealed by the PersonalDataCipher. */
+export const PERSONAL_DATA_ATTRIBUTE = 'personalData';
+
+/**
+ * The item the store writes for a complaint, index keys included (benchmarks seed tables with it), with
+ * the customer's phone and name only as `personalData`, the value PersonalDataCipher.seal returned.
+ */
+export function complaintItem(complaint: Complaint, personalData: string): Item {
   // The timeline is not part of the item: its events are their own items (the audit trail).
-  const { timeline: _timeline, ...fields } = complaint;
-  return { ...fields, ...complaintKey(complaint.id), ...indexAttributes(complaint) };
+  const { timeline: _timeline, customer, ...fields } = complaint;
+  const { phone: _phone, name: _name, ...contact } = customer;
+  return {
+    ...fields,
+    customer: contact,
+    [PERSONAL_DATA_ATTRIBUTE]: personalData,
+    ...complaintKey(complaint.id),
+    ...indexAttributes(complaint),
+  };
 }
 
 /** The index keys of a complaint; an index whose key value is missing leaves the item out (sparse). */
@@ -584,6 +658,13 @@ function parseInstant(instant: string, path: string): string {
   if (Number.isNaN(ms))
     throw new InvalidInput(`${path} is not an instant`, [{ path, message: 'not ISO 8601' }]);
   return new Date(ms).toISOString();
+}
+
+/** DynamoDB's ValidationException as the client's InvalidInput (a 400); any other error as it is. */
+function asInvalidInput(error: unknown, path: string): unknown {
+  if (!(error instanceof Error) || error.name !== 'ValidationException') return error;
+  const message = 'the store cannot accept this value';
+  return new InvalidInput(message, [{ path, message }]);
 }
 
 function isConditionFailure(error: unknown): boolean {
@@ -680,7 +761,14 @@ function mayHoldNewer(shard: ShardReader, candidate: ShardReader | undefined): b
 
 // ---- cursors -------------------------------------------------------------------------------------------
 
-const ItemKeySchema = z.record(z.string(), z.string());
+/** DynamoDB refuses an empty key value and a sort key over 1024 bytes: such a cursor is refused first. */
+const ItemKeySchema = z.record(
+  z.string(),
+  z
+    .string()
+    .min(1)
+    .refine((value) => Buffer.byteLength(value, 'utf8') <= 1024),
+);
 const CursorSchema = z.discriminatedUnion('walk', [
   z.strictObject({ walk: z.literal('partition'), query: z.string(), after: ItemKeySchema }),
   z.strictObject({ walk: z.literal('created'), query: z.string(), before: z.string().min(1).max(512) }),

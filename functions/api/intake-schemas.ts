@@ -4,7 +4,7 @@
 import * as z from 'zod';
 import { CATEGORIES, CHANNELS, CONTACT_CHANNELS, LOCALES, PRIORITIES } from '#domain/complaint';
 import { normalizePhone } from '#domain/phone';
-import { instant, reference, trackingNumber, yuan } from './schemas.ts';
+import { freeText, identifier, instant, reference, trackingNumber, yuan } from './schemas.ts';
 
 /** A mainland mobile number (13812345678, +86 138 1234 5678) or any E.164 number; stored as E.164. */
 export const phoneNumber = z
@@ -28,7 +28,7 @@ const pushEndpointArn = z
 const newCustomer = z
   .strictObject({
     phone: phoneNumber,
-    name: z.string().trim().min(1).max(100).optional(),
+    name: freeText(100).optional(),
     locale: z.enum(LOCALES).optional(),
     pushEndpointArn: pushEndpointArn.optional(),
     channels: z
@@ -50,7 +50,7 @@ const newCustomer = z
 export const newComplaintBody = z
   .strictObject({
     channel: z.enum(CHANNELS),
-    description: z.string().trim().min(1).max(4000),
+    description: freeText(4000, { multiline: true }),
     category: z.enum(CATEGORIES).optional(),
     priority: z.enum(PRIORITIES).optional(),
     trackingNumber: trackingNumber.optional(),
@@ -59,8 +59,8 @@ export const newComplaintBody = z
       .optional()
       .meta({ description: 'When the customer complained; not in the future, at most 30 days ago.' }),
     customer: newCustomer,
-    outletId: reference(64).optional(),
-    regionId: reference(64).optional(),
+    outletId: identifier(64).optional(),
+    regionId: identifier(64).optional(),
     declaredValue: yuan.optional(),
     postage: yuan.optional(),
     insured: z.boolean().optional(),

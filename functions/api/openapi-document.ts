@@ -17,6 +17,8 @@ import {
   erasureOutcomeView,
   feedbackBody,
   health,
+  personalDataRequestBody,
+  personalDataView,
   listQuery,
   problem,
   slaPreview,
@@ -234,6 +236,21 @@ function buildRegistry(): OpenAPIRegistry {
 
   registry.registerPath({
     method: 'post',
+    path: '/v1/complaints/{id}/personal-data',
+    operationId: 'revealPersonalData',
+    summary: "The customer's full phone number and name, for a stated reason (recorded in the timeline)",
+    request: {
+      params: complaintPath,
+      body: jsonBody(personalDataRequestBody, 'The reason for reading the unmasked data.'),
+    },
+    responses: {
+      200: json(personalDataView, 'Unmasked; the read is already in the timeline (personal-data-read).'),
+      ...problems([400, 404, 413, 415, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
     path: '/v1/complaints/{id}/feedback',
     operationId: 'submitFeedback',
     summary: "Record the customer's rating (only while awaiting feedback)",
@@ -389,6 +406,7 @@ const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
   previewSla: ['read'],
   actOnComplaint: ['work', 'customer-reply', 'manage'],
   submitFeedback: ['feedback'],
+  revealPersonalData: ['unmask'],
 };
 
 const BEARER = 'bearer';

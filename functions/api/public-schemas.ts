@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { LOCALES, STATUSES } from '#domain/complaint';
 import { LINK_TOKEN_LENGTH } from '#domain/link-token';
-import { money } from './schemas.ts';
+import { freeText, money } from './schemas.ts';
 
 const instant = z.iso.datetime({ offset: true }).meta({ example: '2026-10-01T08:00:00.000Z' });
 
@@ -37,7 +37,7 @@ export const publicFeedbackBody = z
   .strictObject({
     // The generator would document only the first literal: spell the enum out.
     score: z.literal([1, 2, 3, 4, 5]).meta({ type: 'integer', enum: [1, 2, 3, 4, 5] }),
-    comment: z.string().trim().max(MAX_FEEDBACK_COMMENT).optional(),
+    comment: freeText(MAX_FEEDBACK_COMMENT, { multiline: true, min: 0 }).optional(),
   })
   .meta({ id: 'PublicFeedback', example: { score: 5, comment: '处理很快，谢谢' } });
 

@@ -60,6 +60,12 @@ export const API_ROUTES = [
   },
   {
     method: 'POST',
+    resource: '/v1/complaints/{id}/personal-data',
+    entry: 'functions/api/reveal-personal-data.ts',
+    functionName: 'reveal-personal-data',
+  },
+  {
+    method: 'POST',
     resource: '/v1/complaints/{id}/feedback',
     entry: 'functions/api/post-feedback.ts',
     functionName: 'post-feedback',

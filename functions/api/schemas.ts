@@ -5,6 +5,7 @@
 // of POST /v1/complaints is in intake-schemas.ts: it validates phone numbers, which the read paths need not.
 import * as z from 'zod';
 import { ACTIONS, DAMAGE_SEVERITIES, MANUAL_CLOSE_REASONS } from '#domain/commands';
+import { isWholeFen } from '#domain/compensation';
 import {
   CALENDAR_NAMES,
   CATEGORIES,
@@ -31,25 +32,60 @@ export const complaintId = z
 
 export const instant = z.iso.datetime({ offset: true }).meta({ example: '2026-10-01T08:00:00.000Z' });
 
-const CONTROL_CHARACTER = /\p{Cc}/u;
+/** Identifiers of people, systems and units (actors, assignees, outlets, regions): ASCII, no spaces. */
+export const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._:@-]*$/;
 
-/** Identifiers of people and systems (agents, supervisors, outlets, regions). */
-export const reference = (max: number) =>
+export const identifier = (max: number) =>
   z
     .string()
-    .trim()
-    .min(1)
     .max(max)
-    .refine((value) => !CONTROL_CHARACTER.test(value), 'must not contain control characters');
+    .regex(IDENTIFIER, 'must be letters, digits and . _ : @ - (starting with a letter or digit)');
 
-const hasAtMostTwoDecimals = (value: number) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6;
+/** Control characters (line breaks and tabs are allowed in multi-line text) and format characters. */
+/** In u-mode a surrogate code unit matches only when it is not half of a pair. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const FORBIDDEN_SINGLE_LINE = /[\p{Cc}\p{Cf}]/u;
+const FORBIDDEN_MULTI_LINE = /[^\P{Cc}\t\n\r]|\p{Cf}/u;
+/** A zero-width joiner inside an emoji sequence (👨‍👩‍👧) is the one format character text may carry. */
+const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu;
 
-/** An amount in yuan (CNY): non-negative, at most two decimals (fen). */
+/** Why free text is refused, if it is: invisible characters hide content from people and from masking. */
+export function freeTextProblem(value: string, multiline: boolean): string | undefined {
+  if (LONE_SURROGATE.test(value)) return 'must not contain lone surrogates (malformed UTF-16)';
+  const forbidden = multiline ? FORBIDDEN_MULTI_LINE : FORBIDDEN_SINGLE_LINE;
+  if (forbidden.test(value.replace(EMOJI_JOINER, ''))) {
+    return multiline
+      ? 'must not contain control or format characters (line breaks and tabs are fine)'
+      : 'must not contain control or format characters';
+  }
+  return undefined;
+}
+
+/**
+ * Free text people write: trimmed, 1..max characters, nothing invisible. `max` undefined: a cap the domain
+ * enforces itself (a note's length: 413, not 400).
+ */
+export const freeText = (max: number | undefined, options: { multiline?: boolean; min?: number } = {}) => {
+  const sized = z
+    .string()
+    .trim()
+    .min(options.min ?? 1);
+  return (max === undefined ? sized : sized.max(max)).superRefine((value, ctx) => {
+    const problem = freeTextProblem(value, options.multiline ?? false);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+};
+
+/** Free-form references of other systems (externalRef): one line of text. */
+export const reference = (max: number) => freeText(max);
+
+/** An amount in yuan (CNY): non-negative, a whole number of fen (the document says multipleOf 0.01). */
 export const yuan = z
   .number()
   .nonnegative()
   .max(100_000_000)
-  .refine(hasAtMostTwoDecimals, 'must have at most two decimals (fen)');
+  .refine(isWholeFen, 'must be a whole number of fen (at most two decimals)')
+  .meta({ multipleOf: 0.01 });
 
 export const money = z
   .strictObject({
@@ -75,7 +111,7 @@ const expectedVersion = z
 // ---------------------------------------------------------------------------------------------------
 // POST /v1/complaints/{id}/actions
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => freeText(max, { multiline: true });
 
 const action = <A extends string, S extends z.ZodRawShape>(name: A, shape: S) =>
   z.strictObject({ action: z.literal(name), ...shape, expectedVersion });
@@ -83,7 +119,7 @@ const action = <A extends string, S extends z.ZodRawShape>(name: A, shape: S) =>
 export const actionBody = z
   .discriminatedUnion('action', [
     action('accept', {}),
-    action('assign', { assignee: reference(64) }),
+    action('assign', { assignee: identifier(64) }),
     action('request-info', { message: text(1000) }),
     action('customer-reply', { message: text(4000) }),
     action('resolve', {
@@ -94,7 +130,7 @@ export const actionBody = z
     action('reopen', { reason: text(1000) }),
     action('close', { reason: text(1000), closeReason: z.enum(MANUAL_CLOSE_REASONS).optional() }),
     // The note's length cap is the domain's (limits.ts): over it the answer is 413, not 400.
-    action('note', { text: z.string().trim().min(1) }),
+    action('note', { text: freeText(undefined, { multiline: true }) }),
   ])
   .meta({
     id: 'ComplaintAction',
@@ -110,10 +146,32 @@ export const feedbackBody = z
   .strictObject({
     // The generator would document only the first literal: spell the enum out.
     score: z.literal([1, 2, 3, 4, 5]).meta({ type: 'integer', enum: [1, 2, 3, 4, 5] }),
-    comment: z.string().trim().max(1000).optional(),
+    comment: freeText(1000, { multiline: true, min: 0 }).optional(),
     expectedVersion,
   })
   .meta({ id: 'Feedback', example: { score: 5, comment: '处理很快，谢谢' } });
+
+// ---------------------------------------------------------------------------------------------------
+// POST /v1/complaints/{id}/personal-data
+
+export const personalDataRequestBody = z
+  .strictObject({
+    reason: freeText(500, { multiline: true }).meta({
+      description: 'Why the full number and name are needed; recorded in the timeline with who and when.',
+    }),
+  })
+  .meta({ id: 'PersonalDataRequest', example: { reason: '客户要求回电，需拨打完整号码' } });
+
+export const personalDataView = z
+  .object({
+    complaintId,
+    phone: z.string().meta({ description: 'E.164, unmasked.', example: '+8613812345678' }),
+    name: z.string().nullable().meta({ example: '张三' }),
+    recordedAt: instant.meta({ description: 'When the read was recorded in the timeline.' }),
+  })
+  .meta({ id: 'PersonalData' });
+
+export type PersonalDataView = z.input<typeof personalDataView>;
 
 // ---------------------------------------------------------------------------------------------------
 // Path and query

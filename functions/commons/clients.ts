@@ -1,6 +1,7 @@
 // AWS SDK v3 clients, created once per container on first use and traced (when tracing is on). There is deliberately no
-// endpoint code: the local stack sets AWS_ENDPOINT_URL_DYNAMODB / _SFN / _SNS, which the SDK reads itself.
+// endpoint code: the local stack sets AWS_ENDPOINT_URL_DYNAMODB / _SFN / _SNS / _KMS, which the SDK reads itself.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMS } from '@aws-sdk/client-kms';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -11,6 +12,7 @@ const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) 
 let documentClient: DynamoDBDocumentClient | undefined;
 let stepFunctions: SFNClient | undefined;
 let notifications: SNSClient | undefined;
+let keys: KMS | undefined;
 
 /** DynamoDB with plain JavaScript values; optional fields left undefined are simply not stored. */
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
@@ -28,4 +30,10 @@ export function sfnClient(): SFNClient {
 export function snsClient(): SNSClient {
   notifications ??= traced(new SNSClient({}));
   return notifications;
+}
+
+/** The aggregated KMS client: the shape the AWS Encryption SDK's KMS keyring calls. */
+export function kmsClient(): KMS {
+  keys ??= traced(new KMS({}));
+  return keys;
 }

@@ -30,6 +30,10 @@ const environmentSchema = z.object({
   ),
   // Only functions that hash phone numbers get it; they fail on first use without it (phone-hasher.ts).
   PHONE_HASH_SECRET_ID: optional(z.string().min(1)),
+  // Only functions that read or write complaints get it; the cipher fails on first use without it.
+  PERSONAL_DATA_KEY_ARN: optional(
+    z.string().regex(/^arn:[^:]+:kms:[^:]+:\d{12}:key\/.+$/, 'must be a KMS key ARN'),
+  ),
   PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: optional(
     z.coerce
       .number({ error: 'must be a port number (1-65535)' })
@@ -68,6 +72,8 @@ export interface Config {
   staffTopicArns: readonly [string, string, string, string];
   /** Secrets Manager id (name or ARN) of the phone-hash HMAC key; the key itself is never in the environment. */
   phoneHashSecretId?: string;
+  /** ARN of the KMS key that wraps the data keys of customers' phone numbers and names. */
+  personalDataKeyArn?: string;
   /** Where the AWS Parameters and Secrets Lambda Extension (or the local stack's stand-in) listens. */
   secretsExtensionPort: number;
   /** Raw override of the SLA policy; the domain validates its shape. */
@@ -114,6 +120,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     notificationStateMachineArn: e.NOTIFICATION_STATE_MACHINE_ARN,
     staffTopicArns: e.STAFF_TOPIC_ARNS,
     phoneHashSecretId: e.PHONE_HASH_SECRET_ID,
+    personalDataKeyArn: e.PERSONAL_DATA_KEY_ARN,
     secretsExtensionPort: e.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? DEFAULT_SECRETS_EXTENSION_PORT,
     slaPolicyOverride: e.SLA_POLICY,
     compensationRulesOverride: e.COMPENSATION_RULES,

@@ -4,6 +4,7 @@ import { ulid } from 'ulid';
 import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
 import { DynamoDeliveryLog } from '#adapters/dynamo-delivery-log';
 import { DynamoOperationsLedger } from '#adapters/dynamo-operations-ledger';
+import { EsdkPersonalDataCipher, kmsKeyring } from '#adapters/esdk-personal-data-cipher';
 import { SfnComplaintWorkflow } from '#adapters/sfn-complaint-workflow';
 import { SfnNotificationDispatcher } from '#adapters/sfn-notification-dispatcher';
 import { SnsMessageSender } from '#adapters/sns-message-sender';
@@ -12,9 +13,10 @@ import { parseSlaPolicyOverride, scalePolicy } from '#domain/policy';
 import { DEFAULT_SLA_POLICY } from '#domain/sla';
 import { parseCompensationRules } from '#domain/compensation';
 import { DEFAULT_EXECUTION_LIMITS, DEFAULT_RESTART_POLICY } from '#domain/execution';
+import type { PersonalDataCipher } from '#domain/ports';
 import type { ServiceDeps } from '#use-cases/service-deps';
-import { dynamoDocumentClient, sfnClient, snsClient } from './clients.ts';
-import { config } from './config.ts';
+import { dynamoDocumentClient, kmsClient, sfnClient, snsClient } from './clients.ts';
+import { config, ConfigurationError } from './config.ts';
 import { phoneHasher } from './phone-hasher.ts';
 import { logger, metrics } from './powertools.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -24,6 +26,17 @@ let deps: ServiceDeps | undefined;
 export function getServiceDeps(): ServiceDeps {
   deps ??= buildServiceDeps();
   return deps;
+}
+
+/** Envelope encryption of phone and name under the configured KMS key; without one, the first use fails. */
+function personalDataCipher(keyArn: string | undefined): PersonalDataCipher {
+  if (keyArn === undefined) {
+    const missing = async (): Promise<never> => {
+      throw new ConfigurationError([{ variable: 'PERSONAL_DATA_KEY_ARN', message: 'is required' }]);
+    };
+    return { seal: missing, open: missing };
+  }
+  return new EsdkPersonalDataCipher({ keyring: kmsKeyring(keyArn, kmsClient) });
 }
 
 function buildServiceDeps(): ServiceDeps {
@@ -42,7 +55,7 @@ function buildServiceDeps(): ServiceDeps {
   });
   const doc = dynamoDocumentClient();
   return {
-    store: new DynamoComplaintStore(doc, cfg.tableName),
+    store: new DynamoComplaintStore(doc, cfg.tableName, personalDataCipher(cfg.personalDataKeyArn)),
     deliveries: new DynamoDeliveryLog(doc, cfg.tableName),
     operations: new DynamoOperationsLedger(doc, cfg.tableName),
     workflow: new SfnComplaintWorkflow(sfnClient(), cfg.complaintStateMachineArn),

@@ -195,3 +195,11 @@ function format(fen: number): string {
 function suggestion(fen: number, basis: string): CompensationSuggestion {
   return { amount: { amount: fen / 100, currency: 'CNY' }, basis };
 }
+
+/**
+ * Whether a yuan amount is a whole number of fen: the number of fen rounded and divided back is the very
+ * same double. A tolerance test would pass 1e-200, which DynamoDB cannot store (it keeps 38 digits).
+ */
+export function isWholeFen(yuan: number): boolean {
+  return Number.isFinite(yuan) && Math.round(yuan * 100) / 100 === yuan;
+}

@@ -43,18 +43,91 @@ export function maskPhone(phone: string): string {
   return maskAllButTail(phone.replace(/\D/g, ''));
 }
 
-function maskAllButTail(digits: string): string {
-  if (digits.length < MIN_DIGITS_TO_SHOW_TAIL) return '*'.repeat(digits.length);
+function maskAllButTail(digits: string, minDigits = MIN_DIGITS_TO_SHOW_TAIL): string {
+  if (digits.length < minDigits) return '*'.repeat(digits.length);
   return `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`;
 }
 
-/** An 11-digit mainland mobile number, optionally with +86 / 0086 / 86 and spaces or dashes, not inside a longer number. */
-const MOBILE_IN_TEXT = /(?<!\d)(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)/g;
+/**
+ * Text as masking reads it, with a map back to the original: every character NFKC-normalised on its own
+ * (full-width digits, plus signs and brackets become ASCII) and format characters (zero-width spaces and
+ * joiners, bidi marks, BOM) dropped, so "１３８\u200b1234 5678" is read as the number it shows. The
+ * text itself is only changed where a number is masked.
+ */
+interface ReadableText {
+  text: string;
+  /** For each UTF-16 unit of `text`, where its character starts in the original. */
+  origin: number[];
+}
 
-/** Masks every mainland mobile number written into free text ("call me on 13812345678" -> "138****5678"). */
+const FORMAT_CHARACTER = /^\p{Cf}$/u;
+
+function readable(original: string): ReadableText {
+  let text = '';
+  const origin: number[] = [];
+  let at = 0;
+  for (const character of original) {
+    if (!FORMAT_CHARACTER.test(character)) {
+      const normalised = character.normalize('NFKC');
+      text += normalised;
+      for (let i = 0; i < normalised.length; i++) origin.push(at);
+    }
+    at += character.length;
+  }
+  return { text, origin };
+}
+
+/** Between two digits of a written number: up to three spaces, dots, dashes or brackets. */
+const GAP = String.raw`[\s.\p{Pd}()]{0,3}`;
+const digitsWithGaps = (count: number) => String.raw`\d(?:${GAP}\d){${count - 1}}`;
+
+/**
+ * Phone numbers as people write them, each alternative not inside a longer number or a code of letters and
+ * digits (waybill numbers): a mainland mobile (optional +86 / 0086 / 86), a number in international form
+ * (+ or 00 and a country code), a mainland landline with its area code (010-12345678, (0755) 1234 567).
+ */
+const PHONE_IN_TEXT = new RegExp(
+  [
+    String.raw`(?<mobile>\(?(?:(?:\+|00)?86${GAP})?\(?1${GAP}[3-9]${GAP}${digitsWithGaps(9)})`,
+    String.raw`(?<international>\(?(?:\+|00)\(?[1-9]${GAP}(?:\d${GAP}){5,13}\d)`,
+    String.raw`(?<landline>\(?0[1-9]\d{1,2}\)?${GAP}[1-9]${GAP}${digitsWithGaps(6)}(?:${GAP}\d)?)`,
+  ]
+    .map((alternative) => String.raw`(?<![A-Za-z0-9+])${alternative}(?![A-Za-z0-9])`)
+    .join('|'),
+  'gu',
+);
+
+/**
+ * Masks every phone number written into free text: mainland mobiles as "138****5678", international numbers
+ * as "+44 ******3456", landlines as "010-****5678". Reads through full-width digits, separators and
+ * invisible characters (see readable); everything but the numbers is left exactly as written.
+ */
 export function maskPhonesIn(text: string): string {
-  // The pattern ends in the 11 national digits, so they are the last 11 of what it found.
-  return text.replace(MOBILE_IN_TEXT, (found) => maskPhone(found.replace(/\D/g, '').slice(-11)));
+  const { text: read, origin } = readable(text);
+  let masked = '';
+  let copied = 0;
+  for (const found of read.matchAll(PHONE_IN_TEXT)) {
+    const start = origin[found.index] ?? text.length;
+    const lastUnit = found.index + found[0].length - 1;
+    const end = (origin[lastUnit] ?? text.length - 1) + characterLength(text, origin[lastUnit] ?? 0);
+    masked += text.slice(copied, start) + maskedNumber(found);
+    copied = end;
+  }
+  return masked + text.slice(copied);
+}
+
+function characterLength(text: string, at: number): number {
+  return (text.codePointAt(at) ?? 0) > 0xffff ? 2 : 1;
+}
+
+function maskedNumber(found: RegExpMatchArray): string {
+  const digits = found[0].replace(/\D/g, '');
+  if (found.groups?.mobile !== undefined) return maskPhone(digits.slice(-11));
+  if (found.groups?.international !== undefined) {
+    return maskPhone(`+${found[0].trimStart().startsWith('+') ? digits : digits.slice(2)}`);
+  }
+  const areaCode = digits.slice(0, /^0(?:10|2\d)/.test(digits) ? 3 : 4);
+  return `${areaCode}-${maskAllButTail(digits.slice(areaCode.length), 7)}`;
 }
 
 const HAN = /\p{Script=Han}/u;

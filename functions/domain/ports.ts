@@ -81,6 +81,11 @@ export interface ComplaintStore {
    * untouched (the caller compares requestHash).
    */
   claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord>;
+  /**
+   * Gives up a claim this request made (same requestHash and complaintId) whose registration was refused
+   * before the complaint existed, so a corrected retry with the same key may claim it anew.
+   */
+  releaseIdempotencyKey(record: IdempotencyRecord): Promise<void>;
   list(query: ComplaintQuery): Promise<ComplaintPage>;
   /** Complaints by the same customer (keyed phone hash) received at or after `since`, newest first. */
   findByPhoneHash(phoneHash: string, since: string): Promise<Complaint[]>;
@@ -226,3 +231,20 @@ export interface Clock {
 /** Keyed hash of a phone number: the only way to find a customer's complaints. Async: the key is fetched
  * from the secret store on first use, never handed to the function in its environment. */
 export type PhoneHasher = (e164: string) => Promise<string>;
+
+/** A customer's personal data, stored apart from the rest of the complaint and only encrypted. */
+export interface PersonalData {
+  /** E.164. */
+  phone: string;
+  name?: string;
+}
+
+/**
+ * Encrypts personal data for storage (envelope encryption under a KMS key), bound to the complaint it
+ * belongs to: a sealed value opens only for that complaint's id. Sealed values are opaque strings.
+ */
+export interface PersonalDataCipher {
+  seal(complaintId: string, data: PersonalData): Promise<string>;
+  /** Throws when the value was sealed for another complaint or altered. */
+  open(complaintId: string, sealed: string): Promise<PersonalData>;
+}

@@ -3,7 +3,8 @@
 // between steps) never creates a second complaint: the retry finds the key and finishes the job.
 import type { NewComplaintInput } from '#domain/commands';
 import type { Complaint } from '#domain/complaint';
-import { ComplaintAlreadyExists, IdempotencyKeyReused } from '#domain/errors';
+import { ComplaintAlreadyExists, IdempotencyKeyReused, InvalidInput } from '#domain/errors';
+import type { IdempotencyRecord } from '#domain/ports';
 import { shortComplaintNumber } from '#domain/notifications/short-id';
 import { stageOpening } from '#domain/stage';
 import {
@@ -34,14 +35,16 @@ export async function registerComplaint(
   const now = deps.clock.now();
   validateReceivedAt(input.receivedAt, now);
   let id = deps.newId();
+  let claimed: IdempotencyRecord | undefined;
   if (idempotency) {
-    const record = await deps.store.claimIdempotencyKey({
+    claimed = {
       key: idempotency.key,
       requestHash: idempotency.requestHash,
       complaintId: id,
       createdAt: now.toISOString(),
       expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
-    });
+    };
+    const record = await deps.store.claimIdempotencyKey(claimed);
     if (record.requestHash !== idempotency.requestHash) throw new IdempotencyKeyReused(idempotency.key);
     if (record.complaintId !== id) {
       id = record.complaintId;
@@ -53,10 +56,17 @@ export async function registerComplaint(
       // The first request claimed the key but has not stored the complaint (yet, or ever): finish its job.
     }
   }
-  const complaint = await buildComplaint(deps, input, id, now, principal);
+  let complaint: Complaint;
   try {
+    complaint = await buildComplaint(deps, input, id, now, principal);
     await deps.store.create(complaint);
   } catch (error) {
+    if (error instanceof InvalidInput && claimed?.complaintId === id) {
+      // Refused for what the body says, before any complaint exists: the same body fails the same way, so
+      // the key is given back and a corrected retry registers instead of meeting a 409.
+      await deps.store.releaseIdempotencyKey(claimed);
+      throw error;
+    }
     if (!(error instanceof ComplaintAlreadyExists)) throw error;
     const existing = await deps.store.get(id);
     if (!existing) throw error;

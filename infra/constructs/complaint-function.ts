@@ -94,6 +94,13 @@ const TABLE_KEY_ACTIONS: Record<TableAccessLevel, string[]> = {
   readwrite: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
 };
 
+// The AWS Encryption SDK's KMS keyring asks for a data key to seal personal data and for its unwrapping to
+// open it; writers read first. Encrypt would only be called for a second wrapping key, which there is not.
+const PERSONAL_DATA_KEY_ACTIONS: Record<TableAccessLevel, string[]> = {
+  read: ['kms:Decrypt'],
+  readwrite: ['kms:Decrypt', 'kms:GenerateDataKey'],
+};
+
 // The extension serves GetSecretValue on localhost:2773 to the handler (functions/commons/secrets-extension.ts).
 // Warnings only: at its default level it logs every request.
 const SECRETS_EXTENSION_OPTIONS = { logLevel: ParamsAndSecretsLogLevel.WARN };
@@ -200,6 +207,22 @@ export class ComplaintFunction extends NodejsFunction {
       }),
     );
     if (table.encryptionKey) this.useKeyVia(table.encryptionKey, TABLE_KEY_ACTIONS[level], 'dynamodb');
+    return this;
+  }
+
+  /**
+   * PERSONAL_DATA_KEY_ARN, and the key for sealed phone numbers and names: Decrypt to read them, also
+   * GenerateDataKey to write them, only with the encryption context the cipher sets.
+   */
+  usePersonalDataKey(key: IKey, level: TableAccessLevel, purpose: string): this {
+    this.addEnvironment('PERSONAL_DATA_KEY_ARN', key.keyArn);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: PERSONAL_DATA_KEY_ACTIONS[level],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': purpose } },
+      }),
+    );
     return this;
   }
 

@@ -145,26 +145,34 @@ function resolve(routes: CompiledRoute[], method: string, path: string): Resolut
   return allow.size ? { allow: [...allow].sort() } : { notFound: true };
 }
 
-function headersOf(request: IncomingMessage) {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    const name = request.rawHeaders[i] ?? '';
-    const value = request.rawHeaders[i + 1] ?? '';
-    headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
+/**
+ * Name/value pairs as the plain objects of the proxy event. Built with Object.fromEntries, which defines own
+ * properties: a header or parameter named __proto__, constructor or toString is just another name.
+ */
+function pairsToObjects(pairs: Iterable<readonly [string, string]>) {
+  const multi = new Map<string, string[]>();
+  const single = new Map<string, string>();
+  for (const [name, value] of pairs) {
+    single.set(name, value);
+    const values = multi.get(name);
+    if (values) values.push(value);
+    else multi.set(name, [value]);
   }
-  return { headers, multiValueHeaders };
+  return { single: Object.fromEntries(single), multi: Object.fromEntries(multi) };
+}
+
+function headersOf(request: IncomingMessage) {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    pairs.push([request.rawHeaders[i] ?? '', request.rawHeaders[i + 1] ?? '']);
+  }
+  const { single, multi } = pairsToObjects(pairs);
+  return { headers: single, multiValueHeaders: multi };
 }
 
 function queryOf(url: URL) {
   if (!url.search) return { queryStringParameters: null, multiValueQueryStringParameters: null };
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    single[name] = value;
-    (multi[name] ??= []).push(value);
-  }
+  const { single, multi } = pairsToObjects(url.searchParams);
   return { queryStringParameters: single, multiValueQueryStringParameters: multi };
 }
 

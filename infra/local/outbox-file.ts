@@ -90,7 +90,8 @@ export function repairOutboxFile(
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   const whole = lines.filter((line) => parseEntry(line) !== undefined);
   renameSync(path, copy);
-  writeFileSync(path, whole.map((line) => `${line}\n`).join(''));
+  // The outbox holds link tokens and phone numbers: only the owner may read it.
+  writeFileSync(path, whole.map((line) => `${line}\n`).join(''), { mode: 0o600 });
   forgetOutboxCleanStop(path);
   return { kept: whole.length, dropped: lines.length - whole.length, copy };
 }

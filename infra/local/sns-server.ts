@@ -2,8 +2,9 @@
 // delivers nothing: every published message lands in an outbox (JSON lines at outboxPath, reloaded at
 // start) and is echoed through `log`. Handlers reach it only through AWS_ENDPOINT_URL_SNS.
 import { randomUUID } from 'node:crypto';
+import { LINK_TOKEN_LENGTH } from '#domain/link-token';
 import { maskPhone } from '#domain/masking';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
 import { closeServer, listen, readBody } from './http-util.ts';
@@ -328,7 +329,15 @@ function describe(entry: OutboxEntry): string {
   const tail = entry.status === 'failed' ? ` (${entry.reason})` : '';
   // The console is a log: a customer's number appears masked, as everywhere else (the outbox keeps it).
   const to = entry.kind === 'sms' && entry.to ? maskPhone(entry.to) : entry.to || '?';
-  return `${head} -> ${to}${about ? ` [${about}]` : ''}${subject}: ${entry.message.replace(/\s+/g, ' ')}${tail}`;
+  const message = maskLinkTokens(entry.message.replace(/\s+/g, ' '));
+  return `${head} -> ${to}${about ? ` [${about}]` : ''}${subject}: ${message}${tail}`;
+}
+
+/** A link in a text carries the customer's token, their only credential: the console shows it masked. */
+const LINK_TOKEN_IN_URL = new RegExp(`(https?://\\S*/)[0-9A-Za-z]{${LINK_TOKEN_LENGTH}}(?![0-9A-Za-z])`, 'g');
+
+export function maskLinkTokens(text: string): string {
+  return text.replace(LINK_TOKEN_IN_URL, `$1${'*'.repeat(LINK_TOKEN_LENGTH)}`);
 }
 
 function escapeXml(text: string): string {
@@ -348,6 +357,9 @@ class Outbox {
     // A damaged file stops the start (OutboxDamaged): skipping lines would lose records without a word.
     for (const entry of readOutboxFile<OutboxEntry>(path)) this.#index(entry);
     forgetOutboxCleanStop(path);
+    // Texts carry link tokens and phone numbers: only the owner may read the file (tightened if it exists).
+    if (existsSync(path)) chmodSync(path, 0o600);
+    else writeFileSync(path, '', { mode: 0o600 });
   }
 
   /** After the server closed, so nothing appends any more. */

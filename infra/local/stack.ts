@@ -36,6 +36,7 @@ import {
   type LocalEventRule,
   type LocalStepFunctions,
 } from './sfn-server.ts';
+import { startLocalKms, type LocalKms } from './kms-server.ts';
 import { startLocalSecrets, type LocalSecrets } from './secrets-server.ts';
 import { startLocalSns, type LocalSns, type OutboxEntry } from './sns-server.ts';
 
@@ -50,6 +51,7 @@ const LIVE = 'live';
 const NOTIFICATION_MACHINE = `arn:${PARTITION}:states:${REGION}:${ACCOUNT}:stateMachine:complaint-notifications`;
 const DEAD_LETTER_QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/complaint-notifications-dlq`;
 const PHONE_HASH_SECRET_ID = 'complaints/local/phone-hash-key';
+export const PERSONAL_DATA_KEY_ALIAS = 'alias/complaints-local-personal-data';
 const STAFF_TOPICS = [0, 1, 2, 3].map(
   (level) => `arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:complaints-staff-level-${level}`,
 );
@@ -91,7 +93,7 @@ export interface EmbeddedStackOptions {
 }
 
 /** The local AWS servers whose ports an operator may pin. */
-export type LocalService = 'dynamodb' | 'sfn' | 'sns' | 'secrets';
+export type LocalService = 'dynamodb' | 'sfn' | 'sns' | 'secrets' | 'kms';
 
 /** Written into the data directory while the stack runs, for tools to source; removed on a clean stop. */
 export const ENDPOINTS_FILE = 'endpoints.env';
@@ -103,6 +105,8 @@ export interface EmbeddedStack {
   sns: LocalSns;
   /** The secrets extension's stand-in, holding the phone-hash key under PHONE_HASH_SECRET_ID. */
   secrets: LocalSecrets;
+  /** KMS's stand-in, holding the key that wraps personal data (PERSONAL_DATA_KEY_ALIAS). */
+  kms: LocalKms;
   gateway: RunningGateway;
   /** The Cognito stand-in: signs the access tokens the authorizer accepts here. */
   issuer: LocalTokenIssuer;
@@ -182,6 +186,14 @@ async function startServers(
     log,
   });
   started.push(() => secrets.close());
+  // Phone numbers and names are sealed under a data key from KMS, as deployed; the key stays in DATA_DIR.
+  const kms = await startLocalKms({
+    ...(dataDir ? { keyFile: join(dataDir, 'kms-keys.json') } : {}),
+    ...(ports.kms ? { port: ports.kms } : {}),
+    aliases: [PERSONAL_DATA_KEY_ALIAS],
+    log,
+  });
+  started.push(() => kms.close());
   // Everything below reads configuration lazily, so the environment is complete before the first call.
   Object.assign(process.env, {
     AWS_REGION: REGION,
@@ -190,6 +202,8 @@ async function startServers(
     AWS_SESSION_TOKEN: sessionToken,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SNS: sns.endpoint,
+    AWS_ENDPOINT_URL_KMS: kms.endpoint,
+    PERSONAL_DATA_KEY_ARN: kms.key(PERSONAL_DATA_KEY_ALIAS).arn,
     TABLE_NAME,
     COMPLAINT_STATE_MACHINE_ARN: `${COMPLAINT_MACHINE}:${LIVE}`,
     NOTIFICATION_STATE_MACHINE_ARN: `${NOTIFICATION_MACHINE}:${LIVE}`,
@@ -270,7 +284,7 @@ async function startServers(
 
   if (dataDir) {
     const endpointsFile = join(dataDir, ENDPOINTS_FILE);
-    writeFileSync(endpointsFile, endpointsEnv(gateway.url, { dynamo, sfn, sns }));
+    writeFileSync(endpointsFile, endpointsEnv(gateway.url, { dynamo, sfn, sns, kms }));
     started.push(() => rmSync(endpointsFile, { force: true }));
   }
 
@@ -280,6 +294,7 @@ async function startServers(
     sfn,
     sns,
     secrets,
+    kms,
     gateway,
     issuer,
     reconciled,
@@ -298,7 +313,7 @@ async function startServers(
 /** KEY=value lines a shell can source (`set -a; . DATA_DIR/endpoints.env; set +a`) to reach this stack. */
 function endpointsEnv(
   apiUrl: string,
-  servers: { dynamo: LocalDynamo; sfn: LocalStepFunctions; sns: LocalSns },
+  servers: { dynamo: LocalDynamo; sfn: LocalStepFunctions; sns: LocalSns; kms: LocalKms },
 ): string {
   return [
     `# The embedded stack of process ${process.pid}; removed when it stops cleanly.`,
@@ -306,6 +321,8 @@ function endpointsEnv(
     `AWS_ENDPOINT_URL_DYNAMODB=${servers.dynamo.endpoint}`,
     `AWS_ENDPOINT_URL_SFN=${servers.sfn.endpoint}`,
     `AWS_ENDPOINT_URL_SNS=${servers.sns.endpoint}`,
+    `AWS_ENDPOINT_URL_KMS=${servers.kms.endpoint}`,
+    `PERSONAL_DATA_KEY_ARN=${servers.kms.key(PERSONAL_DATA_KEY_ALIAS).arn}`,
     `AWS_REGION=${REGION}`,
     `AWS_DEFAULT_REGION=${REGION}`,
     // The local servers accept any credentials; the AWS CLI and SDKs refuse to sign without some.

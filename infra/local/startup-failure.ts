@@ -30,6 +30,7 @@ export const SERVICE_PORT_VARIABLES: Record<
   sfn: { variable: 'LOCAL_SFN_PORT', offset: 2, name: 'the local Step Functions' },
   sns: { variable: 'LOCAL_SNS_PORT', offset: 3, name: 'the local SNS' },
   secrets: { variable: 'LOCAL_SECRETS_PORT', offset: 4, name: 'the local secrets extension' },
+  kms: { variable: 'LOCAL_KMS_PORT', offset: 5, name: 'the local KMS' },
 };
 
 export interface StartPorts {
@@ -38,7 +39,7 @@ export interface StartPorts {
 }
 
 /**
- * PORT (default 3000) and each LOCAL_<SERVICE>_PORT (default PORT + 1..4, so the endpoints stay the same
+ * PORT (default 3000) and each LOCAL_<SERVICE>_PORT (default PORT + 1..5, so the endpoints stay the same
  * from one start to the next; all free ones when PORT is 0). @throws StartupError naming the variable.
  */
 export function servicePortsFrom(env: Record<string, string | undefined>): StartPorts {

@@ -1,4 +1,4 @@
-// Everything that holds state and must outlive a redeploy of the code: the KMS key, the complaint table,
+// Everything that holds state and must outlive a redeploy of the code: the KMS keys, the complaint table,
 // the phone-hash key, the staff and ops topics (their subscriptions are state too) and the dead letters.
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
@@ -35,6 +35,12 @@ const STAFF_LEVEL_NAMES = [
 export class ComplaintsDataStack extends Stack {
   /** Encrypts the table, the topics, the dead-letter queue and the phone-hash key. */
   readonly dataKey: Key;
+  /**
+   * Wraps the data keys that seal customers' phone numbers and names inside items (field-level envelope
+   * encryption). Its own key, so functions may use it directly while the table key stays usable only
+   * through DynamoDB.
+   */
+  readonly personalDataKey: Key;
   readonly complaints: ComplaintTable;
   /** Index = escalation level 0..3. */
   readonly staffTopics: readonly Topic[];
@@ -64,6 +70,13 @@ export class ComplaintsDataStack extends Stack {
         resources: ['*'],
       }),
     );
+
+    this.personalDataKey = new Key(this, 'PersonalDataKey', {
+      alias: `alias/complaints-${config.stage}-personal-data`,
+      description: `Complaints (${config.stage}): customers' phone numbers and names inside items`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     this.complaints = new ComplaintTable(this, 'Complaints', { encryptionKey: this.dataKey });
 

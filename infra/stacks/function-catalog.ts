@@ -34,6 +34,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'list-complaints': { table: 'read' },
   'get-complaint': { table: 'read' },
   'get-timeline': { table: 'read' },
+  // Opens the customer's sealed phone and name for an allowed reader and records the read in the timeline.
+  'reveal-personal-data': { table: 'readwrite' },
   // Reads the complaint and its audit trail and checks the hash chain.
   'get-audit': { table: 'read' },
   // Finds the customer's complaints by the keyed phone hash, redacts their events, revokes their link

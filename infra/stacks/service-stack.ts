@@ -14,6 +14,7 @@ import {
   NOTIFICATION_SUBSTITUTIONS,
   notificationDefinitionTemplate,
 } from '#workflows/definitions';
+import { PERSONAL_DATA_PURPOSE } from '#adapters/personal-data-context';
 import { API_ROUTES } from '../../functions/api/routes.ts';
 import { EXECUTION_STATUS_CHANGE } from '../../functions/ops/execution-events.ts';
 import { ComplaintFunction, viaService } from '../constructs/complaint-function.ts';
@@ -273,7 +274,11 @@ export class ComplaintsServiceStack extends Stack {
       timeout: Duration.seconds({ api: 10, workflow: 30, ops: 900, auth: 5 }[spec.kind]),
     });
     const { access } = spec;
-    if (access.table) fn.useTable(data.complaints, access.table);
+    if (access.table) {
+      fn.useTable(data.complaints, access.table);
+      // Every complaint read opens the customer's sealed phone and name; every write seals them.
+      fn.usePersonalDataKey(data.personalDataKey, access.table, PERSONAL_DATA_PURPOSE);
+    }
     for (const level of [access.complaintWorkflow ?? []].flat())
       fn.useStateMachine(machines.complaintMachine, level);
     if (access.notificationWorkflow)

@@ -1,5 +1,6 @@
 // The local gateway produces the API Gateway REST (v1) proxy event the deployed API produces, routes by
 // method and resource template, and answers unknown routes and methods like an API would.
+import { request as httpRequest } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../functions/api/routes.ts';
@@ -46,6 +47,20 @@ async function binary(): Promise<APIGatewayProxyResult> {
 }
 async function broken(): Promise<APIGatewayProxyResult> {
   throw new Error('handler bug');
+}
+
+function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${gateway.url}${path}`, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    request.on('error', reject);
+    request.end();
+  });
 }
 
 describe('proxy events', () => {
@@ -101,6 +116,25 @@ describe('proxy events', () => {
       body: null,
     });
   });
+
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    'passes a query parameter and a header named %s as their own properties',
+    async (name) => {
+      // Act: node:http, because fetch silently drops a header named __proto__.
+      const { status, body } = await rawGet(`/v1/complaints/special?${name}=1&${name}=2&x=3`, {
+        [name]: 'value',
+      });
+      const { event } = JSON.parse(body) as Seen;
+
+      // Assess
+      expect(status).toBe(200);
+      expect(Object.hasOwn(event.queryStringParameters!, name)).toBe(true);
+      expect(event.queryStringParameters).toMatchObject({ x: '3' });
+      expect(event.multiValueQueryStringParameters![name]).toEqual(['1', '2']);
+      expect(Object.hasOwn(event.headers, name)).toBe(true);
+      expect(event.multiValueHeaders[name]).toEqual(['value']);
+    },
+  );
 
   it('decodes path parameters', async () => {
     const { event } = (await (await fetch(`${gateway.url}/v1/complaints/a%20b%2Fc`)).json()) as Seen;
@@ -177,6 +211,7 @@ describe('the route list', () => {
       'POST /v1/erasure-requests',
       'POST /v1/complaints/{id}/actions',
       'POST /v1/complaints/{id}/feedback',
+      'POST /v1/complaints/{id}/personal-data',
       'GET /v1/sla/preview',
       'GET /v1/health',
       'GET /v1/openapi.json',

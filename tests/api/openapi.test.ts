@@ -216,6 +216,17 @@ describe('the OpenAPI document', () => {
     expect(escalated?.schema).toMatchObject({ enum: ['true', 'false'] });
   });
 
+  it('says money is a whole number of fen (multipleOf 0.01), the rule the handlers apply', () => {
+    const schemas = doc.components.schemas as Record<string, { properties: Record<string, unknown> }>;
+    for (const amount of [
+      schemas.NewComplaint?.properties.declaredValue,
+      schemas.NewComplaint?.properties.postage,
+      schemas.Money?.properties.amount,
+    ]) {
+      expect(amount).toMatchObject({ type: 'number', minimum: 0, multipleOf: 0.01 });
+    }
+  });
+
   it('uses only patterns an ECMA-262 validator can compile', () => {
     const patterns = JSON.stringify(doc).match(/"pattern":"(?:[^"\\]|\\.)*"/g) ?? [];
     expect(patterns.length).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import { createHmac } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stackCipher } from '../support/personal-data.ts';
 import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
 import { startEmbeddedStack } from '../../infra/local/stack.ts';
 import { sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
@@ -21,7 +22,11 @@ afterAll(() => api.close());
 
 function store(): DynamoComplaintStore {
   const client = new DynamoDBClient({ endpoint: api.stack.dynamo.endpoint, region: 'us-east-1' });
-  return new DynamoComplaintStore(DynamoDBDocumentClient.from(client), process.env.TABLE_NAME!);
+  return new DynamoComplaintStore(
+    DynamoDBDocumentClient.from(client),
+    process.env.TABLE_NAME!,
+    stackCipher(api.stack),
+  );
 }
 
 describe('phone-hash key in the embedded stack', () => {

@@ -317,3 +317,83 @@ describe('complaint id in the path', () => {
     },
   );
 });
+
+describe('identifiers and free text', () => {
+  const act = (fields: Record<string, unknown>) => ({
+    action: 'note',
+    text: '备注',
+    ...fields,
+  });
+
+  it.each(['agent-1', 'intake:hotline', 'sup.1@hq', 'BJ_0101'])('accepts the identifier %j', (id) => {
+    expect(pathsOf(actionBody, { action: 'assign', assignee: id })).toEqual([]);
+  });
+
+  it.each(['agent 1', '张三', '-agent', 'agent\u200b1', 'a/b', '', 'x'.repeat(65), 'agent-1\n'])(
+    'refuses the identifier %j wherever one is expected, naming the field',
+    (id) => {
+      expect(pathsOf(actionBody, { action: 'assign', assignee: id })).toEqual(['assignee']);
+      expect(pathsOf(newComplaintBody, { ...MINIMAL, outletId: id, regionId: id })).toEqual([
+        'outletId',
+        'regionId',
+      ]);
+    },
+  );
+
+  it.each([
+    ['a control character', 'bad\u0007text'],
+    ['a NUL', 'bad\u0000text'],
+    ['a zero-width space', '138\u200b1234\u200b5678'],
+    ['a right-to-left override', 'abc\u202edef'],
+    ['a byte order mark inside', 'abc\ufeffdef'],
+    ['a lone high surrogate', 'abc\ud800def'],
+    ['a lone low surrogate', 'abc\udc00'],
+  ])('refuses free text with %s, naming the field', (_what, value) => {
+    expect(
+      pathsOf(newComplaintBody, {
+        ...MINIMAL,
+        description: value,
+        customer: { ...MINIMAL.customer, name: value },
+      }),
+    ).toEqual(['description', 'customer.name']);
+    expect(pathsOf(actionBody, act({ text: value }))).toEqual(['text']);
+    expect(pathsOf(actionBody, { action: 'resolve', resolution: value })).toEqual(['resolution']);
+    expect(pathsOf(feedbackBody, { score: 4, comment: value })).toEqual(['comment']);
+    expect(pathsOf(newComplaintBody, { ...MINIMAL, externalRef: value })).toEqual(['externalRef']);
+  });
+
+  it('accepts line breaks and tabs in multi-line text, emoji sequences and every script', () => {
+    const text = '第一行\r\n第二行\t👨‍👩‍👧 ok — مرحبا 𠮷';
+    expect(pathsOf(newComplaintBody, { ...MINIMAL, description: text })).toEqual([]);
+    expect(pathsOf(actionBody, act({ text }))).toEqual([]);
+    expect(
+      pathsOf(newComplaintBody, { ...MINIMAL, customer: { ...MINIMAL.customer, name: '第一行\n第二行' } }),
+    ).toEqual(['customer.name']);
+  });
+
+  it('never accepts a string carrying a control, format or lone surrogate code unit', () => {
+    const bad = fc.constantFrom(
+      '\u0001',
+      '\u001b',
+      '\u007f',
+      '\u0085',
+      '\u200b',
+      '\u200e',
+      '\u2060',
+      '\ufeff',
+      '\ud83d',
+      '\udca9',
+    );
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 20 }),
+        bad,
+        fc.string({ maxLength: 20 }),
+        (before, character, after) => {
+          const value = `x${before}${character}${after}x`;
+          expect(pathsOf(actionBody, act({ text: value }))).toEqual(['text']);
+        },
+      ),
+    );
+  });
+});

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidConfiguration } from '#domain/policy';
 import {
   compensationRulesSchema,
+  isWholeFen,
   parseCompensationRules,
   DEFAULT_COMPENSATION_RULES,
   suggestCompensation,
@@ -365,5 +366,32 @@ describe('parseCompensationRules: a deployment override', () => {
     const paths = (error as InvalidConfiguration).errors.map((problem) => problem.path);
     expect(paths).toEqual(expect.arrayContaining(['damagePercentOfDeclaredValue.minor', 'delay']));
     expect((error as InvalidConfiguration).message).toContain('bonus');
+  });
+});
+
+describe('isWholeFen', () => {
+  it.each([0, 12, 12.5, 0.07, 19.99, 0.01, 99_999_999.99])('accepts %d yuan', (yuan) => {
+    expect(isWholeFen(yuan)).toBe(true);
+  });
+
+  it.each([1e-200, 0.001, 12.345, 5e-324, Number.NaN, Number.POSITIVE_INFINITY, 0.015])(
+    'refuses %d yuan',
+    (yuan) => {
+      expect(isWholeFen(yuan)).toBe(false);
+    },
+  );
+
+  it('accepts every amount written with at most two decimals, and refuses a third decimal', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000_000 }),
+        fc.integer({ min: 1, max: 9 }),
+        (fen, extra) => {
+          const written = `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+          expect(isWholeFen(Number(written))).toBe(true);
+          expect(isWholeFen(Number(`${written}${extra}`))).toBe(false);
+        },
+      ),
+    );
   });
 });

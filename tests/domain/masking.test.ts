@@ -121,7 +121,7 @@ describe('maskPhonesIn', () => {
     ['waybill EA123456789CN', 'a waybill number'],
     ['order 213812345678', 'a longer number'],
     ['12345678901', 'no mobile network digit'],
-    ['010-12345678', 'a landline'],
+    ['日期2026-10-01，金额12.50元，运单9812345678901', 'dates, amounts and a digits-only waybill'],
   ])('leaves %j alone (%s)', (text) => {
     // Act
     const masked = maskPhonesIn(text);
@@ -147,6 +147,108 @@ describe('maskPhonesIn', () => {
           // Assess
           expect(masked).toBe(`${before}${network}****${tail}。`);
         },
+      ),
+    );
+  });
+});
+
+describe('maskPhonesIn: numbers as people really write them', () => {
+  it.each([
+    ['电话：１３８１２３４５６７８。', '电话：138****5678。'],
+    ['138\u200b1234\u200b5678', '138****5678'],
+    ['1\u200d3\u200c8 1234 5678', '138****5678'],
+    ['+８６ １３８ １２３４ ５６７８', '138****5678'],
+    ['138.1234.5678', '138****5678'],
+    ['(+86) 138 1234 5678', '138****5678'],
+    ['010-12345678', '010-****5678'],
+    ['（0755）1234 5678', '0755-****5678'],
+    ['请拨 021 6123 4567 转 8', '请拨 021-****4567 转 8'],
+    ['+44 7911 123456', '+44 ******3456'],
+    ['call +1 (202) 555-0143 now', 'call +1 ******0143 now'],
+    ['0086-21-6123-4567', '+86 ******4567'],
+    ['13812345678 13912345678', '138****5678 139****5678'],
+  ])('masks %j as %j', (text, expected) => {
+    expect(maskPhonesIn(text)).toBe(expected);
+  });
+
+  const fullWidth = (text: string) =>
+    text.replace(/[0-9+()]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+  const invisible = fc.constantFrom('\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u200e');
+  /** Writes digits the way people do: separators, full-width forms and zero-width characters between them. */
+  const written = (digits: string) =>
+    fc
+      .tuple(
+        fc.array(fc.constantFrom('', '', ' ', '-', '.', '\u00a0', '\u2010', '‑'), {
+          minLength: digits.length,
+          maxLength: digits.length,
+        }),
+        fc.array(fc.option(invisible, { nil: '' }), { minLength: digits.length, maxLength: digits.length }),
+        fc.boolean(),
+      )
+      .map(([separators, zeroWidth, wide]) => {
+        const text = [...digits]
+          .map((d, i) => (i === 0 ? d : `${separators[i]}${zeroWidth[i]}${d}`))
+          .join('');
+        return wide ? fullWidth(text) : text;
+      });
+  const around = fc.constantFrom(['请联系', '，谢谢'], ['call ', ' please'], ['', ''], ['电话：', '。']);
+  const digitsOf = (text: string) => [...text.normalize('NFKC')].filter((c) => /\d/.test(c)).join('');
+
+  it('leaves only the first three and last four digits of a mainland mobile, however it is written', () => {
+    fc.assert(
+      fc.property(
+        mainlandMobile,
+        fc.constantFrom('', '+86 ', '+86', '0086', '86-', '(+86)'),
+        around,
+        ({ network, middle, tail }, prefix, [before, after]) =>
+          fc.assert(
+            fc.property(written(`${network}${middle}${tail}`), (number) => {
+              const masked = maskPhonesIn(`${before}${fullWidth(prefix)}${number}${after}`);
+              expect(masked).toBe(`${before}${network}****${tail}${after}`);
+            }),
+            { numRuns: 3 },
+          ),
+      ),
+    );
+  });
+
+  it('leaves only the area code and the last four digits of a landline', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('010', '021', '0755', '0571', '020'),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 6, max: 7 }).chain(digits),
+        around,
+        (area, first, rest, [before, after]) =>
+          fc.assert(
+            fc.property(written(`${first}${rest}`), (subscriber) => {
+              const masked = maskPhonesIn(`${before}${area}-${subscriber}${after}`);
+              expect(digitsOf(masked)).toBe(`${area}${rest.slice(-4)}`);
+              expect(masked).toContain(`${area}-`);
+            }),
+            { numRuns: 3 },
+          ),
+      ),
+    );
+  });
+
+  it('leaves only the country code and the last four digits of a foreign number in international form', () => {
+    fc.assert(
+      fc.property(
+        otherE164Digits.filter((all) => !all.startsWith('86')),
+        around,
+        (all, [before, after]) =>
+          fc.assert(
+            fc.property(written(all), fc.constantFrom('+', '00'), (number, plus) => {
+              const masked = maskPhonesIn(`${before}${plus}${number}${after}`);
+              const callingCode = callingCodeOf(all);
+              const national = all.slice(callingCode.length);
+              expect(digitsOf(masked)).toBe(
+                `${callingCode}${national.length >= 8 ? national.slice(-4) : ''}`,
+              );
+            }),
+            { numRuns: 3 },
+          ),
       ),
     );
   });

@@ -2,6 +2,7 @@
 // with the precise 4xx, an RFC 9457 problem (application/problem+json) naming each field at fault in
 // errors[].path, and nothing is stored or changed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { complaintKey, INDEXES, statusPartition } from '#adapters/table-design';
 import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
 import {
   httpApi,
@@ -37,6 +38,8 @@ interface Case {
   paths?: string[];
   /** Further members or headers the problem must carry. */
   also?: (problem: Record<string, unknown>, headers: Headers, f: Fixtures) => void;
+  /** Who sends it, when not the route's usual caller (clientFor). */
+  as?: 'intake';
 }
 
 const json = (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => ({
@@ -60,6 +63,22 @@ const customerWith = (overrides: Record<string, unknown>) =>
 const act = (id: string, body: unknown) => json('POST', `/v1/complaints/${id}/actions`, body);
 const rate = (id: string, body: unknown) => json('POST', `/v1/complaints/${id}/feedback`, body);
 const { channel: _channel, ...withoutChannel } = sampleComplaint();
+
+/** A cursor of the status=received listing as the store writes it, with the index sort key replaced. */
+function tamperedStatusCursor(sortKey: string): string {
+  const index = INDEXES.byStatus;
+  const cursor = {
+    walk: 'partition',
+    // The store's query fingerprint: index, partition, then the status, category and escalated filters.
+    query: JSON.stringify([index.indexName, statusPartition('received'), null, null, null]),
+    after: {
+      ...complaintKey(UNKNOWN_ID),
+      [index.partitionKey]: statusPartition('received'),
+      [index.sortKey]: sortKey,
+    },
+  };
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
 
 const CASES: Case[] = [
   // POST /v1/complaints: syntax, media type, size
@@ -425,6 +444,23 @@ const CASES: Case[] = [
         currentVersion: f.awaitingFeedback.version,
       }),
   },
+  // Personal data
+  {
+    name: 'personal data without a reason',
+    request: (f) => json('POST', `/v1/complaints/${f.received.id}/personal-data`, {}),
+    status: 400,
+    code: 'validation-failed',
+    paths: ['reason'],
+  },
+  {
+    // The intake system that registered it: the permission table's `unmask` row refuses intake systems.
+    name: 'personal data asked by an intake system',
+    request: (f) => json('POST', `/v1/complaints/${f.received.id}/personal-data`, { reason: '回电' }),
+    as: 'intake',
+    status: 403,
+    code: 'forbidden',
+    also: (p) => expect(p).toMatchObject({ operation: 'unmask' }),
+  },
   // Feedback
   {
     name: 'feedback outside awaiting-feedback',
@@ -497,6 +533,23 @@ const CASES: Case[] = [
     code: 'validation-failed',
     paths: ['sort'],
   },
+  ...['__proto__', 'constructor', 'toString'].map((name) => ({
+    name: `a query parameter named ${name}`,
+    request: () => get(`/v1/complaints?${name}=1`),
+    status: 400,
+    code: 'validation-failed',
+    paths: [name],
+  })),
+  ...[
+    ['an empty sort key', ''],
+    ['an oversized sort key', `2026-01-01T00:00:00.000Z#${'X'.repeat(1100)}`],
+  ].map(([what, sortKey]) => ({
+    name: `a tampered cursor with ${what}`,
+    request: () => get(`/v1/complaints?status=received&cursor=${tamperedStatusCursor(sortKey!)}`),
+    status: 400,
+    code: 'invalid-input',
+    paths: ['cursor'],
+  })),
   {
     name: 'garbled cursor',
     request: () => get('/v1/complaints?cursor=bm90LWEtY3Vyc29y'),
@@ -517,6 +570,7 @@ let api: TestApi;
 let http: HttpApi;
 /** Actions are an agent's: an intake system may act only for a named agent. */
 let agentHttp: HttpApi;
+let supervisorHttp: HttpApi;
 let fixtures: Fixtures;
 let countBefore = 0;
 let timelinesBefore: Record<string, unknown[]> = {};
@@ -542,6 +596,7 @@ beforeAll(async () => {
   api = await startTestApi();
   http = httpApi(api.url);
   agentHttp = httpApi(api.url, undefined, { role: 'agent', user: 'agent-1' });
+  supervisorHttp = httpApi(api.url, undefined, { role: 'supervisor', user: 'sup-1' });
   const received = (await api.post<ComplaintBody>('/v1/complaints', sampleComplaint())).body;
   const other = (
     await api.post<ComplaintBody>('/v1/complaints', sampleComplaint({ trackingNumber: 'EA123456789CN' }))
@@ -567,12 +622,20 @@ afterAll(async () => {
   await api?.close();
 });
 
+/** Actions as an agent, unmasking as a supervisor (unless the case asks for the intake system), else intake. */
+function clientFor(sent: RawRequest, as: Case['as']): HttpApi {
+  if (as === 'intake') return http;
+  if (sent.path.endsWith('/actions')) return agentHttp;
+  if (sent.path.endsWith('/personal-data')) return supervisorHttp;
+  return http;
+}
+
 describe('bad input is refused precisely', () => {
-  it.each(CASES)('$name: $status $code', async ({ request, status, code, paths, also }) => {
+  it.each(CASES)('$name: $status $code', async ({ request, status, code, paths, also, as }) => {
     // Prepare
     const sent = request(fixtures);
     // Act
-    const response = await (sent.path.endsWith('/actions') ? agentHttp : http).send(sent);
+    const response = await clientFor(sent, as).send(sent);
     // Assess
     const problem = response.body;
     expect(response.status, response.text).toBe(status);

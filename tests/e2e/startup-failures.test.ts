@@ -55,6 +55,7 @@ function run(script: string, env: Record<string, string>): Promise<Run> {
       LOCAL_SFN_PORT: '0',
       LOCAL_SNS_PORT: '0',
       LOCAL_SECRETS_PORT: '0',
+      LOCAL_KMS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -31,6 +31,10 @@ function onlyResource(type: string): CfnResource {
   return found[0]![1];
 }
 
+const logicalIdOf = (key: ComplaintsDataStack['dataKey']) =>
+  data.getLogicalId(key.node.defaultChild as CfnKey);
+const dataKey = (): CfnResource => template.toJSON().Resources[logicalIdOf(data.dataKey)] as CfnResource;
+
 beforeAll(() => {
   // The data stack alone: it depends on nothing, so the service stack need not be built.
   const app = new App({ context: cdkJsonContext() });
@@ -43,7 +47,7 @@ describe('the complaint table', () => {
   it('is encrypted with the stack’s customer-managed key, which rotates', () => {
     // Prepare / Act: the synthesised template
     const table = onlyResource('AWS::DynamoDB::Table');
-    const key = onlyResource('AWS::KMS::Key');
+    const key = dataKey();
 
     // Assess
     expect(table.Properties.SSESpecification).toEqual({
@@ -64,7 +68,7 @@ describe('the complaint table', () => {
 
   it('is retained, with its key, when the stack is deleted or the resource replaced', () => {
     const table = onlyResource('AWS::DynamoDB::Table');
-    const key = onlyResource('AWS::KMS::Key');
+    const key = dataKey();
 
     for (const resource of [table, key]) {
       expect(resource.DeletionPolicy).toBe('Retain');
@@ -99,6 +103,22 @@ describe('the complaint table', () => {
       byName(design.GlobalSecondaryIndexes),
     );
     expect(design.GlobalSecondaryIndexes?.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the personal-data key', () => {
+  it('is a second customer-managed key, rotating and retained, for phone numbers and names inside items', () => {
+    // Prepare / Act
+    const keys = resourcesOfType('AWS::KMS::Key');
+    const personal = template.toJSON().Resources[logicalIdOf(data.personalDataKey)] as CfnResource;
+    const aliases = resourcesOfType('AWS::KMS::Alias').map(([, alias]) => alias.Properties.AliasName);
+
+    // Assess
+    expect(keys).toHaveLength(2);
+    expect(personal.Properties.EnableKeyRotation).toBe(true);
+    expect(personal.DeletionPolicy).toBe('Retain');
+    expect(aliases).toContain('alias/complaints-dev-personal-data');
+    expect(logicalIdOf(data.personalDataKey)).not.toBe(logicalIdOf(data.dataKey));
   });
 });
 

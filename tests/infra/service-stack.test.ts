@@ -76,6 +76,13 @@ function grantedOn(roleId: string, action: string): unknown[] {
     .flatMap(resourcesOf);
 }
 const actionsOfRole = (roleId: string): string[] => statementsOfRole(roleId).flatMap(actionsOf);
+/** Every statement of every role on a resource. */
+const everyStatementOn = (resource: unknown): Statement[] =>
+  ofType('AWS::IAM::Role', allResources)
+    .flatMap(([roleId]) => statementsOfRole(roleId))
+    .filter((statement) =>
+      resourcesOf(statement).some((r) => JSON.stringify(r) === JSON.stringify(resource)),
+    );
 const machineArn = (which: 'complaintMachine' | 'notificationMachine') => service.resolve(service[which].arn);
 const aliasArn = (which: 'complaintMachine' | 'notificationMachine') =>
   service.resolve(service[which].aliasArn);
@@ -254,6 +261,54 @@ describe('the phone-hash key', () => {
         expect(JSON.stringify(props.Environment), spec.functionName).not.toContain('PHONE_HASH_SECRET_ID');
       }
     }
+  });
+});
+
+describe('the personal-data key', () => {
+  const keyArn = () => service.resolve(data.personalDataKey.keyArn);
+  const variablesOf = (name: string) =>
+    (functionProps(name).Environment as { Variables: Record<string, unknown> }).Variables;
+  const onKey = (name: string) =>
+    statementsOfRole(roleIdOf(name)).filter((statement) =>
+      resourcesOf(statement).some((resource) => JSON.stringify(resource) === JSON.stringify(keyArn())),
+    );
+
+  it('is named to every function that reads or writes complaints, and to no other', () => {
+    for (const spec of functionSpecs()) {
+      const variable = variablesOf(spec.functionName).PERSONAL_DATA_KEY_ARN;
+      if (spec.access.table) expect(variable, spec.functionName).toEqual(keyArn());
+      else expect(variable, spec.functionName).toBeUndefined();
+    }
+  });
+
+  it('lets readers Decrypt and writers also GenerateDataKey, only for sealed personal data', () => {
+    for (const spec of functionSpecs()) {
+      // Act
+      const statements = onKey(spec.functionName);
+
+      // Assess
+      const actions = statements.flatMap(actionsOf).sort();
+      const expected = { read: ['kms:Decrypt'], readwrite: ['kms:Decrypt', 'kms:GenerateDataKey'] };
+      expect(actions, spec.functionName).toEqual(spec.access.table ? expected[spec.access.table] : []);
+      for (const statement of statements) {
+        expect(statement.Condition, spec.functionName).toEqual({
+          StringEquals: { 'kms:EncryptionContext:purpose': 'complaint-personal-data' },
+        });
+      }
+    }
+    expect(onKey('get-complaint').flatMap(actionsOf)).toEqual(['kms:Decrypt']);
+    expect(onKey('create-complaint').flatMap(actionsOf).sort()).toEqual([
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+    ]);
+  });
+
+  it('is a key of its own, not the table’s, so the table key stays usable through DynamoDB only', () => {
+    expect(JSON.stringify(keyArn())).not.toEqual(JSON.stringify(service.resolve(data.dataKey.keyArn)));
+    const direct = everyStatementOn(service.resolve(data.dataKey.keyArn)).filter(
+      (statement) => statement.Condition === undefined,
+    );
+    expect(direct).toEqual([]);
   });
 });
 
@@ -494,7 +549,7 @@ describe('IAM', () => {
         ),
         name,
       ).toEqual([]);
-      expect(actions.filter((action) => action.startsWith('kms:')).sort(), name).toEqual([
+      expect([...new Set(actions.filter((action) => action.startsWith('kms:')))].sort(), name).toEqual([
         'kms:Decrypt',
         'kms:DescribeKey',
       ]);

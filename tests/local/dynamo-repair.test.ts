@@ -2,11 +2,13 @@
 // without killing anything: dynalite's own code computes the index writes of a put (getIndexActions, what
 // its PutItem runs before it stores the item) and a prefix of them is applied to the stopped LevelDB
 // directory, the item write left out, exactly as a process killed at that point would leave the data.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { testCipher } from '../support/personal-data.ts';
 import fc from 'fast-check';
 import {
   DeleteItemCommand,
@@ -136,6 +138,8 @@ interface Running {
   close(): Promise<void>;
 }
 
+// One wrapping key for the whole file: a restarted server must read what the previous one wrote.
+const WRAPPING_KEY = randomBytes(32);
 const running = new Set<Running>();
 const directories: string[] = [];
 afterEach(async () => {
@@ -161,7 +165,7 @@ async function start(path: string, tables = [complaintTableDefinition(TABLE)]): 
   const server: Running = {
     dynamo,
     client,
-    store: new DynamoComplaintStore(doc, TABLE),
+    store: new DynamoComplaintStore(doc, TABLE, testCipher(WRAPPING_KEY)),
     log,
     close: async () => {
       running.delete(server);

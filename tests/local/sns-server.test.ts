@@ -1,6 +1,6 @@
 // The local SNS endpoint driven with the real SDK (AWS Query protocol): what Publish records in the
 // outbox, persistence across restarts, injected failures the SDK throws, opted-out numbers.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,7 +18,12 @@ import {
   ThrottledException,
   type MessageAttributeValue,
 } from '@aws-sdk/client-sns';
-import { startLocalSns, type LocalSns, type LocalSnsOptions } from '../../infra/local/sns-server.ts';
+import {
+  maskLinkTokens,
+  startLocalSns,
+  type LocalSns,
+  type LocalSnsOptions,
+} from '../../infra/local/sns-server.ts';
 import { credentials, region, rejection } from './support.ts';
 
 const topicArn = 'arn:aws:sns:us-east-1:123456789012:complaints-staff-level-1';
@@ -227,6 +232,58 @@ describe('the outbox file', () => {
     ]);
     expect(after[1]).toMatchObject({ key: 'C-4.resolved.sms', reason: 'retries exhausted', kind: 'sms' });
     expect(readFileSync(outboxPath, 'utf8').trim().split('\n')).toHaveLength(3);
+  });
+});
+
+describe('what the stand-in leaves readable', () => {
+  it('creates the outbox file for its owner only (0600), and tightens one that exists', async () => {
+    // Prepare
+    const outboxPath = outboxFile();
+    const first = await start({ outboxPath });
+    await first.client.send(new PublishCommand({ PhoneNumber: '+8613800138000', Message: 'one' }));
+    const created = statSync(outboxPath).mode & 0o777;
+    await first.sns.close();
+    chmodSync(outboxPath, 0o644);
+
+    // Act
+    await start({ outboxPath });
+
+    // Assess
+    expect(created).toBe(0o600);
+    expect(statSync(outboxPath).mode & 0o777).toBe(0o600);
+  });
+
+  it('echoes a text with its link token masked; the outbox keeps the link whole', async () => {
+    // Prepare
+    const lines: string[] = [];
+    const { sns, client } = await start({ log: (line) => lines.push(line) });
+    const text =
+      '您的投诉已答复，请评价：https://ts.ems.com.cn/aZ3kP9qL2x 或 http://localhost:3000/c/Q1w2E3r4T5。';
+
+    // Act
+    await client.send(new PublishCommand({ PhoneNumber: '+8613800138000', Message: text }));
+
+    // Assess
+    expect(sns.outbox()[0]?.message).toBe(text);
+    expect(lines[0]).toContain('https://ts.ems.com.cn/********** 或 http://localhost:3000/c/**********。');
+    expect(lines[0]).not.toMatch(/aZ3kP9qL2x|Q1w2E3r4T5/);
+  });
+
+  it('never echoes a token of any link, whatever the base URL', () => {
+    fc.assert(
+      fc.property(
+        fc.webUrl({ withQueryParameters: false, withFragments: false }),
+        fc.string({
+          unit: fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'),
+          minLength: 10,
+          maxLength: 10,
+        }),
+        (base, token) => {
+          const masked = maskLinkTokens(`请评价 ${base.replace(/\/$/, '')}/${token} 谢谢`);
+          expect(masked).not.toContain(`/${token}`);
+        },
+      ),
+    );
   });
 });
 

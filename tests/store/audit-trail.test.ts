@@ -8,13 +8,15 @@ import { verifyChain } from '#domain/audit-trail';
 import type { Complaint, TimelineEvent } from '#domain/complaint';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
 import { complaintFixture } from '../support/complaint-fixture.ts';
+import { testCipher } from '../support/personal-data.ts';
 
 let dynamo: LocalDynamo;
 let store: DynamoComplaintStore;
+const cipher = testCipher();
 
 beforeAll(async () => {
   dynamo = await startDynalite();
-  store = new DynamoComplaintStore(dynamo.doc, dynamo.tableName);
+  store = new DynamoComplaintStore(dynamo.doc, dynamo.tableName, cipher);
 });
 afterAll(() => dynamo.close());
 
@@ -91,7 +93,7 @@ describe('the crash window after the commit point', () => {
   test('events whose items were never written are still read, then written by the next save', async () => {
     // Prepare: the complaint write commits, every event write after it is lost
     const created = await store.create(complaintFixture());
-    const unlucky = new DynamoComplaintStore(losingEventWrites(dynamo.doc), dynamo.tableName);
+    const unlucky = new DynamoComplaintStore(losingEventWrites(dynamo.doc), dynamo.tableName, cipher);
     const saved = await unlucky.save(withNotes(created, note(1), note(2)), 1);
 
     // Assess: readers merge the committed events from the complaint item

@@ -1,5 +1,6 @@
 // Every access pattern of the store against dynalite; each test gets its own table.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { testCipher } from '../support/personal-data.ts';
 import { ulid } from 'ulid';
 import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
 import { listShard } from '#adapters/table-design';
@@ -30,7 +31,7 @@ afterAll(async () => {
 async function emptyStore(): Promise<DynamoComplaintStore> {
   const tableName = `${dynamo.tableName}-q${++tables}`;
   await dynamo.createTable(tableName);
-  return new DynamoComplaintStore(dynamo.doc, tableName);
+  return new DynamoComplaintStore(dynamo.doc, tableName, testCipher());
 }
 
 async function createAll(store: DynamoComplaintStore, complaints: Complaint[]): Promise<void> {
@@ -322,7 +323,7 @@ describe('listing everything', () => {
     // Prepare
     const tableName = `${dynamo.tableName}-budget`;
     await dynamo.createTable(tableName);
-    const store = new DynamoComplaintStore(dynamo.doc, tableName, {
+    const store = new DynamoComplaintStore(dynamo.doc, tableName, testCipher(), {
       maxQueriesPerPage: 4,
       filteredBatchSize: 2,
     });

@@ -1,5 +1,6 @@
 // Writes against a real DynamoDB endpoint (dynalite): one conditional PutItem per state change.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { testCipher } from '../support/personal-data.ts';
 import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
 import { ComplaintAlreadyExists, ComplaintNotFound, VersionConflict } from '#domain/errors';
 import type { Complaint } from '#domain/complaint';
@@ -12,7 +13,7 @@ let store: DynamoComplaintStore;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
-  store = new DynamoComplaintStore(dynamo.doc, dynamo.tableName);
+  store = new DynamoComplaintStore(dynamo.doc, dynamo.tableName, testCipher());
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testCipher } from '../support/personal-data.ts';
 import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
 import { linkTokenKey } from '#adapters/table-design';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
@@ -13,7 +14,7 @@ let store: DynamoComplaintStore;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
-  store = new DynamoComplaintStore(dynamo.doc, dynamo.tableName);
+  store = new DynamoComplaintStore(dynamo.doc, dynamo.tableName, testCipher());
 });
 
 afterAll(async () => {
@@ -54,10 +55,10 @@ describe('issueLinkToken', () => {
   it('draws again when the token is taken, leaving the first owner untouched', async () => {
     // Prepare: both stores' first draw yields the same bytes, hence the same token.
     const bytes = Uint8Array.from({ length: 14 }, (_, i) => i * 7);
-    const first = new DynamoComplaintStore(dynamo.doc, dynamo.tableName, {
+    const first = new DynamoComplaintStore(dynamo.doc, dynamo.tableName, testCipher(), {
       randomBytes: repeatingSource(bytes, 1),
     });
-    const second = new DynamoComplaintStore(dynamo.doc, dynamo.tableName, {
+    const second = new DynamoComplaintStore(dynamo.doc, dynamo.tableName, testCipher(), {
       randomBytes: repeatingSource(bytes, 1),
     });
     const taken = await first.issueLinkToken('01JFIRSTOWNERAAAAAAAAAAAAA');
@@ -73,7 +74,7 @@ describe('issueLinkToken', () => {
 
   it('gives up after a few clashes in a row rather than loop on a broken random source', async () => {
     // Prepare: a source stuck on the same bytes.
-    const stuck = new DynamoComplaintStore(dynamo.doc, dynamo.tableName, {
+    const stuck = new DynamoComplaintStore(dynamo.doc, dynamo.tableName, testCipher(), {
       randomBytes: (size) => new Uint8Array(size).fill(42),
     });
     const token = await stuck.issueLinkToken('01JSTUCKSOURCEAAAAAAAAAAAA');

@@ -2,6 +2,7 @@
 // exactly the matching complaints, in order, each once. Runs the real merge over the list shards.
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { testCipher } from '../support/personal-data.ts';
 import { DynamoComplaintStore, stageDeadlineForIndex } from '#adapters/dynamo-complaint-store';
 import type { Complaint } from '#domain/complaint';
 import type { ComplaintQuery } from '#domain/ports';
@@ -70,7 +71,7 @@ test('walking every page lists each matching complaint once, in the index order'
         // Prepare
         const tableName = `${dynamo.tableName}-p${++runs}`;
         await dynamo.createTable(tableName);
-        const store = new DynamoComplaintStore(dynamo.doc, tableName, readBudget);
+        const store = new DynamoComplaintStore(dynamo.doc, tableName, testCipher(), readBudget);
         await Promise.all(complaints.map((complaint) => store.create(complaint)));
         const query: Omit<ComplaintQuery, 'limit'> = byStatus ? { ...filter, status: 'received' } : filter;
         const expected = complaints
