@@ -11,12 +11,15 @@ import {
   CHANNELS,
   CLOCK_NAMES,
   CLOSE_REASONS,
+  COMPLAINT_TYPES,
   CONTACT_CHANNELS,
   ESCALATION_LEVELS,
   LOCALES,
   PRIORITIES,
   STATUSES,
+  type EscalationLevel,
 } from '#domain/complaint';
+import { parseShortComplaintNumber } from '#domain/notifications/short-id';
 
 // ---------------------------------------------------------------------------------------------------
 // Building blocks
@@ -117,19 +120,51 @@ export const feedbackBody = z
 
 export const complaintPath = z.strictObject({ id: complaintId });
 
-export const listQuery = z.strictObject({
-  status: z.enum(STATUSES).optional(),
-  category: z.enum(CATEGORIES).optional(),
-  trackingNumber: trackingNumber.optional(),
-  escalated: z
+const booleanQuery = (description: string) =>
+  z
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
     .optional()
-    .meta({
-      type: 'string',
-      enum: ['true', 'false'],
-      description: 'true: escalation level 1 or higher; false: level 0.',
-    }),
+    .meta({ type: 'string', enum: ['true', 'false'], description });
+
+const rangeEnd = (description: string) =>
+  z.iso.datetime({ offset: true }).optional().meta({ description, example: '2026-10-01T00:00:00+08:00' });
+
+/** What a person typed of a short complaint number (K7Q2M-9X4TB): Crockford base32, case and I/L/O forgiven. */
+const shortNumber = z
+  .string()
+  .max(32)
+  .transform((text, ctx) => {
+    const parsed = parseShortComplaintNumber(text);
+    if (parsed === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be a short complaint number such as K7Q2M-9X4TB' });
+      return z.NEVER;
+    }
+    return parsed;
+  })
+  .meta({ type: 'string', example: 'K7Q2M-9X4TB', description: 'The short number in customer texts.' });
+
+export const listQuery = z.strictObject({
+  status: z.enum(STATUSES).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  type: z.enum(COMPLAINT_TYPES).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  trackingNumber: trackingNumber.optional(),
+  shortId: shortNumber.optional(),
+  outletId: reference(64).optional(),
+  regionId: reference(64).optional(),
+  owner: reference(128).optional(),
+  escalated: booleanQuery('true: escalation level 1 or higher; false: level 0.'),
+  escalationLevel: z
+    .enum(['0', '1', '2', '3'])
+    .transform((value) => Number(value) as EscalationLevel)
+    .optional()
+    .meta({ type: 'string', enum: ['0', '1', '2', '3'], description: 'Exactly this escalation level.' }),
+  overdue: booleanQuery('true: a breached SLA clock is still running; false: none is.'),
+  receivedFrom: rangeEnd('receivedAt at or after this instant.'),
+  receivedBefore: rangeEnd('receivedAt before this instant.'),
+  closedFrom: rangeEnd('closedAt at or after this instant.'),
+  closedBefore: rangeEnd('closedAt before this instant.'),
   limit: z.coerce
     .number<string>()
     .int()

@@ -18,6 +18,10 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/** 投诉, 建议, 咨询: suggestions and enquiries take the short flow and stay out of complaint rates. */
+export const COMPLAINT_TYPES = ['complaint', 'suggestion', 'enquiry'] as const;
+export type ComplaintType = (typeof COMPLAINT_TYPES)[number];
+
 export const PRIORITIES = ['normal', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
@@ -204,6 +208,8 @@ export interface Complaint {
   /** Short complaint number for texts and people, unique per deployment. */
   shortId: string;
   channel: Channel;
+  /** 投诉 (the default), 建议 or 咨询. Stored complaints from before types read as 'complaint'. */
+  type?: ComplaintType;
   category: Category;
   classification: Classification;
   priority: Priority;

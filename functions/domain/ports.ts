@@ -1,6 +1,14 @@
 // Secondary ports: what the use cases need from the outside world. Adapters in functions/adapters/
 // implement them against DynamoDB, Step Functions and SNS; the domain never imports an AWS SDK.
-import type { Category, Complaint, EscalationLevel, PendingNotification, Status } from './complaint.ts';
+import type {
+  Category,
+  Channel,
+  Complaint,
+  ComplaintType,
+  EscalationLevel,
+  PendingNotification,
+  Status,
+} from './complaint.ts';
 
 export interface IdempotencyRecord {
   /** The client's Idempotency-Key, scoped by caller (e.g. "intake:web:abc-123"). */
@@ -16,9 +24,25 @@ export interface IdempotencyRecord {
 export interface ComplaintQuery {
   status?: Status;
   category?: Category;
+  type?: ComplaintType;
+  channel?: Channel;
   trackingNumber?: string;
+  /** The short number customers see in their texts (canonical form, e.g. K7Q2M-9X4TB). */
+  shortId?: string;
+  outletId?: string;
+  regionId?: string;
+  owner?: string;
   /** true: escalationLevel >= 1; false: level 0. */
   escalated?: boolean;
+  escalationLevel?: EscalationLevel;
+  /** true: a breached SLA clock still runs; false: none does. */
+  overdue?: boolean;
+  /** receivedAt in [receivedFrom, receivedBefore). ISO instants. */
+  receivedFrom?: string;
+  receivedBefore?: string;
+  /** closedAt in [closedFrom, closedBefore). ISO instants. */
+  closedFrom?: string;
+  closedBefore?: string;
   limit: number;
   /** Opaque cursor from a previous page. */
   cursor?: string;
