@@ -463,8 +463,7 @@ function complaintItem(complaint: Complaint): Item {
 
 /** The index keys of a complaint; an index whose key value is missing leaves the item out (sparse). */
 export function indexAttributes(complaint: Complaint): ItemKey {
-  const { byStatus, byTracking, byPhone, byCreated, byShortId, byOutlet, byRegion, byOwner, byOverdue } =
-    INDEXES;
+  const { byStatus, byPhone, byCreated, byOverdue } = INDEXES;
   const received = instantSortKey(isoInstant(complaint.receivedAt), complaint.id);
   const attributes: ItemKey = {
     [byStatus.partitionKey]: statusPartition(complaint.status, statusShard(complaint.id)),
@@ -472,17 +471,11 @@ export function indexAttributes(complaint: Complaint): ItemKey {
     [byCreated.partitionKey]: createdPartition(listShard(complaint.id)),
     [byCreated.sortKey]: instantSortKey(isoInstant(complaint.createdAt), complaint.id),
   };
+  // Indexes keyed by a complaint field (byTracking, byShortId, byOutlet, byRegion, byOwner) need only the
+  // shared sort key; an item without the field is not in them.
+  attributes.receivedSk = received;
   const sparse: [IndexDesign, string | undefined, string][] = [
-    [byShortId, complaint.shortId ? shortIdPartition(complaint.shortId) : undefined, received],
-    [
-      byTracking,
-      complaint.trackingNumber ? trackingPartition(complaint.trackingNumber) : undefined,
-      received,
-    ],
     [byPhone, complaint.phoneHash ? phonePartition(complaint.phoneHash) : undefined, received],
-    [byOutlet, complaint.outletId ? outletPartition(complaint.outletId) : undefined, received],
-    [byRegion, complaint.regionId ? regionPartition(complaint.regionId) : undefined, received],
-    [byOwner, complaint.owner ? ownerPartition(complaint.owner) : undefined, received],
   ];
   const overdueSince = overdueSinceForIndex(complaint);
   if (overdueSince !== undefined) {

@@ -48,12 +48,12 @@ export const INDEXES = {
   /** Complaints about one item (运单号), newest received first. */
   byTracking: {
     indexName: 'byTracking',
-    partitionKey: 'trackingPk',
-    sortKey: 'trackingSk',
+    partitionKey: 'trackingNumber',
+    sortKey: 'receivedSk',
     projection: 'KEYS_ONLY',
   },
   /** A customer's complaints by keyed phone hash, newest received first. */
-  byPhone: { indexName: 'byPhone', partitionKey: 'phonePk', sortKey: 'phoneSk', projection: 'KEYS_ONLY' },
+  byPhone: { indexName: 'byPhone', partitionKey: 'phonePk', sortKey: 'receivedSk', projection: 'KEYS_ONLY' },
   /** Every complaint, spread over LIST_SHARDS partitions, each ordered by creation time. */
   byCreated: {
     indexName: 'byCreated',
@@ -62,13 +62,28 @@ export const INDEXES = {
     projection: 'KEYS_ONLY',
   },
   /** The short number customers see in their texts (unique per deployment). */
-  byShortId: { indexName: 'byShortId', partitionKey: 'shortPk', sortKey: 'shortSk', projection: 'KEYS_ONLY' },
+  byShortId: {
+    indexName: 'byShortId',
+    partitionKey: 'shortId',
+    sortKey: 'receivedSk',
+    projection: 'KEYS_ONLY',
+  },
   /** The responsible outlet's complaints, newest received first. */
-  byOutlet: { indexName: 'byOutlet', partitionKey: 'outletPk', sortKey: 'outletSk', projection: 'KEYS_ONLY' },
+  byOutlet: {
+    indexName: 'byOutlet',
+    partitionKey: 'outletId',
+    sortKey: 'receivedSk',
+    projection: 'KEYS_ONLY',
+  },
   /** The responsible region's complaints, newest received first. */
-  byRegion: { indexName: 'byRegion', partitionKey: 'regionPk', sortKey: 'regionSk', projection: 'KEYS_ONLY' },
+  byRegion: {
+    indexName: 'byRegion',
+    partitionKey: 'regionId',
+    sortKey: 'receivedSk',
+    projection: 'KEYS_ONLY',
+  },
   /** An owner's complaints, newest received first. */
-  byOwner: { indexName: 'byOwner', partitionKey: 'ownerPk', sortKey: 'ownerSk', projection: 'KEYS_ONLY' },
+  byOwner: { indexName: 'byOwner', partitionKey: 'owner', sortKey: 'receivedSk', projection: 'KEYS_ONLY' },
   /** Sparse: complaints with a breached clock still running, longest overdue first. */
   byOverdue: {
     indexName: 'byOverdue',
@@ -80,12 +95,26 @@ export const INDEXES = {
 
 export type IndexName = keyof typeof INDEXES;
 
+/**
+ * Complaint fields that are index keys as they are (validated non-empty strings): every byte an item carries
+ * is paid for at each save, so an index keyed by a field reads the field instead of a prefixed copy of it.
+ */
+export const COMPLAINT_FIELD_KEYS: readonly string[] = [
+  'trackingNumber',
+  'shortId',
+  'outletId',
+  'regionId',
+  'owner',
+];
+
 /** Attributes that exist only for the table's keys and indexes; they are not part of the complaint. */
 export const KEY_ATTRIBUTES: readonly string[] = [
-  TABLE_KEY.partitionKey,
-  TABLE_KEY.sortKey,
-  ...Object.values(INDEXES).flatMap((index) => [index.partitionKey, index.sortKey]),
-];
+  ...new Set([
+    TABLE_KEY.partitionKey,
+    TABLE_KEY.sortKey,
+    ...Object.values(INDEXES).flatMap((index) => [index.partitionKey, index.sortKey]),
+  ]),
+].filter((name) => !COMPLAINT_FIELD_KEYS.includes(name));
 
 /**
  * How many partitions the list-all index spreads writes over. Raising it later is safe (readers query every
@@ -129,25 +158,25 @@ export function statusPartitions(status: string): string[] {
 }
 
 export function shortIdPartition(shortId: string): string {
-  return `SHORT#${shortId}`;
+  return shortId;
 }
 
 export function outletPartition(outletId: string): string {
-  return `OUTLET#${outletId}`;
+  return outletId;
 }
 
 export function regionPartition(regionId: string): string {
-  return `REGION#${regionId}`;
+  return regionId;
 }
 
 export function ownerPartition(owner: string): string {
-  return `OWNER#${owner}`;
+  return owner;
 }
 
 export const OVERDUE_PARTITION = 'OVERDUE';
 
 export function trackingPartition(trackingNumber: string): string {
-  return `TRACKING#${trackingNumber}`;
+  return trackingNumber;
 }
 
 export function phonePartition(phoneHash: string): string {
@@ -181,9 +210,11 @@ export function instantSortKey(instant: string, complaintId: string): string {
 export function complaintTableDefinition(tableName: string): CreateTableCommandInput {
   const indexes = Object.values(INDEXES);
   const attributeNames = [
-    TABLE_KEY.partitionKey,
-    TABLE_KEY.sortKey,
-    ...indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+    ...new Set([
+      TABLE_KEY.partitionKey,
+      TABLE_KEY.sortKey,
+      ...indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+    ]),
   ];
   return {
     TableName: tableName,

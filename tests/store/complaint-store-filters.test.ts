@@ -167,7 +167,7 @@ describe('filters', () => {
 
   test('closed in a date range, most recently closed first', async () => {
     // Prepare
-    const complaints = [1, 2, 3, 4].map((n) => complaintFixture({ createdAt: day(0) }));
+    const complaints = [1, 2, 3, 4].map(() => complaintFixture({ createdAt: day(0) }));
     const store = await storeWith(complaints);
     await Promise.all(complaints.map((c, n) => store.save(closedFixture(c, day(n + 1)), 1)));
 
