@@ -237,3 +237,14 @@ export function complaintTableDefinition(tableName: string): CreateTableCommandI
     })),
   };
 }
+
+/** The organisation directory's partition: units and their recipients' subscriptions (a few thousand items). */
+export const ORG_PARTITION = 'ORG';
+
+export function orgUnitKey(kind: string, id: string): TableKey {
+  return { pk: ORG_PARTITION, sk: `UNIT#${kind}#${id}` };
+}
+
+export function orgRecipientKey(recipientKey: string): TableKey {
+  return { pk: ORG_PARTITION, sk: `RECIPIENT#${recipientKey}` };
+}

@@ -3,6 +3,8 @@
 import { ulid } from 'ulid';
 import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
 import { DynamoDeliveryLog } from '#adapters/dynamo-delivery-log';
+import { DynamoOrgDirectory } from '#adapters/dynamo-org-directory';
+import { SnsAlertSubscriptions } from '#adapters/sns-alert-subscriptions';
 import { SfnComplaintWorkflow } from '#adapters/sfn-complaint-workflow';
 import { SfnNotificationDispatcher } from '#adapters/sfn-notification-dispatcher';
 import { SnsMessageSender } from '#adapters/sns-message-sender';
@@ -41,6 +43,8 @@ function buildServiceDeps(): ServiceDeps {
   const doc = dynamoDocumentClient();
   return {
     store: new DynamoComplaintStore(doc, cfg.tableName),
+    org: new DynamoOrgDirectory(doc, cfg.tableName),
+    alerts: new SnsAlertSubscriptions(snsClient(), cfg.staffTopicArns),
     deliveries: new DynamoDeliveryLog(doc, cfg.tableName),
     workflow: new SfnComplaintWorkflow(sfnClient(), cfg.complaintStateMachineArn),
     dispatcher: new SfnNotificationDispatcher(sfnClient(), cfg.notificationStateMachineArn),

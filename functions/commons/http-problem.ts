@@ -7,8 +7,10 @@ import {
   ComplaintAlreadyExists,
   ComplaintNotFound,
   DomainError,
+  Forbidden,
   IdempotencyKeyReused,
   InvalidInput,
+  OrgUnitNotFound,
   TransitionNotAllowed,
   VersionConflict,
   WorkflowNotReady,
@@ -92,6 +94,13 @@ export const DOMAIN_PROBLEM_RULES: readonly DomainProblemRule[] = [
   }),
   rule({ error: IdempotencyKeyReused, status: 409, title: 'Idempotency key reused' }),
   rule({ error: InvalidInput, status: 400, title: 'Invalid input', errors: (e) => e.errors }),
+  rule({ error: Forbidden, status: 403, title: 'Forbidden' }),
+  rule({
+    error: OrgUnitNotFound,
+    status: 404,
+    title: 'Unit not found',
+    extensions: (e) => ({ kind: e.details.kind, unitId: e.details.id }),
+  }),
 ];
 
 /** zod issue path -> `customer.channels[0]`. */

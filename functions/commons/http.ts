@@ -29,9 +29,11 @@ type ApiMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 /** Who is calling. Scopes idempotency keys now, and roles once authentication lands. */
 export interface Caller {
   id: string;
+  /** SPEC 9's roles (intake, agent, supervisor, auditor, admin); use cases decide what each may do. */
+  roles: string[];
 }
 
-export const ANONYMOUS_CALLER: Caller = { id: 'anonymous' };
+export const ANONYMOUS_CALLER: Caller = { id: 'anonymous', roles: [] };
 
 // Per-request values handed from middlewares to the handler without mutating the event's documented shape.
 const callers = new WeakMap<APIGatewayProxyEvent, Caller>();

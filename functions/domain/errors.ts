@@ -75,3 +75,19 @@ export class InvalidInput extends DomainError {
     this.errors = errors;
   }
 }
+
+/** The caller is known but lacks the role the operation needs. */
+export class Forbidden extends DomainError {
+  readonly code = 'forbidden';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** No such unit in the organisation directory. */
+export class OrgUnitNotFound extends DomainError {
+  readonly code = 'org-unit-not-found';
+  constructor(kind: string, id: string) {
+    super(`no ${kind} ${id} in the organisation directory`, { kind, id });
+  }
+}

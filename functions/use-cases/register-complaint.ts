@@ -12,6 +12,7 @@ import {
   validateReceivedAt,
 } from '#domain/registration';
 import { findRepeat, REPEAT_WINDOW_DAYS } from '#domain/repeat';
+import { responsibleUnits } from './organisation.ts';
 import { clockContext, type ServiceDeps } from './service-deps.ts';
 
 /** How long an Idempotency-Key is remembered. */
@@ -89,8 +90,9 @@ async function buildComplaint(
     },
     earlier.filter((c) => c.id !== id),
   );
+  const routed: NewComplaintInput = { ...input, ...(await responsibleUnits(deps, input)) };
   const complaint = newComplaint(
-    input,
+    routed,
     { id, shortId: shortComplaintNumber(id), phoneHash, ...(repeat ? { repeatOf: repeat.id } : {}) },
     classification,
     clockContext(deps, now),

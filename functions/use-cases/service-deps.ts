@@ -4,18 +4,24 @@ import type { ClockContext } from '#domain/clocks';
 import type { CompensationRules } from '#domain/compensation';
 import type { Complaint } from '#domain/complaint';
 import type {
+  AlertSubscriptions,
   Clock,
   ComplaintStore,
   ComplaintWorkflow,
   DeliveryLog,
   MessageSender,
   NotificationDispatcher,
+  OrgDirectoryStore,
   PhoneHasher,
 } from '#domain/ports';
 import type { BusinessCalendar, CalendarSet, SlaPolicy } from '#domain/sla';
 
 export interface ServiceDeps {
   store: ComplaintStore;
+  /** The organisation directory (outlets, regions, HQ) and its alert recipients. */
+  org: OrgDirectoryStore;
+  /** The staff topics' per-recipient subscriptions. */
+  alerts: AlertSubscriptions;
   workflow: ComplaintWorkflow;
   dispatcher: NotificationDispatcher;
   deliveries: DeliveryLog;

@@ -226,6 +226,21 @@ export class ComplaintFunction extends NodejsFunction {
     return this;
   }
 
+  /** Subscribes alert recipients to the staff topics and sets their filter policies (the directory's sync). */
+  useStaffTopicSubscriptions(topics: readonly ITopic[]): this {
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['sns:Subscribe'], resources: topics.map((topic) => topic.topicArn) }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({
+        // Unsubscribe and SetSubscriptionAttributes act on subscription ARNs, which extend the topic ARN.
+        actions: ['sns:Unsubscribe', 'sns:SetSubscriptionAttributes'],
+        resources: topics.map((topic) => `${topic.topicArn}:*`),
+      }),
+    );
+    return this;
+  }
+
   /** Direct SMS and mobile push through SNS. */
   useTextMessaging(): this {
     this.addToRolePolicy(

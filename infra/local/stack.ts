@@ -50,6 +50,11 @@ export interface EmbeddedStackOptions {
   optedOutNumbers?: readonly string[];
   /** The phone-hash HMAC key; default: PHONE_HASH_SECRET, else one random key per data directory. */
   phoneHashKey?: string;
+  /**
+   * A directory file (`{ hq, regions, outlets }`, docs/ARCHITECTURE.md) loaded at start as an admin would
+   * (units stored, alert recipients subscribed); default ORG_DIRECTORY_FILE.
+   */
+  orgDirectoryFile?: string;
   /** Tests only: shorter Retry intervals by state name (ms), so retry paths run in seconds. */
   retryIntervalOverrides?: Record<string, number | number[]>;
 }
@@ -78,7 +83,12 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     log,
   });
   const sns = await startLocalSns({
-    ...(dataDir ? { outboxPath: join(dataDir, 'outbox.jsonl') } : {}),
+    ...(dataDir
+      ? {
+          outboxPath: join(dataDir, 'outbox.jsonl'),
+          subscriptionsPath: join(dataDir, 'sns-subscriptions.json'),
+        }
+      : {}),
     ...(options.optedOutNumbers ? { optedOutNumbers: options.optedOutNumbers } : {}),
     log,
   });
@@ -143,6 +153,18 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
   // Links in texts point at this gateway unless the operator names a public address.
   process.env.PUBLIC_BASE_URL = options.environment?.PUBLIC_BASE_URL ?? `http://localhost:${gateway.port}`;
+
+  const directoryFile = options.orgDirectoryFile ?? process.env.ORG_DIRECTORY_FILE;
+  if (directoryFile) {
+    const { seedDirectory } = await import('#use-cases/organisation');
+    const { getServiceDeps } = await import('#commons/deps');
+    const units = await seedDirectory(
+      getServiceDeps(),
+      { id: 'system:seed', roles: ['admin'] },
+      JSON.parse(readFileSync(resolve(directoryFile), 'utf8')),
+    );
+    log(`organisation directory: ${units.length} units from ${directoryFile}`);
+  }
 
   let reconciled: ReconcileReport = { open: 0, restarted: 0, signalsRedelivered: 0, deliveriesResumed: 0 };
   if (options.reconcileOnStart ?? true) {
