@@ -2,7 +2,14 @@
 // numbers, and that needs libphonenumber-js' metadata (about 120 KB minified): only create-complaint and
 // the OpenAPI document import this module, so the read paths' bundles stay without it.
 import * as z from 'zod';
-import { CATEGORIES, CHANNELS, CONTACT_CHANNELS, LOCALES, PRIORITIES } from '#domain/complaint';
+import {
+  CATEGORIES,
+  CHANNELS,
+  COMPLAINT_TYPES,
+  CONTACT_CHANNELS,
+  LOCALES,
+  PRIORITIES,
+} from '#domain/complaint';
 import { normalizePhone } from '#domain/phone';
 import { instant, reference, trackingNumber, yuan } from './schemas.ts';
 
@@ -51,6 +58,10 @@ export const newComplaintBody = z
   .strictObject({
     channel: z.enum(CHANNELS),
     description: z.string().trim().min(1).max(4000),
+    type: z
+      .enum(COMPLAINT_TYPES)
+      .optional()
+      .meta({ description: '投诉 complaint (default), 建议 suggestion, 咨询 enquiry.' }),
     category: z.enum(CATEGORIES).optional(),
     priority: z.enum(PRIORITIES).optional(),
     trackingNumber: trackingNumber.optional(),

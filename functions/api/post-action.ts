@@ -7,9 +7,9 @@ import { presentComplaint } from './presenters.ts';
 import { actionBody, complaintPath } from './schemas.ts';
 
 export const handler = httpHandler(
-  async ({ path, body }) => {
+  async ({ path, body, caller }) => {
     const { expectedVersion, ...action } = body;
-    const complaint = await actOnComplaint(getServiceDeps(), path.id, action, expectedVersion);
+    const complaint = await actOnComplaint(getServiceDeps(), path.id, action, expectedVersion, caller);
     return { statusCode: 200, body: presentComplaint(complaint) };
   },
   { path: complaintPath, body: actionBody },

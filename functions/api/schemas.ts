@@ -16,6 +16,7 @@ import {
   ESCALATION_LEVELS,
   LOCALES,
   PRIORITIES,
+  RESPONSIBLE_PARTIES,
   STATUSES,
   type EscalationLevel,
 } from '#domain/complaint';
@@ -96,10 +97,40 @@ export const actionBody = z
       resolution: text(4000),
       compensation: money.optional(),
       damageSeverity: z.enum(DAMAGE_SEVERITIES).optional(),
+      responsibility: z
+        .strictObject({
+          party: z.enum(RESPONSIBLE_PARTIES),
+          rootCause: reference(40),
+          accountableStaffId: reference(64).optional(),
+          correctiveAction: text(1000),
+        })
+        .optional()
+        .meta({
+          id: 'Responsibility',
+          description: 'Who or what caused it; rootCause from the taxonomy of the party.',
+        }),
     }),
     action('reopen', { reason: text(1000) }),
-    action('close', { reason: text(1000), closeReason: z.enum(MANUAL_CLOSE_REASONS).optional() }),
+    action('close', {
+      reason: text(1000),
+      closeReason: z.enum(MANUAL_CLOSE_REASONS).optional(),
+      nextSteps: text(1000)
+        .optional()
+        .meta({ description: 'closeReason unresolved: what the customer was told comes next.' }),
+    }),
     action('note', { text: text(4000) }),
+    action('reclassify', {
+      reason: text(1000),
+      category: z.enum(CATEGORIES).optional(),
+      type: z.enum(COMPLAINT_TYPES).optional(),
+    }),
+    action('route', {
+      reason: text(1000),
+      outletId: reference(64).optional(),
+      regionId: reference(64).optional(),
+      leadUnit: reference(64).optional(),
+      assistingUnits: z.array(reference(64)).max(10).optional(),
+    }),
   ])
   .meta({ id: 'ComplaintAction', example: { action: 'accept', actor: 'agent-007', expectedVersion: 2 } });
 

@@ -41,6 +41,7 @@ const environmentSchema = z.object({
   COMPENSATION_RULES: optional(
     jsonText.pipe(z.record(z.string(), z.unknown(), { error: 'must be a JSON object' })),
   ),
+  ROOT_CAUSES: optional(z.string().min(2)),
   COMPLAINTS_TIME_SCALE: optional(
     z.coerce.number({ error: 'must be a positive number' }).positive('must be a positive number'),
   ),
@@ -71,6 +72,8 @@ export interface Config {
   slaPolicyOverride?: Record<string, unknown>;
   /** Raw override of the compensation rules (SPEC section 7); the domain validates its shape. */
   compensationRulesOverride?: Record<string, unknown>;
+  /** ROOT_CAUSES: the root-cause taxonomy per responsible party as JSON (responsibility.ts validates it). */
+  rootCauses?: string;
   /** SLA durations divided by this (demos and tests); undefined: real time. */
   timeScale?: number;
   smsSenderId?: string;
@@ -112,6 +115,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     secretsExtensionPort: e.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? DEFAULT_SECRETS_EXTENSION_PORT,
     slaPolicyOverride: e.SLA_POLICY,
     compensationRulesOverride: e.COMPENSATION_RULES,
+    rootCauses: e.ROOT_CAUSES,
     timeScale: e.COMPLAINTS_TIME_SCALE,
     smsSenderId: e.SMS_SENDER_ID,
     smsMaxPrice: e.SMS_MAX_PRICE,

@@ -12,6 +12,7 @@ import { createCalendars, parseHolidaySchedule } from '#domain/calendars';
 import { parseSlaPolicyOverride, scalePolicy } from '#domain/policy';
 import { DEFAULT_SLA_POLICY } from '#domain/sla';
 import { parseCompensationRules } from '#domain/compensation';
+import { parseRootCauses } from '#domain/responsibility';
 import type { ServiceDeps } from '#use-cases/service-deps';
 import { dynamoDocumentClient, sfnClient, snsClient } from './clients.ts';
 import { config } from './config.ts';
@@ -65,6 +66,7 @@ function buildServiceDeps(): ServiceDeps {
     ...(cfg.compensationRulesOverride
       ? { compensationRules: parseCompensationRules(cfg.compensationRulesOverride) }
       : {}),
+    ...(cfg.rootCauses ? { rootCauses: parseRootCauses(cfg.rootCauses) } : {}),
     quietHours: timeScale === 1,
     // Time-scaled demos run every clock on 24x7, staff alerts included.
     ...(cfg.staffAlertCalendar !== '24x7' && timeScale === 1

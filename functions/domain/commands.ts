@@ -1,10 +1,22 @@
 // What callers ask of a complaint (SPEC section 10), after validation. The API's zod schemas produce
 // these shapes; the use cases consume them.
-import type { Category, Channel, CloseReason, ContactChannel, Locale, Money, Priority } from './complaint.ts';
+import type {
+  Category,
+  Channel,
+  CloseReason,
+  ComplaintType,
+  ContactChannel,
+  Locale,
+  Money,
+  Priority,
+  ResponsibleParty,
+} from './complaint.ts';
 
 export interface NewComplaintInput {
   channel: Channel;
   description: string;
+  /** 投诉 (default), 建议 or 咨询. */
+  type?: ComplaintType;
   category?: Category;
   priority?: Priority;
   trackingNumber?: string;
@@ -35,6 +47,8 @@ export const ACTIONS = [
   'reopen',
   'close',
   'note',
+  'reclassify',
+  'route',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
@@ -43,6 +57,7 @@ export const MANUAL_CLOSE_REASONS = [
   'withdrawn',
   'duplicate',
   'reviewed',
+  'unresolved',
 ] as const satisfies readonly CloseReason[];
 export type ManualCloseReason = (typeof MANUAL_CLOSE_REASONS)[number];
 
@@ -52,6 +67,13 @@ export type DamageSeverity = (typeof DAMAGE_SEVERITIES)[number];
 interface ActionBase {
   /** Who acts: an agent or supervisor id, or "customer" for customer-reply. */
   actor: string;
+}
+
+export interface ResponsibilityInput {
+  party: ResponsibleParty;
+  rootCause: string;
+  accountableStaffId?: string;
+  correctiveAction: string;
 }
 
 export type ComplaintAction =
@@ -65,10 +87,28 @@ export type ComplaintAction =
       compensation?: Money;
       /** For damage: how bad, so the suggestion uses the right share of the declared value. */
       damageSeverity?: DamageSeverity;
+      /** Who or what caused it, from the root-cause taxonomy. */
+      responsibility?: ResponsibilityInput;
     })
   | (ActionBase & { action: 'reopen'; reason: string })
-  | (ActionBase & { action: 'close'; reason: string; closeReason?: ManualCloseReason })
-  | (ActionBase & { action: 'note'; text: string });
+  | (ActionBase & {
+      action: 'close';
+      reason: string;
+      closeReason?: ManualCloseReason;
+      /** closeReason unresolved: what happens next, as the customer was told. */
+      nextSteps?: string;
+    })
+  | (ActionBase & { action: 'note'; text: string })
+  | (ActionBase & { action: 'reclassify'; reason: string; category?: Category; type?: ComplaintType })
+  | (ActionBase & {
+      action: 'route';
+      reason: string;
+      outletId?: string;
+      regionId?: string;
+      /** The lead unit and assisting units (outlet or region ids). */
+      leadUnit?: string;
+      assistingUnits?: string[];
+    });
 
 export interface FeedbackInput {
   score: 1 | 2 | 3 | 4 | 5;

@@ -43,6 +43,10 @@ export const CLOSE_REASONS = [
   'reviewed',
   'withdrawn',
   'duplicate',
+  /** Closed without a fix, the reason and next steps explained to the customer. */
+  'unresolved',
+  /** A suggestion or enquiry answered (the short flow: no rating). */
+  'answered',
 ] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
@@ -159,6 +163,28 @@ export interface Resolution {
   suggestedCompensation?: Money;
 }
 
+/** Who caused the complaint (SPEC 8's responsibility split). */
+export const RESPONSIBLE_PARTIES = [
+  'outlet',
+  'sorting-centre',
+  'carrier-partner',
+  'customer',
+  'no-fault',
+] as const;
+export type ResponsibleParty = (typeof RESPONSIBLE_PARTIES)[number];
+
+/** Responsibility established when the complaint is resolved. */
+export interface Responsibility {
+  party: ResponsibleParty;
+  /** A code of the deployment's root-cause taxonomy (responsibility.ts), valid for the party. */
+  rootCause: string;
+  /** The staff member accountable, where known (an id, never a name). */
+  accountableStaffId?: string;
+  correctiveAction: string;
+  at: Instant;
+  by: string;
+}
+
 export interface Breach {
   clock: ClockName;
   dueAt: Instant;
@@ -223,8 +249,15 @@ export interface Complaint {
    * the public view and rating link in texts. A secret: never in staff responses, never logged.
    */
   linkToken?: string;
+  /** The responsible outlet and its region (organisation directory), given at intake or by `route`. */
   outletId?: string;
   regionId?: string;
+  /** The unit leading the handling (an outlet or region id) and the units assisting it. */
+  units?: { lead: string; assisting: string[] };
+  /** Set by a `resolve` that establishes who was at fault. */
+  responsibility?: Responsibility;
+  /** A close as unresolved: why, and the next steps the customer was told. */
+  unresolved?: { reason: string; nextSteps: string };
   declaredValue?: number;
   postage?: number;
   insured?: boolean;

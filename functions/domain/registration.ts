@@ -124,6 +124,7 @@ export function registerComplaint(
     revision: 0,
   };
   for (const key of [
+    'type',
     'trackingNumber',
     'outletId',
     'regionId',

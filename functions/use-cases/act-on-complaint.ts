@@ -4,9 +4,10 @@
 // carries on with the committed stage, so the action is never lost and never applied twice.
 import type { ComplaintAction, FeedbackInput } from '#domain/commands';
 import type { Complaint } from '#domain/complaint';
-import { VersionConflict, WorkflowNotReady } from '#domain/errors';
+import { Forbidden, VersionConflict, WorkflowNotReady } from '#domain/errors';
 import { applyAction, applyFeedback, changesStatus } from '#domain/lifecycle';
 import { workflowStagePlan } from '#domain/stage';
+import { responsibleUnits, type Caller } from './organisation.ts';
 import { getComplaint } from './queries.ts';
 import { clockContext, saveNext, type ServiceDeps } from './service-deps.ts';
 
@@ -16,13 +17,25 @@ const RETRY_DELAY_MS = 150;
 
 type Change = (c: Complaint, now: Date) => Complaint;
 
-export function actOnComplaint(
+/** Actions SPEC 9 keeps for supervisors (the rest of its table arrives with authentication). */
+const SUPERVISOR_ACTIONS: ReadonlySet<ComplaintAction['action']> = new Set(['reclassify']);
+
+export async function actOnComplaint(
   deps: ServiceDeps,
   complaintId: string,
   action: ComplaintAction,
   expectedVersion?: number,
+  caller?: Caller,
 ): Promise<Complaint> {
-  const change: Change = (c, now) => applyAction(c, action, clockContext(deps, now));
+  if (SUPERVISOR_ACTIONS.has(action.action) && caller && !caller.roles.includes('supervisor')) {
+    throw new Forbidden(`${action.action} needs the supervisor role`);
+  }
+  // The responsible outlet and region are the directory's: the region follows the outlet.
+  const checked: ComplaintAction =
+    action.action === 'route' && (action.outletId !== undefined || action.regionId !== undefined)
+      ? { ...action, ...(await responsibleUnits(deps, action)) }
+      : action;
+  const change: Change = (c, now) => applyAction(c, checked, clockContext(deps, now));
   return commitChange(deps, complaintId, change, changesStatus(action.action), expectedVersion);
 }
 

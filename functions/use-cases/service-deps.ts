@@ -2,6 +2,7 @@
 // (functions/commons/deps.ts) builds one per container; tests build their own against local servers.
 import type { ClockContext } from '#domain/clocks';
 import type { CompensationRules } from '#domain/compensation';
+import type { RootCauseTaxonomy } from '#domain/responsibility';
 import type { Complaint } from '#domain/complaint';
 import type {
   AlertSubscriptions,
@@ -33,6 +34,8 @@ export interface ServiceDeps {
   calendars: CalendarSet;
   /** Suggested compensation on `resolve`; the defaults of SPEC section 7 when unset. */
   compensationRules?: CompensationRules;
+  /** The root-cause taxonomy `resolve` checks; responsibility.ts's default when unset. */
+  rootCauses?: RootCauseTaxonomy;
   /** Customer texts wait out 21:00-08:00 Asia/Shanghai (off in time-scaled demo mode). */
   quietHours: boolean;
   /** Staff alerts wait for this calendar's working time when set (no 3 a.m. pages unless configured). */
@@ -54,6 +57,7 @@ export function clockContext(deps: ServiceDeps, now: Date = deps.clock.now()): C
     policy: deps.policy,
     calendars: deps.calendars,
     ...(deps.compensationRules ? { compensation: deps.compensationRules } : {}),
+    ...(deps.rootCauses ? { rootCauses: deps.rootCauses } : {}),
   };
 }
 

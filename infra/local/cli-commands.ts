@@ -3,7 +3,15 @@
 // is caught here; everything else is the API's to judge.
 import { Option, type Command } from 'commander';
 import { ACTIONS, DAMAGE_SEVERITIES, MANUAL_CLOSE_REASONS, type ActionName } from '#domain/commands';
-import { CATEGORIES, CHANNELS, LOCALES, PRIORITIES, STATUSES } from '#domain/complaint';
+import {
+  CATEGORIES,
+  CHANNELS,
+  COMPLAINT_TYPES,
+  LOCALES,
+  PRIORITIES,
+  RESPONSIBLE_PARTIES,
+  STATUSES,
+} from '#domain/complaint';
 import type { ComplaintPageView, ComplaintView, TimelineView } from '../../functions/api/schemas.ts';
 import { actionBodyOf, actionHelp, type ActOptions } from './cli-act.ts';
 import {
@@ -215,6 +223,17 @@ function actCommand(program: Command, cx: CliContext): void {
       new Option('--close-reason <reason>', 'close: the recorded reason').choices(MANUAL_CLOSE_REASONS),
     )
     .option('--text <text>', 'note: the note')
+    .option('--next-steps <text>', 'close --close-reason unresolved: what the customer was told comes next')
+    .addOption(new Option('--category <category>', 'reclassify: the new category').choices(CATEGORIES))
+    .addOption(
+      new Option('--type <type>', 'reclassify: complaint, suggestion or enquiry').choices(COMPLAINT_TYPES),
+    )
+    .option('--outlet-id <id>', 'route: the responsible outlet (its region follows)')
+    .option('--region-id <id>', 'route: the responsible region')
+    .addOption(new Option('--party <party>', 'resolve: who was responsible').choices(RESPONSIBLE_PARTIES))
+    .option('--root-cause <code>', 'resolve: root-cause code (taxonomy per party)')
+    .option('--accountable-staff-id <id>', 'resolve: accountable staff id, where known')
+    .option('--corrective-action <text>', 'resolve: what is done so it does not recur')
     .option(
       '--expected-version <n>',
       'refuse (409) if the complaint has changed since this version',

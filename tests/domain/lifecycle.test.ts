@@ -32,6 +32,14 @@ const ACTION: { readonly [K in ActionName]: Extract<ComplaintAction, { action: K
   reopen: { action: 'reopen', actor: 'supervisor-1', reason: '客户来电仍不满意' },
   close: { action: 'close', actor: 'agent-1', reason: '客户撤诉' },
   note: { action: 'note', actor: 'agent-1', text: '已致电网点' },
+  reclassify: { action: 'reclassify', actor: 'supervisor-1', reason: '客户实为咨询', type: 'enquiry' },
+  route: {
+    action: 'route',
+    actor: 'supervisor-1',
+    reason: '实为徐汇网点派送',
+    outletId: 'SH-02',
+    regionId: 'EAST',
+  },
 };
 
 /**
@@ -44,8 +52,17 @@ const ACTION: { readonly [K in ActionName]: Extract<ComplaintAction, { action: K
  *   customer is asked or rates); note also on a closed complaint (it changes nothing), assign not.
  */
 const SPEC_TRANSITIONS: Readonly<Record<Status, Partial<Record<ActionName, Status>>>> = {
-  received: { accept: 'investigating', assign: 'received', close: 'closed', note: 'received' },
+  received: {
+    accept: 'investigating',
+    assign: 'received',
+    close: 'closed',
+    note: 'received',
+    reclassify: 'received',
+    route: 'received',
+  },
   investigating: {
+    reclassify: 'investigating',
+    route: 'investigating',
     assign: 'investigating',
     'request-info': 'pending-customer',
     resolve: 'awaiting-feedback',
@@ -53,18 +70,28 @@ const SPEC_TRANSITIONS: Readonly<Record<Status, Partial<Record<ActionName, Statu
     note: 'investigating',
   },
   'pending-customer': {
+    reclassify: 'pending-customer',
+    route: 'pending-customer',
     'customer-reply': 'investigating',
     assign: 'pending-customer',
     close: 'closed',
     note: 'pending-customer',
   },
   'awaiting-feedback': {
+    route: 'awaiting-feedback',
     reopen: 'review',
     assign: 'awaiting-feedback',
     close: 'closed',
     note: 'awaiting-feedback',
   },
-  review: { resolve: 'awaiting-feedback', assign: 'review', close: 'closed', note: 'review' },
+  review: {
+    resolve: 'awaiting-feedback',
+    assign: 'review',
+    close: 'closed',
+    note: 'review',
+    reclassify: 'review',
+    route: 'review',
+  },
   closed: { note: 'closed' },
 };
 
@@ -147,15 +174,17 @@ describe('every status x action pair (SPEC section 4)', () => {
     },
   );
 
-  it('changesStatus is true exactly for the actions that enter another status', () => {
+  it('changesStatus is true exactly for the actions that enter a new stage', () => {
     // Act
     const changing = ACTIONS.filter(changesStatus);
 
     // Assess
+    // reclassify keeps the status but re-enters it: its clocks are re-planned and the workflow waits anew.
     expect(changing.sort()).toEqual([
       'accept',
       'close',
       'customer-reply',
+      'reclassify',
       'reopen',
       'request-info',
       'resolve',
@@ -669,8 +698,16 @@ describe('invariants over random sequences of actions and timer firings', () => 
         return fireStageTimer(c, c.stage.seq, dc.ctx()).complaint;
       }
       case 'action': {
+        // A correction must change something: the record's type flips between complaint and enquiry.
+        const instance = (name: ActionName): ComplaintAction =>
+          name === 'reclassify'
+            ? {
+                ...ACTION.reclassify,
+                type: (c.type ?? 'complaint') === 'complaint' ? 'enquiry' : 'complaint',
+              }
+            : ACTION[name];
         const moves: (() => Complaint)[] = allowedActions(c.status).map(
-          (name) => () => applyAction(c, ACTION[name], dc.ctx()),
+          (name) => () => applyAction(c, instance(name), dc.ctx()),
         );
         if (c.status === 'awaiting-feedback')
           moves.push(() => applyFeedback(c, { score: s.score }, 'customer', dc.ctx()));
