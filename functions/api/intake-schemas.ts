@@ -76,6 +76,15 @@ export const newComplaintBody = z
     postage: yuan.optional(),
     insured: z.boolean().optional(),
     externalRef: reference(128).optional(),
+    regulator: z
+      .strictObject({
+        reference: reference(64),
+        replyDueAt: instant.transform((value) => new Date(value).toISOString()),
+      })
+      .optional()
+      .meta({
+        description: 'Channel regulator only, and then required: the 12305 reference and reply deadline.',
+      }),
   })
   .meta({
     id: 'NewComplaint',

@@ -19,10 +19,13 @@ import {
   timeline,
 } from './schemas.ts';
 import { newComplaintBody } from './intake-schemas.ts';
+import { directoryView, orgUnitView } from './org-schemas.ts';
+import { orgUnitInput } from '#domain/organisation';
 import { linkTokenPath, publicComplaintView, publicFeedbackBody, publicHeaders } from './public-schemas.ts';
 
 const PROBLEMS = {
   400: 'Invalid request: malformed JSON, an invalid or unknown field (see `errors`), or a malformed id.',
+  403: 'The caller lacks the role the operation needs.',
   404: 'No complaint with this id.',
   409: 'Conflict: the status does not allow the action, expectedVersion is stale, the stage moved, or the workflow is between stages (Retry-After: 1).',
   413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
@@ -89,13 +92,19 @@ const EXAMPLE_COMPLAINT = {
   customer: { name: '张*', phone: '138****5678', locale: 'zh-CN', channels: ['sms'] },
   outletId: null,
   regionId: null,
+  type: 'complaint',
+  units: null,
+  responsibility: null,
+  unresolved: null,
+  regulator: null,
+  appeal: false,
   declaredValue: 200,
   postage: 12,
   insured: null,
   externalRef: null,
   resolution: null,
   feedback: null,
-  allowedActions: ['accept', 'assign', 'close', 'note'],
+  allowedActions: ['accept', 'assign', 'close', 'note', 'reclassify', 'route'],
 };
 
 function buildRegistry(): OpenAPIRegistry {
@@ -173,14 +182,17 @@ function buildRegistry(): OpenAPIRegistry {
     method: 'post',
     path: '/v1/complaints/{id}/actions',
     operationId: 'actOnComplaint',
-    summary: 'Apply an action (accept, assign, request-info, customer-reply, resolve, reopen, close, note)',
+    summary:
+      'Apply an action (accept, assign, request-info, customer-reply, resolve, reopen, close, note, reclassify, route, regulator-reply)',
+    description:
+      'reclassify needs the supervisor role (403 otherwise); route checks outlet and region against the directory (the region follows the outlet).',
     request: {
       params: complaintPath,
       body: jsonBody(actionBody, 'The action; `action` selects the fields.'),
     },
     responses: {
       200: json(complaintView, 'The complaint after the action.'),
-      ...problems([400, 404, 409, 413, 415, 500]),
+      ...problems([400, 403, 404, 409, 413, 415, 500]),
     },
   });
 
@@ -195,6 +207,29 @@ function buildRegistry(): OpenAPIRegistry {
       ...problems([400, 404, 409, 413, 415, 500], {
         409: 'The complaint is not awaiting feedback, or expectedVersion is stale.',
       }),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/org',
+    operationId: 'getOrganisation',
+    summary: 'The organisation directory: HQ, regions, outlets',
+    description: 'Alert recipients (staff contact details) are listed to admins only.',
+    responses: { 200: json(directoryView, 'Every unit, by kind, ordered by id.'), ...problems([500]) },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/org/units',
+    operationId: 'putOrganisationUnit',
+    summary: 'Add or change an outlet, a region or HQ (admin)',
+    description:
+      "Stores the unit and brings its alert recipients' staff topic subscriptions in step (filter on the alert's unit).",
+    request: { body: jsonBody(orgUnitInput, 'The unit; `kind` selects the fields.') },
+    responses: {
+      200: json(orgUnitView, 'The unit as stored.'),
+      ...problems([400, 403, 409, 415, 500], { 403: 'The caller lacks the admin role.' }),
     },
   });
 

@@ -124,6 +124,7 @@ export const actionBody = z
       category: z.enum(CATEGORIES).optional(),
       type: z.enum(COMPLAINT_TYPES).optional(),
     }),
+    action('regulator-reply', { text: text(4000) }),
     action('route', {
       reason: text(1000),
       outletId: reference(64).optional(),
@@ -322,6 +323,27 @@ export const complaintView = z
     }),
     outletId: z.string().nullable(),
     regionId: z.string().nullable(),
+    type: z.enum(COMPLAINT_TYPES),
+    units: z.object({ lead: z.string(), assisting: z.array(z.string()) }).nullable(),
+    responsibility: z
+      .object({
+        party: z.enum(RESPONSIBLE_PARTIES),
+        rootCause: z.string(),
+        accountableStaffId: z.string().nullable(),
+        correctiveAction: z.string(),
+        at: instant,
+        by: z.string(),
+      })
+      .nullable(),
+    unresolved: z.object({ reason: z.string(), nextSteps: z.string() }).nullable(),
+    regulator: z
+      .object({
+        reference: z.string(),
+        replyDueAt: instant,
+        reply: z.object({ text: z.string(), at: instant, by: z.string() }).nullable(),
+      })
+      .nullable(),
+    appeal: z.boolean().meta({ description: 'A regulator transfer (申诉).' }),
     declaredValue: z.number().nullable(),
     postage: z.number().nullable(),
     insured: z.boolean().nullable(),

@@ -36,6 +36,8 @@ export interface NewComplaintInput {
   postage?: number;
   insured?: boolean;
   externalRef?: string;
+  /** Channel regulator only (and then required): the regulator's reference and its reply deadline (ISO). */
+  regulator?: { reference: string; replyDueAt: string };
 }
 
 export const ACTIONS = [
@@ -49,6 +51,7 @@ export const ACTIONS = [
   'note',
   'reclassify',
   'route',
+  'regulator-reply',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
@@ -100,6 +103,7 @@ export type ComplaintAction =
     })
   | (ActionBase & { action: 'note'; text: string })
   | (ActionBase & { action: 'reclassify'; reason: string; category?: Category; type?: ComplaintType })
+  | (ActionBase & { action: 'regulator-reply'; text: string })
   | (ActionBase & {
       action: 'route';
       reason: string;

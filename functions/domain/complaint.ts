@@ -61,8 +61,20 @@ export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 export const TOP_ESCALATION_LEVEL: EscalationLevel = 3;
 
 /** The SLA clocks of SPEC section 5. */
-export const CLOCK_NAMES = ['response', 'handling', 'resolution', 'review', 'pending', 'feedback'] as const;
+export const CLOCK_NAMES = [
+  'response',
+  'handling',
+  'resolution',
+  'review',
+  'pending',
+  'feedback',
+  'regulator',
+] as const;
 export type ClockName = (typeof CLOCK_NAMES)[number];
+/** The clocks the SLA policy budgets; the regulator clock runs to the regulator's own deadline. */
+export const POLICY_CLOCK_NAMES = CLOCK_NAMES.filter(
+  (name): name is Exclude<ClockName, 'regulator'> => name !== 'regulator',
+);
 
 export const CALENDAR_NAMES = ['24x7', 'cn-workdays'] as const;
 export type CalendarName = (typeof CALENDAR_NAMES)[number];
@@ -256,6 +268,12 @@ export interface Complaint {
   units?: { lead: string; assisting: string[] };
   /** Set by a `resolve` that establishes who was at fault. */
   responsibility?: Responsibility;
+  /**
+   * A transfer from the postal regulator (channel `regulator`, 12305): its reference, its own reply
+   * deadline (the `regulator` clock) and our reply once sent. Counts as an appeal (申诉) in the numbers.
+   */
+  regulator?: { reference: string; replyDueAt: Instant; reply?: { text: string; at: Instant; by: string } };
+  appeal?: boolean;
   /** A close as unresolved: why, and the next steps the customer was told. */
   unresolved?: { reason: string; nextSteps: string };
   declaredValue?: number;

@@ -3,7 +3,7 @@
 // units set or changed. Pure.
 import type { ComplaintAction } from './commands.ts';
 import type { ClockState, Complaint, ComplaintType } from './complaint.ts';
-import { isCustomerLimit, mapClocks, type ClockContext } from './clocks.ts';
+import { isCustomerLimit, mapClocks, stopClocks, type ClockContext } from './clocks.ts';
 import { InvalidInput } from './errors.ts';
 import { withEvent, withNotification } from './notices.ts';
 import { effectivePriority } from './registration.ts';
@@ -11,6 +11,7 @@ import { clockPolicy } from './sla.ts';
 
 type Reclassify = Extract<ComplaintAction, { action: 'reclassify' }>;
 type Route = Extract<ComplaintAction, { action: 'route' }>;
+type RegulatorReply = Extract<ComplaintAction, { action: 'regulator-reply' }>;
 
 export function complaintType(c: Pick<Complaint, 'type'>): ComplaintType {
   return c.type ?? 'complaint';
@@ -27,7 +28,9 @@ export function takesShortFlow(c: Pick<Complaint, 'type'>): boolean {
  */
 export function replanClock(clock: ClockState, c: Complaint, ctx: ClockContext): ClockState {
   // The customer's limits (pending, feedback) do not depend on what the record is about.
-  if (clock.stoppedAt !== undefined || isCustomerLimit(clock.name)) return clock;
+  // The regulator's deadline is the regulator's, whatever the record is about.
+  if (clock.stoppedAt !== undefined || isCustomerLimit(clock.name) || clock.name === 'regulator')
+    return clock;
   const oldCal = ctx.calendars[clock.calendar];
   const start = new Date(clock.startedAt);
   const paused = Math.max(0, oldCal.elapsedMs(start, new Date(clock.dueAt)) - oldCal.budgetMs(clock.budget));
@@ -123,5 +126,40 @@ export function route(c: Complaint, action: Route, ctx: ClockContext): Complaint
       to: { outletId: next.outletId ?? null, regionId: next.regionId ?? null },
       ...(next.units ? { units: next.units } : {}),
     },
+  });
+}
+
+/**
+ * The reply sent back to the regulator: recorded once, and its clock stopped (late if past the deadline).
+ * The stage's timer is left as planned: should it be the regulator's, it finds the clock stopped and
+ * only re-plans, so no signal to the workflow is needed.
+ */
+export function replyToRegulator(c: Complaint, action: RegulatorReply, ctx: ClockContext): Complaint {
+  if (!c.regulator) {
+    throw new InvalidInput('not a regulator transfer', [
+      {
+        path: 'action',
+        message: 'only a complaint transferred by the regulator has a regulator to reply to',
+      },
+    ]);
+  }
+  if (c.regulator.reply) {
+    throw new InvalidInput('the regulator has its reply', [
+      { path: 'action', message: `replied at ${c.regulator.reply.at}` },
+    ]);
+  }
+  const at = ctx.now.toISOString();
+  const stopped = stopClocks(c, ctx.now, (name) => name === 'regulator');
+  const next: Complaint = {
+    ...stopped,
+    regulator: { ...c.regulator, reply: { text: action.text, at, by: action.actor } },
+  };
+  const late = next.clocks.regulator?.breachedAt !== undefined;
+  return withEvent(next, {
+    at,
+    type: 'regulator-replied',
+    actor: action.actor,
+    from: c.status,
+    data: { reference: c.regulator.reference, replyDueAt: c.regulator.replyDueAt, late },
   });
 }

@@ -7,7 +7,7 @@ import { suggestCompensation } from './compensation.ts';
 import { InvalidInput, TransitionNotAllowed } from './errors.ts';
 import { withEvent, withNotification } from './notices.ts';
 import { closeComplaint, enterStatus } from './stage.ts';
-import { reclassify, route, takesShortFlow } from './corrections.ts';
+import { reclassify, replyToRegulator, route, takesShortFlow } from './corrections.ts';
 import { DEFAULT_ROOT_CAUSES, validateResponsibility } from './responsibility.ts';
 
 const ALLOWED_ACTIONS: Readonly<Record<Status, readonly ActionName[]>> = {
@@ -17,23 +17,34 @@ const ALLOWED_ACTIONS: Readonly<Record<Status, readonly ActionName[]>> = {
   'pending-customer': ['customer-reply', 'assign', 'close', 'note', 'reclassify', 'route'],
   'awaiting-feedback': ['reopen', 'assign', 'close', 'note', 'route'],
   review: ['assign', 'resolve', 'close', 'note', 'reclassify', 'route'],
-  closed: ['note'],
+  closed: ['note', 'regulator-reply'],
 };
+
+// The reply to the regulator may be sent in any status, after closing too.
+for (const status of Object.keys(ALLOWED_ACTIONS) as Status[]) {
+  if (status !== 'closed') (ALLOWED_ACTIONS[status] as ActionName[]).push('regulator-reply');
+}
 
 export function allowedActions(status: Status): ActionName[] {
   return [...ALLOWED_ACTIONS[status]];
 }
 
+/** What can be done to this complaint now: its status's actions; regulator-reply for regulator transfers only. */
+export function actionsFor(c: Pick<Complaint, 'status' | 'regulator'>): ActionName[] {
+  return ALLOWED_ACTIONS[c.status].filter((name) => name !== 'regulator-reply' || c.regulator !== undefined);
+}
+
 /** Actions that move the complaint to another status, and so complete the workflow's waiting task. */
 export function changesStatus(action: ActionName): boolean {
   // reclassify keeps the status but re-plans the stage's clocks: the workflow must wait anew.
-  return action !== 'note' && action !== 'assign' && action !== 'route';
+  return action !== 'note' && action !== 'assign' && action !== 'route' && action !== 'regulator-reply';
 }
 
 /** Applies a person's action. Throws TransitionNotAllowed when the status does not allow it. */
 export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockContext): Complaint {
-  if (!ALLOWED_ACTIONS[c.status].includes(action.action)) {
-    throw new TransitionNotAllowed(action.action, c.status, ALLOWED_ACTIONS[c.status]);
+  const allowed = actionsFor(c);
+  if (!allowed.includes(action.action)) {
+    throw new TransitionNotAllowed(action.action, c.status, allowed);
   }
   const at = ctx.now.toISOString();
   const event = (type: string, to: Status | undefined, data?: Record<string, unknown>): TimelineEvent => {
@@ -167,6 +178,8 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
       return enterStatus(reclassify(c, action, ctx), c.status, ctx);
     case 'route':
       return route(c, action, ctx);
+    case 'regulator-reply':
+      return replyToRegulator(c, action, ctx);
   }
 }
 

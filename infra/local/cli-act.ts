@@ -88,6 +88,7 @@ export const ACTION_NEEDS: Record<ActionName, ActionNeeds> = {
   note: { required: ['text'], optional: [] },
   reclassify: { required: ['reason'], optional: ['category', 'type'] },
   route: { required: ['reason'], optional: ['outletId', 'regionId'] },
+  'regulator-reply': { required: ['text'], optional: [] },
 };
 
 const RESPONSIBILITY_OPTIONS = ['party', 'rootCause', 'accountableStaffId', 'correctiveAction'] as const;

@@ -222,7 +222,7 @@ function actCommand(program: Command, cx: CliContext): void {
     .addOption(
       new Option('--close-reason <reason>', 'close: the recorded reason').choices(MANUAL_CLOSE_REASONS),
     )
-    .option('--text <text>', 'note: the note')
+    .option('--text <text>', 'note: the note; regulator-reply: the reply sent to the regulator')
     .option('--next-steps <text>', 'close --close-reason unresolved: what the customer was told comes next')
     .addOption(new Option('--category <category>', 'reclassify: the new category').choices(CATEGORIES))
     .addOption(

@@ -355,6 +355,7 @@ export const CLOCK_TEXT: Readonly<Record<Locale, Readonly<Record<ClockName, stri
     resolution: '答复',
     review: '复核',
     pending: '客户补充',
+    regulator: '监管回复',
     feedback: '评价',
   },
   en: {
@@ -363,6 +364,7 @@ export const CLOCK_TEXT: Readonly<Record<Locale, Readonly<Record<ClockName, stri
     resolution: 'resolution',
     review: 'review',
     pending: 'pending-customer',
+    regulator: 'regulator reply',
     feedback: 'feedback',
   },
 };
