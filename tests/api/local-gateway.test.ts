@@ -175,6 +175,8 @@ describe('the route list', () => {
       'GET /v1/complaints/{id}/timeline',
       'POST /v1/complaints/{id}/actions',
       'POST /v1/complaints/{id}/feedback',
+      'GET /v1/org',
+      'POST /v1/org/units',
       'GET /v1/sla/preview',
       'GET /v1/health',
       'GET /v1/openapi.json',
