@@ -72,8 +72,15 @@ const NODE_RUNTIME =
 
 // Exactly the calls the DynamoDB adapters make (functions/adapters/dynamo-*.ts; a test keeps them in step).
 const TABLE_ACTIONS: Record<TableAccessLevel, string[]> = {
-  read: ['dynamodb:GetItem', 'dynamodb:Query'],
-  readwrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+  readwrite: [
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:BatchGetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ],
 };
 
 // What DynamoDB asks KMS for, on the caller's behalf, to read and to write items of a CMK-encrypted table.

@@ -175,7 +175,7 @@ describe('request bodies', () => {
     expect(await response.json()).toEqual({
       body: { customer: { phone: '123' } },
       query: { limit: 20 },
-      caller: { id: 'anonymous' },
+      caller: { id: 'anonymous', roles: [] },
     });
   });
 
