@@ -1,5 +1,8 @@
 // One lint setup for the whole repository: typescript-eslint's recommended rules, with `any` banned so
-// nothing untyped escapes a boundary. Formatting is prettier's job (npm run lint runs both).
+// nothing untyped escapes a boundary, plus two type-aware rules: a promise nobody awaits or voids loses
+// its rejection, and a switch over a union names every member even when it has a default (so a member
+// added later is a decision at each switch, not a silent fall into the default). Formatting is prettier's
+// job (npm run lint runs both).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -7,6 +10,17 @@ export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: true },
+      ],
+    },
+  },
   {
     languageOptions: {
       globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly' },

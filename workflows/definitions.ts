@@ -4,7 +4,12 @@ import { readFileSync } from 'node:fs';
 
 const here = new URL('./', import.meta.url);
 
+/**
+ * Every ARN in a definition is written with `${Partition}` (aws, aws-cn, aws-us-gov): a literal
+ * `arn:aws:` fails every execution in the China regions.
+ */
 export const COMPLAINT_SUBSTITUTIONS = [
+  'Partition',
   'OpenStageFunctionArn',
   'AwaitStageFunctionArn',
   'StageTimerFunctionArn',
@@ -13,7 +18,11 @@ export const COMPLAINT_SUBSTITUTIONS = [
 ] as const;
 export type ComplaintSubstitution = (typeof COMPLAINT_SUBSTITUTIONS)[number];
 
-export const NOTIFICATION_SUBSTITUTIONS = ['SendNotificationFunctionArn', 'DeadLetterQueueUrl'] as const;
+export const NOTIFICATION_SUBSTITUTIONS = [
+  'Partition',
+  'SendNotificationFunctionArn',
+  'DeadLetterQueueUrl',
+] as const;
 export type NotificationSubstitution = (typeof NOTIFICATION_SUBSTITUTIONS)[number];
 
 /** The complaint workflow's ASL text with `${...}` placeholders, as CDK's definitionSubstitutions expect. */

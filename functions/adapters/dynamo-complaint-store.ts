@@ -1,6 +1,6 @@
 // ComplaintStore on DynamoDB (one table, docs/data-model.md). Every state change is one conditional PutItem
-// of the whole complaint: dynalite has no transactions, and one item keeps a complaint and its timeline
-// consistent without them.
+// of the complaint item, the commit point: dynalite has no transactions. The timeline is the audit trail,
+// one item per event beside the complaint (dynamo-audit-trail.ts), written idempotently after the commit.
 import { createHash, randomBytes } from 'node:crypto';
 import {
   BatchGetCommand,
@@ -13,9 +13,18 @@ import {
 import * as z from 'zod';
 import { STATUSES, type ClockState, type Complaint, type OpenStatus } from '#domain/complaint';
 import { isCustomerLimit } from '#domain/clocks';
+import { chainEvents, headOf } from '#domain/audit-trail';
 import { ComplaintAlreadyExists, ComplaintNotFound, InvalidInput, VersionConflict } from '#domain/errors';
 import { newLinkToken, type RandomBytes } from '#domain/link-token';
-import type { ComplaintPage, ComplaintQuery, ComplaintStore, IdempotencyRecord } from '#domain/ports';
+import type {
+  AuditTrail,
+  ComplaintPage,
+  ComplaintQuery,
+  ComplaintStore,
+  IdempotencyRecord,
+  TimelinePage,
+} from '#domain/ports';
+import { chainHead, DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import {
   COMPLAINT_PARTITION_PREFIX,
   COMPLAINT_SORT_KEY,
@@ -116,10 +125,12 @@ export class DynamoComplaintStore implements ComplaintStore {
   private readonly maxQueriesPerPage: number;
   private readonly filteredBatchSize: number;
   private readonly randomBytes: RandomBytes;
+  private readonly trail: DynamoAuditTrail;
 
   constructor(doc: DynamoDBDocumentClient, tableName: string, options: DynamoComplaintStoreOptions = {}) {
     this.doc = doc;
     this.tableName = tableName;
+    this.trail = new DynamoAuditTrail(doc, tableName);
     this.randomBytes = options.randomBytes ?? randomBytes;
     // A walk over every list shard needs at least one Query per shard.
     this.maxQueriesPerPage = Math.max(options.maxQueriesPerPage ?? DEFAULT_MAX_QUERIES_PER_PAGE, LIST_SHARDS);
@@ -133,15 +144,16 @@ export class DynamoComplaintStore implements ComplaintStore {
     return item === undefined ? undefined : complaintFromItem(item);
   }
 
-  async create(complaint: Complaint): Promise<void> {
+  async create(complaint: Complaint): Promise<Complaint> {
     if (complaint.version !== 1) {
       throw new RangeError(`a new complaint has version 1, not ${complaint.version}`);
     }
+    const { stored, events } = this.withChainedTimeline(complaint);
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: complaintItem(complaint),
+          Item: complaintItem(stored),
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': TABLE_KEY.partitionKey },
         }),
@@ -150,20 +162,37 @@ export class DynamoComplaintStore implements ComplaintStore {
       if (isConditionFailure(error)) throw new ComplaintAlreadyExists(complaint.id);
       throw error;
     }
+    await this.trail.writeCommitted(events);
+    return stored;
   }
 
-  async save(complaint: Complaint, expectedVersion: number): Promise<void> {
+  async save(complaint: Complaint, expectedVersion: number): Promise<Complaint> {
     if (complaint.version !== expectedVersion + 1) {
       throw new RangeError(`saving over version ${expectedVersion} writes version ${expectedVersion + 1}`);
     }
+    // This write replaces the last change's events in the complaint item: they must be items first.
+    await this.flushEvents(complaint);
+    const { stored, events } = this.withChainedTimeline(complaint);
+    const head = chainHead(complaint);
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: complaintItem(complaint),
-          ConditionExpression: '#version = :expectedVersion',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
+          Item: complaintItem(stored),
+          // The chain's head is fenced too: a complaint read before another write cannot fork the trail.
+          ConditionExpression:
+            head === undefined
+              ? '#version = :expectedVersion AND attribute_not_exists(#chain)'
+              : '#version = :expectedVersion AND #chain.#seq = :chainSeq',
+          ExpressionAttributeNames: {
+            '#version': 'version',
+            '#chain': 'chain',
+            ...(head === undefined ? {} : { '#seq': 'seq' }),
+          },
+          ExpressionAttributeValues: {
+            ':expectedVersion': expectedVersion,
+            ...(head === undefined ? {} : { ':chainSeq': head.seq }),
+          },
         }),
       );
     } catch (error) {
@@ -173,6 +202,58 @@ export class DynamoComplaintStore implements ComplaintStore {
       if (currentVersion === undefined) throw new ComplaintNotFound(complaint.id);
       throw new VersionConflict(expectedVersion, currentVersion);
     }
+    // After the commit point: a failure here leaves the events in the complaint item, never loses them.
+    await this.trail.writeCommitted(events);
+    return stored;
+  }
+
+  async timeline(id: string, page: { limit: number; cursor?: string }): Promise<TimelinePage | undefined> {
+    const complaint = await this.get(id);
+    if (complaint === undefined) return undefined;
+    // A complaint stored before the audit trail still carries its timeline inline (moved on its next save).
+    if (complaint.chain === undefined) return { items: complaint.timeline };
+    return this.trail.page(complaint, page);
+  }
+
+  async auditTrail(id: string): Promise<AuditTrail | undefined> {
+    const complaint = await this.get(id);
+    if (complaint === undefined) return undefined;
+    return { head: chainHead(complaint), events: await this.trail.all(complaint) };
+  }
+
+  flushEvents(complaint: Complaint): Promise<void> {
+    return this.trail.flush(complaint.chain?.unflushed ?? []);
+  }
+
+  redactEvents(complaint: Complaint, reference: string, at: string): Promise<number> {
+    return this.trail.redact(complaint, reference, at);
+  }
+
+  async revokeLinkToken(token: string): Promise<void> {
+    // A tombstone rather than a delete: the token opens nothing, and can never be issued again.
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...linkTokenKey(token), revoked: true },
+      }),
+    );
+  }
+
+  /** The complaint as it will be stored: its new events chained onto its trail, kept until written as items. */
+  private withChainedTimeline(complaint: Complaint): {
+    stored: Complaint;
+    events: ReturnType<typeof chainEvents>;
+  } {
+    const head = chainHead(complaint);
+    // Salts come from node:crypto, never from the injectable link-token source (tests script that one).
+    const events = chainEvents(complaint.id, head, complaint.timeline, () =>
+      randomBytes(16).toString('base64url'),
+    );
+    const next = headOf(events, head);
+    const stored: Complaint = { ...complaint, timeline: [] };
+    if (next) stored.chain = { ...next, unflushed: events };
+    else delete stored.chain;
+    return { stored, events };
   }
 
   async claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord> {
@@ -323,7 +404,7 @@ export class DynamoComplaintStore implements ComplaintStore {
     let queries = 0;
     let stoppedAt: string | undefined;
     while (emitted.length < limit) {
-      const candidate = headOf(readers, ahead);
+      const candidate = firstReader(readers, ahead);
       const candidateSk = candidate?.buffer[0]?.sk;
       const blocking = readers.filter(
         (r) =>
@@ -457,8 +538,11 @@ export class DynamoComplaintStore implements ComplaintStore {
 
 // ---- items ---------------------------------------------------------------------------------------------
 
-function complaintItem(complaint: Complaint): Item {
-  return { ...complaint, ...complaintKey(complaint.id), ...indexAttributes(complaint) };
+/** The item the store writes for a complaint, index keys included (benchmarks seed tables with it). */
+export function complaintItem(complaint: Complaint): Item {
+  // The timeline is not part of the item: its events are their own items (the audit trail).
+  const { timeline: _timeline, ...fields } = complaint;
+  return { ...fields, ...complaintKey(complaint.id), ...indexAttributes(complaint) };
 }
 
 /** The index keys of a complaint; an index whose key value is missing leaves the item out (sparse). */
@@ -490,7 +574,9 @@ export function indexAttributes(complaint: Complaint): ItemKey {
 }
 
 function complaintFromItem(item: Item): Complaint {
-  return withoutKeyAttributes(item) as unknown as Complaint;
+  const complaint = withoutKeyAttributes(item) as unknown as Complaint;
+  // Items stored before the audit trail keep their timeline inline; the next save moves it into the trail.
+  return { ...complaint, timeline: complaint.timeline ?? [] };
 }
 
 function withoutKeyAttributes(item: Item): Item {
@@ -695,12 +781,13 @@ function matchesFilter(item: Item, filter: ItemFilter, whole: boolean): boolean 
   return (
     equal('trackingNumber', filter.trackingNumber) &&
     equal('shortId', filter.shortId) &&
+    equal('registeredBy', filter.registeredBy) &&
     (filter.overdue === undefined || (overdueSinceForIndex(complaint) !== undefined) === filter.overdue)
   );
 }
 
 /** The partition whose next unemitted entry comes first in the walk's order. */
-function headOf(
+function firstReader(
   readers: PartitionReader[],
   ahead: (a: string, b: string) => boolean,
 ): PartitionReader | undefined {

@@ -11,15 +11,37 @@ import {
   TaskTimedOut,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import type { ComplaintWorkflow, SignalOutcome, StageOpening, StageSignal } from '#domain/ports';
+import type { ExecutionStatus } from '#domain/execution';
+import {
+  WORKFLOW_PAYLOAD_VERSION,
+  type ComplaintWorkflow,
+  type SignalOutcome,
+  type StageOpening,
+  type StageSignal,
+} from '#domain/ports';
+
+const ATTEMPT_SEPARATOR = '--';
 
 export function executionName(complaintId: string, attempt: number): string {
-  return attempt === 0 ? complaintId : `${complaintId}--${attempt}`;
+  return attempt === 0 ? complaintId : `${complaintId}${ATTEMPT_SEPARATOR}${attempt}`;
 }
 
-/** arn:...:stateMachine:NAME -> arn:...:execution:NAME:EXECUTION */
+/** The complaint and attempt an execution name stands for (complaint ids never contain the separator). */
+export function parseExecutionName(name: string): { complaintId: string; attempt: number } | undefined {
+  const [complaintId, attempt, ...rest] = name.split(ATTEMPT_SEPARATOR);
+  if (!complaintId || rest.length > 0) return undefined;
+  if (attempt === undefined) return { complaintId, attempt: 0 };
+  const n = Number(attempt);
+  return Number.isInteger(n) && n > 0 && String(n) === attempt ? { complaintId, attempt: n } : undefined;
+}
+
+/**
+ * arn:...:stateMachine:NAME[:alias or version] -> arn:...:execution:NAME:EXECUTION. Executions belong to the
+ * state machine whichever version or alias started them, so the qualifier is not part of their ARN.
+ */
 export function executionArn(stateMachineArn: string, name: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  const [prefix, machine] = stateMachineArn.split(':stateMachine:') as [string, string | undefined];
+  return `${prefix}:execution:${(machine ?? '').split(':')[0]}:${name}`;
 }
 
 export class SfnComplaintWorkflow implements ComplaintWorkflow {
@@ -31,13 +53,23 @@ export class SfnComplaintWorkflow implements ComplaintWorkflow {
     this.#stateMachineArn = stateMachineArn;
   }
 
-  async start(complaintId: string, attempt: number, opening?: StageOpening): Promise<void> {
+  async start(
+    complaintId: string,
+    attempt: number,
+    opening?: StageOpening,
+    resumeAt?: string,
+  ): Promise<void> {
     try {
       await this.#sfn.send(
         new StartExecutionCommand({
           stateMachineArn: this.#stateMachineArn,
           name: executionName(complaintId, attempt),
-          input: JSON.stringify(opening ? { complaintId, opening } : { complaintId }),
+          input: JSON.stringify({
+            v: WORKFLOW_PAYLOAD_VERSION,
+            complaintId,
+            ...(opening ? { opening } : {}),
+            ...(resumeAt ? { resumeAt } : {}),
+          }),
         }),
       );
     } catch (error) {
@@ -50,7 +82,10 @@ export class SfnComplaintWorkflow implements ComplaintWorkflow {
   async resume(taskToken: string, signal: StageSignal): Promise<SignalOutcome> {
     try {
       await this.#sfn.send(
-        new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ Payload: signal }) }),
+        new SendTaskSuccessCommand({
+          taskToken,
+          output: JSON.stringify({ Payload: { v: WORKFLOW_PAYLOAD_VERSION, ...signal } }),
+        }),
       );
       return 'delivered';
     } catch (error) {
@@ -66,15 +101,20 @@ export class SfnComplaintWorkflow implements ComplaintWorkflow {
   }
 
   async isRunning(complaintId: string, attempt: number): Promise<boolean> {
+    return (await this.status(complaintId, attempt)) === 'RUNNING';
+  }
+
+  async status(complaintId: string, attempt: number): Promise<ExecutionStatus> {
     try {
       const execution = await this.#sfn.send(
         new DescribeExecutionCommand({
           executionArn: executionArn(this.#stateMachineArn, executionName(complaintId, attempt)),
         }),
       );
-      return execution.status === 'RUNNING';
+      // PENDING_REDRIVE: a redrive is on its way, which is running as far as the complaint is concerned.
+      return execution.status === 'PENDING_REDRIVE' ? 'RUNNING' : (execution.status ?? 'MISSING');
     } catch (error) {
-      if (error instanceof ExecutionDoesNotExist) return false;
+      if (error instanceof ExecutionDoesNotExist) return 'MISSING';
       throw error;
     }
   }

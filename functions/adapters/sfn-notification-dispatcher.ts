@@ -3,7 +3,7 @@
 // returns it, and afterwards answers ExecutionAlreadyExists, which means "already handed over".
 import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { PendingNotification } from '#domain/complaint';
-import type { NotificationDispatcher } from '#domain/ports';
+import { WORKFLOW_PAYLOAD_VERSION, type NotificationDispatcher } from '#domain/ports';
 
 export function deliveryExecutionName(complaintId: string, key: string): string {
   return `${complaintId}.${key}`.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
@@ -25,7 +25,12 @@ export class SfnNotificationDispatcher implements NotificationDispatcher {
           stateMachineArn: this.#stateMachineArn,
           name: deliveryExecutionName(complaintId, notification.key),
           // Deterministic input: the same notification always produces the same start request.
-          input: JSON.stringify({ complaintId, notification, sendAt: sendAt.toISOString() }),
+          input: JSON.stringify({
+            v: WORKFLOW_PAYLOAD_VERSION,
+            complaintId,
+            notification,
+            sendAt: sendAt.toISOString(),
+          }),
         }),
       );
     } catch (error) {

@@ -142,11 +142,35 @@ export function idempotencyKey(key: string): TableKey {
   return { pk: `IDEMPOTENCY#${key}`, sk: IDEMPOTENCY_SORT_KEY };
 }
 
+/** Timeline events (the audit trail) sit beside their complaint, one item each, in sequence order. */
+export const EVENT_SORT_PREFIX = 'EVENT#';
+/** Sequence numbers are zero-padded so the sort keys order as the numbers do. */
+const EVENT_SEQ_DIGITS = 10;
+
+export function eventKey(complaintId: string, seq: number): TableKey {
+  return {
+    pk: `${COMPLAINT_PARTITION_PREFIX}${complaintId}`,
+    sk: `${EVENT_SORT_PREFIX}${String(seq).padStart(EVENT_SEQ_DIGITS, '0')}`,
+  };
+}
+
 export const LINK_SORT_KEY = 'LINK';
 
 /** A customer link token's claim: which complaint the token opens. */
 export function linkTokenKey(token: string): TableKey {
   return { pk: `LINK#${token}`, sk: LINK_SORT_KEY };
+}
+
+/** The needs-operator list: one item per parked complaint in one partition (there are few). */
+export const NEEDS_OPERATOR_PARTITION = 'OPS#NEEDS_OPERATOR';
+
+export function needsOperatorKey(complaintId: string): TableKey {
+  return { pk: NEEDS_OPERATOR_PARTITION, sk: complaintId };
+}
+
+/** Where a reconciler walk stopped, so the next run resumes there. */
+export function reconcileCursorKey(walk: string): TableKey {
+  return { pk: 'OPS#RECONCILER', sk: walk };
 }
 
 export function statusPartition(status: string, shard: number): string {

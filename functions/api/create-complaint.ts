@@ -11,7 +11,7 @@ export const handler = httpHandler(
   async ({ body, event, caller }) => {
     const key = idempotencyKeyOf(event, caller);
     const idempotency = key === undefined ? undefined : { key, requestHash: requestHashOf(body) };
-    const { complaint, replayed } = await registerComplaint(getServiceDeps(), body, idempotency);
+    const { complaint, replayed } = await registerComplaint(getServiceDeps(), body, caller, idempotency);
     return {
       statusCode: 201,
       headers: {
@@ -22,5 +22,5 @@ export const handler = httpHandler(
       body: presentComplaint(complaint),
     };
   },
-  { body: newComplaintBody },
+  { body: newComplaintBody, operation: 'register' },
 );

@@ -1,14 +1,14 @@
 // GET /v1/complaints/{id}: the complaint, masked; 404 if unknown.
 import { getServiceDeps } from '#commons/deps';
 import { httpHandler } from '#commons/http';
-import { getComplaint } from '#use-cases/queries';
+import { readComplaint } from '#use-cases/queries';
 import { presentComplaint } from './presenters.ts';
 import { complaintPath } from './schemas.ts';
 
 export const handler = httpHandler(
-  async ({ path }) => ({
+  async ({ path, caller }) => ({
     statusCode: 200,
-    body: presentComplaint(await getComplaint(getServiceDeps(), path.id)),
+    body: presentComplaint(await readComplaint(getServiceDeps(), path.id, caller)),
   }),
-  { path: complaintPath },
+  { path: complaintPath, operation: 'read' },
 );

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { headerOf, HttpProblem, type Caller } from '#commons/http';
 import { validationProblem } from '#commons/http-problem';
+import { principalKey } from '#domain/permissions';
 import { IDEMPOTENCY_KEY } from './schemas.ts';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -24,8 +25,8 @@ export const requestHashOf = (body: unknown): string =>
   createHash('sha256').update(canonicalJson(body)).digest('hex');
 
 /**
- * The scoped key, or undefined when the client sent none. Keys are scoped by caller so two clients can
- * never collide; until authentication lands every caller is "anonymous" and shares one scope.
+ * The scoped key, or undefined when the client sent none. Keys are scoped by the authenticated principal,
+ * so two systems using the same key never meet (SPEC section 10: retries are safe per client).
  */
 export function idempotencyKeyOf(event: APIGatewayProxyEvent, caller: Caller): string | undefined {
   const key = headerOf(event, IDEMPOTENCY_HEADER);
@@ -38,5 +39,5 @@ export function idempotencyKeyOf(event: APIGatewayProxyEvent, caller: Caller): s
       ),
     );
   }
-  return `${caller.id}:${key}`;
+  return `${principalKey(caller)}:${key}`;
 }

@@ -6,9 +6,9 @@ import { presentPage } from './presenters.ts';
 import { listQuery } from './schemas.ts';
 
 export const handler = httpHandler(
-  async ({ query }) => ({
+  async ({ query, caller }) => ({
     statusCode: 200,
-    body: presentPage(await listComplaints(getServiceDeps(), query)),
+    body: presentPage(await listComplaints(getServiceDeps(), query, caller)),
   }),
-  { query: listQuery },
+  { query: listQuery, operation: 'read' },
 );

@@ -4,12 +4,17 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@aste
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { MAX_BODY_BYTES } from '#commons/http';
 import { PROBLEM_CONTENT_TYPE } from '#commons/http-problem';
+import { PERMISSIONS, rolesAllowed, type Operation } from '#domain/permissions';
 import {
   actionBody,
+  auditVerdictView,
   complaintPage,
   complaintPath,
   complaintView,
   createHeaders,
+  delegationHeaders,
+  erasureBody,
+  erasureOutcomeView,
   feedbackBody,
   health,
   listQuery,
@@ -17,6 +22,7 @@ import {
   slaPreview,
   slaPreviewQuery,
   timeline,
+  timelineQuery,
 } from './schemas.ts';
 import { newComplaintBody } from './intake-schemas.ts';
 import { directoryView, orgUnitView } from './org-schemas.ts';
@@ -25,9 +31,10 @@ import { linkTokenPath, publicComplaintView, publicFeedbackBody, publicHeaders }
 
 const PROBLEMS = {
   400: 'Invalid request: malformed JSON, an invalid or unknown field (see `errors`), or a malformed id.',
-  403: 'The caller lacks the role the operation needs.',
   404: 'No complaint with this id.',
   409: 'Conflict: the status does not allow the action, expectedVersion is stale, the stage moved, or the workflow is between stages (Retry-After: 1).',
+  401: 'No bearer token, or one that is expired, malformed, from another issuer or app client, or badly signed.',
+  403: "The caller's roles may not do this (see x-permissions), or it names an agent without the delegation scope.",
   413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
   410: 'The complaint is closed: its link has expired.',
   415: 'The body is not application/json.',
@@ -104,6 +111,7 @@ const EXAMPLE_COMPLAINT = {
   externalRef: null,
   resolution: null,
   feedback: null,
+  needsOperator: null,
   allowedActions: ['accept', 'assign', 'close', 'note', 'reclassify', 'route'],
 };
 
@@ -171,10 +179,45 @@ function buildRegistry(): OpenAPIRegistry {
     path: '/v1/complaints/{id}/timeline',
     operationId: 'getTimeline',
     summary: "Read a complaint's timeline",
+    request: { params: complaintPath, query: timelineQuery },
+    responses: {
+      200: json(
+        timeline,
+        'Every change, oldest first: when, what, who, from which status to which. One page; pass nextCursor as cursor for the next one.',
+      ),
+      ...problems([400, 404, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/complaints/{id}/audit',
+    operationId: 'verifyAuditTrail',
+    summary: "Verify a complaint's audit trail",
+    description:
+      "Reads every event of the complaint's audit trail and checks its hash chain against the head the " +
+      'complaint keeps; names the first broken link (an event changed, removed, reordered or moved).',
     request: { params: complaintPath },
     responses: {
-      200: json(timeline, 'Every change, oldest first: when, what, who, from which status to which.'),
+      200: json(auditVerdictView, 'The verdict: intact, or the first broken link.'),
       ...problems([400, 404, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/erasure-requests',
+    operationId: 'requestErasure',
+    summary: "Erase a customer's personal data (PIPL); supervisors and admins",
+    description:
+      'Anonymises every complaint of the customer found through the keyed phone hash (phone, name, free ' +
+      'text in the description, notes, replies and the answer), revokes their link tokens and keeps facts, ' +
+      'clocks and the audit trail with an `erased` event. Idempotent: a repeated request changes nothing ' +
+      'and answers `changed: false`.',
+    request: { body: jsonBody(erasureBody, 'The customer by phone, and the request reference.') },
+    responses: {
+      200: json(erasureOutcomeView, 'Which complaints were anonymised.'),
+      ...problems([400, 403, 413, 415, 500]),
     },
   });
 
@@ -185,14 +228,18 @@ function buildRegistry(): OpenAPIRegistry {
     summary:
       'Apply an action (accept, assign, request-info, customer-reply, resolve, reopen, close, note, reclassify, route, regulator-reply)',
     description:
-      'reclassify needs the supervisor role (403 otherwise); route checks outlet and region against the directory (the region follows the outlet).',
+      'reclassify and route are `manage` operations (403 for roles without it); route checks outlet and region against the directory (the region follows the outlet).',
     request: {
       params: complaintPath,
+      headers: delegationHeaders,
       body: jsonBody(actionBody, 'The action; `action` selects the fields.'),
     },
     responses: {
       200: json(complaintView, 'The complaint after the action.'),
-      ...problems([400, 403, 404, 409, 413, 415, 500]),
+      ...problems([400, 404, 409, 413, 415, 500], {
+        409: 'Conflict: the status does not allow the action, expectedVersion is stale, the workflow is between stages (Retry-After: 1), or a per-complaint cap is reached (notes, review cycles, requests for information: `limit`, `max`).',
+        413: `The body is larger than ${MAX_BODY_BYTES} bytes, or a note is longer than its cap.`,
+      }),
     },
   });
 
@@ -215,7 +262,8 @@ function buildRegistry(): OpenAPIRegistry {
     path: '/v1/org',
     operationId: 'getOrganisation',
     summary: 'The organisation directory: HQ, regions, outlets',
-    description: 'Alert recipients (staff contact details) are listed to admins only.',
+    description:
+      'Alert recipients (staff contact details) are listed only to callers with the `directory` permission (admin).',
     responses: { 200: json(directoryView, 'Every unit, by kind, ordered by id.'), ...problems([500]) },
   });
 
@@ -229,7 +277,7 @@ function buildRegistry(): OpenAPIRegistry {
     request: { body: jsonBody(orgUnitInput, 'The unit; `kind` selects the fields.') },
     responses: {
       200: json(orgUnitView, 'The unit as stored.'),
-      ...problems([400, 403, 409, 415, 500], { 403: 'The caller lacks the admin role.' }),
+      ...problems([400, 409, 415, 500]),
     },
   });
 
@@ -252,6 +300,7 @@ function buildRegistry(): OpenAPIRegistry {
     path: '/v1/health',
     operationId: 'health',
     summary: 'Liveness',
+    security: [],
     responses: { 200: json(health, 'The function answers.'), ...problems([500]) },
   });
 
@@ -260,6 +309,7 @@ function buildRegistry(): OpenAPIRegistry {
     path: '/v1/openapi.json',
     operationId: 'openapi',
     summary: 'This document',
+    security: [],
     responses: { 200: { description: 'The OpenAPI 3.1 document.', content: { 'application/json': {} } } },
   });
 
@@ -363,18 +413,96 @@ function registerCustomerLink(registry: OpenAPIRegistry): void {
   });
 }
 
+/** Which rows of the permission table each authenticated operation performs. */
+const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
+  createComplaint: ['register'],
+  listComplaints: ['read'],
+  getComplaint: ['read'],
+  getTimeline: ['read'],
+  verifyAuditTrail: ['read'],
+  requestErasure: ['erasure'],
+  previewSla: ['read'],
+  actOnComplaint: ['work', 'customer-reply', 'manage'],
+  submitFeedback: ['feedback'],
+  getOrganisation: ['read'],
+  putOrganisationUnit: ['directory'],
+};
+
+const BEARER = 'bearer';
+
+/** `{ operation: { role: grant } }` for the roles that may, in some case. */
+const permissionsOf = (operations: readonly Operation[]) =>
+  Object.fromEntries(
+    operations.map((operation) => [
+      operation,
+      Object.fromEntries(rolesAllowed(operation).map((role) => [role, PERMISSIONS[operation].grants[role]])),
+    ]),
+  );
+
+/**
+ * Every operation without `security: []` needs the bearer token: it gets the scheme, the roles the
+ * permission table lets through (`x-permissions`) and its 401 and 403 answers. An operation missing from
+ * OPERATION_PERMISSIONS fails here, so a new route cannot go undocumented.
+ */
+function secure(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const op = item[method];
+      if (!op || (op.security && op.security.length === 0)) continue;
+      const operations = OPERATION_PERMISSIONS[op.operationId ?? ''];
+      if (!operations) throw new Error(`operation ${op.operationId} has no entry in OPERATION_PERMISSIONS`);
+      op.security = [{ [BEARER]: [] }];
+      op['x-permissions'] = permissionsOf(operations);
+      op.responses = {
+        ...op.responses,
+        ...Object.fromEntries(
+          ([401, 403] as const).map((status) => [
+            String(status),
+            {
+              description: PROBLEMS[status],
+              content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+            },
+          ]),
+        ),
+      };
+    }
+  }
+  document.components = {
+    ...document.components,
+    securitySchemes: {
+      [BEARER]: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          "An access token of the deployment's Amazon Cognito user pool: a staff user's (groups agent, " +
+          "supervisor, auditor, admin) or an upstream system's (client credentials, scopes " +
+          'complaints/intake and complaints/act-for-agent). The embedded stack issues its own: ' +
+          '`npm run complaints -- token --role <role> --user <id>`.',
+      },
+    },
+  };
+  return document;
+}
+
 let document: OpenAPIObject | undefined;
 
 export function openApiDocument(): OpenAPIObject {
-  document ??= new OpenApiGeneratorV31(buildRegistry().definitions).generateDocument({
-    openapi: '3.1.0',
-    info: {
-      title: 'Complaints API',
-      version: '1.0.0',
-      description:
-        'Complaint handling for postal and express operators. Errors are RFC 9457 problem details ' +
-        '(application/problem+json) with an `errors` array of `{ path, message }` for invalid fields.',
-    },
-  });
+  document ??= secure(
+    new OpenApiGeneratorV31(buildRegistry().definitions).generateDocument({
+      openapi: '3.1.0',
+      info: {
+        title: 'Complaints API',
+        version: '1.0.0',
+        description:
+          'Complaint handling for postal and express operators. Errors are RFC 9457 problem details ' +
+          '(application/problem+json) with an `errors` array of `{ path, message }` for invalid fields. ' +
+          'Every operation but health, this document and the customer link needs a bearer token; ' +
+          '`x-permissions` lists, per operation of the permission table, the roles that may perform it: ' +
+          '`own` only on complaints the caller registered, `delegated` only for an agent named in ' +
+          "X-On-Behalf-Of, `for-customer` recorded as the customer's.",
+      },
+    }),
+  );
   return document;
 }

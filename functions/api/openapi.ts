@@ -3,4 +3,6 @@
 import { httpHandler } from '#commons/http';
 import { openApiDocument } from './openapi-document.ts';
 
-export const handler = httpHandler(async () => ({ statusCode: 200, body: openApiDocument() }));
+export const handler = httpHandler(async () => ({ statusCode: 200, body: openApiDocument() }), {
+  public: true,
+});

@@ -1,5 +1,6 @@
-// POST /v1/complaints/{id}/actions: an agent's, supervisor's or customer's action; 200 with the complaint,
-// 409 when the status does not allow it or expectedVersion is stale.
+// POST /v1/complaints/{id}/actions: a staff member's (or a delegating system's) action; 200 with the
+// complaint, 403 when the caller's roles may not, 409 when the status does not allow it or expectedVersion
+// is stale. Who acts is the authenticated caller, never a body field.
 import { getServiceDeps } from '#commons/deps';
 import { httpHandler } from '#commons/http';
 import { actOnComplaint } from '#use-cases/act-on-complaint';
@@ -9,7 +10,7 @@ import { actionBody, complaintPath } from './schemas.ts';
 export const handler = httpHandler(
   async ({ path, body, caller }) => {
     const { expectedVersion, ...action } = body;
-    const complaint = await actOnComplaint(getServiceDeps(), path.id, action, expectedVersion, caller);
+    const complaint = await actOnComplaint(getServiceDeps(), path.id, action, caller, expectedVersion);
     return { statusCode: 200, body: presentComplaint(complaint) };
   },
   { path: complaintPath, body: actionBody },

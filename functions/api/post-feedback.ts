@@ -1,25 +1,23 @@
-// POST /v1/complaints/{id}/feedback: the customer's 1-5 rating; only in awaiting-feedback, else 409.
+// POST /v1/complaints/{id}/feedback: a 1-5 rating an intake system collected from the customer (over the
+// phone, in its app); customers rate through their own link (post-public-feedback.ts). The timeline records
+// the rating as the customer's, carried by that system. Only in awaiting-feedback, else 409.
 import { getServiceDeps } from '#commons/deps';
 import { httpHandler } from '#commons/http';
-import { submitFeedback } from '#use-cases/act-on-complaint';
+import { recordCollectedFeedback } from '#use-cases/act-on-complaint';
 import { presentComplaint } from './presenters.ts';
 import { complaintPath, feedbackBody } from './schemas.ts';
 
-// For upstream systems that collect the customer's score themselves; customers rate through their link
-// (post-public-feedback.ts). Either way the rating is the customer's.
-const FEEDBACK_ACTOR = 'customer';
-
 export const handler = httpHandler(
-  async ({ path, body }) => {
+  async ({ path, body, caller }) => {
     const { expectedVersion, ...feedback } = body;
-    const complaint = await submitFeedback(
+    const complaint = await recordCollectedFeedback(
       getServiceDeps(),
       path.id,
       feedback,
-      FEEDBACK_ACTOR,
+      caller,
       expectedVersion,
     );
     return { statusCode: 200, body: presentComplaint(complaint) };
   },
-  { path: complaintPath, body: feedbackBody },
+  { path: complaintPath, body: feedbackBody, operation: 'feedback' },
 );

@@ -5,7 +5,7 @@ import { actionsFor } from '#domain/lifecycle';
 import { deadlinesOf } from '#domain/deadlines';
 import { maskName, maskPhone, maskPhonesIn } from '#domain/masking';
 import type { Complaint, TimelineEvent } from '#domain/complaint';
-import type { ComplaintPage } from '#domain/ports';
+import type { ComplaintPage, TimelinePage } from '#domain/ports';
 import type { ComplaintPageView, ComplaintView, TimelineView } from './schemas.ts';
 
 // Re-exported for the customer's public view, which masks its texts the same way.
@@ -105,6 +105,9 @@ export function presentComplaint(c: Complaint, now: Date = new Date()): Complain
         }
       : null,
     clockFacts: presentClockFacts(c),
+    needsOperator: c.needsOperator
+      ? { since: c.needsOperator.since, reason: c.needsOperator.reason, failures: c.needsOperator.failures }
+      : null,
     allowedActions: actionsFor(c),
   };
 }
@@ -146,12 +149,13 @@ function presentEvent(e: TimelineEvent): TimelineView['items'][number] {
     at: e.at,
     type: e.type,
     actor: e.actor,
+    ...(e.client === undefined ? {} : { client: e.client }),
     from: e.from ?? null,
     to: e.to ?? null,
     data: e.data === undefined ? null : (maskStringsIn(e.data) as Record<string, unknown>),
   };
 }
 
-export function presentTimeline(c: Complaint): TimelineView {
-  return { items: c.timeline.map(presentEvent) };
+export function presentTimeline(page: TimelinePage): TimelineView {
+  return { items: page.items.map(presentEvent), nextCursor: page.nextCursor ?? null };
 }

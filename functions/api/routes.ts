@@ -7,6 +7,12 @@ export interface ApiRoute {
   /** Handler module (exports `handler`), relative to the repository root. */
   entry: string;
   functionName: string;
+  /**
+   * Open without a bearer token (SPEC section 9: health, the API description, the customer's link). Every
+   * other route runs the authorizer first (API Gateway on AWS, the local gateway here) and its handler
+   * refuses a request without the authorizer's context.
+   */
+  public?: true;
 }
 
 export const API_ROUTES = [
@@ -35,6 +41,18 @@ export const API_ROUTES = [
     functionName: 'get-timeline',
   },
   {
+    method: 'GET',
+    resource: '/v1/complaints/{id}/audit',
+    entry: 'functions/api/get-audit.ts',
+    functionName: 'get-audit',
+  },
+  {
+    method: 'POST',
+    resource: '/v1/erasure-requests',
+    entry: 'functions/api/post-erasure-request.ts',
+    functionName: 'post-erasure-request',
+  },
+  {
     method: 'POST',
     resource: '/v1/complaints/{id}/actions',
     entry: 'functions/api/post-action.ts',
@@ -59,21 +77,41 @@ export const API_ROUTES = [
     entry: 'functions/api/sla-preview.ts',
     functionName: 'sla-preview',
   },
-  { method: 'GET', resource: '/v1/health', entry: 'functions/api/health.ts', functionName: 'health' },
-  { method: 'GET', resource: '/v1/openapi.json', entry: 'functions/api/openapi.ts', functionName: 'openapi' },
+  {
+    method: 'GET',
+    resource: '/v1/health',
+    entry: 'functions/api/health.ts',
+    functionName: 'health',
+    public: true,
+  },
+  {
+    method: 'GET',
+    resource: '/v1/openapi.json',
+    entry: 'functions/api/openapi.ts',
+    functionName: 'openapi',
+    public: true,
+  },
   // The customer's link (no authentication: the token is the credential). `/{token}` sits at the root so the
   // link in a text stays short; literal segments win over it, so it shadows no other route.
-  { method: 'GET', resource: '/{token}', entry: 'functions/api/follow-link.ts', functionName: 'follow-link' },
+  {
+    method: 'GET',
+    resource: '/{token}',
+    entry: 'functions/api/follow-link.ts',
+    functionName: 'follow-link',
+    public: true,
+  },
   {
     method: 'GET',
     resource: '/v1/public/complaints/{token}',
     entry: 'functions/api/get-public-complaint.ts',
     functionName: 'get-public-complaint',
+    public: true,
   },
   {
     method: 'POST',
     resource: '/v1/public/complaints/{token}/feedback',
     entry: 'functions/api/post-public-feedback.ts',
     functionName: 'post-public-feedback',
+    public: true,
   },
 ] as const satisfies readonly ApiRoute[];

@@ -79,13 +79,10 @@ const expectedVersion = z
 // ---------------------------------------------------------------------------------------------------
 // POST /v1/complaints/{id}/actions
 
-const actor = reference(64).meta({
-  description: 'Agent or supervisor id; "customer" for customer-reply.',
-});
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 const action = <A extends string, S extends z.ZodRawShape>(name: A, shape: S) =>
-  z.strictObject({ action: z.literal(name), actor, ...shape, expectedVersion });
+  z.strictObject({ action: z.literal(name), ...shape, expectedVersion });
 
 export const actionBody = z
   .discriminatedUnion('action', [
@@ -118,7 +115,8 @@ export const actionBody = z
         .optional()
         .meta({ description: 'closeReason unresolved: what the customer was told comes next.' }),
     }),
-    action('note', { text: text(4000) }),
+    // The note's length cap is the domain's (limits.ts): over it the answer is 413, not 400.
+    action('note', { text: z.string().trim().min(1) }),
     action('reclassify', {
       reason: text(1000),
       category: z.enum(CATEGORIES).optional(),
@@ -133,7 +131,12 @@ export const actionBody = z
       assistingUnits: z.array(reference(64)).max(10).optional(),
     }),
   ])
-  .meta({ id: 'ComplaintAction', example: { action: 'accept', actor: 'agent-007', expectedVersion: 2 } });
+  .meta({
+    id: 'ComplaintAction',
+    description:
+      'Who acts is the authenticated caller (for a delegating system, the agent named in X-On-Behalf-Of), never a body field.',
+    example: { action: 'accept', expectedVersion: 2 },
+  });
 
 // ---------------------------------------------------------------------------------------------------
 // POST /v1/complaints/{id}/feedback
@@ -207,6 +210,18 @@ export const listQuery = z.strictObject({
   cursor: z.string().min(1).max(2048).optional().meta({ description: 'nextCursor of the previous page.' }),
 });
 
+/** GET /v1/complaints/{id}/timeline: a page of events, oldest first. */
+export const timelineQuery = z.strictObject({
+  limit: z.coerce
+    .number<string>()
+    .int()
+    .min(1)
+    .max(500)
+    .default(100)
+    .meta({ type: 'integer', minimum: 1, maximum: 500, default: 100 }),
+  cursor: z.string().min(1).max(512).optional().meta({ description: 'nextCursor of the previous page.' }),
+});
+
 /** GET /v1/sla/preview: when is a complaint of this kind, received and accepted at `at`, due? */
 export const slaPreviewQuery = z.strictObject({
   category: z.enum(CATEGORIES),
@@ -227,6 +242,19 @@ export const slaPreview = z
     }),
   })
   .meta({ id: 'SlaPreview' });
+
+/** A system with the delegation scope names the agent it acts for (SPEC section 9). */
+export const delegationHeaders = z.object({
+  'X-On-Behalf-Of': z
+    .string()
+    .optional()
+    .meta({
+      description:
+        'For an upstream system with the delegation scope (complaints/act-for-agent): the agent it acts for. ' +
+        'The timeline then records the agent as actor and the system as client. Refused (403) for others.',
+      example: 'agent-007',
+    }),
+});
 
 export const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,128}$/;
 
@@ -351,6 +379,17 @@ export const complaintView = z
     resolution: resolutionView.nullable(),
     feedback: feedbackView.nullable(),
     clockFacts: clockFactsView,
+    needsOperator: z
+      .object({
+        since: instant,
+        reason: z.string().meta({ example: 'FAILED: ComplaintWorkflowFailed' }),
+        failures: z.int().min(1),
+      })
+      .nullable()
+      .meta({
+        description:
+          "Set while the complaint's workflow is parked after failing again and again: its timers do not run until an operator retries it (docs/deploy.md).",
+      }),
     allowedActions: z.array(z.enum(ACTIONS)),
   })
   .meta({ id: 'Complaint' });
@@ -366,14 +405,24 @@ export const timelineEventView = z
   .object({
     at: instant,
     type: z.string().meta({ example: 'accepted' }),
-    actor: z.string().meta({ example: 'agent-007' }),
+    actor: z.string().meta({
+      example: 'agent-007',
+      description: 'Who acted: a staff user, the agent a delegating system named, "customer", or "system".',
+    }),
+    client: z.string().optional().meta({
+      example: 'hotline-crm',
+      description:
+        "The upstream system that carried the request when it acted for a named agent or recorded the customer's reply or score.",
+    }),
     from: z.enum(STATUSES).nullable(),
     to: z.enum(STATUSES).nullable(),
     data: z.record(z.string(), z.unknown()).nullable(),
   })
   .meta({ id: 'TimelineEvent' });
 
-export const timeline = z.object({ items: z.array(timelineEventView) }).meta({ id: 'Timeline' });
+export const timeline = z
+  .object({ items: z.array(timelineEventView), nextCursor: z.string().nullable() })
+  .meta({ id: 'Timeline' });
 
 export const problem = z
   .object({
@@ -404,3 +453,42 @@ export const health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' 
 export type ComplaintView = z.input<typeof complaintView>;
 export type ComplaintPageView = z.input<typeof complaintPage>;
 export type TimelineView = z.input<typeof timeline>;
+
+// ---------------------------------------------------------------------------------------------------
+// The audit trail and erasure requests
+
+export const auditVerdictView = z
+  .object({
+    complaintId,
+    intact: z.boolean(),
+    events: z.int().min(0).meta({ description: 'Events read and checked.' }),
+    head: z
+      .object({ seq: z.int(), hash: z.string() })
+      .nullable()
+      .meta({ description: 'The chain head the complaint keeps (intact chains only).' }),
+    brokenAt: z
+      .object({ seq: z.int(), reason: z.string() })
+      .nullable()
+      .meta({ description: 'The first broken link: its sequence number and what is wrong with it.' }),
+  })
+  .meta({ id: 'AuditVerdict' });
+
+export const erasureBody = z
+  .strictObject({
+    phone: z.string().trim().min(1).max(40).meta({ description: "The customer's phone number." }),
+    reference: reference(64).meta({ description: "The operator's reference for the request (ticket)." }),
+  })
+  .meta({ id: 'ErasureRequest' });
+
+export const erasureOutcomeView = z
+  .object({
+    reference: z.string(),
+    complaintIds: z.array(complaintId).meta({ description: 'Complaints anonymised by this request.' }),
+    changed: z.boolean().meta({
+      description: 'false: nothing of this customer was left to erase (already erased, or no complaint).',
+    }),
+  })
+  .meta({ id: 'ErasureOutcome' });
+
+export type AuditVerdictView = z.input<typeof auditVerdictView>;
+export type ErasureOutcomeView = z.input<typeof erasureOutcomeView>;

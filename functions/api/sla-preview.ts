@@ -17,5 +17,5 @@ export const handler = httpHandler(
       ),
     };
   },
-  { query: slaPreviewQuery },
+  { query: slaPreviewQuery, operation: 'read' },
 );

@@ -45,6 +45,9 @@ const environmentSchema = z.object({
   COMPLAINTS_TIME_SCALE: optional(
     z.coerce.number({ error: 'must be a positive number' }).positive('must be a positive number'),
   ),
+  COMPLAINT_EXECUTION_MAX_AGE_SECONDS: optional(
+    z.coerce.number({ error: 'must be a positive number' }).positive('must be a positive number'),
+  ),
   SMS_SENDER_ID: optional(z.string().regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits')),
   SMS_MAX_PRICE: optional(
     z.coerce.number({ error: 'must be a positive number (USD)' }).positive('must be a positive number (USD)'),
@@ -76,6 +79,8 @@ export interface Config {
   rootCauses?: string;
   /** SLA durations divided by this (demos and tests); undefined: real time. */
   timeScale?: number;
+  /** An execution older than this hands its complaint over to a fresh one (default 300 days; tests shorten it). */
+  executionMaxAgeSeconds?: number;
   smsSenderId?: string;
   smsMaxPrice?: number;
   publicBaseUrl: string;
@@ -117,6 +122,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     compensationRulesOverride: e.COMPENSATION_RULES,
     rootCauses: e.ROOT_CAUSES,
     timeScale: e.COMPLAINTS_TIME_SCALE,
+    executionMaxAgeSeconds: e.COMPLAINT_EXECUTION_MAX_AGE_SECONDS,
     smsSenderId: e.SMS_SENDER_ID,
     smsMaxPrice: e.SMS_MAX_PRICE,
     publicBaseUrl: e.PUBLIC_BASE_URL,

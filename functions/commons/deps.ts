@@ -5,6 +5,7 @@ import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
 import { DynamoDeliveryLog } from '#adapters/dynamo-delivery-log';
 import { DynamoOrgDirectory } from '#adapters/dynamo-org-directory';
 import { SnsAlertSubscriptions } from '#adapters/sns-alert-subscriptions';
+import { DynamoOperationsLedger } from '#adapters/dynamo-operations-ledger';
 import { SfnComplaintWorkflow } from '#adapters/sfn-complaint-workflow';
 import { SfnNotificationDispatcher } from '#adapters/sfn-notification-dispatcher';
 import { SnsMessageSender } from '#adapters/sns-message-sender';
@@ -13,6 +14,7 @@ import { parseSlaPolicyOverride, scalePolicy } from '#domain/policy';
 import { DEFAULT_SLA_POLICY } from '#domain/sla';
 import { parseCompensationRules } from '#domain/compensation';
 import { parseRootCauses } from '#domain/responsibility';
+import { DEFAULT_EXECUTION_LIMITS, DEFAULT_RESTART_POLICY } from '#domain/execution';
 import type { ServiceDeps } from '#use-cases/service-deps';
 import { dynamoDocumentClient, sfnClient, snsClient } from './clients.ts';
 import { config } from './config.ts';
@@ -47,6 +49,7 @@ function buildServiceDeps(): ServiceDeps {
     org: new DynamoOrgDirectory(doc, cfg.tableName),
     alerts: new SnsAlertSubscriptions(snsClient(), cfg.staffTopicArns),
     deliveries: new DynamoDeliveryLog(doc, cfg.tableName),
+    operations: new DynamoOperationsLedger(doc, cfg.tableName),
     workflow: new SfnComplaintWorkflow(sfnClient(), cfg.complaintStateMachineArn),
     dispatcher: new SfnNotificationDispatcher(sfnClient(), cfg.notificationStateMachineArn),
     sender: new SnsMessageSender(snsClient(), {
@@ -72,6 +75,16 @@ function buildServiceDeps(): ServiceDeps {
     ...(cfg.staffAlertCalendar !== '24x7' && timeScale === 1
       ? { staffCalendar: calendars[cfg.staffAlertCalendar] }
       : {}),
+    executionLimits: {
+      ...DEFAULT_EXECUTION_LIMITS,
+      ...(cfg.executionMaxAgeSeconds ? { maxAgeMs: cfg.executionMaxAgeSeconds * 1000 } : {}),
+    },
+    // Time-scaled demos and tests back off as much faster as their clocks run.
+    restartPolicy: {
+      ...DEFAULT_RESTART_POLICY,
+      baseDelayMs: DEFAULT_RESTART_POLICY.baseDelayMs / timeScale,
+      maxDelayMs: DEFAULT_RESTART_POLICY.maxDelayMs / timeScale,
+    },
     publicBaseUrl: cfg.publicBaseUrl,
     log: {
       warn: (message, data) => logger.warn(message, data),

@@ -4,13 +4,15 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import {
+  AccessDenied,
   ComplaintAlreadyExists,
   ComplaintNotFound,
+  ContentTooLarge,
   DomainError,
-  Forbidden,
   IdempotencyKeyReused,
   InvalidInput,
   OrgUnitNotFound,
+  LimitReached,
   TransitionNotAllowed,
   VersionConflict,
   WorkflowNotReady,
@@ -94,12 +96,24 @@ export const DOMAIN_PROBLEM_RULES: readonly DomainProblemRule[] = [
   }),
   rule({ error: IdempotencyKeyReused, status: 409, title: 'Idempotency key reused' }),
   rule({ error: InvalidInput, status: 400, title: 'Invalid input', errors: (e) => e.errors }),
-  rule({ error: Forbidden, status: 403, title: 'Forbidden' }),
   rule({
     error: OrgUnitNotFound,
     status: 404,
     title: 'Unit not found',
     extensions: (e) => ({ kind: e.details.kind, unitId: e.details.id }),
+  }),
+  rule({
+    error: LimitReached,
+    status: 409,
+    title: 'Limit reached',
+    extensions: (e) => ({ limit: e.details.limit, max: e.details.max }),
+  }),
+  rule({ error: ContentTooLarge, status: 413, title: 'Content too large', errors: (e) => e.errors }),
+  rule({
+    error: AccessDenied,
+    status: 403,
+    title: 'Forbidden',
+    extensions: (e) => ({ operation: e.details.operation }),
   }),
 ];
 
@@ -129,6 +143,19 @@ export const validationProblem = (
   detail,
   errors,
 });
+
+/**
+ * No token, or one the authorizer refused (expired, another issuer or app client, a bad signature,
+ * `alg: none`). API Gateway answers it before any handler runs (its UNAUTHORIZED gateway response carries
+ * this body), and so does the local gateway.
+ */
+export const UNAUTHORIZED_PROBLEM: Problem = {
+  status: 401,
+  code: 'unauthorized',
+  title: 'Unauthorized',
+  detail: 'a valid bearer token is required (Authorization: Bearer <access token>)',
+  headers: { 'WWW-Authenticate': 'Bearer' },
+};
 
 const INTERNAL_PROBLEM: Problem = {
   status: 500,

@@ -9,6 +9,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { AccessDenied } from '#domain/errors';
+import { PRINCIPAL_ID, type Operation, type Principal } from '#domain/permissions';
+import { requirePermission } from '#use-cases/access';
+import { principalFromAuthorizer } from './authorizer-context.ts';
 import { logger, metrics, tracer } from './powertools.ts';
 import {
   fieldErrors,
@@ -16,6 +20,7 @@ import {
   knownProblem,
   problemResult,
   toProblem,
+  UNAUTHORIZED_PROBLEM,
   validationProblem,
 } from './http-problem.ts';
 
@@ -26,37 +31,64 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 type ApiMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
-/** Who is calling. Scopes idempotency keys now, and roles once authentication lands. */
-export interface Caller {
-  id: string;
-  /** SPEC 9's roles (intake, agent, supervisor, auditor, admin); use cases decide what each may do. */
-  roles: string[];
-}
+/**
+ * Who is calling: the principal the API's authorizer established (functions/auth/authorizer.ts), with the
+ * agent a delegating client names for this request. Public routes have none.
+ */
+export type Caller = Principal;
 
-export const ANONYMOUS_CALLER: Caller = { id: 'anonymous', roles: [] };
+/** Names the agent a client with the delegation scope acts for; the timeline records both. */
+export const ON_BEHALF_OF_HEADER = 'X-On-Behalf-Of';
 
 // Per-request values handed from middlewares to the handler without mutating the event's documented shape.
 const callers = new WeakMap<APIGatewayProxyEvent, Caller>();
 const jsonBodies = new WeakMap<APIGatewayProxyEvent, unknown>();
 
+function onBehalfOf(
+  event: APIGatewayProxyEvent,
+  principal: Omit<Principal, 'onBehalfOf'>,
+): string | undefined {
+  const named = headerOf(event, ON_BEHALF_OF_HEADER);
+  if (named === undefined) return undefined;
+  if (!principal.mayDelegate) {
+    throw new AccessDenied(
+      'delegation',
+      `${ON_BEHALF_OF_HEADER} is for upstream systems with the delegation scope; this caller has none`,
+    );
+  }
+  if (!PRINCIPAL_ID.test(named)) {
+    throw new HttpProblem(
+      validationProblem(
+        [{ path: ON_BEHALF_OF_HEADER, message: 'must be an agent id (letters, digits, . _ @ + -; 1-128)' }],
+        `the ${ON_BEHALF_OF_HEADER} header is invalid`,
+      ),
+    );
+  }
+  return named;
+}
+
 /**
- * Where authentication plugs in. Contract: before the handler runs, decide who calls (from the event,
- * e.g. an authorizer's claims in requestContext.authorizer) and record it, or throw an HttpProblem 401/403.
- * Authentication is not part of the API yet, so every request is accepted as the anonymous caller.
+ * Takes the caller from `requestContext.authorizer` (the authorizer ran before the handler, on AWS and in
+ * the local gateway alike) and, when the route names its operation, refuses roles that may never perform
+ * it (403). Without an authorizer context the request is refused (401): a route deployed without the
+ * authorizer fails closed.
  */
-export const authenticate = (): ApiMiddleware => ({
+export const authenticate = (operation?: Operation): ApiMiddleware => ({
   name: 'authenticate',
   before: (request) => {
-    callers.set(request.event, ANONYMOUS_CALLER);
+    const authorized = principalFromAuthorizer(request.event.requestContext?.authorizer);
+    if (!authorized) throw new HttpProblem(UNAUTHORIZED_PROBLEM);
+    const named = onBehalfOf(request.event, authorized);
+    const caller: Caller = { ...authorized, ...(named === undefined ? {} : { onBehalfOf: named }) };
+    if (operation) requirePermission(caller, operation);
+    callers.set(request.event, caller);
   },
 });
 
-/** Routes SPEC section 9 leaves open to everyone (health, the API description) skip authentication. */
+/** Routes SPEC section 9 leaves open to everyone (health, the API description, the customer's link). */
 export const publicAccess = (): ApiMiddleware => ({
   name: 'publicAccess',
-  before: (request) => {
-    callers.set(request.event, ANONYMOUS_CALLER);
-  },
+  before: () => undefined,
 });
 
 /** Log lines carry API Gateway's request id, the id a client sees in problem responses. */
@@ -68,6 +100,7 @@ export const correlateLogs = (): ApiMiddleware => ({
   },
 });
 
+/** The authenticated caller; throws on a public route (no authenticate middleware ran). */
 export function callerOf(event: APIGatewayProxyEvent): Caller {
   const caller = callers.get(event);
   if (!caller) throw new Error('no caller: the authenticate middleware did not run');
@@ -192,7 +225,8 @@ export interface ApiRequest<Body, Path, Query> {
   body: Body;
   path: Path;
   query: Query;
-  caller: Caller;
+  /** The authenticated caller (reading it on a public route throws: there is none). */
+  readonly caller: Caller;
   event: APIGatewayProxyEvent;
   context: Context;
 }
@@ -208,8 +242,10 @@ export interface RequestSchemas<B, P, Q> {
   body?: B;
   path?: P;
   query?: Q;
-  /** Open to unauthenticated callers (SPEC section 9: only health and the API description). */
+  /** Open to unauthenticated callers (SPEC section 9: health, the API description, the customer's link). */
   public?: boolean;
+  /** The operation of the permission table the route performs: roles that may never perform it get 403. */
+  operation?: Operation;
 }
 
 function toProxyResult(response: ApiResponse): APIGatewayProxyResult {
@@ -245,7 +281,7 @@ export function httpHandler<
     ...(tracer ? [captureLambdaHandler(tracer)] : []),
     countResponses(),
     answerProblems(),
-    schemas.public ? publicAccess() : authenticate(),
+    schemas.public ? publicAccess() : authenticate(schemas.operation),
     ...(schemas.body ? [parseJsonBody()] : []),
   ];
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
@@ -259,7 +295,9 @@ export function httpHandler<
         query: (schemas.query
           ? validate(schemas.query, event.queryStringParameters ?? {}, 'query')
           : undefined) as Parsed<Q>,
-        caller: callerOf(event),
+        get caller() {
+          return callerOf(event);
+        },
         event,
         context,
       };

@@ -19,9 +19,9 @@ export class InvalidTaskPayload extends Error {
 
 export function taskHandler<S extends z.ZodType, R>(
   schema: S,
-  work: (payload: z.output<S>) => Promise<R>,
+  work: (payload: z.output<S>, context: Context) => Promise<R>,
 ): (event: unknown, context: Context) => Promise<R> {
-  const run = async (event: unknown): Promise<R> => {
+  const run = async (event: unknown, context: Context): Promise<R> => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {
       throw new InvalidTaskPayload(
@@ -30,7 +30,7 @@ export function taskHandler<S extends z.ZodType, R>(
     }
     // One metric per task run: the count is useful, and a run with none makes Powertools warn every time.
     metrics.addMetric('TaskRuns', MetricUnit.Count, 1);
-    return work(parsed.data);
+    return work(parsed.data, context);
   };
   return middy(run).use([
     injectLambdaContext(logger),

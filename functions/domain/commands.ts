@@ -68,8 +68,10 @@ export const DAMAGE_SEVERITIES = ['minor', 'severe'] as const;
 export type DamageSeverity = (typeof DAMAGE_SEVERITIES)[number];
 
 interface ActionBase {
-  /** Who acts: an agent or supervisor id, or "customer" for customer-reply. */
+  /** Who acts: the authenticated principal (or the agent it acts for), "customer" for a reply relayed for them. */
   actor: string;
+  /** The upstream system that carried the action, when it acted for an agent or relayed the customer's reply. */
+  client?: string;
 }
 
 export interface ResponsibilityInput {
@@ -113,6 +115,20 @@ export type ComplaintAction =
       leadUnit?: string;
       assistingUnits?: string[];
     });
+
+/** An action as a caller asks for it: who acts comes from authentication, never from the request. */
+export type ActionRequest = ComplaintAction extends infer A
+  ? A extends ComplaintAction
+    ? Omit<A, 'actor' | 'client'>
+    : never
+  : never;
+
+/** Where a rating came from: the customer's own link, or an intake system that collected it. */
+export interface FeedbackSource {
+  via: 'link' | 'intake';
+  /** The intake system's client id. */
+  client?: string;
+}
 
 export interface FeedbackInput {
   score: 1 | 2 | 3 | 4 | 5;

@@ -116,7 +116,15 @@ export function suggestCompensation(
       return forLoss(input, rules);
     case 'delay':
       return forDelay(input, rules);
-    default:
+    // Named rather than defaulted: a category added later must decide here whether it has a rule.
+    case 'wrong-delivery':
+    case 'attitude':
+    case 'business-handling':
+    case 'facilities':
+    case 'fees':
+    case 'online-service':
+    case 'privacy':
+    case 'other':
       return undefined;
   }
 }

@@ -1,4 +1,5 @@
 // The complaint as the domain sees it (SPEC sections 3-4). Pure data: no AWS, no I/O.
+import type { ChainedEvent } from './audit-trail.ts';
 
 export const CHANNELS = ['hotline', 'web', 'app', 'wechat', 'email', 'counter', 'regulator'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -155,7 +156,10 @@ export interface StageTimer {
 export interface TimelineEvent {
   at: Instant;
   type: string;
+  /** Who acted: a staff user, the agent a delegating system named, "customer", or the system itself. */
   actor: string;
+  /** The upstream system that carried the request, when it acted for an agent or for the customer. */
+  client?: string;
   from?: Status;
   to?: Status;
   data?: Record<string, unknown>;
@@ -245,6 +249,8 @@ export interface Complaint {
   id: string;
   /** Short complaint number for texts and people, unique per deployment. */
   shortId: string;
+  /** principalKey (functions/domain/permissions.ts) of who registered it: intake systems read only theirs. */
+  registeredBy?: string;
   channel: Channel;
   /** 投诉 (the default), 建议 or 咨询. Stored complaints from before types read as 'complaint'. */
   type?: ComplaintType;
@@ -303,10 +309,28 @@ export interface Complaint {
   stage: StageState;
   resolution?: Resolution;
   feedback?: Feedback;
+  /**
+   * Events appended since the complaint was read, in order. The store writes them to the audit trail
+   * (functions/domain/audit-trail.ts) as their own items and hands back the complaint with this list empty:
+   * the whole history is read page by page from the store, never carried in the complaint.
+   */
   timeline: TimelineEvent[];
+  /** How many events of each type the complaint has recorded (what the caps of limits.ts count). */
+  eventCounts?: Partial<Record<string, number>>;
+  /** Review cycles opened (a low score or a reopen), capped by limits.ts. */
+  reviewCycles?: number;
+  /**
+   * The store's bookkeeping of the audit trail: its head (last sequence number and hash), and the events of
+   * the last write, kept in the complaint until they are confirmed written as their own items.
+   */
+  chain?: { seq: number; hash: string; unflushed: ChainedEvent[] };
+  /** Set when the customer's personal data was erased (PIPL); phone, name and free text are gone. */
+  erasure?: { at: Instant; reference: string; by: string };
   outbox: PendingNotification[];
   /** Which execution drives the complaint: attempt 0 is named by the id, later ones `${id}--${attempt}`. */
-  execution: { attempt: number; startedAt?: Instant };
+  execution: ExecutionState;
+  /** Set when its workflow kept failing and restarts stopped: an operator retries it after a fix. */
+  needsOperator?: NeedsOperator;
   /** A signal committed for the workflow but not yet confirmed delivered (redelivered by the reconciler). */
   pendingSignal?: { taskToken: string; seq: number; at: Instant };
   /** Optimistic concurrency of the stored item: increases by one on every write, the workflow's included. */
@@ -318,6 +342,24 @@ export interface Complaint {
   revision: number;
   /** Set when the workflow recorded a failure it could not handle. */
   failure?: { at: Instant; error: string; cause?: string };
+}
+
+export interface ExecutionState {
+  attempt: number;
+  /** When this attempt started (attempt 0: the complaint's createdAt). */
+  startedAt?: Instant;
+  /** Executions of this complaint that failed, timed out or were stopped, counted while they come close together. */
+  failures?: number;
+  lastFailureAt?: Instant;
+  /** A restart after a failure waits until this instant (exponential backoff). */
+  resumeAt?: Instant;
+}
+
+export interface NeedsOperator {
+  since: Instant;
+  /** How the last execution ended, e.g. "FAILED: ComplaintWorkflowFailed" (codes only, never a cause text). */
+  reason: string;
+  failures: number;
 }
 
 /** The derived deadlines a client sees. */

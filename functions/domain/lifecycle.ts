@@ -1,10 +1,11 @@
 // The lifecycle of SPEC section 4: which action each status allows and what each action does to the
 // complaint (status, owner, clocks, timeline, notifications owed). Pure: the caller persists the result.
-import type { ActionName, ComplaintAction, FeedbackInput } from './commands.ts';
+import type { ActionName, ComplaintAction, FeedbackInput, FeedbackSource } from './commands.ts';
 import type { CloseReason, Complaint, Status, TimelineEvent } from './complaint.ts';
 import { endPause, startClock, stopClocks, type ClockContext } from './clocks.ts';
 import { suggestCompensation } from './compensation.ts';
 import { InvalidInput, TransitionNotAllowed } from './errors.ts';
+import { checkInfoRequest, checkNote, checkReviewCycle } from './limits.ts';
 import { withEvent, withNotification } from './notices.ts';
 import { closeComplaint, enterStatus } from './stage.ts';
 import { reclassify, replyToRegulator, route, takesShortFlow } from './corrections.ts';
@@ -49,6 +50,7 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
   const at = ctx.now.toISOString();
   const event = (type: string, to: Status | undefined, data?: Record<string, unknown>): TimelineEvent => {
     const e: TimelineEvent = { at, type, actor: action.actor, from: c.status };
+    if (action.client !== undefined) e.client = action.client;
     if (to) e.to = to;
     if (data) e.data = data;
     return e;
@@ -77,8 +79,10 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
         event('assigned', undefined, { assignee: action.assignee }),
       );
     case 'note':
+      checkNote(c, action.text);
       return withEvent(c, event('note', undefined, { text: action.text }));
     case 'request-info': {
+      checkInfoRequest(c);
       let next: Complaint = {
         ...c,
         pausedAt: at,
@@ -183,13 +187,20 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
   }
 }
 
-/** The customer's (or an upstream system's) rating: 3-5 closes as satisfied, 1-2 opens a review. */
+/** Ratings are the customer's, whoever carried them: the event says which way they came. */
+const FEEDBACK_ACTOR = 'customer';
+
+/**
+ * The customer's rating, through their link or collected by an intake system: 3-5 closes as satisfied,
+ * 1-2 opens a review.
+ */
 export function applyFeedback(
   c: Complaint,
   feedback: FeedbackInput,
-  actor: string,
+  source: FeedbackSource,
   ctx: ClockContext,
 ): Complaint {
+  const actor = FEEDBACK_ACTOR;
   if (c.status !== 'awaiting-feedback') {
     // allowedActions lists what the status does allow (feedback is accepted only in awaiting-feedback).
     throw new TransitionNotAllowed('feedback', c.status, ALLOWED_ACTIONS[c.status]);
@@ -199,22 +210,33 @@ export function applyFeedback(
     ...c,
     feedback: { score: feedback.score, at, ...(feedback.comment ? { comment: feedback.comment } : {}) },
   };
-  const data = { score: feedback.score };
+  const data = { score: feedback.score, via: source.via };
+  const carrier = source.client === undefined ? {} : { client: source.client };
   if (feedback.score >= 3) {
     return closeComplaint(
-      withEvent(recorded, { at, type: 'feedback', actor, from: c.status, data }),
+      withEvent(recorded, { at, type: 'feedback', actor, ...carrier, from: c.status, data }),
       'satisfied',
       actor,
       ctx,
     );
   }
-  return openReview(recorded, ctx, { at, type: 'feedback', actor, from: c.status, to: 'review', data });
+  return openReview(recorded, ctx, {
+    at,
+    type: 'feedback',
+    actor,
+    ...carrier,
+    from: c.status,
+    to: 'review',
+    data,
+  });
 }
 
 function openReview(c: Complaint, ctx: ClockContext, event: TimelineEvent): Complaint {
+  checkReviewCycle(c);
   const rated = stopClocks(c, ctx.now, (name) => name === 'feedback');
   let next: Complaint = {
     ...rated,
+    reviewCycles: (c.reviewCycles ?? 0) + 1,
     clocks: { ...rated.clocks, review: startClock('review', c, ctx.now, ctx) },
   };
   next = withEvent(next, event);

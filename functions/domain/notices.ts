@@ -7,8 +7,14 @@ import type {
   TimelineEvent,
 } from './complaint.ts';
 
+/**
+ * Appends an event to the complaint's timeline and counts it by type (what the per-complaint caps of
+ * limits.ts read, since a stored complaint does not carry its history: the store keeps each event as its
+ * own item in the audit trail, and `timeline` holds only the events not yet stored).
+ */
 export function withEvent(c: Complaint, event: TimelineEvent): Complaint {
-  return { ...c, timeline: [...c.timeline, event] };
+  const eventCounts = { ...c.eventCounts, [event.type]: (c.eventCounts?.[event.type] ?? 0) + 1 };
+  return { ...c, timeline: [...c.timeline, event], eventCounts };
 }
 
 export function withNotification(

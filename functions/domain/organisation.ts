@@ -3,7 +3,7 @@
 // responsible unit of their level only. Pure: validation, the routing rule and the seed file's shape.
 import * as z from 'zod';
 import type { EscalationLevel } from './complaint.ts';
-import { Forbidden, InvalidInput } from './errors.ts';
+import { InvalidInput } from './errors.ts';
 
 export const UNIT_KINDS = ['hq', 'region', 'outlet'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
@@ -142,13 +142,6 @@ export function unitsOfDirectoryFile(document: unknown): OrgUnitInput[] {
   });
   if (problems.length > 0) throw new InvalidInput('the directory file is inconsistent', problems);
   return units;
-}
-
-/** Who may change the directory (SPEC 9: admin). The caller is the authenticated principal. */
-export function requireAdmin(caller: { id: string; roles: readonly string[] }): void {
-  if (!caller.roles.includes('admin')) {
-    throw new Forbidden('changing the organisation directory needs the admin role');
-  }
 }
 
 /** The unit as a new version of what was stored (or the first one). */

@@ -19,6 +19,7 @@ export interface ConfigurationProblem {
 /** Deployment configuration (SLA policy, holiday schedule, time scale) that cannot be used. Raised at
  * start-up, so it is a configuration fault, not a caller's bad input (hence not InvalidInput). */
 export class InvalidConfiguration extends DomainError {
+  override readonly name = 'InvalidConfiguration';
   readonly code = 'invalid-configuration';
   readonly errors: ConfigurationProblem[];
   constructor(subject: string, errors: ConfigurationProblem[]) {

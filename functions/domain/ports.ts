@@ -1,5 +1,6 @@
 // Secondary ports: what the use cases need from the outside world. Adapters in functions/adapters/
 // implement them against DynamoDB, Step Functions and SNS; the domain never imports an AWS SDK.
+import type { ChainedEvent, ChainHead } from './audit-trail.ts';
 import type {
   Category,
   Channel,
@@ -8,7 +9,9 @@ import type {
   EscalationLevel,
   PendingNotification,
   Status,
+  TimelineEvent,
 } from './complaint.ts';
+import type { ExecutionStatus } from './execution.ts';
 import type { AlertRecipient, OrgUnit, UnitKind } from './organisation.ts';
 
 export interface IdempotencyRecord {
@@ -44,6 +47,8 @@ export interface ComplaintQuery {
   /** closedAt in [closedFrom, closedBefore). ISO instants. */
   closedFrom?: string;
   closedBefore?: string;
+  /** Only complaints this principal registered (principalKey): what an intake system may list. */
+  registeredBy?: string;
   limit: number;
   /** Opaque cursor from a previous page. */
   cursor?: string;
@@ -54,15 +59,42 @@ export interface ComplaintPage {
   nextCursor?: string;
 }
 
+export interface TimelinePage {
+  items: TimelineEvent[];
+  nextCursor?: string;
+}
+
+/** A complaint's audit trail: every event with its chain fields, and the head the complaint keeps. */
+export interface AuditTrail {
+  head: ChainHead | undefined;
+  events: ChainedEvent[];
+}
+
 export interface ComplaintStore {
+  /** The complaint without its history: `timeline` is empty (the events are read with `timeline`). */
   get(id: string): Promise<Complaint | undefined>;
-  /** Stores a new complaint (version 1). Throws ComplaintAlreadyExists if the id is taken. */
-  create(complaint: Complaint): Promise<void>;
   /**
-   * Replaces the complaint if the stored version is still `expectedVersion`; the caller has already set
-   * `complaint.version = expectedVersion + 1`. Throws VersionConflict otherwise.
+   * Stores a new complaint (version 1) and appends its `timeline` to a new audit trail. Returns the
+   * complaint as stored (as `get` would return it). Throws ComplaintAlreadyExists if the id is taken.
    */
-  save(complaint: Complaint, expectedVersion: number): Promise<void>;
+  create(complaint: Complaint): Promise<Complaint>;
+  /**
+   * Replaces the complaint if the stored version is still `expectedVersion`, appending its `timeline` (the
+   * events added since it was read) to the audit trail; the caller has already set
+   * `complaint.version = expectedVersion + 1`. Returns the complaint as stored. Throws VersionConflict
+   * otherwise. The complaint write is the commit point; the event items follow it idempotently.
+   */
+  save(complaint: Complaint, expectedVersion: number): Promise<Complaint>;
+  /** A page of the complaint's timeline, oldest first; undefined when the complaint does not exist. */
+  timeline(id: string, page: { limit: number; cursor?: string }): Promise<TimelinePage | undefined>;
+  /** Every event of the complaint's audit trail, for verification; undefined when it does not exist. */
+  auditTrail(id: string): Promise<AuditTrail | undefined>;
+  /** Writes the events of the complaint's last committed change as items if any are missing. */
+  flushEvents(complaint: Complaint): Promise<void>;
+  /** Erasure: removes the personal text of every stored event of the complaint; returns how many changed. */
+  redactEvents(complaint: Complaint, reference: string, at: string): Promise<number>;
+  /** Erasure: the token no longer opens anything (the link answers as for a token never issued). */
+  revokeLinkToken(token: string): Promise<void>;
   /**
    * Records the key if it is new and returns the record; if the key exists, returns the stored record
    * untouched (the caller compares requestHash).
@@ -114,9 +146,18 @@ export interface AlertSubscriptions {
 }
 
 /** Sent to the waiting workflow task when an action moves a complaint to another stage. */
+/**
+ * The schema version (`v`) of every payload the workflows carry: execution inputs, task payloads, stage
+ * signals. Absent means 1, everything shipped before the field. Versions only add fields (never rename,
+ * remove or re-type one): a handler accepts every earlier version, and reads a newer one as its own.
+ */
+export const WORKFLOW_PAYLOAD_VERSION = 2;
+
 export interface StageSignal {
   complaintId: string;
   stage: WorkflowStagePlan;
+  /** The complaint moved to a fresh execution (continue-as-new): this one ends. */
+  handover?: true;
 }
 
 /** What the state machine needs to know about the stage it is entering. */
@@ -140,13 +181,28 @@ export type SignalOutcome = 'delivered' | 'stale';
 export interface ComplaintWorkflow {
   /**
    * Starts the complaint's execution (attempt 0 is named by the complaint id); harmless when it runs
-   * already. `opening`: the stage registration has just planned, which the first stage then opens as is.
+   * already. `opening`: the stage registration has just planned, which the first stage then opens as is;
+   * `resumeAt`: a restart after a failure, which waits until then before it opens the stage.
    */
-  start(complaintId: string, attempt: number, opening?: StageOpening): Promise<void>;
+  start(complaintId: string, attempt: number, opening?: StageOpening, resumeAt?: string): Promise<void>;
   /** Completes the waiting callback task. 'stale' when the token timed out or is unknown. */
   resume(taskToken: string, signal: StageSignal): Promise<SignalOutcome>;
   /** Whether an execution for this complaint is running now. */
   isRunning(complaintId: string, attempt: number): Promise<boolean>;
+  /** How the complaint's execution of this attempt stands: RUNNING, how it ended, or MISSING. */
+  status(complaintId: string, attempt: number): Promise<ExecutionStatus>;
+}
+
+/** Where the operations side keeps its own small records, apart from the complaints. */
+export interface OperationsLedger {
+  /** Lists the complaint under needs-operator (idempotent); written before the complaint is parked. */
+  markNeedsOperator(complaintId: string, since: string): Promise<void>;
+  clearNeedsOperator(complaintId: string): Promise<void>;
+  /** Ids listed under needs-operator, oldest first (a listed id whose complaint is not parked is stale). */
+  needsOperator(): Promise<string[]>;
+  /** Where the named reconciler walk stopped last time (undefined: at the start). */
+  reconcileCursor(walk: string): Promise<string | undefined>;
+  saveReconcileCursor(walk: string, cursor: string | undefined): Promise<void>;
 }
 
 /** Hands a pending notification to delivery, which waits out quiet hours and retries. Idempotent per key. */

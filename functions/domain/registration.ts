@@ -1,5 +1,6 @@
 // Turning a validated request into a new complaint: classification, priority rules, the first clocks,
 // the customer's acknowledgement and the first timeline event.
+import type { ActingParty } from './permissions.ts';
 import type { NewComplaintInput } from './commands.ts';
 import type { Classification, Complaint, Priority } from './complaint.ts';
 import { startClock, type ClockContext } from './clocks.ts';
@@ -19,6 +20,10 @@ export interface RegistrationFacts {
   phoneHash: string;
   /** The earlier complaint this one repeats, if any (see repeat.ts). */
   repeatOf?: string;
+  /** principalKey of the registering principal (permissions.ts): intake systems read only theirs. */
+  registeredBy: string;
+  /** Who the timeline names as registering it. */
+  registrar: ActingParty;
 }
 
 export function classificationOf(input: NewComplaintInput): Classification {
@@ -125,6 +130,7 @@ export function registerComplaint(
   let complaint: Complaint = {
     id: facts.id,
     shortId: facts.shortId,
+    registeredBy: facts.registeredBy,
     channel: input.channel,
     category: classification.category,
     classification,
@@ -149,9 +155,10 @@ export function registerComplaint(
       {
         at,
         type: 'registered',
-        actor: `channel:${input.channel}`,
+        ...facts.registrar,
         to: 'received',
         data: {
+          channel: input.channel,
           category: classification.category,
           classifiedBy: classification.source,
           confidence: classification.confidence,

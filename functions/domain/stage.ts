@@ -11,6 +11,7 @@ import type {
 } from './complaint.ts';
 import { TOP_ESCALATION_LEVEL } from './complaint.ts';
 import { endPause, isRunning, stopClocks, type ClockContext } from './clocks.ts';
+import { clampWait, DEFAULT_EXECUTION_LIMITS, renewalDue, type ExecutionLimits } from './execution.ts';
 import { withEvent, withNotification } from './notices.ts';
 import type { StageOpening, WorkflowStagePlan } from './ports.ts';
 
@@ -165,9 +166,17 @@ export function closeComplaint(
   return enterStatus(next, 'closed', ctx);
 }
 
-/** What the state machine needs to know about the stage the complaint is in now. */
-export function workflowStagePlan(c: Complaint, now: Date): WorkflowStagePlan {
-  return stagePlanAt({ name: c.status, seq: c.stage.seq, dueAt: timerDue(c, now).toISOString() }, now);
+/**
+ * What the state machine needs to know about the stage the complaint is in now. The wait never outlives
+ * the execution's renewal instant, when the complaint moves to a fresh execution.
+ */
+export function workflowStagePlan(
+  c: Complaint,
+  now: Date,
+  limits: ExecutionLimits = DEFAULT_EXECUTION_LIMITS,
+): WorkflowStagePlan {
+  const dueAt = clampWait(timerDue(c, now), now, limits, renewalDue(c, limits));
+  return stagePlanAt({ name: c.status, seq: c.stage.seq, dueAt: dueAt.toISOString() }, now, limits);
 }
 
 /**
@@ -182,9 +191,16 @@ export function stageOpening(c: Complaint): StageOpening | undefined {
 /**
  * The plan for a stage whose next timer is due at `dueAt`, timed from `now`: the callback waits whole
  * seconds (Step Functions' unit, at least 1) rounded down, so it times out at or before the timer, and the
- * workflow then waits for the exact instant (dueAt): a timer never fires up to a second late.
+ * workflow then waits for the exact instant (dueAt): a timer never fires up to a second late. A timer
+ * further away than the longest wait is reached in several waits (each ends in an early StageTimer that
+ * only re-plans).
  */
-export function stagePlanAt(stage: StageOpening, now: Date): WorkflowStagePlan {
-  const timeoutSeconds = Math.max(1, Math.floor((Date.parse(stage.dueAt) - now.getTime()) / 1000));
-  return { ...stage, timeoutSeconds };
+export function stagePlanAt(
+  stage: StageOpening,
+  now: Date,
+  limits: ExecutionLimits = DEFAULT_EXECUTION_LIMITS,
+): WorkflowStagePlan {
+  const dueAt = clampWait(new Date(stage.dueAt), now, limits).toISOString();
+  const timeoutSeconds = Math.max(1, Math.floor((Date.parse(dueAt) - now.getTime()) / 1000));
+  return { ...stage, dueAt, timeoutSeconds };
 }

@@ -6,10 +6,8 @@ import type { Complaint } from '#domain/complaint';
 import { TransitionNotAllowed } from '#domain/errors';
 import { isLinkTokenFormat } from '#domain/link-token';
 import { submitFeedback } from './act-on-complaint.ts';
+import { withHistory } from './queries.ts';
 import type { ServiceDeps } from './service-deps.ts';
-
-/** Who a rating through the link comes from (the timeline's actor). */
-export const LINK_ACTOR = 'customer';
 
 /** What a link opens: its open complaint; nothing (never issued); or a complaint that has closed. */
 export type LinkLookup = { kind: 'open'; complaint: Complaint } | { kind: 'unknown' } | { kind: 'closed' };
@@ -23,7 +21,9 @@ export async function complaintByLink(deps: Pick<ServiceDeps, 'store'>, token: s
   const complaint = complaintId === undefined ? undefined : await deps.store.get(complaintId);
   // A token claimed by a registration whose create lost to a retry belongs to no complaint: it opens nothing.
   if (complaint?.linkToken !== token) return { kind: 'unknown' };
-  return complaint.status === 'closed' ? { kind: 'closed' } : { kind: 'open', complaint };
+  if (complaint.status === 'closed') return { kind: 'closed' };
+  // The view shows the customer-facing part of the history: read it from the audit trail.
+  return { kind: 'open', complaint: await withHistory(deps, complaint) };
 }
 
 /** Records the customer's rating (3-5 closes as satisfied, 1-2 opens a review); refused outside awaiting-feedback. */
@@ -35,8 +35,8 @@ export async function rateThroughLink(
   const found = await complaintByLink(deps, token);
   if (found.kind !== 'open') return found;
   try {
-    const rated = await submitFeedback(deps, found.complaint.id, feedback, LINK_ACTOR);
-    return { kind: 'rated', complaint: rated };
+    const rated = await submitFeedback(deps, found.complaint.id, feedback, { via: 'link' });
+    return { kind: 'rated', complaint: await withHistory(deps, rated) };
   } catch (error) {
     // Closed between the read and the rating (the rating window ran out, or a second rating won): spent.
     if (error instanceof TransitionNotAllowed && error.details.status === 'closed') return { kind: 'closed' };

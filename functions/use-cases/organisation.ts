@@ -5,22 +5,17 @@ import { InvalidInput, OrgUnitNotFound } from '#domain/errors';
 import {
   nextUnitVersion,
   recipientKey,
-  requireAdmin,
   subscriptionsWanted,
   unitsOfDirectoryFile,
   type AlertRecipient,
   type OrgUnit,
   type OrgUnitInput,
 } from '#domain/organisation';
+import { decide, type Principal } from '#domain/permissions';
+import { requirePermission } from './access.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 export type OrgDeps = Pick<ServiceDeps, 'org' | 'alerts' | 'clock'>;
-
-/** The caller as the API knows it: an id and the roles it holds (empty for anonymous). */
-export interface Caller {
-  id: string;
-  roles: readonly string[];
-}
 
 export interface Directory {
   hq?: OrgUnit;
@@ -28,11 +23,10 @@ export interface Directory {
   outlets: OrgUnit[];
 }
 
-/** The directory; alert recipients are staff contact details, shown to admins only. */
-export async function readDirectory(deps: Pick<OrgDeps, 'org'>, caller: Caller): Promise<Directory> {
-  const units = (await deps.org.listUnits()).map((unit) =>
-    caller.roles.includes('admin') ? unit : { ...unit, recipients: [] },
-  );
+/** The directory; alert recipients are staff contact details, shown only to who may change the directory. */
+export async function readDirectory(deps: Pick<OrgDeps, 'org'>, principal: Principal): Promise<Directory> {
+  const recipients = decide(principal, 'directory').allowed;
+  const units = (await deps.org.listUnits()).map((unit) => (recipients ? unit : { ...unit, recipients: [] }));
   const byId = (a: OrgUnit, b: OrgUnit) => a.id.localeCompare(b.id);
   const hq = units.find((u) => u.kind === 'hq');
   return {
@@ -43,8 +37,8 @@ export async function readDirectory(deps: Pick<OrgDeps, 'org'>, caller: Caller):
 }
 
 /** An admin adds or changes one unit; its recipients' subscriptions follow. */
-export async function putOrgUnit(deps: OrgDeps, caller: Caller, input: OrgUnitInput): Promise<OrgUnit> {
-  requireAdmin(caller);
+export async function putOrgUnit(deps: OrgDeps, principal: Principal, input: OrgUnitInput): Promise<OrgUnit> {
+  requirePermission(principal, 'directory');
   if (input.kind === 'outlet' && !(await deps.org.getUnit('region', input.regionId))) {
     throw new InvalidInput('unknown region', [{ path: 'regionId', message: `no region ${input.regionId}` }]);
   }
@@ -54,8 +48,12 @@ export async function putOrgUnit(deps: OrgDeps, caller: Caller, input: OrgUnitIn
 }
 
 /** The whole directory from a seed file (validated as a whole first), then every recipient's subscriptions. */
-export async function seedDirectory(deps: OrgDeps, caller: Caller, document: unknown): Promise<OrgUnit[]> {
-  requireAdmin(caller);
+export async function seedDirectory(
+  deps: OrgDeps,
+  principal: Principal,
+  document: unknown,
+): Promise<OrgUnit[]> {
+  requirePermission(principal, 'directory');
   const stored: OrgUnit[] = [];
   const affected: AlertRecipient[] = [];
   for (const input of unitsOfDirectoryFile(document)) {

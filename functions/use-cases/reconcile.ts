@@ -1,45 +1,166 @@
-// Brings every open complaint back under a running workflow: after the embedded stack restarts (its
-// executions lived in memory) and, on AWS, after an execution failed. It also redelivers signals whose
-// delivery was interrupted. Safe to run any time, any number of times.
+// The safety net behind the execution status events: brings open complaints back under a running
+// workflow when an event was missed, after the embedded stack restarts (its executions lived in memory),
+// or when a start never happened; redelivers signals whose delivery was interrupted. Safe to run any
+// time, any number of times.
+//
+// A scheduled pass reads the open complaints page by page (one Query per 100) and asks Step Functions
+// only about those whose stored state looks stalled (looksStalled); a deep pass asks about every one. Each
+// page's complaints are checked in parallel up to a bound, each on its own (a failure is counted and left
+// to the next pass), and a pass stops taking pages at its deadline and records where it stopped, so the
+// next run carries on from there.
 import type { Complaint } from '#domain/complaint';
+import { looksStalled } from '#domain/execution';
 import { workflowStagePlan } from '#domain/stage';
-import { saveNext, type ServiceDeps } from './service-deps.ts';
+import { listNeedsOperator, recoverExecution } from './recover-execution.ts';
+import type { ServiceDeps } from './service-deps.ts';
 import { finishComplaint } from './stage-workflow.ts';
 
 /** A committed signal younger than this may still be on its way; leave it alone. */
 export const SIGNAL_GRACE_MS = 30_000;
 
+/** How long a complaint may look stuck before a scheduled pass asks Step Functions about it. */
+export const STALL_GRACE_MS = 2 * 60_000;
+
 /** Closed complaints may still owe texts (a closing text deferred past the night) for this long. */
 export const CLOSED_DELIVERY_HORIZON_MS = 2 * 24 * 3600 * 1000;
 
+export const DEFAULT_RECONCILE_CONCURRENCY = 16;
+
+export interface ReconcileOptions {
+  /** Ask Step Functions about every open complaint and hand over every unfinished delivery again. */
+  deep?: boolean;
+  /** Complaints checked at once (default 16). */
+  concurrency?: number;
+  /** Epoch ms: take no new page after this; the walk resumes there next time. */
+  deadline?: number;
+  /** Start where the last run of this walk stopped, and record where this one stops (default true). */
+  resume?: boolean;
+  stallGraceMs?: number;
+}
+
 export interface ReconcileReport {
+  /** Open complaints read in this run. */
   open: number;
+  /** Complaints Step Functions was asked about. */
+  checked: number;
   restarted: number;
+  parked: number;
   signalsRedelivered: number;
   /** Notifications handed to delivery again because their delivery had not finished. */
   deliveriesResumed: number;
+  /** Complaints whose check failed (e.g. a throttled call): left for the next pass. */
+  errors: number;
+  /** The walk reached the last open complaint (false: it stopped at its deadline or on a listing error). */
+  complete: boolean;
+  /** Complaints waiting for an operator after this run. */
+  needsOperator: number;
 }
 
-export async function reconcile(deps: ServiceDeps): Promise<ReconcileReport> {
-  const report: ReconcileReport = { open: 0, restarted: 0, signalsRedelivered: 0, deliveriesResumed: 0 };
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.listOpen(cursor);
-    for (const listed of page.items) {
-      // Act on the item, not the index's copy: an index may lag (AWS), and a crash of the embedded stack
-      // mid-write can leave an index entry whose item was never written (dynalite writes indexes first).
-      const complaint = await deps.store.get(listed.id);
-      if (!complaint || complaint.status === 'closed') continue;
-      report.open++;
-      const outcome = await reconcileOne(deps, complaint);
-      if (outcome === 'restarted') report.restarted++;
-      if (outcome === 'signal-redelivered') report.signalsRedelivered++;
-      report.deliveriesResumed += await resumeDeliveries(deps, complaint.id);
+export function emptyReport(): ReconcileReport {
+  return {
+    open: 0,
+    checked: 0,
+    restarted: 0,
+    parked: 0,
+    signalsRedelivered: 0,
+    deliveriesResumed: 0,
+    errors: 0,
+    complete: false,
+    needsOperator: 0,
+  };
+}
+
+export async function reconcile(deps: ServiceDeps, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+  const report = emptyReport();
+  const walk = options.deep ? 'deep' : 'scheduled';
+  const resume = options.resume ?? true;
+  const concurrency = options.concurrency ?? DEFAULT_RECONCILE_CONCURRENCY;
+  const check = (listed: Complaint) => reconcileListed(deps, listed, options, report);
+
+  let cursor = resume ? await deps.operations.reconcileCursor(walk) : undefined;
+  let page = listPage(deps, cursor);
+  for (;;) {
+    let items: Complaint[];
+    let next: string | undefined;
+    try {
+      ({ items, nextCursor: next } = await page);
+    } catch (error) {
+      logFailure(deps, 'reconciler could not list open complaints', undefined, error);
+      report.errors++;
+      break;
     }
-    cursor = page.nextCursor;
-  } while (cursor);
-  report.deliveriesResumed += await resumeRecentlyClosedDeliveries(deps);
+    const more = next !== undefined && !pastDeadline(options);
+    // The next page is read while this one is checked.
+    if (more) page = listPage(deps, next);
+    await forEachBounded(items, concurrency, async (listed) => {
+      try {
+        await check(listed);
+      } catch (error) {
+        report.errors++;
+        logFailure(deps, 'reconciler could not check a complaint', listed.id, error);
+      }
+    });
+    cursor = next;
+    if (resume) await deps.operations.saveReconcileCursor(walk, cursor);
+    if (cursor === undefined) {
+      report.complete = true;
+      break;
+    }
+    if (!more) break;
+  }
+  if (report.complete) await resumeRecentlyClosed(deps, options, report);
+  report.needsOperator = (await listNeedsOperator(deps)).length;
   return report;
+}
+
+function listPage(deps: ServiceDeps, cursor: string | undefined) {
+  const page = deps.store.listOpen(cursor);
+  // Awaited later; until then a rejection must not count as unhandled.
+  page.catch(() => undefined);
+  return page;
+}
+
+function pastDeadline(options: ReconcileOptions): boolean {
+  return options.deadline !== undefined && Date.now() >= options.deadline;
+}
+
+async function reconcileListed(
+  deps: ServiceDeps,
+  listed: Complaint,
+  options: ReconcileOptions,
+  report: ReconcileReport,
+): Promise<void> {
+  if (listed.status === 'closed') return;
+  report.open++;
+  const grace = options.stallGraceMs ?? STALL_GRACE_MS;
+  if (!options.deep && !looksStalled(listed, deps.clock.now(), grace)) return;
+  // Act on the item, not the index's copy: an index may lag (AWS), and a crash of the embedded stack
+  // mid-write can leave an index entry whose item was never written (dynalite writes indexes first).
+  const complaint = await deps.store.get(listed.id);
+  if (!complaint || complaint.status === 'closed' || complaint.needsOperator) return;
+  report.checked++;
+  const { attempt } = complaint.execution;
+  const status = await deps.workflow.status(complaint.id, attempt);
+  if (status !== 'RUNNING') {
+    const outcome = await recoverExecution(deps, complaint.id, { attempt, status });
+    if (outcome === 'restarted') report.restarted++;
+    if (outcome === 'parked') report.parked++;
+  } else if (await redeliverSignal(deps, complaint)) {
+    report.signalsRedelivered++;
+  }
+  if (options.deep) report.deliveriesResumed += await resumeDeliveries(deps, complaint.id);
+}
+
+/** A signal committed a while ago whose task never heard of it: deliver it again. */
+async function redeliverSignal(deps: ServiceDeps, complaint: Complaint): Promise<boolean> {
+  const signal = complaint.pendingSignal;
+  const now = deps.clock.now();
+  if (!signal || now.getTime() - Date.parse(signal.at) <= SIGNAL_GRACE_MS) return false;
+  await deps.workflow.resume(signal.taskToken, {
+    complaintId: complaint.id,
+    stage: workflowStagePlan(complaint, now, deps.executionLimits),
+  });
+  return true;
 }
 
 /**
@@ -53,56 +174,49 @@ async function resumeDeliveries(deps: ServiceDeps, complaintId: string): Promise
   return unsent.length;
 }
 
-async function resumeRecentlyClosedDeliveries(deps: ServiceDeps): Promise<number> {
+/** Recently closed complaints whose execution ended before the Finish step handed over what they owed. */
+async function resumeRecentlyClosed(
+  deps: ServiceDeps,
+  options: ReconcileOptions,
+  report: ReconcileReport,
+): Promise<void> {
   const horizon = deps.clock.now().getTime() - CLOSED_DELIVERY_HORIZON_MS;
-  let resumed = 0;
   let cursor: string | undefined;
   do {
     // Most recently closed first: stop at the first one closed before the horizon.
     const page = await deps.store.list({ status: 'closed', limit: 100, ...(cursor ? { cursor } : {}) });
     for (const complaint of page.items) {
-      if (Date.parse(complaint.closedAt ?? complaint.updatedAt) < horizon) return resumed;
-      // Closed, but its execution ended before the Finish step handed over what it still owed.
-      if (
-        complaint.outbox.length > 0 &&
-        !(await deps.workflow.isRunning(complaint.id, complaint.execution.attempt))
-      ) {
-        resumed += complaint.outbox.length;
-        await finishComplaint(deps, complaint.id);
+      if (Date.parse(complaint.closedAt ?? complaint.updatedAt) < horizon) return;
+      try {
+        if (
+          complaint.outbox.length > 0 &&
+          !(await deps.workflow.isRunning(complaint.id, complaint.execution.attempt))
+        ) {
+          report.deliveriesResumed += complaint.outbox.length;
+          await finishComplaint(deps, complaint.id);
+        }
+        if (options.deep) report.deliveriesResumed += await resumeDeliveries(deps, complaint.id);
+      } catch (error) {
+        report.errors++;
+        logFailure(deps, 'reconciler could not finish a closed complaint', complaint.id, error);
       }
-      resumed += await resumeDeliveries(deps, complaint.id);
     }
     cursor = page.nextCursor;
   } while (cursor);
-  return resumed;
 }
 
-async function reconcileOne(
-  deps: ServiceDeps,
-  complaint: Complaint,
-): Promise<'running' | 'restarted' | 'signal-redelivered'> {
-  const now = deps.clock.now();
-  if (!(await deps.workflow.isRunning(complaint.id, complaint.execution.attempt))) {
-    // A new execution resumes the stage where it stands; a deadline that passed meanwhile fires at once.
-    const attempt = complaint.execution.attempt + 1;
-    const next: Complaint = {
-      ...complaint,
-      execution: { attempt, startedAt: now.toISOString() },
-      stage: { ...complaint.stage },
-    };
-    delete next.stage.taskToken;
-    delete next.pendingSignal;
-    await saveNext(deps.store, complaint, next, now);
-    await deps.workflow.start(complaint.id, attempt);
-    return 'restarted';
-  }
-  const signal = complaint.pendingSignal;
-  if (signal && now.getTime() - Date.parse(signal.at) > SIGNAL_GRACE_MS) {
-    await deps.workflow.resume(signal.taskToken, {
-      complaintId: complaint.id,
-      stage: workflowStagePlan(complaint, now),
-    });
-    return 'signal-redelivered';
-  }
-  return 'running';
+/** Runs `work` over the items with at most `limit` at once. */
+async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+function logFailure(deps: ServiceDeps, message: string, complaintId: string | undefined, error: unknown) {
+  deps.log.warn(message, {
+    ...(complaintId ? { complaintId } : {}),
+    error: error instanceof Error ? error.name : String(error),
+  });
 }

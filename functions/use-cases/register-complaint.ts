@@ -13,6 +13,8 @@ import {
 } from '#domain/registration';
 import { findRepeat, REPEAT_WINDOW_DAYS } from '#domain/repeat';
 import { responsibleUnits } from './organisation.ts';
+import { actingPartyOf, principalKey, type Principal } from '#domain/permissions';
+import { requirePermission } from './access.ts';
 import { clockContext, type ServiceDeps } from './service-deps.ts';
 
 /** How long an Idempotency-Key is remembered. */
@@ -26,8 +28,10 @@ export interface IdempotencyRequest {
 export async function registerComplaint(
   deps: ServiceDeps,
   input: NewComplaintInput,
+  principal: Principal,
   idempotency?: IdempotencyRequest,
 ): Promise<{ complaint: Complaint; replayed: boolean }> {
+  requirePermission(principal, 'register');
   const now = deps.clock.now();
   validateReceivedAt(input.receivedAt, now);
   let id = deps.newId();
@@ -50,7 +54,7 @@ export async function registerComplaint(
       // The first request claimed the key but has not stored the complaint (yet, or ever): finish its job.
     }
   }
-  const complaint = await buildComplaint(deps, input, id, now);
+  const complaint = await buildComplaint(deps, input, id, now, principal);
   try {
     await deps.store.create(complaint);
   } catch (error) {
@@ -75,6 +79,7 @@ async function buildComplaint(
   input: NewComplaintInput,
   id: string,
   now: Date,
+  principal: Principal,
 ): Promise<Complaint> {
   const phoneHash = await deps.hashPhone(input.customer.phone);
   const classification = classificationOf(input);
@@ -93,7 +98,14 @@ async function buildComplaint(
   const routed: NewComplaintInput = { ...input, ...(await responsibleUnits(deps, input)) };
   const complaint = newComplaint(
     routed,
-    { id, shortId: shortComplaintNumber(id), phoneHash, ...(repeat ? { repeatOf: repeat.id } : {}) },
+    {
+      id,
+      shortId: shortComplaintNumber(id),
+      phoneHash,
+      ...(repeat ? { repeatOf: repeat.id } : {}),
+      registeredBy: principalKey(principal),
+      registrar: actingPartyOf(principal),
+    },
     classification,
     clockContext(deps, now),
   );

@@ -4,6 +4,7 @@ import type { ClockContext } from '#domain/clocks';
 import type { CompensationRules } from '#domain/compensation';
 import type { RootCauseTaxonomy } from '#domain/responsibility';
 import type { Complaint } from '#domain/complaint';
+import type { ExecutionLimits, RestartPolicy } from '#domain/execution';
 import type {
   AlertSubscriptions,
   Clock,
@@ -13,6 +14,7 @@ import type {
   MessageSender,
   NotificationDispatcher,
   OrgDirectoryStore,
+  OperationsLedger,
   PhoneHasher,
 } from '#domain/ports';
 import type { BusinessCalendar, CalendarSet, SlaPolicy } from '#domain/sla';
@@ -26,6 +28,8 @@ export interface ServiceDeps {
   workflow: ComplaintWorkflow;
   dispatcher: NotificationDispatcher;
   deliveries: DeliveryLog;
+  /** The needs-operator list and the reconciler's resume points. */
+  operations: OperationsLedger;
   sender: MessageSender;
   clock: Clock;
   hashPhone: PhoneHasher;
@@ -40,6 +44,10 @@ export interface ServiceDeps {
   quietHours: boolean;
   /** Staff alerts wait for this calendar's working time when set (no 3 a.m. pages unless configured). */
   staffCalendar?: BusinessCalendar;
+  /** How long one execution may wait and live before it hands over to a fresh one. */
+  executionLimits: ExecutionLimits;
+  /** Restarts after failed, timed-out or stopped executions: cap and backoff. */
+  restartPolicy: RestartPolicy;
   /** Base of links put into texts (the customer's rating link). */
   publicBaseUrl: string;
   /** Structured warnings about recoverable trouble (never personal data). */
@@ -62,8 +70,9 @@ export function clockContext(deps: ServiceDeps, now: Date = deps.clock.now()): C
 }
 
 /**
- * Writes the next version of a complaint read at `read.version`. The client-visible revision moves only
- * when the timeline grew, so the workflow's bookkeeping never invalidates a client's expectedVersion.
+ * Writes the next version of a complaint read at `read.version` and returns it as stored (its new events
+ * now in the audit trail, `timeline` empty again). The client-visible revision moves only when the timeline
+ * grew, so the workflow's bookkeeping never invalidates a client's expectedVersion.
  */
 export async function saveNext(
   store: ComplaintStore,
@@ -78,6 +87,5 @@ export async function saveNext(
     revision: visible ? read.revision + 1 : read.revision,
     updatedAt: visible ? now.toISOString() : read.updatedAt,
   };
-  await store.save(saved, read.version);
-  return saved;
+  return store.save(saved, read.version);
 }

@@ -4,7 +4,8 @@
 import type { Complaint, PendingNotification } from '#domain/complaint';
 import { VersionConflict } from '#domain/errors';
 import { customerSendAt, staffSendAt } from '#domain/notifications/quiet-hours';
-import { withEvent, withNotification } from '#domain/notices';
+import { handOver, renewalIsDue } from '#domain/execution';
+import { withEvent } from '#domain/notices';
 import type { StageOpening, StageSignal, WorkflowStagePlan } from '#domain/ports';
 import { stagePlanAt, planStage, reenterStage, workflowStagePlan } from '#domain/stage';
 import { fireStageTimer } from '#domain/timers';
@@ -14,7 +15,7 @@ import { clockContext, saveNext, type ServiceDeps } from './service-deps.ts';
 const MAX_ATTEMPTS = 5;
 
 /** Re-reads and re-applies on a concurrent write; the workflow's own Retry covers what remains. */
-async function withRetries<T>(work: () => Promise<T>): Promise<T> {
+export async function withRetries<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
@@ -35,18 +36,21 @@ export function openStage(
   complaintId: string,
   opening?: StageOpening,
 ): Promise<StageSignal> {
-  if (opening) return Promise.resolve({ complaintId, stage: stagePlanAt(opening, deps.clock.now()) });
+  const limits = deps.executionLimits;
+  if (opening) {
+    return Promise.resolve({ complaintId, stage: stagePlanAt(opening, deps.clock.now(), limits) });
+  }
   return withRetries(async () => {
     const current = await getComplaint(deps, complaintId);
     const now = deps.clock.now();
-    if (current.status === 'closed') return { complaintId, stage: workflowStagePlan(current, now) };
+    if (current.status === 'closed') return { complaintId, stage: workflowStagePlan(current, now, limits) };
     const saved = await saveNext(
       deps.store,
       current,
       planStage(reenterStage(current), clockContext(deps, now)),
       now,
     );
-    return { complaintId, stage: workflowStagePlan(saved, now) };
+    return { complaintId, stage: workflowStagePlan(saved, now, limits) };
   });
 }
 
@@ -65,7 +69,10 @@ export function awaitStage(
     const current = await getComplaint(deps, complaintId);
     const now = deps.clock.now();
     if (current.stage.seq !== plan.seq) {
-      await deps.workflow.resume(taskToken, { complaintId, stage: workflowStagePlan(current, now) });
+      await deps.workflow.resume(taskToken, {
+        complaintId,
+        stage: workflowStagePlan(current, now, deps.executionLimits),
+      });
       return;
     }
     await dispatchOutbox(deps, current, now);
@@ -75,20 +82,35 @@ export function awaitStage(
   });
 }
 
-/** The stage's timer fired (the callback task timed out). */
+/**
+ * The stage's timer fired (the callback task timed out). When the execution has reached its age limit
+ * it hands the complaint over to a fresh execution in the same write (continue-as-new): the stage is
+ * re-entered under a new sequence number, which fences off this execution, and this one ends.
+ */
 export function onStageTimer(
   deps: ServiceDeps,
   complaintId: string,
   plan: Pick<WorkflowStagePlan, 'seq'>,
+  attempt?: number,
 ): Promise<StageSignal> {
+  const limits = deps.executionLimits;
   return withRetries(async () => {
     const current = await getComplaint(deps, complaintId);
     const now = deps.clock.now();
+    // Another attempt drives the complaint (this one handed over, or was replaced): this one ends.
+    if (attempt !== undefined && attempt !== current.execution.attempt) {
+      return { complaintId, stage: workflowStagePlan(current, now, limits), handover: true };
+    }
     const { complaint, outcome } = fireStageTimer(current, plan.seq, clockContext(deps, now));
     // An action committed the next stage just before the timer fired: carry on with that stage.
-    if (outcome.kind === 'superseded') return { complaintId, stage: workflowStagePlan(current, now) };
+    if (outcome.kind === 'superseded') return { complaintId, stage: workflowStagePlan(current, now, limits) };
+    if (complaint.status !== 'closed' && renewalIsDue(current, now, limits)) {
+      const saved = await saveNext(deps.store, current, handOver(complaint, now), now);
+      await deps.workflow.start(complaintId, saved.execution.attempt);
+      return { complaintId, stage: workflowStagePlan(saved, now, limits), handover: true };
+    }
     const saved = await saveNext(deps.store, current, complaint, now);
-    return { complaintId, stage: workflowStagePlan(saved, now) };
+    return { complaintId, stage: workflowStagePlan(saved, now, limits) };
   });
 }
 
@@ -106,7 +128,11 @@ export function finishComplaint(deps: ServiceDeps, complaintId: string): Promise
   });
 }
 
-/** An error the workflow could not handle: record it on the complaint and alert staff at once. */
+/**
+ * An error the workflow could not handle: record it on the complaint. The execution then fails, and its
+ * status event restarts it (functions/use-cases/recover-execution.ts); staff are alerted only if it
+ * keeps failing and is parked for an operator.
+ */
 export function recordFailure(
   deps: ServiceDeps,
   complaintId: string,
@@ -121,18 +147,12 @@ export function recordFailure(
     const at = now.toISOString();
     let next: Complaint = { ...current, failure: { at, error: name } };
     next = withEvent(next, { at, type: 'workflow-failed', actor: 'system', data: { error: name } });
-    next = withNotification(
-      next,
-      { audience: 'staff', event: 'staff-failure', level: 1, data: { error: name } },
-      now,
-    );
-    // No later stage will dispatch this alert, so it goes out now.
-    await dispatchOutbox(deps, next, now);
-    await saveNext(deps.store, current, { ...next, outbox: [] }, now);
+    await saveNext(deps.store, current, next, now);
   });
 }
 
-async function dispatchOutbox(deps: ServiceDeps, c: Complaint, now: Date): Promise<void> {
+/** Hands every notification the complaint owes to delivery (each idempotent per key). */
+export async function dispatchOutbox(deps: ServiceDeps, c: Complaint, now: Date): Promise<void> {
   for (const n of c.outbox) {
     const at = sendAt(deps, n, now);
     await deps.deliveries.schedule(c.id, n, at);

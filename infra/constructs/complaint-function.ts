@@ -1,7 +1,7 @@
 // The house Lambda function: every default fixed in one place (Node 24 on arm64, active tracing, its own
 // log group and role, minified ESM with source maps, bundled by the local esbuild), plus `use*` helpers
 // that set a function's environment variable and its IAM grant together, so neither comes without the other.
-import { AssetHashType, Aws, DockerImage, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Aws, DockerImage, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { BundlingOptions, ILocalBundling } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -57,6 +57,11 @@ export interface TableAccess {
 export interface StateMachineAddress {
   name: string;
   arn: string;
+  /**
+   * `arn:...:stateMachine:<name>:live`, the alias every deploy moves to the version it published: what
+   * functions start executions through (each execution then keeps the version it started on).
+   */
+  aliasArn: string;
   /** `arn:...:execution:<name>:*`, for DescribeExecution. */
   executionsArn: string;
   environmentVariable: 'COMPLAINT_STATE_MACHINE_ARN' | 'NOTIFICATION_STATE_MACHINE_ARN';
@@ -72,6 +77,8 @@ const NODE_RUNTIME =
 
 // Exactly the calls the DynamoDB adapters make (functions/adapters/dynamo-*.ts; a test keeps them in step).
 const TABLE_ACTIONS: Record<TableAccessLevel, string[]> = {
+  // BatchGetItem: listings fetch whole complaints by key; a write first checks that the last change's
+  // events exist as items (the audit trail).
   read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
   readwrite: [
     'dynamodb:GetItem',
@@ -131,9 +138,10 @@ function handlerBundle(entry: string): Code {
 }
 
 /** With a customer-managed key, DynamoDB, SNS and SQS call KMS with the caller's credentials: this
- * condition keeps the key usable only through that service, never directly. */
+ * condition keeps the key usable only through that service, never directly. The endpoint's domain is the
+ * partition's (amazonaws.com.cn in the China regions). */
 export function viaService(service: string): Record<string, Record<string, string>> {
-  return { StringEquals: { 'kms:ViaService': `${service}.${Aws.REGION}.amazonaws.com` } };
+  return { StringEquals: { 'kms:ViaService': `${service}.${Aws.REGION}.${Aws.URL_SUFFIX}` } };
 }
 
 export class ComplaintFunction extends NodejsFunction {
@@ -163,6 +171,9 @@ export class ComplaintFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
+      // A state machine version invokes the function versions it was published with, for as long as an
+      // execution started on it runs (weeks): a deploy must not delete them.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
       logGroup,
       role,
       ...(secrets.length > 0 ? { paramsAndSecrets: secretsExtension(props.secretsExtensionLayerArn) } : {}),
@@ -194,9 +205,13 @@ export class ComplaintFunction extends NodejsFunction {
     return this;
   }
 
-  /** The state machine's ARN variable, and either starting executions or answering its task tokens. */
+  /**
+   * The state machine's `live` alias ARN in its variable, and either starting executions or answering its
+   * task tokens. Step Functions authorises calls through a version or alias against the state machine's own
+   * ARN, so the grants name that.
+   */
   useStateMachine(machine: StateMachineAddress, level: StateMachineAccessLevel): this {
-    this.addEnvironment(machine.environmentVariable, machine.arn);
+    this.addEnvironment(machine.environmentVariable, machine.aliasArn);
     if (level === 'start') {
       this.addToRolePolicy(
         new PolicyStatement({ actions: ['states:StartExecution'], resources: [machine.arn] }),

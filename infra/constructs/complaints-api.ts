@@ -1,18 +1,21 @@
 // The REST API (v1, Lambda proxy integrations: the event shape the local gateway produces), built from
 // the same route table the handlers are written against. Request validation is the handlers' job: they
 // answer RFC 9457 problems naming each bad field, which API Gateway's validators cannot.
-import { Aws, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { problemType, UNAUTHORIZED_PROBLEM } from '#commons/http-problem';
 import {
   AccessLogFormat,
   ApiKeySourceType,
   AuthorizationType,
   EndpointType,
+  IdentitySource,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
   type MethodDeploymentOptions,
   ResponseType,
   RestApi,
+  TokenAuthorizer,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -25,6 +28,8 @@ export interface ApiRouteSpec {
   resource: string;
   entry: string;
   functionName: string;
+  /** Open without a token (functions/api/routes.ts). */
+  public?: boolean;
 }
 
 /**
@@ -36,12 +41,6 @@ export const CUSTOMER_LINK_METHODS: readonly { method: string; resource: string 
   { method: 'GET', resource: '/v1/public/complaints/{token}' },
   { method: 'POST', resource: '/v1/public/complaints/{token}/feedback' },
 ];
-
-/** The only routes callers reach without signing: health for probes (SPEC section 9) and the customer's link. */
-export const PUBLIC_RESOURCES: ReadonlySet<string> = new Set([
-  '/v1/health',
-  ...CUSTOMER_LINK_METHODS.map((m) => m.resource),
-]);
 
 /**
  * Each customer link method's own token bucket (API Gateway throttles per method), never above the
@@ -57,6 +56,15 @@ export interface ComplaintsApiProps {
   logRetention: RetentionDays;
 }
 
+const UNAUTHORIZED_BODY = JSON.stringify({
+  type: problemType(UNAUTHORIZED_PROBLEM.code),
+  title: UNAUTHORIZED_PROBLEM.title,
+  status: UNAUTHORIZED_PROBLEM.status,
+  detail: UNAUTHORIZED_PROBLEM.detail,
+  instance: '$context.path',
+  requestId: '$context.requestId',
+});
+
 // API Gateway's own rejections (auth, throttling, unknown route) answer problem details like the handlers.
 const GATEWAY_PROBLEM = JSON.stringify({
   type: 'about:blank',
@@ -67,6 +75,7 @@ const GATEWAY_PROBLEM = JSON.stringify({
 
 export class ComplaintsApi extends Construct {
   readonly restApi: RestApi;
+  private authorizer: TokenAuthorizer | undefined;
   private readonly stage: string;
   private readonly apiKeyRequired: boolean;
 
@@ -110,6 +119,16 @@ export class ComplaintsApi extends Construct {
       },
     });
 
+    // The authorizer's refusal answers like the handlers' 401 (functions/commons/http-problem.ts).
+    this.restApi.addGatewayResponse('ProblemUNAUTHORIZED', {
+      type: ResponseType.UNAUTHORIZED,
+      statusCode: '401',
+      responseHeaders: {
+        'Content-Type': "'application/problem+json'",
+        'WWW-Authenticate': "'Bearer'",
+      },
+      templates: { 'application/json': UNAUTHORIZED_BODY },
+    });
     for (const type of [ResponseType.DEFAULT_4XX, ResponseType.DEFAULT_5XX]) {
       this.restApi.addGatewayResponse(`Problem${type.responseType}`, {
         type,
@@ -144,6 +163,19 @@ export class ComplaintsApi extends Construct {
     });
   }
 
+  /**
+   * Every non-public method runs this TOKEN authorizer first (the Authorization header; results cached per
+   * token for five minutes, which its API-wide Allow policy permits). Call before addRoutes.
+   */
+  useAuthorizer(handler: IFunction): void {
+    this.authorizer = new TokenAuthorizer(this, 'Authorizer', {
+      handler,
+      identitySource: IdentitySource.header('Authorization'),
+      resultsCacheTtl: Duration.minutes(5),
+      authorizerName: `complaints-${this.stage}-bearer`,
+    });
+  }
+
   /** Deploys each route to its function (by functionName). Call once, after the functions exist. */
   addRoutes(routes: readonly ApiRouteSpec[], handlers: ReadonlyMap<string, IFunction>): void {
     for (const route of routes) this.addRoute(route, handlers);
@@ -158,17 +190,25 @@ export class ComplaintsApi extends Construct {
     const handler = handlers.get(route.functionName);
     if (!handler)
       throw new Error(`API route ${route.method} ${route.resource}: no function ${route.functionName}`);
-    const isPublic = PUBLIC_RESOURCES.has(route.resource);
+    const isPublic = route.public === true;
+    if (!isPublic && !this.authorizer) {
+      throw new Error(`API route ${route.method} ${route.resource}: call useAuthorizer before addRoutes`);
+    }
     const method = this.restApi.root
       .resourceForPath(route.resource)
       .addMethod(route.method, new LambdaIntegration(handler, { allowTestInvoke: false }), {
-        // Upstream systems sign requests with their IAM identity (SigV4); health and the customer's link stay open.
-        authorizationType: isPublic ? AuthorizationType.NONE : AuthorizationType.IAM,
+        // Bearer tokens of the user pool, checked by the authorizer; health, the API description and the
+        // customer's link stay open.
+        ...(isPublic
+          ? { authorizationType: AuthorizationType.NONE }
+          : { authorizationType: AuthorizationType.CUSTOM, authorizer: this.authorizer }),
         apiKeyRequired: this.apiKeyRequired && !isPublic,
       });
     Validations.of(method).acknowledge({
       id: 'AwsSolutions-COG4',
-      reason: 'Callers are upstream systems authenticated with IAM (SigV4), not Cognito users.',
+      reason: isPublic
+        ? 'Open by SPEC section 9: no caller identity at all.'
+        : "A Lambda authorizer verifies the user pool's access tokens (aws-jwt-verify), which also carries client-credentials scopes and delegation.",
     });
     if (isPublic) {
       Validations.of(method).acknowledge({
@@ -176,7 +216,9 @@ export class ComplaintsApi extends Construct {
         reason:
           route.resource === '/v1/health'
             ? 'The health check is public so load balancers and probes can call it.'
-            : 'Customers follow the link in their text: its unguessable token is the credential, throttled per method.',
+            : route.resource === '/v1/openapi.json'
+              ? 'The API description is public so integrators can read it before they have credentials.'
+              : 'Customers follow the link in their text: its unguessable token is the credential, throttled per method.',
       });
     }
   }

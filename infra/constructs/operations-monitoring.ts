@@ -32,6 +32,10 @@ export interface OperationsMonitoringProps {
   stateMachines: readonly { name: string; machine: IStateMachine }[];
   functions: readonly MonitoredFunction[];
   deadLetters: IQueue;
+  /** Execution status events the self-healing function never took. */
+  executionEventDeadLetters: IQueue;
+  /** Complaints parked in needs-operator (a gauge; its alarm stays up while any waits). */
+  needsOperator: IMetric;
   opsTopic: ITopic;
 }
 
@@ -82,6 +86,23 @@ export class OperationsMonitoring extends Construct {
       return failures;
     });
 
+    alarm(
+      'NeedsOperatorAlarm',
+      'Complaints wait for an operator: their workflow kept failing and restarts stopped (docs/deploy.md).',
+      props.needsOperator,
+      1,
+    );
+    const eventDeadLetters = props.executionEventDeadLetters.metricApproximateNumberOfMessagesVisible({
+      period: PERIOD,
+      statistic: 'Maximum',
+    });
+    alarm(
+      'ExecutionEventDeadLettersAlarm',
+      'A status event of a complaint execution was not handled: that complaint waits for the reconciler.',
+      eventDeadLetters,
+      1,
+    );
+
     for (const { name, fn, errorAlarmThreshold } of props.functions) {
       alarm(
         `${name}ErrorsAlarm`,
@@ -127,6 +148,18 @@ export class OperationsMonitoring extends Construct {
       new SingleValueWidget({
         title: 'Undelivered notifications (dead-letter queue)',
         metrics: [props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: PERIOD })],
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new SingleValueWidget({
+        title: 'Complaints waiting for an operator',
+        metrics: [props.needsOperator],
+        width: 12,
+      }),
+      new SingleValueWidget({
+        title: 'Unhandled execution status events (dead-letter queue)',
+        metrics: [eventDeadLetters],
         width: 12,
       }),
     );

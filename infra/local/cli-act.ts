@@ -4,7 +4,6 @@ import type { ActionName } from '#domain/commands';
 
 /** The action-specific options of `act`, by their commander names. */
 export interface ActOptions {
-  actor?: string;
   assignee?: string;
   message?: string;
   resolution?: string;
@@ -25,7 +24,7 @@ export interface ActOptions {
   expectedVersion?: number;
 }
 
-type DetailOption = Exclude<keyof ActOptions, 'actor' | 'expectedVersion'>;
+type DetailOption = Exclude<keyof ActOptions, 'expectedVersion'>;
 
 export const FLAG_OF: Record<DetailOption, string> = {
   assignee: '--assignee',
@@ -93,17 +92,10 @@ export const ACTION_NEEDS: Record<ActionName, ActionNeeds> = {
 
 const RESPONSIBILITY_OPTIONS = ['party', 'rootCause', 'accountableStaffId', 'correctiveAction'] as const;
 
-/** The customer speaks for themself; everyone else is named by --actor or COMPLAINTS_ACTOR. */
-const CUSTOMER_ACTOR = 'customer';
-
 export type ActionBodyResult = { body: Record<string, unknown> } | { usageError: string };
 
 /** The request body of POST /v1/complaints/{id}/actions, or why the options cannot make one. */
-export function actionBodyOf(
-  action: ActionName,
-  options: ActOptions,
-  defaultActor?: string,
-): ActionBodyResult {
+export function actionBodyOf(action: ActionName, options: ActOptions): ActionBodyResult {
   const needs = ACTION_NEEDS[action];
   const missing = needs.required.filter((name) => options[name] === undefined);
   if (missing.length > 0) {
@@ -116,11 +108,6 @@ export function actionBodyOf(
   if (stray.length > 0) {
     return { usageError: `${stray.map((name) => FLAG_OF[name]).join(', ')} does not apply to ${action}` };
   }
-  const actor = options.actor ?? (action === 'customer-reply' ? CUSTOMER_ACTOR : defaultActor);
-  if (actor === undefined) {
-    return { usageError: `${action} needs --actor <id> (or set COMPLAINTS_ACTOR)` };
-  }
-
   const { amount, party, rootCause, accountableStaffId, correctiveAction, ...details } = Object.fromEntries(
     [...allowed].filter((name) => options[name] !== undefined).map((name) => [name, options[name]]),
   ) as Partial<ActOptions>;
@@ -135,7 +122,6 @@ export function actionBodyOf(
   return {
     body: {
       action,
-      actor,
       ...details,
       ...(givenResponsibility
         ? {
@@ -161,6 +147,7 @@ export function actionHelp(): string[] {
   return [
     ...lines,
     '',
-    `Every action needs --actor <id> (or env COMPLAINTS_ACTOR); customer-reply defaults to "${CUSTOMER_ACTOR}".`,
+    'Who acts is who calls: --user <id> (env COMPLAINTS_USER) as an agent, or as a supervisor for',
+    'assign, reopen and close; --role and --on-behalf-of for other identities, --token for a given token.',
   ];
 }

@@ -2,7 +2,10 @@
 // so the CLI works against the embedded stack and a deployed stage alike. Failures become two typed
 // errors: the API said no (a problem document) or the API could not be reached.
 
-export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
+/** Where `npm start` listens: its PORT (3000 unless set) on loopback. */
+export function defaultApiUrl(env: Record<string, string | undefined>): string {
+  return `http://127.0.0.1:${env.PORT || '3000'}`;
+}
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /** One invalid field of an RFC 9457 problem (`customer.phone`: "must be ..."). */
@@ -47,23 +50,87 @@ export interface ApiResponse<T> {
 
 type Query = Record<string, string | undefined>;
 
+/** Who the CLI calls as: a role and user whose token the embedded stack's issuer signs. */
+export interface CliIdentity {
+  role: string;
+  user: string;
+  /** Sent as X-On-Behalf-Of; an intake identity then asks for the delegation scope. */
+  onBehalfOf?: string;
+}
+
+/** A token given as is (--token, e.g. from Cognito for a deployed API), or an identity to get one for. */
+export type Credentials = { token: string } | { identity: CliIdentity } | { none: true };
+
+/** Where the embedded stack hands out tokens of its local issuer (a deployed API has no such route). */
+export const LOCAL_TOKEN_PATH = '/_local/token';
+
 export class ApiClient {
   readonly baseUrl: string;
   readonly #fetch: typeof fetch;
   readonly #signal: AbortSignal | undefined;
+  readonly #credentials: Credentials;
+  #token: Promise<string> | undefined;
 
-  constructor(baseUrl: string, fetchImpl: typeof fetch, signal?: AbortSignal) {
+  constructor(
+    baseUrl: string,
+    fetchImpl: typeof fetch,
+    signal?: AbortSignal,
+    credentials: Credentials = { none: true },
+  ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.#fetch = fetchImpl;
     this.#signal = signal;
+    this.#credentials = credentials;
+  }
+
+  /** A bearer token of the embedded stack's issuer for the identity (POST /_local/token). */
+  async issueToken(identity: CliIdentity, expiresIn?: number): Promise<string> {
+    const body = {
+      role: identity.role,
+      user: identity.user,
+      ...(identity.onBehalfOf !== undefined && identity.role === 'intake' ? { delegation: true } : {}),
+      ...(expiresIn !== undefined ? { expiresIn } : {}),
+    };
+    let response: ApiResponse<{ access_token: string }>;
+    try {
+      response = await this.post<{ access_token: string }>(LOCAL_TOKEN_PATH, body, {}, false);
+    } catch (error) {
+      if (error instanceof ApiProblem && error.problem.status === 404) {
+        throw new ApiProblem({
+          ...error.problem,
+          title: 'No local token issuer',
+          detail:
+            `${this.baseUrl} does not issue tokens (a deployed API): sign in with Cognito and pass ` +
+            '--token (or COMPLAINTS_TOKEN); docs/deploy.md says how',
+        });
+      }
+      throw error;
+    }
+    return response.body.access_token;
+  }
+
+  async #authorization(): Promise<Record<string, string>> {
+    const credentials = this.#credentials;
+    if ('none' in credentials) return {};
+    if ('token' in credentials) return { authorization: `Bearer ${credentials.token}` };
+    this.#token ??= this.issueToken(credentials.identity);
+    return {
+      authorization: `Bearer ${await this.#token}`,
+      ...(credentials.identity.onBehalfOf ? { 'x-on-behalf-of': credentials.identity.onBehalfOf } : {}),
+    };
   }
 
   get<T>(path: string, query: Query = {}): Promise<ApiResponse<T>> {
     return this.#send<T>('GET', path, query);
   }
 
-  post<T>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
-    return this.#send<T>('POST', path, {}, { body, headers });
+  post<T>(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+    authenticated = true,
+  ): Promise<ApiResponse<T>> {
+    return this.#send<T>('POST', path, {}, { body, headers }, authenticated);
   }
 
   async #send<T>(
@@ -71,7 +138,9 @@ export class ApiClient {
     path: string,
     query: Query,
     payload?: { body: unknown; headers: Record<string, string> },
+    authenticated = true,
   ): Promise<ApiResponse<T>> {
+    const authorization = authenticated ? await this.#authorization() : {};
     const url = new URL(this.baseUrl + path);
     for (const [name, value] of Object.entries(query))
       if (value !== undefined) url.searchParams.set(name, value);
@@ -83,6 +152,7 @@ export class ApiClient {
         method,
         headers: {
           accept: 'application/json, application/problem+json',
+          ...authorization,
           ...(payload ? { 'content-type': 'application/json', ...payload.headers } : {}),
         },
         ...(payload ? { body: JSON.stringify(payload.body) } : {}),

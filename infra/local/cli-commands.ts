@@ -15,6 +15,7 @@ import {
 } from '#domain/complaint';
 import type { ComplaintPageView, ComplaintView, TimelineView } from '../../functions/api/schemas.ts';
 import { actionBodyOf, actionHelp, type ActOptions } from './cli-act.ts';
+import { eraseCommand, verifyCommand } from './cli-audit.ts';
 import {
   classificationText,
   complaintBlock,
@@ -23,6 +24,8 @@ import {
   fields,
   timelineBlock,
 } from './cli-format.ts';
+import { defaultIdentity, type IdentityOptions } from './cli-identity.ts';
+import { registerOpsCommands } from './cli-ops.ts';
 import { fetchOutbox, followOutbox, outboxLine } from './cli-outbox.ts';
 import { usageError, wholeNumber, yuanAmount } from './cli-options.ts';
 import type { CliContext } from './cli-program.ts';
@@ -41,6 +44,10 @@ export function registerCommands(program: Command, cx: CliContext): void {
   feedbackCommand(program, cx);
   outboxCommand(program, cx);
   orgCommand(program, cx);
+  registerOpsCommands(program, cx);
+  verifyCommand(program, cx);
+  eraseCommand(program, cx);
+  tokenCommand(program, cx);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -215,14 +222,26 @@ function showCommand(program: Command, cx: CliContext): void {
     .action(async (id: string, options: { timeline?: boolean; json?: boolean }) => {
       const [complaint, timeline] = await Promise.all([
         cx.api().get<ComplaintView>(complaintPath(id)),
-        options.timeline ? cx.api().get<TimelineView>(`${complaintPath(id)}/timeline`) : undefined,
+        options.timeline ? wholeTimeline(cx, id) : undefined,
       ]);
       if (options.json) {
-        return cx.json(timeline ? { complaint: complaint.body, timeline: timeline.body } : complaint.body);
+        return cx.json(timeline ? { complaint: complaint.body, timeline } : complaint.body);
       }
       cx.out(complaintBlock(complaint.body, cx.now()));
-      if (timeline) cx.out(['', ...timelineBlock(timeline.body)]);
+      if (timeline) cx.out(['', ...timelineBlock(timeline)]);
     });
+}
+
+/** Every page of the complaint's timeline, as one. */
+async function wholeTimeline(cx: CliContext, id: string): Promise<TimelineView> {
+  const items: TimelineView['items'] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await cx.api().get<TimelineView>(`${complaintPath(id)}/timeline`, { limit: '500', cursor });
+    items.push(...page.body.items);
+    cursor = page.body.nextCursor ?? undefined;
+  } while (cursor);
+  return { items, nextCursor: null };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -291,7 +310,6 @@ function actCommand(program: Command, cx: CliContext): void {
     .description('apply an action to a complaint and print its new status')
     .argument('<id>', 'the complaint id')
     .argument('<action>', `what to do: ${ACTIONS.join(', ')}`)
-    .option('--actor <id>', 'who acts (env COMPLAINTS_ACTOR; customer-reply defaults to "customer")')
     .option('--assignee <id>', 'assign: the new owner')
     .option('--message <text>', 'request-info: the question; customer-reply: the answer')
     .option('--resolution <text>', 'resolve: what was done')
@@ -328,7 +346,7 @@ function actCommand(program: Command, cx: CliContext): void {
           usageError(command, `error: unknown action '${action}'; use one of ${ACTIONS.join(', ')}`);
         }
         const { json, ...actOptions } = options;
-        const built = actionBodyOf(action, actOptions, cx.env.COMPLAINTS_ACTOR);
+        const built = actionBodyOf(action, actOptions);
         if ('usageError' in built) usageError(command, `error: ${built.usageError}`);
         const c = (await cx.api().post<ComplaintView>(`${complaintPath(id)}/actions`, built.body)).body;
         if (json) return cx.json(c);
@@ -382,6 +400,39 @@ function feedbackCommand(program: Command, cx: CliContext): void {
       const c = (await cx.api().post<ComplaintView>(`${complaintPath(id)}/feedback`, body)).body;
       if (options.json) return cx.json(c);
       cx.out(statusLines(c, `feedback ${options.score}/5 recorded`));
+    });
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function tokenCommand(program: Command, cx: CliContext): void {
+  program
+    .command('token')
+    .description(
+      "print a bearer token of the embedded stack's issuer, alone on stdout (TOKEN=$(complaints token ...))",
+    )
+    .option('--expires-in <seconds>', 'lifetime (default 3600, at most 86400)', wholeNumber(1, 86_400))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Needs --role (intake, agent, supervisor, auditor, admin); --user names the staff user or, for',
+        'intake, the upstream system\'s client id (default: cli-<role>, or "cli" for intake); with',
+        '--on-behalf-of an intake token also carries the delegation scope. A deployed API has no local',
+        'issuer: get tokens from its Cognito user pool (docs/deploy.md).',
+      ].join('\n'),
+    )
+    .action(async (options: { expiresIn?: number }, command: Command) => {
+      const given = command.optsWithGlobals<IdentityOptions>();
+      const role = given.role ?? cx.env.COMPLAINTS_ROLE;
+      if (role === undefined) usageError(command, 'error: token needs --role <role>');
+      const identity = defaultIdentity('token', [], {
+        ...given,
+        role,
+        user: given.user ?? cx.env.COMPLAINTS_USER,
+      });
+      if (!identity) usageError(command, 'error: token needs --role <role>');
+      cx.out(await cx.api().issueToken(identity, options.expiresIn));
     });
 }
 

@@ -2,8 +2,10 @@
 // streams, environment, an abort signal for Ctrl-C) as arguments, so tests drive it in process against a
 // real stack. Exit codes: 0 done, 1 the API refused or could not be reached, 2 the command line is wrong.
 import { styleText } from 'node:util';
-import { Command, CommanderError } from 'commander';
-import { ApiClient, ApiProblem, ApiUnreachable, DEFAULT_API_URL } from './cli-api.ts';
+import { Command, CommanderError, Option } from 'commander';
+import { PRINCIPAL_ROLES } from '#domain/permissions';
+import { ApiClient, ApiProblem, ApiUnreachable, defaultApiUrl, type Credentials } from './cli-api.ts';
+import { defaultIdentity, type IdentityOptions } from './cli-identity.ts';
 import { registerCommands } from './cli-commands.ts';
 import { problemBlock } from './cli-format.ts';
 import { EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, usageError } from './cli-options.ts';
@@ -64,7 +66,18 @@ function buildProgram(io: CliIo): Command {
 
   const program = new Command('complaints')
     .description('Work with complaints through the complaints API (times are shown in Asia/Shanghai).')
-    .option('--api <url>', `base URL of the API (env COMPLAINTS_API, default ${DEFAULT_API_URL})`)
+    .option(
+      '--api <url>',
+      `base URL of the API (env COMPLAINTS_API; default ${defaultApiUrl(io.env)}, the port from $PORT)`,
+    )
+    .addOption(
+      new Option('--role <role>', 'call as this role (env COMPLAINTS_ROLE; default: per command)').choices(
+        PRINCIPAL_ROLES,
+      ),
+    )
+    .option('--user <id>', 'as this staff user, or intake client id (env COMPLAINTS_USER)')
+    .option('--on-behalf-of <agent>', 'an intake system acting for this agent (delegation scope)')
+    .option('--token <jwt>', 'a bearer token to send as is, e.g. from Cognito (env COMPLAINTS_TOKEN)')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
@@ -75,7 +88,7 @@ function buildProgram(io: CliIo): Command {
     .hook('preAction', (_program, action) => {
       const baseUrl = baseUrlOf(action.optsWithGlobals<{ api?: string }>().api, io.env);
       if (!baseUrl) usageError(action, 'error: --api / COMPLAINTS_API must be an http(s) URL');
-      api = new ApiClient(baseUrl, io.fetch, io.signal);
+      api = new ApiClient(baseUrl, io.fetch, io.signal, credentialsOf(action, io.env));
     });
   program.addHelpText(
     'after',
@@ -85,16 +98,34 @@ function buildProgram(io: CliIo): Command {
       '  complaints submit --channel hotline --phone 13812345678 --description "parcel three days late"',
       '  complaints list --status received',
       '  complaints show 01JD5Q8W4ZK3V9B7N2M6R0T1XY --timeline',
-      '  complaints act 01JD5Q8W4ZK3V9B7N2M6R0T1XY accept --actor agent-007',
+      '  complaints act 01JD5Q8W4ZK3V9B7N2M6R0T1XY accept --user agent-007',
+      '  TOKEN=$(complaints token --role agent --user agent-007)',
       '  complaints outbox --follow',
+      '  complaints verify 01JD5Q8W4ZK3V9B7N2M6R0T1XY',
     ].join('\n'),
   );
   registerCommands(program, context);
   return program;
 }
 
+/**
+ * Who a command calls as: --token (or COMPLAINTS_TOKEN) as is; else --role/--user (or COMPLAINTS_ROLE,
+ * COMPLAINTS_USER) with the command's own defaults, whose token the embedded stack issues.
+ */
+function credentialsOf(action: Command, env: CliIo['env']): Credentials {
+  const options = action.optsWithGlobals<IdentityOptions & { token?: string }>();
+  const token = options.token ?? env.COMPLAINTS_TOKEN;
+  if (token) return { token };
+  const identity = defaultIdentity(action.name(), action.args, {
+    role: options.role ?? env.COMPLAINTS_ROLE,
+    user: options.user ?? env.COMPLAINTS_USER,
+    onBehalfOf: options.onBehalfOf,
+  });
+  return identity ? { identity } : { none: true };
+}
+
 function baseUrlOf(flag: string | undefined, env: CliIo['env']): string | undefined {
-  const candidate = flag ?? env.COMPLAINTS_API ?? DEFAULT_API_URL;
+  const candidate = flag ?? (env.COMPLAINTS_API || defaultApiUrl(env));
   if (!URL.canParse(candidate)) return undefined;
   return ['http:', 'https:'].includes(new URL(candidate).protocol) ? candidate : undefined;
 }

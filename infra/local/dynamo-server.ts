@@ -1,11 +1,13 @@
 // The local DynamoDB: dynalite on loopback, persisted to LevelDB when given a path, with the project's
 // tables created on first start and left as they are on later starts (their data survives restarts).
 // A marker file in the data directory tells a start that the last run did not close cleanly; the indexes
-// are then repaired (dynamo-repair.ts) before anything else reads them.
+// are then repaired (dynamo-repair.ts) before anything else reads them. A damaged store (level-store-check.ts)
+// stops the start before LevelDB can open it as a new, empty one.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -20,7 +22,9 @@ import {
   repairIndexes,
   type IndexRepairReport,
 } from './dynamo-repair.ts';
+import { measureItemSizesLikeDynamoDb } from './dynamo-item-size.ts';
 import { closeServer, listen } from './http-util.ts';
+import { checkLevelStore, forgetCleanStop, openExistingStore, recordCleanStop } from './level-store-check.ts';
 
 /** Present in the data directory while a server runs on it; left behind by a run that did not close. */
 export const RUNNING_MARKER_FILE = '.running';
@@ -35,9 +39,21 @@ export interface LocalDynamoOptions {
   log?: (line: string) => void;
 }
 
+/** A request the next n matching calls fail with, as DynamoDB would answer it (failure injection). */
+export interface DynamoFault {
+  /** The operation, e.g. PutItem. */
+  operation: string;
+  /** AWS error code (default ConditionalCheckFailedException: another writer won the race). */
+  code?: string;
+  /** Only requests whose JSON body this accepts (default: every request of the operation). */
+  matches?: (request: Record<string, unknown>) => boolean;
+}
+
 export interface LocalDynamo {
   /** Base URL for AWS_ENDPOINT_URL_DYNAMODB. */
   endpoint: string;
+  /** The next `n` requests that match `fault` fail with its error code. */
+  failNext(n: number, fault: DynamoFault): void;
   /** What the start repaired after an unclean stop; undefined when the last run closed cleanly (or in memory). */
   repair: IndexRepairReport | undefined;
   close(): Promise<void>;
@@ -76,9 +92,15 @@ export function closeDynaliteQueryIterators(): void {
 
 export async function startLocalDynamo(options: LocalDynamoOptions): Promise<LocalDynamo> {
   closeDynaliteQueryIterators();
+  measureItemSizesLikeDynamoDb();
   const log = options.log ?? (() => undefined);
   const marker = options.path ? join(options.path, RUNNING_MARKER_FILE) : undefined;
-  if (options.path) mkdirSync(options.path, { recursive: true });
+  if (options.path) {
+    mkdirSync(options.path, { recursive: true });
+    checkLevelStore(options.path);
+    await openExistingStore(options.path);
+    forgetCleanStop(options.path);
+  }
   const uncleanStop = marker !== undefined && existsSync(marker);
   const server = dynalite({
     ...(options.path && { path: options.path }),
@@ -87,9 +109,18 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  // Before the first write: from here on a kill can leave a write half done.
+  const faults = injectFaults(server);
+  let endpoint: string;
+  try {
+    endpoint = await listen(server, options.port);
+  } catch (error) {
+    // Not listening, so closeServer would skip dynalite's close, which is what closes the database.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
+  // Before the first write (requests only come through the port): from here on a kill can leave a write
+  // half done.
   if (marker) writeFileSync(marker, `${process.pid} ${new Date().toISOString()}\n`);
-  const endpoint = await listen(server, options.port);
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
@@ -115,12 +146,77 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
   return {
     endpoint,
     repair,
+    failNext: faults.arm,
     close: async () => {
       await closeServer(server);
       // dynalite's close waits for pending LevelDB writes and closes the database: nothing is half done.
+      if (options.path) recordCleanStop(options.path);
       if (marker) rmSync(marker, { force: true });
     },
   };
+}
+
+interface ArmedFault extends Required<DynamoFault> {
+  remaining: number;
+}
+
+/**
+ * Puts a filter in front of dynalite's request listener. Unarmed it passes every request straight on;
+ * armed, it reads the body, answers a matching request with the fault, and replays any other to dynalite.
+ */
+function injectFaults(server: Server): { arm: LocalDynamo['failNext'] } {
+  const [dynaliteListener] = server.listeners('request') as RequestListener[];
+  if (!dynaliteListener) throw new Error('dynalite has no request listener');
+  server.removeAllListeners('request');
+  let armed: ArmedFault[] = [];
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (armed.length === 0) return void dynaliteListener(request, response);
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+      const fault = armed.find((f) => f.operation === operation && f.matches(parseRequest(body)));
+      if (!fault) {
+        // dynalite reads headers, method and url, and the body from 'data' and 'end' events.
+        const replay = Object.assign(Readable.from([body]), {
+          headers: request.headers,
+          method: request.method,
+          url: request.url,
+        });
+        return void dynaliteListener(replay as unknown as IncomingMessage, response);
+      }
+      fault.remaining -= 1;
+      armed = armed.filter((f) => f.remaining > 0);
+      const text = JSON.stringify({
+        __type: `com.amazonaws.dynamodb.v20120810#${fault.code}`,
+        message: `injected failure (${fault.code})`,
+      });
+      response.writeHead(400, {
+        'content-type': 'application/x-amz-json-1.0',
+        'content-length': Buffer.byteLength(text),
+      });
+      response.end(text);
+    });
+  });
+  return {
+    arm: (n, fault) => {
+      armed.push({
+        operation: fault.operation,
+        code: fault.code ?? 'ConditionalCheckFailedException',
+        matches: fault.matches ?? (() => true),
+        remaining: n,
+      });
+    },
+  };
+}
+
+function parseRequest(body: Buffer): Record<string, unknown> {
+  try {
+    return JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
 }
 
 async function ensureTable(client: DynamoDBClient, table: CreateTableCommandInput): Promise<void> {

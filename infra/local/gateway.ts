@@ -4,11 +4,25 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { problemResult, type Problem } from '#commons/http-problem';
+import { pathToFileURL } from 'node:url';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayTokenAuthorizerEvent,
+  Context,
+} from 'aws-lambda';
+import { problemResult, UNAUTHORIZED_PROBLEM, type Problem } from '#commons/http-problem';
 import { API_ROUTES } from '../../functions/api/routes.ts';
+import { bundleModule } from './function-bundles.ts';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** A TOKEN Lambda authorizer: the deployed one (functions/auth/authorizer.ts), called as API Gateway calls it. */
+export type TokenAuthorizer = (
+  event: APIGatewayTokenAuthorizerEvent,
+  context: Context,
+) => Promise<APIGatewayAuthorizerResult>;
 
 export interface GatewayRoute {
   method: string;
@@ -17,6 +31,8 @@ export interface GatewayRoute {
   handler: ProxyHandler;
   /** Names the Lambda context's function (defaults to the resource). */
   functionName?: string;
+  /** Open without a token; every other route runs the authorizer first (when the gateway has one). */
+  public?: boolean;
 }
 
 export type RouteTable = readonly GatewayRoute[];
@@ -32,6 +48,8 @@ export interface GatewayOptions {
   stage?: string;
   /** What the Lambda context reports as remaining time (default 30 s, API Gateway's integration timeout). */
   timeoutMs?: number;
+  /** Runs before every non-public route, with the Authorization header as its token, as API Gateway does. */
+  authorizer?: TokenAuthorizer;
 }
 
 export interface RunningGateway {
@@ -45,18 +63,24 @@ export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 const ACCOUNT_ID = '000000000000';
 
-/** Imports every API handler named in functions/api/routes.ts: the same list the CDK stack deploys. */
-export async function loadApiRoutes(): Promise<RouteTable> {
+/**
+ * Imports every API handler named in functions/api/routes.ts: the same list the CDK stack deploys. From
+ * the TypeScript sources, or with `bundles` from the deployed bundles (function-bundles.ts).
+ */
+export async function loadApiRoutes(bundles?: string): Promise<RouteTable> {
   return Promise.all(
     API_ROUTES.map(async (route) => {
-      const module = (await import(new URL(`../../${route.entry}`, import.meta.url).href)) as {
-        handler: ProxyHandler;
-      };
+      const module = (await import(
+        bundles
+          ? pathToFileURL(bundleModule(bundles, route.functionName)).href
+          : new URL(`../../${route.entry}`, import.meta.url).href
+      )) as { handler: ProxyHandler };
       return {
         method: route.method,
         resource: route.resource,
         handler: module.handler,
         functionName: route.functionName,
+        ...('public' in route ? { public: route.public } : {}),
       };
     }),
   );
@@ -270,6 +294,56 @@ function send(response: ServerResponse, result: APIGatewayProxyResult, requestId
 const gatewayProblem = (problem: Problem, path: string, requestId: string) =>
   problemResult(problem, { instance: path, requestId });
 
+const ACCESS_DENIED: Problem = {
+  status: 403,
+  code: 'forbidden',
+  title: 'Forbidden',
+  detail: 'the authorizer denied this request',
+};
+
+const AUTHORIZER_FAILED: Problem = {
+  status: 500,
+  code: 'authorizer-failed',
+  title: 'Internal server error',
+  detail: 'the authorizer failed',
+};
+
+type Authorization = { context: Record<string, string> } | { refused: Problem };
+
+/**
+ * What API Gateway does with a TOKEN authorizer: no Authorization header is a 401 without calling it;
+ * "Unauthorized" thrown is a 401; a Deny policy is a 403; anything else thrown is a 500. An Allow hands
+ * principalId and the context on as requestContext.authorizer, every value a string.
+ */
+async function authorize(
+  authorizer: TokenAuthorizer,
+  event: APIGatewayProxyEvent,
+  timeoutMs: number,
+): Promise<Authorization> {
+  const token = Object.entries(event.headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+  if (token === undefined || token === '') return { refused: UNAUTHORIZED_PROBLEM };
+  const { requestContext: rc } = event;
+  const region = process.env.AWS_REGION ?? 'us-east-1';
+  const methodArn = `arn:aws:execute-api:${region}:${ACCOUNT_ID}:${rc.apiId}/${rc.stage}/${rc.httpMethod}${rc.resourcePath}`;
+  let result: APIGatewayAuthorizerResult;
+  try {
+    result = await authorizer(
+      { type: 'TOKEN', authorizationToken: token, methodArn },
+      lambdaContext('authorizer', rc.requestId, timeoutMs),
+    );
+  } catch (error) {
+    if (error instanceof Error && error.message === 'Unauthorized') return { refused: UNAUTHORIZED_PROBLEM };
+    console.error('gateway: the authorizer failed', error);
+    return { refused: AUTHORIZER_FAILED };
+  }
+  const allowed = result.policyDocument.Statement.some((statement) => statement.Effect === 'Allow');
+  if (!allowed) return { refused: ACCESS_DENIED };
+  const context = Object.fromEntries(
+    Object.entries(result.context ?? {}).map(([name, value]) => [name, String(value)]),
+  );
+  return { context: { ...context, principalId: result.principalId } };
+}
+
 /** Origin-form targets are joined as text so that "//x" stays a path, not a host; junk becomes "/". */
 function requestUrl(target: string): URL {
   try {
@@ -329,6 +403,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     readBody(request)
       .then(async (body) => {
         const event = proxyEvent({ method, url, request, body, match: found, stage, requestId });
+        if (options.authorizer && !found.route.public) {
+          const authorized = await authorize(options.authorizer, event, timeoutMs);
+          if ('refused' in authorized) {
+            answer(gatewayProblem(authorized.refused, url.pathname, requestId));
+            return;
+          }
+          event.requestContext.authorizer = authorized.context;
+        }
         const context = lambdaContext(found.route.functionName ?? found.route.resource, requestId, timeoutMs);
         answer(await found.route.handler(event, context));
       })

@@ -1,6 +1,14 @@
 // `npm start`: the embedded default. Configuration comes from the environment: PORT (3000), HOST
-// (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time).
-import { startEmbeddedStack } from './stack.ts';
+// (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time), RECONCILE_INTERVAL_SECONDS (900),
+// the local servers' ports (LOCAL_DYNAMODB_PORT, LOCAL_SFN_PORT, LOCAL_SNS_PORT, LOCAL_SECRETS_PORT). Every
+// start-up failure ends in one line on stderr and a non-zero exit (startup-failure.ts), never in a stack trace.
+import { startEmbeddedStack, ENDPOINTS_FILE } from './stack.ts';
+import {
+  checkStartConfiguration,
+  describeStartupFailure,
+  servicePortsFrom,
+  StartupError,
+} from './startup-failure.ts';
 
 // aws-local-stepfunctions arms a negative timer for a Wait whose timestamp has just passed (a text due
 // now); Node fires it at once but warns each time. Keep the console for what matters.
@@ -9,43 +17,62 @@ process.on('warning', (warning) => {
   if (warning.name !== 'TimeoutNegativeWarning') console.warn(warning);
 });
 
-const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 const dataDir = process.env.DATA_DIR ?? '.data';
 const timeScale = process.env.COMPLAINTS_TIME_SCALE ? Number(process.env.COMPLAINTS_TIME_SCALE) : undefined;
+const reconcileSeconds = Number(process.env.RECONCILE_INTERVAL_SECONDS ?? 900);
 
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT must be a port number, not '${process.env.PORT}'`);
-  process.exit(2);
+let stack: Awaited<ReturnType<typeof startEmbeddedStack>>;
+let ports: ReturnType<typeof servicePortsFrom>;
+try {
+  ports = servicePortsFrom(process.env);
+  if (timeScale !== undefined && !(timeScale > 0)) {
+    throw new StartupError(
+      `COMPLAINTS_TIME_SCALE must be a positive number, not '${process.env.COMPLAINTS_TIME_SCALE}'`,
+    );
+  }
+  if (!Number.isFinite(reconcileSeconds) || reconcileSeconds < 0) {
+    throw new StartupError(
+      `RECONCILE_INTERVAL_SECONDS must be a number of seconds (0: never), not '${process.env.RECONCILE_INTERVAL_SECONDS}'`,
+    );
+  }
+  checkStartConfiguration(process.env);
+  stack = await startEmbeddedStack({
+    port: ports.api,
+    host,
+    dataDir,
+    servicePorts: ports.services,
+    reconcileIntervalMs: reconcileSeconds * 1000,
+    ...(timeScale ? { timeScale } : {}),
+    log: (line) => console.log(line),
+  });
+} catch (error) {
+  const failure = describeStartupFailure(error, ports!);
+  console.error(`npm start: ${failure.line}`);
+  process.exit(failure.exitCode);
 }
-if (timeScale !== undefined && !(timeScale > 0)) {
-  console.error(
-    `COMPLAINTS_TIME_SCALE must be a positive number, not '${process.env.COMPLAINTS_TIME_SCALE}'`,
-  );
-  process.exit(2);
-}
-
-const stack = await startEmbeddedStack({
-  port,
-  host,
-  dataDir,
-  ...(timeScale ? { timeScale } : {}),
-  log: (line) => console.log(line),
-});
 
 console.log(`
 Complaints platform (embedded) is ready.
   API             ${stack.url}/v1   (OpenAPI: ${stack.url}/v1/openapi.json)
   outbox          ${stack.url}/_local/outbox?complaintId=
+  reconciler      every ${reconcileSeconds} s, or now: npm run complaints -- reconcile
   DynamoDB        ${stack.dynamo.endpoint}  (dynalite, data in ${dataDir}/dynamo)
   Step Functions  ${stack.sfn.endpoint}  (aws-local-stepfunctions)
   SNS             ${stack.sns.endpoint}  (outbox in ${dataDir}/outbox.jsonl)
   secrets         ${stack.secrets.endpoint}  (Parameters and Secrets extension protocol: the phone-hash key)
+  endpoints file  ${dataDir}/${ENDPOINTS_FILE}  (set -a; . ${dataDir}/${ENDPOINTS_FILE}; set +a)
+  token issuer    ${stack.issuer.issuer}  (Cognito stand-in; signing key in ${dataDir}/token-signing-key.json)
   time scale      ${timeScale ? `1 SLA hour = ${(3600 / timeScale).toFixed(2)} s, quiet hours off` : 'real time; customer texts wait out 21:00-08:00 Asia/Shanghai'}
   resumed         ${stack.reconciled.restarted} open complaint(s) and ${stack.reconciled.deliveriesResumed} undelivered message(s) from an earlier run
 
+Every route but health, openapi.json and the customer link needs a bearer token. Get one:
+  TOKEN=$(npm run -s complaints -- token --role intake --user hotline)
+  (roles: intake, agent, supervisor, auditor, admin; or POST ${stack.url}/_local/token {"role","user"})
+
 Try:
   curl -s -X POST ${stack.url}/v1/complaints -H 'content-type: application/json' \\
+    -H "Authorization: Bearer $TOKEN" \\
     -H 'Idempotency-Key: demo-1' \\
     -d '{"channel":"hotline","description":"快递寄出五天了还没到，一直显示运输中","customer":{"phone":"13812345678"},"trackingNumber":"SF1234567890"}'
 `);

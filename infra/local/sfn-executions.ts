@@ -44,11 +44,21 @@ export interface ExecutionOptions {
    * status, input and output only. None is forgotten: a closed name must stay taken for idempotent starts.
    */
   historyRetention?: number;
+  /** Called on every status change (RUNNING at start, then how it ended): the events EventBridge gets on AWS. */
+  onStatusChange?: (record: ExecutionRecord) => void;
 }
 
-interface Machine {
+/** What ListStateMachines and DescribeStateMachine report of a hosted state machine. */
+export interface StateMachineRecord {
   arn: string;
   name: string;
+  /** The definition as hosted (placeholders substituted). */
+  definition: object;
+  /** When this endpoint started hosting it. */
+  creationDate: Date;
+}
+
+interface Machine extends StateMachineRecord {
   prepared: PreparedDefinition;
   engine: StateMachine;
   /** Oldest first. */
@@ -61,6 +71,9 @@ interface Running {
 }
 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]*:\d*:stateMachine:([^:]+)$/;
+// A version number or an alias name after the state machine's ARN (AWS: `...:stateMachine:NAME:live`).
+const QUALIFIED_STATE_MACHINE_ARN =
+  /^(arn:aws[a-z-]*:states:[a-z0-9-]*:\d*:stateMachine:[^:]+)(?::[A-Za-z0-9_-]{1,80})?$/;
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]*:\d*:execution:[^:]+:[^:]+$/;
 // AWS: 1-80 characters, no whitespace, brackets, wildcards, these punctuation marks or control characters.
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}]{1,80}$/u;
@@ -82,7 +95,15 @@ export class LocalExecutions {
       if (!name) throw new Error(`Not a state machine ARN: ${arn}`);
       const prepared = prepareDefinition(definition);
       const engine = engineFor(prepared);
-      this.#machines.set(arn, { arn, name, prepared, engine, executions: [] });
+      this.#machines.set(arn, {
+        arn,
+        name,
+        definition,
+        creationDate: new Date(),
+        prepared,
+        engine,
+        executions: [],
+      });
     }
   }
 
@@ -115,7 +136,18 @@ export class LocalExecutions {
     this.#executions.set(executionArn, record);
     machine.executions.push(record);
     this.#run(machine, record, parsedInput);
+    this.#options.onStatusChange?.(record);
     return record;
+  }
+
+  /** The hosted state machines, in the order they were given. */
+  stateMachines(): StateMachineRecord[] {
+    return [...this.#machines.values()];
+  }
+
+  /** @throws SfnFault InvalidArn or StateMachineDoesNotExist, as AWS answers. */
+  stateMachine(stateMachineArn: string): StateMachineRecord {
+    return this.#machine(stateMachineArn);
   }
 
   describe(executionArn: string): ExecutionRecord {
@@ -187,10 +219,14 @@ export class LocalExecutions {
     }
   }
 
+  /**
+   * The hosted machine by its ARN, or through a version or alias of it: locally each machine has one
+   * definition, which every qualifier names (executions belong to the machine, as on AWS).
+   */
   #machine(stateMachineArn: string): Machine {
-    if (!STATE_MACHINE_ARN.test(stateMachineArn))
-      throw new SfnFault('InvalidArn', `Invalid Arn: '${stateMachineArn}'`);
-    const machine = this.#machines.get(stateMachineArn);
+    const unqualified = QUALIFIED_STATE_MACHINE_ARN.exec(stateMachineArn)?.[1];
+    if (!unqualified) throw new SfnFault('InvalidArn', `Invalid Arn: '${stateMachineArn}'`);
+    const machine = this.#machines.get(unqualified);
     if (!machine)
       throw new SfnFault('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     return machine;
@@ -251,6 +287,7 @@ export class LocalExecutions {
     this.#trimOldHistories(record);
     // Callback tasks still waiting end with the execution: their tokens answer TaskTimedOut from now on.
     this.#runtime.tokens.retire(record.executionArn, statesRuntimeError(`Execution ${status.toLowerCase()}`));
+    this.#options.onStatusChange?.(record);
     // Successes are the norm and would drown the rest under load.
     if (status !== 'SUCCEEDED') {
       const machine = record.stateMachineArn.split(':').at(-1);

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { SfnFault } from './sfn-errors.ts';
+import { LocalEventDispatch, type LocalEventRule } from './sfn-events.ts';
 import {
   LocalExecutions,
   type EngineEvent,
@@ -11,6 +12,7 @@ import {
   type ExecutionRecord,
   type ExecutionStatus,
   type HostedStateMachine,
+  type StateMachineRecord,
 } from './sfn-executions.ts';
 import { executionHistory } from './sfn-history.ts';
 import type { LambdaHandler, ServiceHandler } from './sfn-tasks.ts';
@@ -19,6 +21,7 @@ import { closeServer, listen, readBody } from './http-util.ts';
 
 export type { LambdaHandler, ServiceHandler } from './sfn-tasks.ts';
 export type { EngineEvent, ExecutionStatus } from './sfn-executions.ts';
+export type { ExecutionStatusChangeEvent, LocalEventRule } from './sfn-events.ts';
 
 export interface LocalStepFunctionsOptions extends ExecutionOptions {
   /** 0 or absent: a free port. */
@@ -28,6 +31,8 @@ export interface LocalStepFunctionsOptions extends ExecutionOptions {
   lambdaHandlers?: Record<string, LambdaHandler>;
   /** By resource ARN, e.g. arn:aws:states:::sqs:sendMessage: called with the effective Parameters. */
   serviceHandlers?: Record<string, ServiceHandler>;
+  /** EventBridge rules on the executions' status change events, with their targets. */
+  eventRules?: readonly LocalEventRule[];
   log?: (line: string) => void;
 }
 
@@ -40,6 +45,8 @@ export interface LocalStepFunctions {
   events(executionArn: string): readonly EngineEvent[];
   /** Callback tasks waiting for SendTaskSuccess/SendTaskFailure, over all executions. */
   waitingTasks(): number;
+  /** Stops delivering status change events (and waits for those under way): the stack is shutting down. */
+  stopEvents(): Promise<void>;
   /** Aborts every running execution and stops listening. */
   close(): Promise<void>;
 }
@@ -55,6 +62,7 @@ export async function startLocalStepFunctions(
   options: LocalStepFunctionsOptions,
 ): Promise<LocalStepFunctions> {
   const log = options.log ?? (() => undefined);
+  const events = new LocalEventDispatch({ rules: options.eventRules ?? [], log });
   const executions = new LocalExecutions(
     options.stateMachines,
     {
@@ -63,7 +71,7 @@ export async function startLocalStepFunctions(
       tokens: new TaskTokens(),
       log,
     },
-    options,
+    { ...options, onStatusChange: (record) => events.publish(record) },
   );
   const operations = sfnOperations(executions);
   const server = createServer((request, response) => void serve(operations, request, response, log));
@@ -73,7 +81,9 @@ export async function startLocalStepFunctions(
     transitions: (executionArn) => executions.describe(executionArn).stateEntered,
     events: (executionArn) => executions.describe(executionArn).events,
     waitingTasks: () => executions.waitingTasks(),
+    stopEvents: () => events.close(),
     close: async () => {
+      await events.close();
       executions.abortAll();
       await closeServer(server);
     },
@@ -163,6 +173,36 @@ function sfnOperations(executions: LocalExecutions): Record<string, Operation> {
       ),
     SendTaskHeartbeat: (body) => executions.sendTaskHeartbeat(required(body, 'taskToken')),
     GetExecutionHistory: (body) => getExecutionHistory(executions, body),
+    ListStateMachines: (body) => {
+      const { items, nextToken } = page(executions.stateMachines(), body);
+      return {
+        stateMachines: items.map((machine) => ({
+          stateMachineArn: machine.arn,
+          name: machine.name,
+          type: 'STANDARD',
+          creationDate: epochSeconds(machine.creationDate),
+        })),
+        nextToken,
+      };
+    },
+    DescribeStateMachine: (body) =>
+      describeStateMachine(executions.stateMachine(required(body, 'stateMachineArn'))),
+  };
+}
+
+/** What an operator asks of a deployed machine; the role is a placeholder, nothing assumes it locally. */
+function describeStateMachine(machine: StateMachineRecord) {
+  const [, partition, , region, account] = machine.arn.split(':');
+  return {
+    stateMachineArn: machine.arn,
+    name: machine.name,
+    status: 'ACTIVE',
+    definition: JSON.stringify(machine.definition, null, 2),
+    roleArn: `arn:${partition}:iam::${account}:role/${machine.name}-local-${region}`,
+    type: 'STANDARD',
+    creationDate: epochSeconds(machine.creationDate),
+    loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+    tracingConfiguration: { enabled: false },
   };
 }
 

@@ -17,7 +17,7 @@ type EngineJson = Awaited<ReturnType<TaskOverride>>;
 export interface TaskRuntime {
   /** By function ARN (a bare function name or a qualified ARN also finds it). */
   lambdaHandlers: Readonly<Record<string, LambdaHandler>>;
-  /** By resource ARN without the .waitForTaskToken suffix, e.g. arn:aws:states:::sqs:sendMessage. */
+  /** By resource ARN without the .waitForTaskToken suffix, e.g. arn:aws:states:::sqs:sendMessage (any partition). */
   serviceHandlers: Readonly<Record<string, ServiceHandler>>;
   tokens: TaskTokens;
   log: (line: string) => void;
@@ -32,8 +32,12 @@ export interface ExecutionScope {
   isRunning(): boolean;
 }
 
-const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 const CALLBACK_SUFFIX = '.waitForTaskToken';
+
+/** `arn:<partition>:states:::lambda:invoke` -> `lambda:invoke`: integrations are the same in every partition. */
+function integrationOf(resource: string): string | undefined {
+  return /^arn:aws[a-z-]*:states:::(.+)$/.exec(resource)?.[1];
+}
 
 export function taskOverrides(
   tasks: ReadonlyMap<string, TaskStateDefinition>,
@@ -78,10 +82,13 @@ async function runTask(
 }
 
 function invoker(resource: string, runtime: TaskRuntime): (input: unknown) => Promise<unknown> {
-  if (resource === LAMBDA_INVOKE) return (input) => invokeLambdaIntegration(input, runtime);
-  if (resource.startsWith('arn:aws:lambda:')) return (input) => callLambda(resource, input, runtime);
+  const integration = integrationOf(resource);
+  if (integration === 'lambda:invoke') return (input) => invokeLambdaIntegration(input, runtime);
+  if (/^arn:aws[a-z-]*:lambda:/.test(resource)) return (input) => callLambda(resource, input, runtime);
   return async (input) => {
-    const handler = runtime.serviceHandlers[resource];
+    const handler = Object.entries(runtime.serviceHandlers).find(
+      ([arn]) => integration !== undefined && integrationOf(arn) === integration,
+    )?.[1];
     if (!handler) throw statesRuntimeError(`No local handler for the task resource ${resource}`);
     return toJson(await handler(structuredClone(input)));
   };

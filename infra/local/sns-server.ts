@@ -10,6 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
 import { closeServer, listen, readBody } from './http-util.ts';
+import { forgetOutboxCleanStop, readOutboxFile, recordOutboxCleanStop } from './outbox-file.ts';
 
 export type OutboxKind = 'sms' | 'push' | 'topic' | 'alert' | 'unknown';
 
@@ -51,6 +52,8 @@ export interface LocalSnsOptions {
   optedOutNumbers?: readonly string[];
   /** Source of randomness for setFailureRate (tests pass a deterministic one). */
   random?: () => number;
+  /** The topics that exist (on AWS: created by the deployment); a Publish to any other answers NotFound. */
+  topics?: readonly string[];
 }
 
 export interface LocalSns {
@@ -100,6 +103,7 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
   const log = options.log ?? (() => undefined);
   const random = options.random ?? Math.random;
   const optedOut = new Set(options.optedOutNumbers ?? []);
+  const topics = [...new Set(options.topics ?? [])];
   const outbox = new Outbox(options.outboxPath);
   const injected = { remaining: 0, nextCode: 'InternalError', rate: 0, rateCode: 'InternalError' };
 
@@ -119,6 +123,8 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
   const publish = (params: URLSearchParams): string => {
     const fault = injectedFault();
     if (fault) throw fault;
+    const topicArn = params.get('TopicArn');
+    if (topicArn && !topics.includes(topicArn)) throw new SnsFault('NotFound', 'Topic does not exist');
     const entry = publishedEntry(params, optedOut);
     outbox.append(entry);
     log(describe(entry));
@@ -172,6 +178,8 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
         .join('');
       return `<ListSubscriptionsByTopicResult><Subscriptions>${members}</Subscriptions></ListSubscriptionsByTopicResult>`;
     },
+    ListTopics: (params) => listTopics(topics, params),
+    GetTopicAttributes: (params) => topicAttributes(topics, params),
   };
   const server = createServer((request, response) => void serve(actions, request, response, log));
   const endpoint = await listen(server, options.port);
@@ -205,7 +213,10 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
       injected.rate = rate;
       injected.rateCode = code;
     },
-    close: () => closeServer(server),
+    close: async () => {
+      await closeServer(server);
+      outbox.recordCleanStop();
+    },
   };
 }
 
@@ -239,6 +250,44 @@ async function serve(
         `<Message>${escapeXml(fault.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
     );
   }
+}
+
+const TOPICS_PER_PAGE = 100;
+
+/** ListTopics: 100 a page, NextToken the offset of the next one, as opaque to callers as AWS's. */
+function listTopics(topics: readonly string[], params: URLSearchParams): string {
+  const token = params.get('NextToken');
+  const offset = token ? Number.parseInt(Buffer.from(token, 'base64url').toString('utf8'), 10) : 0;
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new SnsFault('InvalidParameter', 'Invalid parameter: NextToken');
+  }
+  const end = offset + TOPICS_PER_PAGE;
+  const members = topics
+    .slice(offset, end)
+    .map((arn) => `<member><TopicArn>${escapeXml(arn)}</TopicArn></member>`)
+    .join('');
+  const next =
+    end < topics.length ? `<NextToken>${Buffer.from(String(end)).toString('base64url')}</NextToken>` : '';
+  return `<ListTopicsResult><Topics>${members}</Topics>${next}</ListTopicsResult>`;
+}
+
+/** GetTopicAttributes of an existing topic: no subscriptions here, messages go to the outbox instead. */
+function topicAttributes(topics: readonly string[], params: URLSearchParams): string {
+  const arn = params.get('TopicArn') ?? '';
+  if (arn === '') throw new SnsFault('InvalidParameter', 'Invalid parameter: TopicArn');
+  if (!topics.includes(arn)) throw new SnsFault('NotFound', 'Topic does not exist');
+  const attributes: Record<string, string> = {
+    TopicArn: arn,
+    Owner: arn.split(':')[4] ?? '',
+    DisplayName: '',
+    SubscriptionsConfirmed: '0',
+    SubscriptionsPending: '0',
+    SubscriptionsDeleted: '0',
+  };
+  const entries = Object.entries(attributes)
+    .map(([key, value]) => `<entry><key>${key}</key><value>${escapeXml(value)}</value></entry>`)
+    .join('');
+  return `<GetTopicAttributesResult><Attributes>${entries}</Attributes></GetTopicAttributesResult>`;
 }
 
 function reply(response: ServerResponse, status: number, xml: string): void {
@@ -348,11 +397,14 @@ class Outbox {
     this.#path = path;
     if (!path) return;
     mkdirSync(dirname(path), { recursive: true });
-    if (!existsSync(path)) return;
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      const entry = parseLine(line);
-      if (entry) this.#index(entry);
-    }
+    // A damaged file stops the start (OutboxDamaged): skipping lines would lose records without a word.
+    for (const entry of readOutboxFile<OutboxEntry>(path)) this.#index(entry);
+    forgetOutboxCleanStop(path);
+  }
+
+  /** After the server closed, so nothing appends any more. */
+  recordCleanStop(): void {
+    if (this.#path) recordOutboxCleanStop(this.#path, this.#entries.length);
   }
 
   append(entry: OutboxEntry): void {
@@ -371,16 +423,6 @@ class Outbox {
     const entries = this.#byComplaint.get(entry.complaintId) ?? [];
     entries.push(entry);
     this.#byComplaint.set(entry.complaintId, entries);
-  }
-}
-
-/** A line cut short by a crash is skipped rather than failing the start. */
-function parseLine(line: string): OutboxEntry | undefined {
-  if (line.trim() === '') return undefined;
-  try {
-    return JSON.parse(line) as OutboxEntry;
-  } catch {
-    return undefined;
   }
 }
 

@@ -3,33 +3,55 @@
 // records every message in an outbox, and a local gateway turns HTTP into API Gateway events. The
 // handlers are the deployed ones; they find the local servers through the SDK's endpoint variables.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { complaintTableDefinition } from '#adapters/table-design';
 import { PHONE_HASH_KEY_MIN_LENGTH } from '#commons/phone-hasher';
-import type { ReconcileReport } from '#use-cases/reconcile';
+import { emptyReport, type ReconcileReport } from '#use-cases/reconcile';
 import {
   complaintDefinitionTemplate,
   notificationDefinitionTemplate,
   renderDefinition,
 } from '#workflows/definitions';
+import { EXECUTION_STATUS_CHANGE } from '../../functions/ops/execution-events.ts';
 import { WORKFLOW_TASKS } from '../../functions/workflow/tasks.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamo-server.ts';
-import { loadApiRoutes, startGateway, type RunningGateway } from './gateway.ts';
-import { startLocalStepFunctions, type LambdaHandler, type LocalStepFunctions } from './sfn-server.ts';
+import { fieldErrors, problemResult, validationProblem } from '#commons/http-problem';
+import { bundleModule } from './function-bundles.ts';
+import { checkLevelStore } from './level-store-check.ts';
+import { readOutboxFile } from './outbox-file.ts';
+import { loadApiRoutes, startGateway, type RunningGateway, type TokenAuthorizer } from './gateway.ts';
+import {
+  DEFAULT_TOKEN_SECONDS,
+  startLocalTokenIssuer,
+  tokenRequestSchema,
+  type LocalTokenIssuer,
+} from './token-issuer.ts';
+import {
+  startLocalStepFunctions,
+  type LambdaHandler,
+  type LocalEventRule,
+  type LocalStepFunctions,
+} from './sfn-server.ts';
 import { startLocalSecrets, type LocalSecrets } from './secrets-server.ts';
 import { startLocalSns, type LocalSns, type OutboxEntry } from './sns-server.ts';
 
 const REGION = 'us-east-1';
+const PARTITION = 'aws';
 const ACCOUNT = '000000000000';
 const TABLE_NAME = 'complaints';
-const COMPLAINT_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:complaints`;
-const NOTIFICATION_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:complaint-notifications`;
+const COMPLAINT_MACHINE = `arn:${PARTITION}:states:${REGION}:${ACCOUNT}:stateMachine:complaints`;
+// As deployed: functions start executions through the machines' `live` alias, and the definitions invoke
+// qualified function ARNs (on AWS, the versions a deploy published; locally there is one of each).
+const LIVE = 'live';
+const NOTIFICATION_MACHINE = `arn:${PARTITION}:states:${REGION}:${ACCOUNT}:stateMachine:complaint-notifications`;
 const DEAD_LETTER_QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/complaint-notifications-dlq`;
 const PHONE_HASH_SECRET_ID = 'complaints/local/phone-hash-key';
 const STAFF_TOPICS = [0, 1, 2, 3].map(
-  (level) => `arn:aws:sns:${REGION}:${ACCOUNT}:complaints-staff-level-${level}`,
+  (level) => `arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:complaints-staff-level-${level}`,
 );
 
 export interface EmbeddedStackOptions {
@@ -37,6 +59,8 @@ export interface EmbeddedStackOptions {
   dataDir?: string;
   /** API port; 0 picks a free one. */
   port: number;
+  /** Ports of the local AWS servers; absent or 0 picks a free one. */
+  servicePorts?: Partial<Record<LocalService, number>>;
   host?: string;
   /** COMPLAINTS_TIME_SCALE: SLA durations divided by N. */
   timeScale?: number;
@@ -46,6 +70,13 @@ export interface EmbeddedStackOptions {
   environment?: Record<string, string>;
   /** Run the reconciler once after start (resumes open complaints); default true. */
   reconcileOnStart?: boolean;
+  /** The reconciler's period (ms) while the stack runs, as the schedule on AWS (default 15 min; 0: none). */
+  reconcileIntervalMs?: number;
+  /**
+   * Deliver the executions' status change events to the self-healing handler, as the EventBridge rule
+   * does on AWS (default true; false shows what happens when an event is lost).
+   */
+  executionEvents?: boolean;
   /** Numbers (E.164) the local SMS provider treats as opted out, as a real carrier would report them. */
   optedOutNumbers?: readonly string[];
   /** The phone-hash HMAC key; default: PHONE_HASH_SECRET, else one random key per data directory. */
@@ -55,9 +86,20 @@ export interface EmbeddedStackOptions {
    * (units stored, alert recipients subscribed); default ORG_DIRECTORY_FILE.
    */
   orgDirectoryFile?: string;
+  /**
+   * Run the deployed bundles instead of the TypeScript sources: a directory of `<functionName>/index.mjs`
+   * (ensureFunctionBundles in function-bundles.ts builds it with the CDK's esbuild options).
+   */
+  functionBundles?: string;
   /** Tests only: shorter Retry intervals by state name (ms), so retry paths run in seconds. */
   retryIntervalOverrides?: Record<string, number | number[]>;
 }
+
+/** The local AWS servers whose ports an operator may pin. */
+export type LocalService = 'dynamodb' | 'sfn' | 'sns' | 'secrets';
+
+/** Written into the data directory while the stack runs, for tools to source; removed on a clean stop. */
+export const ENDPOINTS_FILE = 'endpoints.env';
 
 export interface EmbeddedStack {
   url: string;
@@ -67,21 +109,65 @@ export interface EmbeddedStack {
   /** The secrets extension's stand-in, holding the phone-hash key under PHONE_HASH_SECRET_ID. */
   secrets: LocalSecrets;
   gateway: RunningGateway;
+  /** The Cognito stand-in: signs the access tokens the authorizer accepts here. */
+  issuer: LocalTokenIssuer;
   reconciled: ReconcileReport;
+  /** One reconciler pass through the ops handler, as the schedule and `npm run complaints -- reconcile` run it. */
+  runOps(command?: Record<string, unknown>): Promise<unknown>;
   close(): Promise<void>;
 }
+
+/** The reconciler's schedule on AWS (infra/stacks/service-stack.ts) and its default period here. */
+export const LOCAL_RECONCILE_INTERVAL_MS = 15 * 60_000;
+/** The ops functions' timeout on AWS: what a local run reports as its remaining time. */
+const OPS_TIMEOUT_MS = 900_000;
 
 export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
   const log = options.log ?? (() => undefined);
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // Whatever started is stopped again when a later step fails, so a failed start leaves nothing running.
+  const started: (() => Promise<void> | void)[] = [];
+  const stopStarted = async () => {
+    for (let stop = started.pop(); stop; stop = started.pop()) await stop();
+  };
+  try {
+    if (dataDir) {
+      const lock = lockDataDir(dataDir);
+      started.push(() => lock.release());
+      if (lock.staleOwner !== undefined) {
+        log(`took over the lock of process ${lock.staleOwner} on ${dataDir}: it no longer runs`);
+      }
+    }
+    return await startServers(options, dataDir, log, started, stopStarted);
+  } catch (error) {
+    await stopStarted();
+    throw error;
+  }
+}
+
+async function startServers(
+  options: EmbeddedStackOptions,
+  dataDir: string | undefined,
+  log: (line: string) => void,
+  started: (() => Promise<void> | void)[],
+  stopStarted: () => Promise<void>,
+): Promise<EmbeddedStack> {
+  const ports = options.servicePorts ?? {};
+  if (dataDir) {
+    // Both before either opens: a start refused for a damaged outbox must not have rewritten the store.
+    checkLevelStore(join(dataDir, 'dynamo'));
+    readOutboxFile(join(dataDir, 'outbox.jsonl'));
+  }
   const phoneHashSecret = phoneHashKey(options.phoneHashKey, dataDir);
 
   const dynamo = await startLocalDynamo({
     ...(dataDir ? { path: join(dataDir, 'dynamo') } : {}),
+    ...(ports.dynamodb ? { port: ports.dynamodb } : {}),
     tables: [complaintTableDefinition(TABLE_NAME)],
     log,
   });
+  started.push(() => dynamo.close());
   const sns = await startLocalSns({
     ...(dataDir
       ? {
@@ -89,17 +175,23 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
           subscriptionsPath: join(dataDir, 'sns-subscriptions.json'),
         }
       : {}),
+    ...(ports.sns ? { port: ports.sns } : {}),
     ...(options.optedOutNumbers ? { optedOutNumbers: options.optedOutNumbers } : {}),
+    topics: STAFF_TOPICS,
     log,
   });
+  started.push(() => sns.close());
+  const issuer = await startLocalTokenIssuer({ ...(dataDir ? { dataDir } : {}), log });
+  started.push(() => issuer.close());
   // The handlers fetch the key as deployed ones do: from the extension's API, with the session token.
   const sessionToken = randomUUID();
   const secrets = await startLocalSecrets({
     secrets: { [PHONE_HASH_SECRET_ID]: phoneHashSecret },
     sessionToken,
+    ...(ports.secrets ? { port: ports.secrets } : {}),
     log,
   });
-
+  started.push(() => secrets.close());
   // Everything below reads configuration lazily, so the environment is complete before the first call.
   Object.assign(process.env, {
     AWS_REGION: REGION,
@@ -109,10 +201,14 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SNS: sns.endpoint,
     TABLE_NAME,
-    COMPLAINT_STATE_MACHINE_ARN: COMPLAINT_MACHINE,
-    NOTIFICATION_STATE_MACHINE_ARN: NOTIFICATION_MACHINE,
+    COMPLAINT_STATE_MACHINE_ARN: `${COMPLAINT_MACHINE}:${LIVE}`,
+    NOTIFICATION_STATE_MACHINE_ARN: `${NOTIFICATION_MACHINE}:${LIVE}`,
     STAFF_TOPIC_ARNS: JSON.stringify(STAFF_TOPICS),
     PHONE_HASH_SECRET_ID,
+    // The authorizer trusts this issuer as the deployed one trusts the user pool (AUTH_CLIENT_IDS unset:
+    // any app client of the issuer, as every client of a user pool is one the operator created).
+    AUTH_ISSUER: issuer.issuer,
+    AUTH_JWKS_URI: issuer.jwksUri,
     PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(secrets.port),
     POWERTOOLS_SERVICE_NAME: 'complaints',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -122,7 +218,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     ...options.environment,
   });
 
-  const handlers = await loadTaskHandlers();
+  const handlers = await loadTaskHandlers(options.functionBundles);
+  const ops = await loadOpsHandlers(options.functionBundles);
   const sfn = await startLocalStepFunctions({
     stateMachines: [
       {
@@ -138,18 +235,29 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       },
     ],
     lambdaHandlers: handlers,
+    ...(ports.sfn ? { port: ports.sfn } : {}),
+    eventRules: options.executionEvents === false ? [] : [statusChangeRule(ops.statusChanged)],
     log,
     ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
-    serviceHandlers: { 'arn:aws:states:::sqs:sendMessage': (parameters) => deadLetter(sns, parameters, log) },
+    serviceHandlers: {
+      [`arn:${PARTITION}:states:::sqs:sendMessage`]: (parameters) => deadLetter(sns, parameters, log),
+    },
   });
+  started.push(() => sfn.close());
   process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
 
   const gateway = await startGateway({
     port: options.port,
     ...(options.host ? { host: options.host } : {}),
-    routes: await loadApiRoutes(),
-    extraRoutes: [{ method: 'GET', resource: '/_local/outbox', handler: outboxRoute(sns) }],
+    routes: await loadApiRoutes(options.functionBundles),
+    authorizer: await loadAuthorizer(),
+    extraRoutes: [
+      { method: 'GET', resource: '/_local/outbox', handler: outboxRoute(sns), public: true },
+      { method: 'POST', resource: '/_local/token', handler: tokenRoute(issuer), public: true },
+      { method: 'POST', resource: '/_local/reconcile', handler: opsRoute(ops.run) },
+    ],
   });
+  started.push(() => gateway.close());
 
   // Links in texts point at this gateway unless the operator names a public address.
   process.env.PUBLIC_BASE_URL = options.environment?.PUBLIC_BASE_URL ?? `http://localhost:${gateway.port}`;
@@ -160,17 +268,32 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     const { getServiceDeps } = await import('#commons/deps');
     const units = await seedDirectory(
       getServiceDeps(),
-      { id: 'system:seed', roles: ['admin'] },
+      { id: 'seed', kind: 'client', roles: ['admin'], mayDelegate: false },
       JSON.parse(readFileSync(resolve(directoryFile), 'utf8')),
     );
     log(`organisation directory: ${units.length} units from ${directoryFile}`);
   }
 
-  let reconciled: ReconcileReport = { open: 0, restarted: 0, signalsRedelivered: 0, deliveriesResumed: 0 };
+  let reconciled = emptyReport();
   if (options.reconcileOnStart ?? true) {
+    // Every execution of an earlier run is gone: ask about every open complaint, from the first.
     const { reconcile } = await import('#use-cases/reconcile');
     const { getServiceDeps } = await import('#commons/deps');
-    reconciled = await reconcile(getServiceDeps());
+    reconciled = await reconcile(getServiceDeps(), { deep: true, resume: false });
+  }
+  const intervalMs = options.reconcileIntervalMs ?? LOCAL_RECONCILE_INTERVAL_MS;
+  const timer =
+    intervalMs > 0
+      ? setInterval(() => {
+          ops.run({}).catch((error: unknown) => log(`[reconcile] scheduled pass failed: ${String(error)}`));
+        }, intervalMs)
+      : undefined;
+  timer?.unref();
+
+  if (dataDir) {
+    const endpointsFile = join(dataDir, ENDPOINTS_FILE);
+    writeFileSync(endpointsFile, endpointsEnv(gateway.url, { dynamo, sfn, sns }));
+    started.push(() => rmSync(endpointsFile, { force: true }));
   }
 
   return {
@@ -180,37 +303,70 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     sns,
     secrets,
     gateway,
+    issuer,
     reconciled,
+    runOps: ops.run,
+    // The reverse of the start: timers and event deliveries, then the endpoints file and the gateway,
+    // the lock last.
     close: async () => {
-      await gateway.close();
-      await sfn.close();
-      await sns.close();
-      await secrets.close();
-      await dynamo.close();
+      clearInterval(timer);
+      await sfn.stopEvents();
+      await ops.idle();
+      await stopStarted();
     },
   };
 }
 
+/** KEY=value lines a shell can source (`set -a; . DATA_DIR/endpoints.env; set +a`) to reach this stack. */
+function endpointsEnv(
+  apiUrl: string,
+  servers: { dynamo: LocalDynamo; sfn: LocalStepFunctions; sns: LocalSns },
+): string {
+  return [
+    `# The embedded stack of process ${process.pid}; removed when it stops cleanly.`,
+    `COMPLAINTS_API=${apiUrl}`,
+    `AWS_ENDPOINT_URL_DYNAMODB=${servers.dynamo.endpoint}`,
+    `AWS_ENDPOINT_URL_SFN=${servers.sfn.endpoint}`,
+    `AWS_ENDPOINT_URL_SNS=${servers.sns.endpoint}`,
+    `AWS_REGION=${REGION}`,
+    `AWS_DEFAULT_REGION=${REGION}`,
+    // The local servers accept any credentials; the AWS CLI and SDKs refuse to sign without some.
+    'AWS_ACCESS_KEY_ID=local',
+    'AWS_SECRET_ACCESS_KEY=local',
+    `COMPLAINT_STATE_MACHINE_ARN=${COMPLAINT_MACHINE}`,
+    `NOTIFICATION_STATE_MACHINE_ARN=${NOTIFICATION_MACHINE}`,
+    `TABLE_NAME=${TABLE_NAME}`,
+    '',
+  ].join('\n');
+}
+
 function functionArn(functionName: string): string {
-  return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:complaints-${functionName}`;
+  return `arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:complaints-${functionName}`;
 }
 
 function substitutions(machine: 'complaint' | 'notification'): Record<string, string> {
-  return Object.fromEntries(
-    WORKFLOW_TASKS.filter((t) => t.machine === machine).map((t) => [
-      t.substitution,
-      functionArn(t.functionName),
-    ]),
-  );
+  return {
+    Partition: PARTITION,
+    ...Object.fromEntries(
+      WORKFLOW_TASKS.filter((t) => t.machine === machine).map((t) => [
+        t.substitution,
+        `${functionArn(t.functionName)}:${LIVE}`,
+      ]),
+    ),
+  };
 }
 
 type TaskModule = { handler: (event: unknown, context: Context) => Promise<unknown> };
 
-/** The same modules Lambda runs, called in process with a Lambda-like context. */
-async function loadTaskHandlers(): Promise<Record<string, LambdaHandler>> {
+/** The same modules Lambda runs (sources, or the deployed bundles), called in process with a Lambda-like context. */
+async function loadTaskHandlers(bundles: string | undefined): Promise<Record<string, LambdaHandler>> {
   const entries = await Promise.all(
     WORKFLOW_TASKS.map(async (task) => {
-      const module = (await import(new URL(`../../${task.entry}`, import.meta.url).href)) as TaskModule;
+      const module = (await import(
+        bundles
+          ? pathToFileURL(bundleModule(bundles, task.functionName)).href
+          : new URL(`../../${task.entry}`, import.meta.url).href
+      )) as TaskModule;
       const handler: LambdaHandler = (payload) => module.handler(payload, lambdaContext(task.functionName));
       return [functionArn(task.functionName), handler] as const;
     }),
@@ -218,8 +374,85 @@ async function loadTaskHandlers(): Promise<Record<string, LambdaHandler>> {
   return Object.fromEntries(entries);
 }
 
-function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 30_000;
+interface OpsHandlers {
+  statusChanged: (event: unknown) => Promise<unknown>;
+  /** One reconciler invocation (a scheduled pass for `{}`); concurrent calls share a running pass. */
+  run: (command: Record<string, unknown>) => Promise<unknown>;
+  /** Resolves once no reconciler invocation is under way. */
+  idle: () => Promise<void>;
+}
+
+/** The operator functions, called in process the way Lambda would: EventBridge targets and the schedule. */
+async function loadOpsHandlers(bundles: string | undefined): Promise<OpsHandlers> {
+  const load = async (functionName: string, entry: string) =>
+    (await import(
+      bundles
+        ? pathToFileURL(bundleModule(bundles, functionName)).href
+        : new URL(`../../${entry}`, import.meta.url).href
+    )) as TaskModule;
+  const statusChanged = await load('execution-status-changed', 'functions/ops/execution-status-changed.ts');
+  const reconcile = await load('reconcile', 'functions/ops/reconcile.ts');
+  let running: Promise<unknown> | undefined;
+  const run = (command: Record<string, unknown>) => {
+    const scheduled = command.command === undefined;
+    if (scheduled && running) return running;
+    const invocation = reconcile.handler(command, lambdaContext('reconcile', OPS_TIMEOUT_MS)).finally(() => {
+      if (running === invocation) running = undefined;
+    });
+    if (scheduled) running = invocation;
+    return invocation;
+  };
+  return {
+    statusChanged: (event) =>
+      statusChanged.handler(event, lambdaContext('execution-status-changed', OPS_TIMEOUT_MS)),
+    run,
+    idle: async () => {
+      await running?.catch(() => undefined);
+    },
+  };
+}
+
+function statusChangeRule(target: (event: unknown) => Promise<unknown>): LocalEventRule {
+  return {
+    name: 'complaint-execution-status-change',
+    pattern: {
+      source: [EXECUTION_STATUS_CHANGE.source],
+      detailType: [EXECUTION_STATUS_CHANGE.detailType],
+      stateMachineArns: [COMPLAINT_MACHINE],
+      statuses: EXECUTION_STATUS_CHANGE.statuses,
+    },
+    target,
+  };
+}
+
+/** `POST /_local/reconcile`: the body is what an operator sends the reconcile function (`{}`: a pass). */
+function opsRoute(run: OpsHandlers['run']) {
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
+      statusCode,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    let command: unknown;
+    try {
+      command = event.body ? JSON.parse(event.body) : {};
+    } catch {
+      return json(400, { title: 'body is not JSON' });
+    }
+    if (!command || typeof command !== 'object' || Array.isArray(command))
+      return json(400, { title: 'body must be a JSON object' });
+    try {
+      return json(200, await run(command as Record<string, unknown>));
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'Error';
+      const message = error instanceof Error ? error.message : String(error);
+      return json(name === 'InvalidTaskPayload' ? 400 : 500, { title: name, detail: message });
+    }
+  };
+}
+
+function lambdaContext(functionName: string, timeoutMs = 30_000): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `complaints-${functionName}`,
@@ -259,6 +492,56 @@ function outboxRoute(sns: LocalSns) {
       body: JSON.stringify({ items }),
     };
   };
+}
+
+/**
+ * POST /_local/token {role, user, delegation?, expiresIn?}: an access token of the local issuer, as
+ * Cognito's token endpoint hands one to a signed-in user or an app client. Loopback only, like the stack.
+ */
+function tokenRoute(issuer: LocalTokenIssuer) {
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    let body: unknown;
+    try {
+      body = JSON.parse(event.body ?? '');
+    } catch {
+      body = undefined;
+    }
+    const request = tokenRequestSchema.safeParse(body);
+    if (!request.success) {
+      return problemResult(
+        validationProblem(
+          fieldErrors(request.error),
+          'send {"role": "intake|agent|supervisor|auditor|admin", "user": "<id>"}',
+        ),
+        { instance: event.path },
+      );
+    }
+    if (request.data.delegation && request.data.role !== 'intake') {
+      return problemResult(
+        validationProblem(
+          [{ path: 'delegation', message: 'only an intake client has the delegation scope' }],
+          'the token request has invalid fields',
+        ),
+        { instance: event.path },
+      );
+    }
+    const expiresIn = request.data.expiresIn ?? DEFAULT_TOKEN_SECONDS;
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      body: JSON.stringify({
+        access_token: await issuer.mint({ ...request.data, expiresIn }),
+        token_type: 'Bearer',
+        expires_in: expiresIn,
+      }),
+    };
+  };
+}
+
+/** The deployed authorizer module, called by the gateway before every non-public route. */
+async function loadAuthorizer(): Promise<TokenAuthorizer> {
+  const module = (await import('../../functions/auth/authorizer.ts')) as { handler: TokenAuthorizer };
+  return module.handler;
 }
 
 function presentOutboxEntry(entry: OutboxEntry) {

@@ -13,6 +13,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ESCALATION_LEVELS } from '#domain/complaint';
 import { ComplaintTable } from '../constructs/complaint-table.ts';
+import { StaffIdentity } from '../constructs/staff-identity.ts';
 import type { DeploymentConfig } from './deployment-config.ts';
 
 export interface ComplaintsDataStackProps extends StackProps {
@@ -42,6 +43,8 @@ export class ComplaintsDataStack extends Stack {
   readonly notificationDeadLetters: Queue;
   /** HMAC key for phone numbers: losing it orphans every customer's complaint history. */
   readonly phoneHashSecret: Secret;
+  /** Staff users and upstream systems' app clients (absent when the deployment trusts its own issuer). */
+  readonly identity: StaffIdentity | undefined;
 
   constructor(scope: Construct, id: string, props: ComplaintsDataStackProps) {
     super(scope, id, props);
@@ -63,6 +66,10 @@ export class ComplaintsDataStack extends Stack {
     );
 
     this.complaints = new ComplaintTable(this, 'Complaints', { encryptionKey: this.dataKey });
+
+    this.identity = config.externalIssuer
+      ? undefined
+      : new StaffIdentity(this, 'Identity', { stage: config.stage, upstreamClients: config.upstreamClients });
 
     this.phoneHashSecret = new Secret(this, 'PhoneHashSecret', {
       secretName: phoneHashSecretName(config.stage),

@@ -2,6 +2,7 @@
 // before any resource is defined, so a bad value fails `cdk synth` with a message naming the key.
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import type { UpstreamClientSpec } from '../constructs/staff-identity.ts';
 import * as z from 'zod';
 import { CALENDAR_NAMES } from '#domain/complaint';
 import type { CalendarName } from '#domain/complaint';
@@ -38,6 +39,13 @@ export interface DeploymentConfig {
    * aws-cdk-lib's own region table, which has no China region.
    */
   secretsExtensionLayerArn?: string;
+  /** Upstream systems, each an app client of the user pool with the client-credentials flow. */
+  upstreamClients: UpstreamClientSpec[];
+  /**
+   * Trust another issuer instead of creating a Cognito user pool (required in the China regions, which have
+   * none): its URL, its JWKS (default: issuer + /.well-known/jwks.json) and the accepted client ids.
+   */
+  externalIssuer?: { issuer: string; jwksUri?: string; clientIds?: string[] };
 }
 
 /** The context keys this app reads, with the value used when a key is not given. */
@@ -67,6 +75,10 @@ export const CONTEXT_KEYS = [
   'apiBurstLimit',
   'apiKeyRequired',
   'secretsExtensionLayerArn',
+  'upstreamClients',
+  'authIssuer',
+  'authJwksUri',
+  'authClientIds',
 ] as const;
 
 export class DeploymentConfigError extends Error {
@@ -144,6 +156,26 @@ const contextSchema = z.object({
       'must be a Lambda layer version ARN (arn:PARTITION:lambda:REGION:ACCOUNT:layer:NAME:VERSION)',
     )
     .optional(),
+  upstreamClients: z
+    .preprocess(
+      fromJsonText,
+      z.array(
+        z.strictObject({
+          name: z
+            .string()
+            .regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be 1-40 lowercase letters, digits or dashes'),
+          delegation: z.boolean().optional(),
+        }),
+      ),
+    )
+    .refine((clients) => new Set(clients.map((c) => c.name)).size === clients.length, 'names must differ')
+    .default([]),
+  authIssuer: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
+  authJwksUri: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
+  authClientIds: z
+    .string()
+    .regex(/^[\w.-]+(,[\w.-]+)*$/, 'must be comma-separated client ids')
+    .optional(),
 });
 
 function formatIssuePath(path: readonly PropertyKey[]): string {
@@ -179,5 +211,18 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     apiThrottle: { rateLimit: c.apiRateLimit, burstLimit: c.apiBurstLimit },
     apiKeyRequired: c.apiKeyRequired,
     secretsExtensionLayerArn: c.secretsExtensionLayerArn,
+    ...(c.authIssuer
+      ? {
+          externalIssuer: {
+            issuer: c.authIssuer,
+            ...(c.authJwksUri ? { jwksUri: c.authJwksUri } : {}),
+            ...(c.authClientIds ? { clientIds: c.authClientIds.split(',') } : {}),
+          },
+        }
+      : {}),
+    upstreamClients: c.upstreamClients.map((client) => ({
+      name: client.name,
+      ...(client.delegation ? { delegation: true } : {}),
+    })),
   };
 }

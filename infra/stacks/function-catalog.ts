@@ -24,21 +24,27 @@ export interface FunctionSpec {
   /** Relative to the repository root. */
   entry: string;
   description: string;
-  kind: 'api' | 'workflow' | 'ops';
+  kind: 'api' | 'workflow' | 'ops' | 'auth';
   access: FunctionAccess;
 }
 
 /** Which port each function's use case drives (functions/use-cases), as IAM access. */
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Registers (idempotency record + complaint, found again by the customer's phone hash) and starts the
-  // complaint's execution. The only function that hashes phone numbers.
+  // complaint's execution. With post-erasure-request, the only functions that hash phone numbers.
   'create-complaint': { table: 'readwrite', complaintWorkflow: 'start', phoneHashKey: true },
   'list-complaints': { table: 'read' },
   'get-complaint': { table: 'read' },
   'get-timeline': { table: 'read' },
-  // Commit the action, then complete the waiting stage task with the next stage.
-  'post-action': { table: 'readwrite', complaintWorkflow: 'signal' },
-  'post-feedback': { table: 'readwrite', complaintWorkflow: 'signal' },
+  // Reads the complaint and its audit trail and checks the hash chain.
+  'get-audit': { table: 'read' },
+  // Finds the customer's complaints by the keyed phone hash, redacts their events, revokes their link
+  // tokens and writes each complaint anonymised.
+  'post-erasure-request': { table: 'readwrite', phoneHashKey: true },
+  // Commit the action, then complete the waiting stage task with the next stage; an execution found
+  // ended (stopped, failed) is restarted (DescribeExecution, StartExecution).
+  'post-action': { table: 'readwrite', complaintWorkflow: ['signal', 'observe', 'start'] },
+  'post-feedback': { table: 'readwrite', complaintWorkflow: ['signal', 'observe', 'start'] },
   // The organisation directory: read it; an admin's change also (un)subscribes its alert recipients.
   'get-org': { table: 'read' },
   'put-org-unit': { table: 'readwrite', staffTopicSubscriptions: true },
@@ -50,20 +56,30 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // rating through it commits like post-feedback and completes the waiting stage task.
   'follow-link': {},
   'get-public-complaint': { table: 'read' },
-  'post-public-feedback': { table: 'readwrite', complaintWorkflow: 'signal' },
+  'post-public-feedback': { table: 'readwrite', complaintWorkflow: ['signal', 'observe', 'start'] },
   // Stage handlers save the complaint and hand customer and staff notices to the notification workflow.
   'open-stage': { table: 'readwrite', notificationWorkflow: 'start' },
   // Stores the task token; completes the task itself when an action already moved the stage on.
   'await-stage': { table: 'readwrite', complaintWorkflow: 'signal', notificationWorkflow: 'start' },
-  'stage-timer': { table: 'readwrite', notificationWorkflow: 'start' },
+  // Also hands a complaint over to a fresh execution before the current one's age limit (continue-as-new).
+  'stage-timer': { table: 'readwrite', complaintWorkflow: 'start', notificationWorkflow: 'start' },
   'record-failure': { table: 'readwrite', notificationWorkflow: 'start' },
   'finish-complaint': { table: 'readwrite', notificationWorkflow: 'start' },
   // Reads the complaint, records each delivery attempt, publishes the text, push or staff alert.
   'send-notification': { table: 'readwrite', staffTopics: true, textMessaging: true },
+  // Verifies bearer tokens against the user pool's public keys: no data, no workflow.
+  authorizer: {},
   // Restarts executions that are not running, redelivers signals, re-dispatches unfinished deliveries.
   reconcile: {
     table: 'readwrite',
     complaintWorkflow: ['observe', 'start', 'signal'],
+    notificationWorkflow: 'start',
+  },
+  // Restarts a failed, timed-out or stopped execution from its status event, or parks the complaint (and
+  // hands the staff alert to delivery).
+  'execution-status-changed': {
+    table: 'readwrite',
+    complaintWorkflow: 'start',
     notificationWorkflow: 'start',
   },
 };
@@ -74,9 +90,22 @@ export const OPS_FUNCTIONS = [
     functionName: 'reconcile',
     entry: 'functions/ops/reconcile.ts',
     description:
-      'Reconciler: resumes open complaints whose execution is not running (scheduled, or run by an operator)',
+      'Reconciler: resumes open complaints whose execution is not running (scheduled, or run by an operator); lists and retries needs-operator complaints',
+  },
+  {
+    functionName: 'execution-status-changed',
+    entry: 'functions/ops/execution-status-changed.ts',
+    description:
+      'Self-healing: restarts a failed, timed-out or stopped complaint execution from its EventBridge event, or parks the complaint',
   },
 ] as const;
+
+/** API Gateway's TOKEN authorizer, in front of every non-public route (functions/auth/authorizer.ts). */
+export const AUTHORIZER_FUNCTION = {
+  functionName: 'authorizer',
+  entry: 'functions/auth/authorizer.ts',
+  description: 'API authorizer: verifies bearer tokens of the Cognito user pool (aws-jwt-verify)',
+} as const;
 
 /** The function whose ARN a state machine placeholder stands for, from the shared task list. */
 export function taskFunctionName(placeholder: string): string | undefined {
@@ -130,5 +159,6 @@ export function functionSpecs(): FunctionSpec[] {
     kind: 'ops',
     access: accessOf(spec.functionName),
   }));
-  return [...api.values(), ...workflow, ...ops];
+  const auth: FunctionSpec = { ...AUTHORIZER_FUNCTION, kind: 'auth', access: accessOf('authorizer') };
+  return [...api.values(), ...workflow, ...ops, auth];
 }

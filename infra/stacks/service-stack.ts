@@ -1,10 +1,12 @@
 // Everything stateless, redeployable at will: the functions, the two state machines, the API and the
 // dashboard and alarms. State lives in ComplaintsDataStack and is only referred to from here.
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   COMPLAINT_SUBSTITUTIONS,
@@ -13,6 +15,7 @@ import {
   notificationDefinitionTemplate,
 } from '#workflows/definitions';
 import { API_ROUTES } from '../../functions/api/routes.ts';
+import { EXECUTION_STATUS_CHANGE } from '../../functions/ops/execution-events.ts';
 import { ComplaintFunction, viaService } from '../constructs/complaint-function.ts';
 import type { StateMachineAddress } from '../constructs/complaint-function.ts';
 import { ComplaintsApi } from '../constructs/complaints-api.ts';
@@ -20,11 +23,16 @@ import { OperationsMonitoring } from '../constructs/operations-monitoring.ts';
 import { stateMachineAddress, WorkflowStateMachine } from '../constructs/workflow-state-machine.ts';
 import type { ComplaintsDataStack } from './data-stack.ts';
 import { DeploymentConfigError, type DeploymentConfig } from './deployment-config.ts';
-import { functionSpecs, taskFunctionName } from './function-catalog.ts';
+import { AUTHORIZER_FUNCTION, functionSpecs, taskFunctionName } from './function-catalog.ts';
+import { DEFAULT_RESOURCE_SERVER } from '../../functions/auth/token-claims.ts';
 import type { FunctionSpec } from './function-catalog.ts';
 
 /** How often the reconciler looks for open complaints without a running execution. */
 export const RECONCILE_INTERVAL = Duration.minutes(15);
+
+/** EventBridge's delivery of a status event to the self-healing function: retries, then the DLQ. */
+export const STATUS_EVENT_RETRY_ATTEMPTS = 8;
+export const STATUS_EVENT_MAX_AGE = Duration.hours(6);
 
 export interface ComplaintsServiceStackProps extends StackProps {
   config: DeploymentConfig;
@@ -44,11 +52,14 @@ export class ComplaintsServiceStack extends Stack {
   readonly notificationWorkflow: WorkflowStateMachine;
   readonly api: ComplaintsApi;
   readonly monitoring: OperationsMonitoring;
+  /** Status events the self-healing function could not take after every retry (to replay by hand). */
+  readonly executionEventDeadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: ComplaintsServiceStackProps) {
     super(scope, id, props);
     const { config, data } = props;
     requireSecretsExtensionWhereUnlisted(this.region, config);
+    requireIssuerWhereNoUserPools(this.region, config);
 
     const complaintMachine = stateMachineAddress(
       this,
@@ -79,24 +90,65 @@ export class ComplaintsServiceStack extends Stack {
       );
     }
     this.functions = functions;
-    // On AWS nothing restarts a failed execution by itself: the reconciler runs every 15 minutes.
+    // Self-healing: a complaint execution that failed, timed out or was stopped restarts from its event.
+    this.executionEventDeadLetters = new Queue(this, 'ExecutionEventDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.executionEventDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the execution status event rule.',
+    });
+    new Rule(this, 'ExecutionStatusChange', {
+      description: 'Restart complaint executions that failed, timed out or were stopped',
+      eventPattern: {
+        source: [EXECUTION_STATUS_CHANGE.source],
+        detailType: [EXECUTION_STATUS_CHANGE.detailType],
+        detail: {
+          status: [...EXECUTION_STATUS_CHANGE.statuses],
+          stateMachineArn: [complaintMachine.arn],
+        },
+      },
+      targets: [
+        new LambdaFunction(this.functionNamed('execution-status-changed'), {
+          deadLetterQueue: this.executionEventDeadLetters,
+          retryAttempts: STATUS_EVENT_RETRY_ATTEMPTS,
+          maxEventAge: STATUS_EVENT_MAX_AGE,
+        }),
+      ],
+    });
+    // The safety net behind the events: the reconciler runs every 15 minutes.
     new Rule(this, 'ReconcileSchedule', {
       description: 'Resume open complaints whose workflow execution is not running',
       schedule: Schedule.rate(RECONCILE_INTERVAL),
       targets: [new LambdaFunction(this.functionNamed('reconcile'), { retryAttempts: 0 })],
     });
+    const authorizer = this.functionNamed(AUTHORIZER_FUNCTION.functionName);
+    // The user pool's tokens, of the app clients this deployment created (functions/auth/token-claims.ts),
+    // or the operator's own issuer where Cognito has no user pools (the China regions).
+    const trusted = config.externalIssuer ?? {
+      issuer: data.identity?.issuer ?? '',
+      clientIds: data.identity?.clientIds ?? [],
+    };
+    authorizer.addEnvironment('AUTH_ISSUER', trusted.issuer);
+    if ('jwksUri' in trusted && trusted.jwksUri) authorizer.addEnvironment('AUTH_JWKS_URI', trusted.jwksUri);
+    if (trusted.clientIds?.length) authorizer.addEnvironment('AUTH_CLIENT_IDS', trusted.clientIds.join(','));
+    authorizer.addEnvironment('AUTH_RESOURCE_SERVER', DEFAULT_RESOURCE_SERVER);
+    this.api.useAuthorizer(authorizer);
     this.api.addRoutes(API_ROUTES, functions);
 
     this.complaintWorkflow = new WorkflowStateMachine(this, 'ComplaintWorkflow', {
       address: complaintMachine,
       definitionTemplate: complaintDefinitionTemplate(),
-      ...this.taskSubstitutions(COMPLAINT_SUBSTITUTIONS, {}),
+      ...this.taskSubstitutions(COMPLAINT_SUBSTITUTIONS, { Partition: this.partition }),
       logRetention: config.logRetention,
     });
     this.notificationWorkflow = new WorkflowStateMachine(this, 'NotificationWorkflow', {
       address: notificationMachine,
       definitionTemplate: notificationDefinitionTemplate(),
       ...this.taskSubstitutions(NOTIFICATION_SUBSTITUTIONS, {
+        Partition: this.partition,
         DeadLetterQueueUrl: data.notificationDeadLetters.queueUrl,
       }),
       logRetention: config.logRetention,
@@ -127,9 +179,19 @@ export class ComplaintsServiceStack extends Stack {
         name: pascalCase(spec.functionName),
         fn: this.functionNamed(spec.functionName),
         // Workflow tasks throw VersionConflict on purpose to be retried; a burst of them is not an incident.
-        errorAlarmThreshold: spec.kind === 'api' ? 1 : 5,
+        // A refused token is an "error" of the authorizer (API Gateway needs the throw for its 401).
+        errorAlarmThreshold: { api: 1, workflow: 5, ops: 5, auth: 100 }[spec.kind],
       })),
       deadLetters: data.notificationDeadLetters,
+      executionEventDeadLetters: this.executionEventDeadLetters,
+      // The reconciler's gauge (functions/ops/reconcile.ts), emitted by Powertools with its service dimension.
+      needsOperator: new Metric({
+        namespace: 'Complaints',
+        metricName: 'ComplaintsNeedingOperator',
+        dimensionsMap: { service: 'complaints' },
+        statistic: 'Maximum',
+        period: RECONCILE_INTERVAL.plus(RECONCILE_INTERVAL),
+      }),
       opsTopic: data.opsTopic,
     });
   }
@@ -146,7 +208,8 @@ export class ComplaintsServiceStack extends Stack {
       const other = others[placeholder];
       if (functionName !== undefined) {
         const fn = this.functionNamed(functionName);
-        substitutions[placeholder] = fn.functionArn;
+        // The version this deploy published: a state machine version pins the code it runs with.
+        substitutions[placeholder] = fn.currentVersion.functionArn;
         taskFunctions.push(fn);
       } else if (other !== undefined) {
         substitutions[placeholder] = other;
@@ -174,8 +237,8 @@ export class ComplaintsServiceStack extends Stack {
       value === undefined ? {} : { [name]: String(value) };
     return {
       TABLE_NAME: data.complaints.table.tableName,
-      COMPLAINT_STATE_MACHINE_ARN: complaintMachine.arn,
-      NOTIFICATION_STATE_MACHINE_ARN: notificationMachine.arn,
+      COMPLAINT_STATE_MACHINE_ARN: complaintMachine.aliasArn,
+      NOTIFICATION_STATE_MACHINE_ARN: notificationMachine.aliasArn,
       STAFF_TOPIC_ARNS: this.toJsonString(data.staffTopics.map((topic) => topic.topicArn)),
       PUBLIC_BASE_URL: config.publicBaseUrl ?? this.api.baseUrl,
       STAFF_ALERT_CALENDAR: config.staffAlertCalendar,
@@ -207,7 +270,7 @@ export class ComplaintsServiceStack extends Stack {
       logRetention: config.logRetention,
       // Workflow tasks may send or wait on SNS; API Gateway gives up on an integration after 29 s anyway;
       // the reconciler walks every open complaint.
-      timeout: Duration.seconds({ api: 10, workflow: 30, ops: 900 }[spec.kind]),
+      timeout: Duration.seconds({ api: 10, workflow: 30, ops: 900, auth: 5 }[spec.kind]),
     });
     const { access } = spec;
     if (access.table) fn.useTable(data.complaints, access.table);
@@ -226,6 +289,15 @@ export class ComplaintsServiceStack extends Stack {
  * aws-cdk-lib's table of Parameters and Secrets extension layers has no China region: there the layer ARN
  * must be given, or the deploy would fail on a missing mapping. Checked when the region is known at synth.
  */
+/** Amazon Cognito has no user pools in the China regions: there the deployment names its own issuer. */
+function requireIssuerWhereNoUserPools(region: string, config: DeploymentConfig): void {
+  if (Token.isUnresolved(region) || !region.startsWith('cn-') || config.externalIssuer) return;
+  throw new DeploymentConfigError([
+    `authIssuer: required in ${region}: Amazon Cognito has no user pools there; give the https URL of the ` +
+      "operator's OIDC issuer of access tokens (-c authIssuer=https://... -c authClientIds=a,b)",
+  ]);
+}
+
 function requireSecretsExtensionWhereUnlisted(region: string, config: DeploymentConfig): void {
   if (Token.isUnresolved(region) || !region.startsWith('cn-') || config.secretsExtensionLayerArn) return;
   throw new DeploymentConfigError([

@@ -28,7 +28,7 @@ function published() {
 }
 
 beforeAll(async () => {
-  sns = await startLocalSns({ optedOutNumbers: [OPTED_OUT] });
+  sns = await startLocalSns({ optedOutNumbers: [OPTED_OUT], topics: TOPICS });
 });
 afterAll(async () => {
   await sns.close();

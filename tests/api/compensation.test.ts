@@ -1,7 +1,7 @@
 // The deployment's compensation rules (SPEC section 7: the delay rule is the deployment's choice) reach the
 // suggestion a `resolve` records, through the same environment variable the CDK stack sets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
+import { eventually, sampleComplaint, splitActor, startTestApi, type TestApi } from '../support/embedded.ts';
 
 type Money = { amount: number; currency: string };
 type Complaint = {
@@ -24,7 +24,8 @@ afterAll(async () => {
 async function act(id: string, body: Record<string, unknown>): Promise<Complaint> {
   // Right after a stage change the workflow may still be registering its callback (409 + Retry-After).
   return eventually(async () => {
-    const response = await api.post<Complaint>(`/v1/complaints/${id}/actions`, body);
+    const { as, action } = splitActor(body);
+    const response = await api.as(as).post<Complaint>(`/v1/complaints/${id}/actions`, action);
     if (response.status === 409 && response.headers.get('retry-after')) return undefined;
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     return response.body;

@@ -6,7 +6,14 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '../../infra/local/sns-server.ts';
-import { eventually, startTestApi, type TestApi } from '../support/embedded.ts';
+import {
+  eventually,
+  splitActor,
+  startTestApi,
+  TEST_INTAKE,
+  type Identity,
+  type TestApi,
+} from '../support/embedded.ts';
 
 // 1 SLA hour = 0.1 s and quiet hours off: texts go out at once; the 72 h rating window lasts 7.2 s.
 const TIME_SCALE = 36_000;
@@ -35,16 +42,19 @@ interface Reply {
   body: Json;
 }
 
+/** As the intake system by default (it registers the complaints); the link routes ignore the token. */
 async function send(
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  as: Identity = TEST_INTAKE,
 ): Promise<Reply> {
+  const signed = { authorization: `Bearer ${await api.tokenFor(as)}`, ...headers };
   const response = await fetch(`${api.url}${path}`, {
     method,
     redirect: 'manual',
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    headers: body === undefined ? signed : { 'content-type': 'application/json', ...signed },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -57,9 +67,14 @@ async function send(
 }
 
 /** What a well-behaved client does with "409, Retry-After": the workflow is between stages. */
-async function sendPatiently(method: string, path: string, body: unknown): Promise<Reply> {
+async function sendPatiently(
+  method: string,
+  path: string,
+  body: unknown,
+  as: Identity = TEST_INTAKE,
+): Promise<Reply> {
   for (let attempt = 1; ; attempt++) {
-    const reply = await send(method, path, body);
+    const reply = await send(method, path, body, {}, as);
     if (reply.status !== 409 || !reply.headers.get('retry-after') || attempt >= 30) return reply;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -83,7 +98,8 @@ async function register(overrides: Json = {}, headers: Record<string, string> = 
 }
 
 async function act(id: string, action: Json): Promise<Json> {
-  const reply = await sendPatiently('POST', `/v1/complaints/${id}/actions`, action);
+  const { as, action: body } = splitActor(action);
+  const reply = await sendPatiently('POST', `/v1/complaints/${id}/actions`, body, as);
   expect(reply.status, reply.text).toBe(200);
   return reply.body;
 }
@@ -287,7 +303,7 @@ describe('POST /v1/public/complaints/{token}/feedback', () => {
     });
     expect(staffTimeline.body.items).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ type: 'feedback', actor: 'customer', data: { score: 5 } }),
+        expect.objectContaining({ type: 'feedback', actor: 'customer', data: { score: 5, via: 'link' } }),
       ]),
     );
     // The short link never reads: it still redirects, and the view it leads to says 410.

@@ -4,7 +4,14 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '../../infra/local/sns-server.ts';
-import { eventually, startTestApi, type TestApi } from '../support/embedded.ts';
+import {
+  eventually,
+  splitActor,
+  startTestApi,
+  TEST_INTAKE,
+  type Identity,
+  type TestApi,
+} from '../support/embedded.ts';
 
 // 1 SLA hour = 0.1 s and quiet hours off: texts go out at once; the 72 h rating window lasts 7.2 s.
 const TIME_SCALE = 36_000;
@@ -34,12 +41,15 @@ interface Reply {
   text: string;
 }
 
+/** As the intake system that registers the complaints (the link routes ignore the token), or as `as`. */
 async function send(
   method: string,
   path: string,
   init: { body?: string; headers?: Record<string, string> } = {},
+  as: Identity = TEST_INTAKE,
 ) {
-  const response = await fetch(`${api.url}${path}`, { method, redirect: 'manual', ...init });
+  const headers = { authorization: `Bearer ${await api.tokenFor(as)}`, ...init.headers };
+  const response = await fetch(`${api.url}${path}`, { method, redirect: 'manual', ...init, headers });
   return { status: response.status, headers: response.headers, text: await response.text() } satisfies Reply;
 }
 
@@ -61,13 +71,19 @@ async function postFormPatiently(token: string, form: string, accept = BROWSER):
   }
 }
 
-async function staffPost(path: string, body: unknown): Promise<Record<string, unknown>> {
+async function staffPost(
+  path: string,
+  body: unknown,
+  as: Identity = TEST_INTAKE,
+): Promise<Record<string, unknown>> {
   // Retry while the workflow is between stages (409 with Retry-After), as a client should.
   for (let attempt = 1; ; attempt++) {
-    const reply = await send('POST', path, {
-      body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
-    });
+    const reply = await send(
+      'POST',
+      path,
+      { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+      as,
+    );
     if (reply.status < 300) return json(reply);
     if (reply.status !== 409 || !reply.headers.get('retry-after') || attempt >= 30) {
       throw new Error(`${path}: ${reply.status} ${reply.text}`);
@@ -76,8 +92,10 @@ async function staffPost(path: string, body: unknown): Promise<Record<string, un
   }
 }
 
-const act = (id: string, action: Record<string, unknown>) =>
-  staffPost(`/v1/complaints/${id}/actions`, { actor: 'agent-009', ...action });
+const act = (id: string, action: Record<string, unknown>) => {
+  const { as, action: body } = splitActor({ actor: 'agent-009', ...action });
+  return staffPost(`/v1/complaints/${id}/actions`, body, as);
+};
 
 async function staffView(id: string): Promise<Record<string, unknown>> {
   return json(await send('GET', `/v1/complaints/${id}`));

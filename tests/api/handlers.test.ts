@@ -3,6 +3,7 @@
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedStack, type EmbeddedStack } from '../../infra/local/stack.ts';
+import { splitActor, TEST_INTAKE } from '../support/embedded.ts';
 
 let stack: EmbeddedStack;
 
@@ -19,11 +20,21 @@ interface Json {
   [key: string]: unknown;
 }
 
+/**
+ * As the intake system that registers the complaints; an action body's `actor` names the staff member
+ * who signs in to send the rest of it.
+ */
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const { as, action } =
+    body !== null && typeof body === 'object' && 'actor' in body
+      ? splitActor(body as Record<string, unknown>)
+      : { as: TEST_INTAKE, action: body };
+  const token = await stack.issuer.mint(as);
+  const signed = { authorization: `Bearer ${token}`, ...headers };
   const response = await fetch(`${stack.url}${path}`, {
     method,
-    headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    headers: action === undefined ? signed : { 'Content-Type': 'application/json', ...signed },
+    ...(action === undefined ? {} : { body: JSON.stringify(action) }),
   });
   const text = await response.text();
   return {

@@ -166,13 +166,15 @@ describe('unknown routes', () => {
 });
 
 describe('the route list', () => {
-  it('names every route of SPEC section 10 (the SLA preview and the customer link too) once, each with its own handler module', () => {
+  it('names every route of SPEC section 10 (the SLA preview, the customer link, the audit trail and erasure too) once, each with its own handler module', () => {
     // Prepare
     const expected = [
       'POST /v1/complaints',
       'GET /v1/complaints',
       'GET /v1/complaints/{id}',
       'GET /v1/complaints/{id}/timeline',
+      'GET /v1/complaints/{id}/audit',
+      'POST /v1/erasure-requests',
       'POST /v1/complaints/{id}/actions',
       'POST /v1/complaints/{id}/feedback',
       'GET /v1/org',

@@ -7,6 +7,7 @@ import { API_ROUTES } from '../../functions/api/routes.ts';
 
 interface Operation {
   operationId?: string;
+  security?: Record<string, string[]>[];
   parameters?: { name: string; in: string; required?: boolean }[];
   requestBody?: { required?: boolean; content: Record<string, { schema: unknown }> };
   responses: Record<
@@ -19,7 +20,10 @@ const doc = openApiDocument() as unknown as {
   openapi: string;
   info: { title: string; version: string };
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, { type?: string; additionalProperties?: unknown }> };
+  components: {
+    schemas: Record<string, { type?: string; additionalProperties?: unknown }>;
+    securitySchemes?: Record<string, Record<string, unknown>>;
+  };
 };
 
 const operation = (method: string, path: string): Operation => {
@@ -57,14 +61,14 @@ describe('the OpenAPI document', () => {
   });
 
   it.each([
-    ['post', '/v1/complaints', ['201', '400', '409', '413', '415', '500']],
-    ['get', '/v1/complaints', ['200', '400', '500']],
-    ['get', '/v1/complaints/{id}', ['200', '400', '404', '500']],
-    ['get', '/v1/complaints/{id}/timeline', ['200', '400', '404', '500']],
-    ['post', '/v1/complaints/{id}/actions', ['200', '400', '403', '404', '409', '413', '415', '500']],
-    ['get', '/v1/org', ['200', '500']],
-    ['post', '/v1/org/units', ['200', '400', '403', '409', '415', '500']],
-    ['post', '/v1/complaints/{id}/feedback', ['200', '400', '404', '409', '413', '415', '500']],
+    ['post', '/v1/complaints', ['201', '400', '401', '403', '409', '413', '415', '500']],
+    ['get', '/v1/complaints', ['200', '400', '401', '403', '500']],
+    ['get', '/v1/complaints/{id}', ['200', '400', '401', '403', '404', '500']],
+    ['get', '/v1/complaints/{id}/timeline', ['200', '400', '401', '403', '404', '500']],
+    ['post', '/v1/complaints/{id}/actions', ['200', '400', '401', '403', '404', '409', '413', '415', '500']],
+    ['post', '/v1/complaints/{id}/feedback', ['200', '400', '401', '403', '404', '409', '413', '415', '500']],
+    ['get', '/v1/org', ['200', '401', '403', '500']],
+    ['post', '/v1/org/units', ['200', '400', '401', '403', '409', '415', '500']],
     ['get', '/v1/health', ['200', '500']],
     ['get', '/v1/openapi.json', ['200']],
     ['get', '/{token}', ['302', '404', '500']],
@@ -89,6 +93,53 @@ describe('the OpenAPI document', () => {
         });
       }
     }
+  });
+
+  it('asks for the bearer token everywhere but health, this document and the customer link', () => {
+    // Prepare
+    const open = new Set(
+      API_ROUTES.filter((r) => 'public' in r && r.public).map((r) => `${r.method} ${r.resource}`),
+    );
+
+    // Assess
+    expect(doc.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect([...open].sort()).toEqual(
+      [
+        'GET /v1/health',
+        'GET /v1/openapi.json',
+        'GET /{token}',
+        'GET /v1/public/complaints/{token}',
+        'POST /v1/public/complaints/{token}/feedback',
+      ].sort(),
+    );
+    for (const route of API_ROUTES) {
+      const op = operation(route.method.toLowerCase(), route.resource);
+      const key = `${route.method} ${route.resource}`;
+      expect(op.security, key).toEqual(open.has(key) ? [] : [{ bearer: [] }]);
+    }
+  });
+
+  it('lists, per operation, the roles the permission table lets through', () => {
+    const roles = (method: string, path: string) =>
+      (operation(method, path) as unknown as { 'x-permissions': Record<string, Record<string, string>> })[
+        'x-permissions'
+      ];
+    expect(roles('post', '/v1/complaints')).toEqual({
+      register: { intake: 'yes', agent: 'yes', supervisor: 'yes' },
+    });
+    expect(roles('get', '/v1/complaints/{id}')).toEqual({
+      read: { intake: 'own', agent: 'yes', supervisor: 'yes', auditor: 'yes', customer: 'reduced' },
+    });
+    expect(roles('post', '/v1/complaints/{id}/actions')).toMatchObject({
+      work: { intake: 'delegated', agent: 'yes', supervisor: 'yes' },
+      manage: { supervisor: 'yes' },
+    });
+    expect(roles('post', '/v1/complaints/{id}/feedback')).toEqual({
+      feedback: { intake: 'for-customer', customer: 'yes' },
+    });
+    expect(operation('post', '/v1/complaints/{id}/actions').parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'X-On-Behalf-Of', in: 'header' })]),
+    );
   });
 
   it('describes the bodies of the three POST routes as required JSON', () => {

@@ -129,7 +129,7 @@ describe('presentComplaint', () => {
           // Act
           const serialized = JSON.stringify([
             presentComplaint(complaint, NOW),
-            presentTimeline(complaint),
+            presentTimeline({ items: complaint.timeline }),
             presentPage({ items: [complaint] }, NOW),
           ]);
 
@@ -154,7 +154,7 @@ describe('presentComplaint', () => {
 describe('presentTimeline and presentPage', () => {
   it('lists each event with from, to and data, absent ones as null', () => {
     // Act
-    const view = presentTimeline(busyComplaint('13812345678', 'none'));
+    const view = presentTimeline({ items: busyComplaint('13812345678', 'none').timeline });
 
     // Assess
     expect(timeline.safeParse(view).success).toBe(true);

@@ -38,10 +38,9 @@ const completeCommand = fc
     action: fc.constantFrom(...ACTIONS),
     values: detailValues,
     optionalMask: fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
-    actor: fc.option(words, { nil: undefined }),
     expectedVersion: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
   })
-  .map(({ action, values, optionalMask, actor, expectedVersion }) => {
+  .map(({ action, values, optionalMask, expectedVersion }) => {
     const needs = ACTION_NEEDS[action];
     const picked = needs.optional.filter((_, i) => optionalMask[i]);
     // Responsibility comes whole: party, root cause and corrective action together (or none of them).
@@ -52,7 +51,7 @@ const completeCommand = fc
       : picked;
     const chosen = [...needs.required, ...withGroup];
     const options: ActOptions = Object.fromEntries(chosen.map((name) => [name, values[name]]));
-    return { action, options: { ...options, actor, expectedVersion } };
+    return { action, options: { ...options, expectedVersion } };
   });
 
 describe('act builds what the API accepts', () => {
@@ -60,15 +59,15 @@ describe('act builds what the API accepts', () => {
     fc.assert(
       fc.property(completeCommand, ({ action, options }) => {
         // Act
-        const built = actionBodyOf(action, options, 'agent-from-env');
+        const built = actionBodyOf(action, options);
 
         // Assess
         if ('usageError' in built) throw new Error(built.usageError);
         const parsed = actionBody.safeParse(built.body);
         expect(parsed.error?.issues ?? []).toEqual([]);
         expect(parsed.data?.action).toBe(action);
-        const actor = options.actor ?? (action === 'customer-reply' ? 'customer' : 'agent-from-env');
-        expect(parsed.data?.actor).toBe(actor.trim());
+        // Who acts is the caller's token, never a body field.
+        expect(built.body).not.toHaveProperty('actor');
       }),
     );
   });
@@ -86,7 +85,7 @@ describe('act builds what the API accepts', () => {
           const { [dropped]: _gone, ...rest } = options;
 
           // Act
-          const built = actionBodyOf(action, rest, 'agent-007');
+          const built = actionBodyOf(action, rest);
 
           // Assess
           expect(built).toEqual({
@@ -112,7 +111,7 @@ describe('act builds what the API accepts', () => {
         const options: ActOptions = Object.fromEntries(needs.required.map((name) => [name, values[name]]));
 
         // Act
-        const built = actionBodyOf(action, { ...options, [stray]: values[stray], actor: 'a' });
+        const built = actionBodyOf(action, { ...options, [stray]: values[stray] });
 
         // Assess
         expect(built).toEqual({ usageError: `${FLAG_OF[stray]} does not apply to ${action}` });

@@ -48,7 +48,7 @@ describe('a complaint from submit to list', () => {
     // Prepare / Act
     const { id, shortId, stdout: submitOut } = await submitted('--tracking', 'EA123456789CN');
     const shown = await cli.run('show', id);
-    const accepted = await cli.run('act', id, 'accept', '--actor', 'agent-007');
+    const accepted = await cli.run('act', id, 'accept', '--user', 'agent-007');
     const listed = await cli.run('list', '--tracking', 'EA123456789CN');
 
     // Assess
@@ -112,8 +112,8 @@ describe('a complaint from submit to list', () => {
   it('show --timeline adds each event with its actor and transition', async () => {
     // Prepare
     const { id } = await submitted();
-    await cli.run('act', id, 'accept', '--actor', 'agent-007');
-    await cli.run('act', id, 'note', '--actor', 'agent-007', '--text', 'called the depot');
+    await cli.run('act', id, 'accept', '--user', 'agent-007');
+    await cli.run('act', id, 'note', '--user', 'agent-007', '--text', 'called the depot');
 
     // Act
     const { code, stdout } = await cli.run('show', id, '--timeline');
@@ -127,14 +127,14 @@ describe('a complaint from submit to list', () => {
   it('resolves with compensation and records feedback, closing the complaint', async () => {
     // Prepare
     const { id, shortId } = await submitted();
-    await cli.run('act', id, 'accept', '--actor', 'agent-007');
+    await cli.run('act', id, 'accept', '--user', 'agent-007');
 
     // Act
     const resolved = await cli.run(
       'act',
       id,
       'resolve',
-      '--actor',
+      '--user',
       'agent-007',
       '--resolution',
       'Redelivered today',
@@ -170,6 +170,45 @@ describe('a complaint from submit to list', () => {
   });
 });
 
+describe('token', () => {
+  it('prints the bearer token alone on stdout, and the API takes it as that user', async () => {
+    // Prepare
+    const { id } = await submitted();
+
+    // Act
+    const { code, stdout, stderr } = await cli.run('token', '--role', 'agent', '--user', 'agent-042');
+    const token = stdout.trim();
+    const accepted = await fetch(`${stack.url}/v1/complaints/${id}/actions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'accept' }),
+    });
+
+    // Assess
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toMatchObject({ owner: 'agent-042' });
+  });
+
+  it('acts as --user with the role the command needs', async () => {
+    // Prepare
+    const { id } = await submitted();
+    await cli.run('act', id, 'accept', '--user', 'agent-007');
+
+    // Act: an agent may not close; a supervisor may
+    const asAgent = await cli.run('act', id, 'close', '--role', 'agent', '--reason', 'duplicate');
+    const asSupervisor = await cli.run('act', id, 'close', '--user', 'sup-9', '--reason', 'duplicate');
+
+    // Assess
+    expect(asAgent.code).toBe(1);
+    expect(asAgent.stderr).toContain('Forbidden (403)');
+    expect(asSupervisor.code).toBe(0);
+    const shown = await cli.run('show', id, '--timeline');
+    expect(shown.stdout).toMatch(/closed\s+sup-9\s+investigating→closed/);
+  });
+});
+
 describe('errors a person can act on', () => {
   it('a bad phone number is an API error (exit 1) naming the field', async () => {
     // Act
@@ -195,7 +234,7 @@ describe('errors a person can act on', () => {
     const { id } = await submitted();
 
     // Act
-    const { code, stderr } = await cli.run('act', id, 'resolve', '--actor', 'a-1', '--resolution', 'done');
+    const { code, stderr } = await cli.run('act', id, 'resolve', '--user', 'a-1', '--resolution', 'done');
 
     // Assess
     expect(code).toBe(1);
@@ -218,8 +257,8 @@ describe('errors a person can act on', () => {
     const before = requests.length;
 
     // Act
-    const unknown = await cli.run('act', id, 'escalate', '--actor', 'a-1');
-    const incomplete = await cli.run('act', id, 'assign', '--actor', 'a-1');
+    const unknown = await cli.run('act', id, 'escalate', '--user', 'a-1');
+    const incomplete = await cli.run('act', id, 'assign', '--user', 'a-1');
 
     // Assess
     expect(unknown.code).toBe(2);

@@ -1,12 +1,14 @@
 // The command line itself: help on every command, and wrong command lines rejected with exit 2 before any
 // request. The API URL points at a closed port, so a request that slipped through would be exit 1.
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cliSession } from './run-cli.ts';
 
 const cli = cliSession({ COMPLAINTS_API: 'http://127.0.0.1:9' });
-const COMMANDS = ['submit', 'list', 'show', 'act', 'feedback', 'outbox'];
+const COMMANDS = ['submit', 'list', 'show', 'act', 'feedback', 'outbox', 'token'];
 
 describe('--help', () => {
   it('lists every command at the top level', async () => {
@@ -31,6 +33,25 @@ describe('--help', () => {
     expect(viaHelp.stdout).toBe(viaFlag.stdout);
   });
 
+  it('is there for every command the program lists, including ones added later', async () => {
+    // Prepare
+    const commandsSection =
+      (await cli.run('--help')).stdout.split('Commands:')[1]?.split('Examples:')[0] ?? '';
+    const listed = [...commandsSection.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)]
+      .map((match) => match[1]!)
+      .filter((command) => command !== 'help');
+
+    // Act
+    const helps = await Promise.all(listed.map((command) => cli.run(command, '--help')));
+
+    // Assess
+    expect(listed).toEqual(expect.arrayContaining(COMMANDS));
+    helps.forEach((help, i) => {
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^Usage: complaints ${listed[i]} `));
+    });
+  });
+
   it('act --help says what each action needs', async () => {
     // Act
     const { stdout } = await cli.run('act', '--help');
@@ -48,23 +69,20 @@ describe('usage errors (exit 2)', () => {
     ['an unknown command', ['escalate'], /unknown command 'escalate'/],
     [
       'an unknown action',
-      ['act', ID, 'escalate', '--actor', 'a'],
+      ['act', ID, 'escalate', '--user', 'a'],
       /unknown action 'escalate'; use one of accept, assign, request-info/,
     ],
-    ['an action without its detail', ['act', ID, 'close', '--actor', 'a'], /close needs --reason <text>/],
+    ['an action without its detail', ['act', ID, 'close', '--user', 'a'], /close needs --reason <text>/],
     [
       'a detail the action does not take',
-      ['act', ID, 'accept', '--actor', 'a', '--amount', '5'],
+      ['act', ID, 'accept', '--user', 'a', '--amount', '5'],
       /--amount does not apply to accept/,
     ],
-    [
-      'an action without an actor',
-      ['act', ID, 'accept'],
-      /accept needs --actor <id> \(or set COMPLAINTS_ACTOR\)/,
-    ],
+    ['a role the API does not know', ['--role', 'root', 'list'], /Allowed choices are intake/],
+    ['a token without a role', ['token', '--user', 'agent-7'], /token needs --role <role>/],
     [
       'a negative amount',
-      ['act', ID, 'resolve', '--actor', 'a', '--resolution', 'r', '--amount', '-1'],
+      ['act', ID, 'resolve', '--user', 'a', '--resolution', 'r', '--amount', '-1'],
       /--amount <yuan>.*must be an amount/,
     ],
     [
@@ -94,9 +112,9 @@ describe('usage errors (exit 2)', () => {
     expect(stderr).toMatch(message);
   });
 
-  it('takes the actor from COMPLAINTS_ACTOR, so only the API can say no (exit 1 here: nothing listens)', async () => {
+  it('takes the user from COMPLAINTS_USER, so only the API can say no (exit 1 here: nothing listens)', async () => {
     // Prepare
-    const withActor = cliSession({ COMPLAINTS_API: 'http://127.0.0.1:9', COMPLAINTS_ACTOR: 'agent-007' });
+    const withActor = cliSession({ COMPLAINTS_API: 'http://127.0.0.1:9', COMPLAINTS_USER: 'agent-007' });
 
     // Act
     const { code, stderr } = await withActor.run('act', ID, 'accept');
@@ -104,6 +122,41 @@ describe('usage errors (exit 2)', () => {
     // Assess
     expect(code).toBe(1);
     expect(stderr).toContain('cannot reach the complaints API at http://127.0.0.1:9');
+  });
+});
+
+describe('where the API is', () => {
+  it('defaults to http://127.0.0.1:$PORT when COMPLAINTS_API is unset, like npm start', async () => {
+    // Prepare: a server on a port that is not 3000 answering the list route
+    const paths: string[] = [];
+    const server = createServer((request, response) => {
+      paths.push(request.url ?? '');
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ items: [], nextCursor: null }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+
+    try {
+      // Act
+      const { code, stderr } = await cliSession({ PORT: String(port) }).run('list');
+
+      // Assess
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(paths).toEqual([expect.stringMatching(/^\/v1\/complaints(\?|$)/)]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('says which URL it tried when nothing listens on $PORT', async () => {
+    // Act
+    const { code, stderr } = await cliSession({ PORT: '9' }).run('list');
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toContain('http://127.0.0.1:9');
   });
 });
 

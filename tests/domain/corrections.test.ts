@@ -3,9 +3,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ESCALATION_LEVELS } from '#domain/complaint';
-import { InvalidInput, Forbidden } from '#domain/errors';
+import { InvalidInput } from '#domain/errors';
 import { applyAction } from '#domain/lifecycle';
-import { alertAddress, requireAdmin, unitsOfDirectoryFile } from '#domain/organisation';
+import { alertAddress, unitsOfDirectoryFile } from '#domain/organisation';
+import { ACTION_OPERATION, decide, type Principal, type PrincipalRole } from '#domain/permissions';
 import { DEFAULT_ROOT_CAUSES, parseRootCauses } from '#domain/responsibility';
 import { InvalidConfiguration } from '#domain/policy';
 import { act, domainContext, fireDue, HOUR_MS, register, shanghai } from '../support/domain-context.ts';
@@ -238,8 +239,18 @@ describe('organisation', () => {
     ]);
   });
 
-  it('lets only an admin change the directory', () => {
-    expect(() => requireAdmin({ id: 'agent-1', roles: ['agent', 'supervisor'] })).toThrow(Forbidden);
-    expect(() => requireAdmin({ id: 'ops-1', roles: ['admin'] })).not.toThrow();
+  it('lets only an admin change the directory, and only a supervisor reclassify or route', () => {
+    const as = (...roles: PrincipalRole[]): Principal => ({
+      id: 'u',
+      kind: 'user',
+      roles,
+      mayDelegate: false,
+    });
+    expect(decide(as('agent', 'supervisor'), 'directory').allowed).toBe(false);
+    expect(decide(as('admin'), 'directory').allowed).toBe(true);
+    expect(ACTION_OPERATION.reclassify).toBe('manage');
+    expect(ACTION_OPERATION.route).toBe('manage');
+    expect(decide(as('agent'), 'manage').allowed).toBe(false);
+    expect(decide(as('supervisor'), 'manage').allowed).toBe(true);
   });
 });

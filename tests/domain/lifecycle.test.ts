@@ -171,7 +171,7 @@ describe('every status x action pair (SPEC section 4)', () => {
       const before = complaintIn(status, dc);
 
       // Act
-      const attempt = (): Complaint => applyFeedback(before, { score: 5 }, 'customer', dc.ctx());
+      const attempt = (): Complaint => applyFeedback(before, { score: 5 }, { via: 'link' }, dc.ctx());
 
       // Assess
       expect(attempt).toThrow(TransitionNotAllowed);
@@ -714,7 +714,7 @@ describe('invariants over random sequences of actions and timer firings', () => 
           .filter((name) => name !== 'regulator-reply')
           .map((name) => () => applyAction(c, instance(name), dc.ctx()));
         if (c.status === 'awaiting-feedback')
-          moves.push(() => applyFeedback(c, { score: s.score }, 'customer', dc.ctx()));
+          moves.push(() => applyFeedback(c, { score: s.score }, { via: 'link' }, dc.ctx()));
         const move = moves[s.pick % moves.length];
         return move ? move() : c;
       }

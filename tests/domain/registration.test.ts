@@ -13,7 +13,13 @@ import {
 } from '../support/domain-context.ts';
 
 const NOW = shanghai('2026-03-02T10:00');
-const facts = { id: '01JTESTCOMPLAINT0000000000', shortId: '00000000', phoneHash: 'hash' };
+const facts = {
+  id: '01JTESTCOMPLAINT0000000000',
+  shortId: '00000000',
+  phoneHash: 'hash',
+  registeredBy: 'client:hotline',
+  registrar: { actor: 'hotline' },
+};
 
 describe('registerComplaint', () => {
   it('builds version 1 in received, with response and resolution clocks and the first timer planned', () => {
@@ -39,7 +45,7 @@ describe('registerComplaint', () => {
         at: NOW.toISOString(),
         type: 'registered',
         to: 'received',
-        actor: 'channel:hotline',
+        actor: 'hotline',
       }),
     ]);
     expect(c.firstResponder).toBeUndefined();

@@ -155,7 +155,9 @@ describe('alerts per level go to the responsible unit only', () => {
 });
 
 describe('the directory through the API', () => {
-  it('lists units without recipients to a caller who is not an admin, and refuses changes (403)', async () => {
+  const admin = () => api.as({ role: 'admin', user: 'ops-admin' });
+
+  it('lists units without recipients to a caller without the directory permission, and refuses changes (403)', async () => {
     const directory = await api.get<{
       hq: { name: string; recipients: unknown[] };
       regions: { id: string }[];
@@ -169,12 +171,39 @@ describe('the directory through the API', () => {
       ['SH-01', 'EAST'],
       ['SH-02', 'EAST'],
     ]);
-    const change = await api.post('/v1/org/units', { kind: 'region', id: 'WEST', name: '西部区域中心' });
+    const supervisor = api.as({ role: 'supervisor', user: 'sup-1' });
+    const change = await supervisor.post('/v1/org/units', {
+      kind: 'region',
+      id: 'WEST',
+      name: '西部区域中心',
+    });
     expect(change.status).toBe(403);
   });
 
-  it('validates a unit before the role check sees it', async () => {
-    const bad = await api.post<{ errors: { path: string }[] }>('/v1/org/units', {
+  it('lets an admin add a unit and see every recipient', async () => {
+    // Act
+    const stored = await admin().post<{ kind: string; id: string; version: number }>('/v1/org/units', {
+      kind: 'region',
+      id: 'WEST',
+      name: '西部区域中心',
+      recipients: [{ protocol: 'email', endpoint: 'west-duty@example.com' }],
+    });
+
+    // Assess
+    expect(stored.status, JSON.stringify(stored.body)).toBe(200);
+    expect(stored.body).toMatchObject({ kind: 'region', id: 'WEST', version: 1 });
+    const directory = await admin().get<{
+      hq: { recipients: { endpoint: string }[] };
+      regions: { id: string; recipients: { endpoint: string }[] }[];
+    }>('/v1/org');
+    expect(directory.body.hq.recipients.map((r) => r.endpoint)).toEqual(['hq-duty@example.com']);
+    expect(directory.body.regions.find((r) => r.id === 'WEST')?.recipients).toEqual([
+      { protocol: 'email', endpoint: 'west-duty@example.com' },
+    ]);
+  });
+
+  it('validates a unit an admin sends', async () => {
+    const bad = await admin().post<{ errors: { path: string }[] }>('/v1/org/units', {
       kind: 'outlet',
       id: 'has space',
       name: '',
@@ -187,5 +216,48 @@ describe('the directory through the API', () => {
       'recipients[0].endpoint',
       'regionId',
     ]);
+  });
+});
+
+describe('reclassify and route: the manage permission', () => {
+  const supervisor = () => api.as({ role: 'supervisor', user: 'sup-1' });
+  const agent = () => api.as({ role: 'agent', user: 'agent-1' });
+
+  async function registerPlain(): Promise<string> {
+    const response = await api.post<{ id: string }>('/v1/complaints', {
+      channel: 'hotline',
+      description: '快递寄出五天了还没到',
+      customer: { phone: '13812345678' },
+      outletId: 'SH-01',
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    return response.body.id;
+  }
+
+  it('refuses an agent (403) and routes for a supervisor, the region following the outlet', async () => {
+    const id = await registerPlain();
+    const body = { action: 'route', reason: '实际揽收网点为 BJ-01', outletId: 'BJ-01' };
+
+    const refused = await agent().post(`/v1/complaints/${id}/actions`, body);
+    const routed = await supervisor().post<{ outletId: string; regionId: string }>(
+      `/v1/complaints/${id}/actions`,
+      body,
+    );
+
+    expect(refused.status).toBe(403);
+    expect(routed.status, JSON.stringify(routed.body)).toBe(200);
+    expect(routed.body).toMatchObject({ outletId: 'BJ-01', regionId: 'NORTH' });
+  });
+
+  it('refuses an agent (403) and reclassifies for a supervisor', async () => {
+    const id = await registerPlain();
+    const body = { action: 'reclassify', reason: '客户实为咨询', type: 'enquiry' };
+
+    const refused = await agent().post(`/v1/complaints/${id}/actions`, body);
+    const changed = await supervisor().post<{ type: string }>(`/v1/complaints/${id}/actions`, body);
+
+    expect(refused.status).toBe(403);
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body.type).toBe('enquiry');
   });
 });

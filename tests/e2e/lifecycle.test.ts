@@ -93,7 +93,7 @@ describe('a complaint through its whole life', () => {
     const steps = [
       await act(id, { action: 'accept', actor: 'agent-7' }),
       await act(id, { action: 'note', actor: 'agent-7', text: '已回电 137-1234-5678，客户在家' }),
-      await act(id, { action: 'assign', actor: 'agent-7', assignee: 'agent-9' }),
+      await act(id, { action: 'assign', actor: 'supervisor-1', assignee: 'agent-9' }),
       await act(id, { action: 'request-info', actor: 'agent-9', message: '请提供寄件凭证照片' }),
       await act(id, {
         action: 'customer-reply',
@@ -153,10 +153,10 @@ describe('a complaint through its whole life', () => {
     // The timeline: what happened, who did it, from which status to which.
     const timeline = await timelineOf(http, id);
     expect(timeline.map((e) => [e.type, e.actor, e.from, e.to])).toEqual([
-      ['registered', 'channel:hotline', null, 'received'],
+      ['registered', 'test-intake', null, 'received'],
       ['accepted', 'agent-7', 'received', 'investigating'],
       ['note', 'agent-7', 'investigating', null],
-      ['assigned', 'agent-7', 'investigating', null],
+      ['assigned', 'supervisor-1', 'investigating', null],
       ['info-requested', 'agent-9', 'investigating', 'pending-customer'],
       ['customer-replied', 'customer', 'pending-customer', 'investigating'],
       ['resolved', 'agent-9', 'investigating', 'awaiting-feedback'],

@@ -5,7 +5,7 @@
 // text goes out twice: a delivery cut off between the provider accepting it and its record is settled as
 // interrupted, never sent again (at most once).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, sampleComplaint } from '../support/embedded.ts';
+import { eventually, sampleComplaint, splitActor } from '../support/embedded.ts';
 import {
   listAll,
   outboxOf,
@@ -75,7 +75,7 @@ async function act(api: HttpApi, id: string, body: Record<string, unknown>): Pro
 async function bringTo(api: HttpApi, n: number, shape: Shape): Promise<ComplaintBody> {
   const { id } = await register(api, n);
   if (shape === 'received') return (await api.get<ComplaintBody>(`/v1/complaints/${id}`)).body;
-  if (shape === 'closed') return act(api, id, { action: 'close', actor: 'agent-1', reason: '重复投诉' });
+  if (shape === 'closed') return act(api, id, { action: 'close', actor: 'supervisor-1', reason: '重复投诉' });
   let current = await act(api, id, { action: 'accept', actor: 'agent-1' });
   if (shape === 'pending-customer') {
     current = await act(api, id, { action: 'request-info', actor: 'agent-1', message: '请提供寄件凭证' });
@@ -334,6 +334,10 @@ describe('restart safety of the spawned stack', () => {
     const openBefore = all.filter((c) => c.status !== 'closed').length;
     const accept = { action: 'accept', actor: 'agent-3' };
     const reply = { action: 'customer-reply', actor: 'customer', message: '已补充' };
+    const sendOnce = (id: string, body: Record<string, unknown>) => {
+      const { as, action } = splitActor(body);
+      return stack.as(as).post(`/v1/complaints/${id}/actions`, action);
+    };
     const newKeys = [3000, 3001, 3002, 3003, 3004];
     const registration = (n: number) =>
       stack.post<ComplaintBody>(
@@ -344,8 +348,8 @@ describe('restart safety of the spawned stack', () => {
 
     // Act: two actions and five registrations in flight; SIGTERM at the first answer.
     const inFlight = [
-      stack.post(`/v1/complaints/${received.id}/actions`, accept),
-      stack.post(`/v1/complaints/${pending.id}/actions`, reply),
+      sendOnce(received.id, accept),
+      sendOnce(pending.id, reply),
       ...newKeys.map(registration),
     ];
     await Promise.race(inFlight);

@@ -8,6 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleSize, PROJECT_ROOT } from '../../infra/constructs/bundling.ts';
+import { bundleModule, ensureFunctionBundles } from '../../infra/local/function-bundles.ts';
 import { createComplaintsApp } from '../../infra/stacks/complaints-app.ts';
 import { functionSpecs } from '../../infra/stacks/function-catalog.ts';
 
@@ -78,7 +79,20 @@ describe('function bundles', () => {
       );
       expect(editedSinceSynth, `${String(name)}: measured ${size} B, deployed ${deployed} B`).not.toEqual([]);
     }
-  });
+  }, 120_000);
+
+  it('are what the bundled test tier runs, byte for byte (function-bundles.ts, same esbuild call)', async () => {
+    // Act: the tier's build for the current sources (normally already built by its global setup).
+    const { dir } = await ensureFunctionBundles();
+
+    // Assess
+    for (const spec of functionSpecs()) {
+      const deployed = readFileSync(join(assets.get(spec.functionName)!, 'index.mjs'));
+      expect(readFileSync(bundleModule(dir, spec.functionName)).equals(deployed), spec.functionName).toBe(
+        true,
+      );
+    }
+  }, 120_000);
 
   it('load as ES modules on this Node and export a handler function', () => {
     // Prepare: one child process imports every bundle, as the Lambda runtime would (index.handler).
@@ -108,8 +122,9 @@ describe('function bundles', () => {
       .map(([name]) => name)
       .sort();
 
-    // Assess: the intake body validates it; the OpenAPI document is generated from that body's schema.
-    expect(withPhoneMetadata).toEqual(['create-complaint', 'openapi']);
+    // Assess: the intake body validates it; the OpenAPI document is generated from that body's schema;
+    // an erasure request finds the customer by the number, normalised as registration normalised it.
+    expect(withPhoneMetadata).toEqual(['create-complaint', 'openapi', 'post-erasure-request']);
   });
 
   it('leave out zod’s other locales and the SDK the runtime provides', () => {

@@ -130,8 +130,8 @@ describe('good context', () => {
     });
     const methods = Object.values(serviceTemplate.findResources('AWS::ApiGateway::Method'));
     for (const method of methods) {
-      // Signed routes also need a key; open ones (health, the customer link) cannot ask for one.
-      expect(method.Properties.ApiKeyRequired).toBe(method.Properties.AuthorizationType === 'AWS_IAM');
+      // Authenticated routes also need a key; open ones (health, the customer link) cannot ask for one.
+      expect(method.Properties.ApiKeyRequired).toBe(method.Properties.AuthorizationType === 'CUSTOM');
     }
     dataTemplate.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
@@ -159,18 +159,21 @@ describe('the secrets extension layer in the China regions', () => {
     expect(error?.message).toContain('secretsExtensionLayerArn: required in cn-north-1');
   });
 
-  it('puts the given layer on create-complaint, and only there', () => {
+  it('puts the given layer on the functions that hash phone numbers, and only there', () => {
     // Act
     const { service } = createComplaintsApp({
       bundling: false,
       env: beijing,
-      context: { secretsExtensionLayerArn: chinaLayer },
+      // Amazon Cognito has no user pools in the China regions: the operator's own issuer.
+      context: { secretsExtensionLayerArn: chinaLayer, authIssuer: 'https://idp.example.cn/realms/staff' },
     });
     const functions = Object.values(Template.fromStack(service).findResources('AWS::Lambda::Function'));
     const layered = functions.filter((fn) => (fn as { Properties: { Layers?: unknown } }).Properties.Layers);
 
     // Assess
+    // create-complaint and post-erasure-request
     expect(layered.map((fn) => (fn as { Properties: { Layers: unknown } }).Properties.Layers)).toEqual([
+      [chinaLayer],
       [chinaLayer],
     ]);
   });

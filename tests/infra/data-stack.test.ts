@@ -164,3 +164,62 @@ describe('the phone-hash key', () => {
     expect(secret.DeletionPolicy).toBe('Retain');
   });
 });
+
+describe('the staff user pool', () => {
+  it('has no self sign-up, requires MFA and a strong password, and is retained', () => {
+    const pool = onlyResource('AWS::Cognito::UserPool');
+    expect(pool.Properties).toMatchObject({
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+      Policies: { PasswordPolicy: { MinimumLength: 12, RequireSymbols: true } },
+      DeletionProtection: 'ACTIVE',
+    });
+    expect(pool.DeletionPolicy).toBe('Retain');
+  });
+
+  it('has one group per staff role of the permission table', () => {
+    const groups = resourcesOfType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName);
+    expect(groups.sort()).toEqual(['admin', 'agent', 'auditor', 'supervisor']);
+  });
+
+  it('has the resource server with the intake and delegation scopes', () => {
+    expect(onlyResource('AWS::Cognito::UserPoolResourceServer').Properties).toMatchObject({
+      Identifier: 'complaints',
+      Scopes: [
+        { ScopeName: 'intake', ScopeDescription: expect.any(String) },
+        { ScopeName: 'act-for-agent', ScopeDescription: expect.any(String) },
+      ],
+    });
+  });
+
+  it('gives each upstream system of the context a client-credentials app client with its scopes', () => {
+    // Prepare
+    const app = new App({
+      context: {
+        ...cdkJsonContext(),
+        upstreamClients: JSON.stringify([{ name: 'hotline' }, { name: 'wechat-desk', delegation: true }]),
+      },
+    });
+    const stack = new ComplaintsDataStack(app, 'WithClients', { config: readDeploymentConfig(app.node) });
+
+    // Act
+    const clients = Object.values(
+      Template.fromStack(stack).findResources('AWS::Cognito::UserPoolClient') as Record<string, CfnResource>,
+    ).map((c) => c.Properties);
+
+    // Assess
+    const byName = (name: string) => clients.find((c) => String(c.ClientName).endsWith(name));
+    expect(byName('-staff-console')).toMatchObject({
+      GenerateSecret: false,
+      ExplicitAuthFlows: expect.arrayContaining(['ALLOW_USER_SRP_AUTH']),
+    });
+    expect(byName('-hotline')).toMatchObject({
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['client_credentials'],
+    });
+    expect(JSON.stringify(byName('-hotline')?.AllowedOAuthScopes)).toContain('/intake');
+    expect(JSON.stringify(byName('-hotline')?.AllowedOAuthScopes)).not.toContain('act-for-agent');
+    expect(JSON.stringify(byName('-wechat-desk')?.AllowedOAuthScopes)).toContain('/act-for-agent');
+    expect(resourcesOfType('AWS::Cognito::UserPoolDomain')).toHaveLength(1);
+  });
+});

@@ -13,7 +13,6 @@ import {
   renderDefinition,
 } from '#workflows/definitions';
 import { API_ROUTES } from '../../functions/api/routes.ts';
-import { PUBLIC_RESOURCES } from '../../infra/constructs/complaints-api.ts';
 import { createComplaintsApp } from '../../infra/stacks/complaints-app.ts';
 import type { ComplaintsDataStack } from '../../infra/stacks/data-stack.ts';
 import { functionSpecs, OPS_FUNCTIONS } from '../../infra/stacks/function-catalog.ts';
@@ -78,9 +77,16 @@ function grantedOn(roleId: string, action: string): unknown[] {
 }
 const actionsOfRole = (roleId: string): string[] => statementsOfRole(roleId).flatMap(actionsOf);
 const machineArn = (which: 'complaintMachine' | 'notificationMachine') => service.resolve(service[which].arn);
+const aliasArn = (which: 'complaintMachine' | 'notificationMachine') =>
+  service.resolve(service[which].aliasArn);
+/** `{ Fn::Join: ['', [ first, ...rest ]] }` -> first and the literal rest. */
+const joined = (value: unknown): { first: unknown; rest: unknown[] } | undefined => {
+  const parts = (value as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join']?.[1];
+  return parts ? { first: parts[0], rest: parts.slice(1) } : undefined;
+};
 
 describe('every function', () => {
-  it('is one of the catalogue: the API routes, the state machines’ tasks and the ops functions', () => {
+  it('is one of the catalogue: the API routes, the state machines’ tasks, the ops functions and the authorizer', () => {
     // Act
     const deployed = ofType('AWS::Lambda::Function').map(([id]) => id);
 
@@ -98,11 +104,12 @@ describe('every function', () => {
         .map((spec) => functionId(spec.functionName))
         .sort(),
     );
-    expect(deployed).toHaveLength(routeHandlers.size + taskPlaceholders.size + OPS_FUNCTIONS.length);
+    // ... and the API's authorizer.
+    expect(deployed).toHaveLength(routeHandlers.size + taskPlaceholders.size + OPS_FUNCTIONS.length + 1);
   });
 
   it('runs the reconciler every 15 minutes with just the access it needs', () => {
-    const rules = ofType('AWS::Events::Rule');
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression);
     expect(rules).toHaveLength(1);
     const [, rule] = rules[0]!;
     expect(rule.Properties.ScheduleExpression).toBe('rate(15 minutes)');
@@ -149,8 +156,9 @@ describe('every function', () => {
       expect(required.length).toBeGreaterThan(3);
       for (const name of required) expect(variables, `${id} ${name}`).toHaveProperty(name);
       expect(variables, id).not.toHaveProperty('PHONE_HASH_SECRET');
-      expect(variables.COMPLAINT_STATE_MACHINE_ARN).toEqual(machineArn('complaintMachine'));
-      expect(variables.NOTIFICATION_STATE_MACHINE_ARN).toEqual(machineArn('notificationMachine'));
+      // Executions start through the machines' `live` alias.
+      expect(variables.COMPLAINT_STATE_MACHINE_ARN).toEqual(aliasArn('complaintMachine'));
+      expect(variables.NOTIFICATION_STATE_MACHINE_ARN).toEqual(aliasArn('notificationMachine'));
     }
   });
 
@@ -191,8 +199,8 @@ describe('the phone-hash key', () => {
   const secretLogicalId = () =>
     data.getLogicalId(data.phoneHashSecret.node.defaultChild as CfnResourceWithId);
 
-  it('is read only by registration, the one use case that hashes phone numbers', () => {
-    expect(hashing()).toEqual(['create-complaint']);
+  it('is read only by registration and erasure, the use cases that hash phone numbers', () => {
+    expect(hashing()).toEqual(['create-complaint', 'post-erasure-request']);
   });
 
   it('is in no function’s environment, not even as a deploy-time reference', () => {
@@ -223,7 +231,7 @@ describe('the phone-hash key', () => {
     expect(mapping).toContain(':layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:');
   });
 
-  it('may be read (and its key decrypted through Secrets Manager) by create-complaint alone', () => {
+  it('may be read (and its key decrypted through Secrets Manager) by create-complaint and post-erasure-request alone', () => {
     for (const spec of functionSpecs()) {
       // Act
       const roleId = roleIdOf(spec.functionName);
@@ -234,9 +242,9 @@ describe('the phone-hash key', () => {
       const props = functionProps(spec.functionName);
 
       // Assess
-      if (spec.functionName === 'create-complaint') {
+      if (spec.functionName === 'create-complaint' || spec.functionName === 'post-erasure-request') {
         expect(readable.map((resource) => JSON.stringify(resource))).toEqual([
-          JSON.stringify(variablesOf('create-complaint').PHONE_HASH_SECRET_ID),
+          JSON.stringify(variablesOf(spec.functionName).PHONE_HASH_SECRET_ID),
         ]);
         expect(decryptVia.some((condition) => condition.includes('"secretsmanager."'))).toBe(true);
       } else {
@@ -256,6 +264,14 @@ describe('the state machines', () => {
 
   /** What a substitution value refers to, in words: which function, or which data-stack output. */
   function referent(value: unknown): string {
+    if ((value as { Ref?: string }).Ref === 'AWS::Partition') return 'partition';
+    // A published version: its Ref is the version's ARN.
+    const version = resources[(value as { Ref?: string }).Ref ?? ''];
+    if (version?.Type === 'AWS::Lambda::Version') {
+      const functionRef = (version.Properties.FunctionName as { Ref?: string }).Ref;
+      const name = [...service.functions.keys()].find((fn) => functionId(fn) === functionRef);
+      return `version:${name ?? 'unknown'}`;
+    }
     const id = getAttId(value);
     if (id !== undefined) {
       const name = [...service.functions.keys()].find((fn) => functionId(fn) === id);
@@ -283,11 +299,12 @@ describe('the state machines', () => {
 
   it('deploy workflows/complaint.asl.json inline, each task calling the function docs/ARCHITECTURE.md names', () => {
     const expected = renderDefinition(complaintDefinitionTemplate(), {
-      OpenStageFunctionArn: 'function:open-stage',
-      AwaitStageFunctionArn: 'function:await-stage',
-      StageTimerFunctionArn: 'function:stage-timer',
-      FinishComplaintFunctionArn: 'function:finish-complaint',
-      RecordFailureFunctionArn: 'function:record-failure',
+      Partition: 'partition',
+      OpenStageFunctionArn: 'version:open-stage',
+      AwaitStageFunctionArn: 'version:await-stage',
+      StageTimerFunctionArn: 'version:stage-timer',
+      FinishComplaintFunctionArn: 'version:finish-complaint',
+      RecordFailureFunctionArn: 'version:record-failure',
     });
 
     expect(deployedDefinition('complaintWorkflow')).toEqual(expected);
@@ -295,11 +312,65 @@ describe('the state machines', () => {
 
   it('deploy workflows/notification.asl.json inline, sending through send-notification to the dead-letter queue', () => {
     const expected = renderDefinition(notificationDefinitionTemplate(), {
-      SendNotificationFunctionArn: 'function:send-notification',
+      Partition: 'partition',
+      SendNotificationFunctionArn: 'version:send-notification',
       DeadLetterQueueUrl: 'queue-url:notification-dead-letters',
     });
 
     expect(deployedDefinition('notificationWorkflow')).toEqual(expected);
+  });
+
+  it('publish a version per deploy, kept for the executions running on it, behind a `live` alias', () => {
+    for (const workflow of ['complaintWorkflow', 'notificationWorkflow'] as const) {
+      const machineId = service.getLogicalId(
+        service[workflow].stateMachine.node.defaultChild as CfnStateMachine,
+      );
+      const versionId = service.getLogicalId(service[workflow].version);
+      const version = resources[versionId] as CfnResource & {
+        DeletionPolicy?: string;
+        UpdateReplacePolicy?: string;
+      };
+
+      // A new revision of the definition replaces the version resource; the old version stays.
+      expect(version.Properties).toMatchObject({
+        StateMachineArn: { Ref: machineId },
+        StateMachineRevisionId: { 'Fn::GetAtt': [machineId, 'StateMachineRevisionId'] },
+      });
+      expect([version.DeletionPolicy, version.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+      expect(resources[service.getLogicalId(service[workflow].alias)]!.Properties).toEqual(
+        expect.objectContaining({
+          Name: 'live',
+          RoutingConfiguration: [
+            { StateMachineVersionArn: { 'Fn::GetAtt': [versionId, 'Arn'] }, Weight: 100 },
+          ],
+        }),
+      );
+      const aliasParts = (
+        aliasArn(workflow === 'complaintWorkflow' ? 'complaintMachine' : 'notificationMachine') as {
+          'Fn::Join': [string, unknown[]];
+        }
+      )['Fn::Join'][1];
+      expect(aliasParts.at(-1)).toMatch(/:stateMachine:complaints-dev-(complaint|notification):live$/);
+    }
+  });
+
+  it('invoke task function versions that outlive the deploy that replaced them', () => {
+    const versions = ofType('AWS::Lambda::Version') as [string, CfnResource & { DeletionPolicy?: string }][];
+
+    expect(
+      versions
+        .map(
+          ([, version]) =>
+            getAttId((version.Properties.FunctionName as unknown) ?? {}) ??
+            (version.Properties.FunctionName as { Ref: string }).Ref,
+        )
+        .sort(),
+    ).toEqual(
+      ['open-stage', 'await-stage', 'stage-timer', 'finish-complaint', 'record-failure', 'send-notification']
+        .map(functionId)
+        .sort(),
+    );
+    for (const [id, version] of versions) expect(version.DeletionPolicy, id).toBe('Retain');
   });
 
   it('are Standard, traced, and log errors without execution data (it holds personal data)', () => {
@@ -315,18 +386,22 @@ describe('the state machines', () => {
   it('may invoke only their own task functions; the notification machine may also dead-letter', () => {
     const roleOf = (workflow: 'complaintWorkflow' | 'notificationWorkflow') =>
       getAttId(machineProps(workflow).RoleArn)!;
+    // Every version of each task function (`<function ARN>:*`): running executions keep theirs.
     const invokable = (workflow: 'complaintWorkflow' | 'notificationWorkflow') =>
-      grantedOn(roleOf(workflow), 'lambda:InvokeFunction').map((arn) => `function:${getAttId(arn)}`);
+      grantedOn(roleOf(workflow), 'lambda:InvokeFunction').map((arn) => {
+        const parts = joined(arn);
+        return `function:${getAttId(parts?.first)}${parts?.rest.join('') ?? ''}`;
+      });
     const queueArnOutput = data.getLogicalId(
       data.notificationDeadLetters.node.defaultChild as CfnStateMachine,
     );
 
     expect(invokable('complaintWorkflow').sort()).toEqual(
       ['open-stage', 'await-stage', 'stage-timer', 'finish-complaint', 'record-failure']
-        .map((name) => `function:${functionId(name)}`)
+        .map((name) => `function:${functionId(name)}:*`)
         .sort(),
     );
-    expect(invokable('notificationWorkflow')).toEqual([`function:${functionId('send-notification')}`]);
+    expect(invokable('notificationWorkflow')).toEqual([`function:${functionId('send-notification')}:*`]);
     expect(JSON.stringify(grantedOn(roleOf('notificationWorkflow'), 'sqs:SendMessage'))).toContain(
       `FnGetAtt${queueArnOutput}Arn`,
     );
@@ -432,18 +507,26 @@ describe('IAM', () => {
 
     expect(grantedOn(roleIdOf('create-complaint'), 'states:StartExecution')).toEqual([complaint]);
     expect(grantedOn(roleIdOf('create-complaint'), 'states:SendTaskSuccess')).toEqual([]);
-    for (const name of ['post-action', 'post-feedback']) {
+    // An action that finds the execution ended restarts it (functions/use-cases/act-on-complaint.ts).
+    for (const name of ['post-action', 'post-feedback', 'post-public-feedback']) {
       expect(grantedOn(roleIdOf(name), 'states:SendTaskSuccess'), name).toEqual([complaint]);
-      expect(grantedOn(roleIdOf(name), 'states:StartExecution'), name).toEqual([]);
+      expect(grantedOn(roleIdOf(name), 'states:StartExecution'), name).toEqual([complaint]);
+      expect(grantedOn(roleIdOf(name), 'states:DescribeExecution'), name).toEqual([
+        service.resolve(service.complaintMachine.executionsArn),
+      ]);
     }
   });
 
-  it('lets the complaint workflow’s tasks start notification executions only', () => {
-    for (const name of ['open-stage', 'await-stage', 'stage-timer', 'finish-complaint', 'record-failure']) {
+  it('lets the complaint workflow’s tasks start notification executions, and stage-timer hand over', () => {
+    for (const name of ['open-stage', 'await-stage', 'finish-complaint', 'record-failure']) {
       expect(grantedOn(roleIdOf(name), 'states:StartExecution'), name).toEqual([
         machineArn('notificationMachine'),
       ]);
     }
+    // Continue-as-new: the timer task starts the complaint's next execution.
+    expect(grantedOn(roleIdOf('stage-timer'), 'states:StartExecution').sort()).toEqual(
+      [machineArn('complaintMachine'), machineArn('notificationMachine')].sort(),
+    );
   });
 
   it('lets send-notification publish to exactly the four staff topics, plus SMS and push', () => {
@@ -519,20 +602,58 @@ describe('the REST API', () => {
     }
   });
 
-  it('requires SigV4 (IAM) on every route but health and the customer link, and no API key by default', () => {
+  it('runs the bearer-token authorizer on every route but health, the description and the customer link', () => {
     const methods = ofType('AWS::ApiGateway::Method').map(([, method]) => method.Properties);
+    const [[authorizerId, authorizer]] = ofType('AWS::ApiGateway::Authorizer') as [[string, CfnResource]];
+    const open = new Set<string>(API_ROUTES.filter((r) => 'public' in r && r.public).map((r) => r.resource));
 
+    expect(authorizer.Properties).toMatchObject({
+      Type: 'TOKEN',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(functionId('authorizer'));
+    expect([...open].sort()).toEqual(
+      [
+        '/v1/health',
+        '/v1/openapi.json',
+        '/{token}',
+        '/v1/public/complaints/{token}',
+        '/v1/public/complaints/{token}/feedback',
+      ].sort(),
+    );
     for (const method of methods) {
       const path = pathOf(method.ResourceId);
-      expect(method.AuthorizationType, path).toBe(PUBLIC_RESOURCES.has(path) ? 'NONE' : 'AWS_IAM');
+      expect(method.AuthorizationType, path).toBe(open.has(path) ? 'NONE' : 'CUSTOM');
+      if (!open.has(path)) expect(method.AuthorizerId, path).toEqual({ Ref: authorizerId });
       expect(method.ApiKeyRequired ?? false).toBe(false);
     }
-    expect(methods.filter((method) => method.AuthorizationType === 'AWS_IAM').length).toBeGreaterThan(5);
     expect(ofType('AWS::ApiGateway::UsagePlan')).toEqual([]);
   });
 
+  it("gives the authorizer the user pool's issuer and app clients, and answers its refusal as a 401 problem", () => {
+    const environment = functionProps('authorizer').Environment as { Variables: Record<string, unknown> };
+    const refusal = ofType('AWS::ApiGateway::GatewayResponse').find(
+      ([, r]) => r.Properties.ResponseType === 'UNAUTHORIZED',
+    )?.[1];
+
+    expect(JSON.stringify(environment.Variables.AUTH_ISSUER)).toContain('cognito-idp');
+    expect(JSON.stringify(environment.Variables.AUTH_CLIENT_IDS)).toContain('StaffConsole');
+    expect(environment.Variables.AUTH_RESOURCE_SERVER).toBe('complaints');
+    expect(refusal?.Properties).toMatchObject({
+      StatusCode: '401',
+      ResponseParameters: {
+        'gatewayresponse.header.Content-Type': "'application/problem+json'",
+        'gatewayresponse.header.WWW-Authenticate': "'Bearer'",
+      },
+    });
+    expect(JSON.stringify(refusal?.Properties.ResponseTemplates)).toContain(
+      'urn:complaints:problem:unauthorized',
+    );
+  });
+
   it('leaves a route open only where its handler declares itself public (checks its own credential)', () => {
-    const openRoutes = API_ROUTES.filter((route) => PUBLIC_RESOURCES.has(route.resource));
+    const openRoutes = API_ROUTES.filter((route) => 'public' in route && route.public);
 
     expect(openRoutes.map((route) => route.resource)).toContain('/v1/health');
     for (const route of openRoutes) {
@@ -564,12 +685,73 @@ describe('the REST API', () => {
   it('answers its own 4xx and 5xx as problem details, like the handlers', () => {
     const responses = ofType('AWS::ApiGateway::GatewayResponse').map(([, response]) => response.Properties);
 
-    expect(responses.map((r) => r.ResponseType).sort()).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX']);
+    expect(responses.map((r) => r.ResponseType).sort()).toEqual([
+      'DEFAULT_4XX',
+      'DEFAULT_5XX',
+      'UNAUTHORIZED',
+    ]);
     for (const response of responses) {
-      expect(response.ResponseParameters).toEqual({
+      expect(response.ResponseParameters).toMatchObject({
         'gatewayresponse.header.Content-Type': "'application/problem+json'",
       });
     }
+  });
+});
+
+describe('self-healing', () => {
+  it('sends the complaint machine’s failed, timed-out and aborted status events to the handler, with a DLQ', () => {
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern);
+    expect(rules).toHaveLength(1);
+    const { EventPattern, Targets } = rules[0]![1].Properties as {
+      EventPattern: { source: string[]; 'detail-type': string[]; detail: Record<string, unknown[]> };
+      Targets: { Arn: unknown; DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: Record<string, number> }[];
+    };
+    expect(EventPattern.source).toEqual(['aws.states']);
+    expect(EventPattern['detail-type']).toEqual(['Step Functions Execution Status Change']);
+    expect(EventPattern.detail.status).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
+    expect(EventPattern.detail.stateMachineArn).toEqual([machineArn('complaintMachine')]);
+    expect(Targets).toHaveLength(1);
+    const [target] = Targets;
+    expect(getAttId(target!.Arn)).toBe(functionId('execution-status-changed'));
+    const dlq = getAttId(target!.DeadLetterConfig?.Arn);
+    expect(resources[dlq!]?.Type).toBe('AWS::SQS::Queue');
+    expect(target!.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 });
+    // EventBridge may send to the queue, over TLS only.
+    const queuePolicy = ofType('AWS::SQS::QueuePolicy').find(([, p]) =>
+      JSON.stringify(p.Properties.Queues).includes(dlq!),
+    );
+    expect(JSON.stringify(queuePolicy?.[1].Properties.PolicyDocument)).toContain('events.amazonaws.com');
+    expect(JSON.stringify(queuePolicy?.[1].Properties.PolicyDocument)).toContain('aws:SecureTransport');
+  });
+
+  it('lets the handler restart executions and park complaints, and nothing more on Step Functions', () => {
+    const actions = actionsOfRole(roleIdOf('execution-status-changed')).filter((a) =>
+      a.startsWith('states:'),
+    );
+    expect([...new Set(actions)].sort()).toEqual(['states:StartExecution']);
+    expect(grantedOn(roleIdOf('execution-status-changed'), 'states:StartExecution').sort()).toEqual(
+      [machineArn('complaintMachine'), machineArn('notificationMachine')].sort(),
+    );
+  });
+
+  it('alarms while complaints wait for an operator and when a status event was dead-lettered', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    const parked = alarms.find((alarm) => alarm.MetricName === 'ComplaintsNeedingOperator');
+    expect(parked).toMatchObject({
+      Namespace: 'Complaints',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'service', Value: 'complaints' }],
+    });
+    const deadLettered = alarms.filter(
+      (alarm) =>
+        alarm.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+        JSON.stringify(alarm.Dimensions).includes(
+          service.getLogicalId(service.executionEventDeadLetters.node.defaultChild as CfnStateMachine),
+        ),
+    );
+    expect(deadLettered).toHaveLength(1);
   });
 });
 

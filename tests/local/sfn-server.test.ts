@@ -4,11 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   DescribeExecutionCommand,
+  DescribeStateMachineCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
   InvalidName,
   ListExecutionsCommand,
+  ListStateMachinesCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
@@ -367,6 +369,138 @@ describe('GetExecutionHistory', () => {
     expect(events!.map((event) => event.id)).toEqual(events!.map((_, i) => i + 1));
     expect(reversed.events!.map((event) => event.type)).toEqual(['ExecutionSucceeded']);
     expect(reversed.nextToken).toBeDefined();
+  });
+});
+
+describe('Task events in GetExecutionHistory', () => {
+  const taskEvents = async (executionArn: string) =>
+    (await client.send(new GetExecutionHistoryCommand({ executionArn }))).events!.filter(
+      (event) => event.type!.startsWith('Task') && !event.type!.startsWith('TaskState'),
+    );
+
+  it('shows a callback task scheduled, started, submitted and succeeded, between its state events', async () => {
+    // Prepare
+    const callbacksBefore = awaitReply.payloads.length;
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: arns.callback,
+        input: JSON.stringify({ Payload: { ticket: 'H-2', timeoutSeconds: 30 } }),
+      }),
+    );
+    const { taskToken } = await awaitReply.nth(callbacksBefore);
+    await client.send(new SendTaskSuccessCommand({ taskToken, output: '{"answer":"yes"}' }));
+    await finished(client, executionArn!);
+
+    // Act
+    const { events } = await client.send(new GetExecutionHistoryCommand({ executionArn }));
+
+    // Assess
+    expect(events!.map((event) => event.type).slice(0, 7)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+      'TaskSucceeded',
+      'TaskStateExited',
+    ]);
+    const scheduled = events!.find((event) => event.type === 'TaskScheduled')!;
+    expect(scheduled.taskScheduledEventDetails).toMatchObject({
+      resourceType: 'lambda',
+      resource: 'invoke.waitForTaskToken',
+      region,
+    });
+    const succeeded = events!.find((event) => event.type === 'TaskSucceeded')!;
+    expect(JSON.parse(succeeded.taskSucceededEventDetails!.output!)).toMatchObject({
+      reply: { answer: 'yes' },
+    });
+  });
+
+  it('shows each retry as a new attempt and the failures between them', async () => {
+    // Prepare
+    classifyCalls = 0;
+    classify = () => {
+      if (classifyCalls <= 1) throw new NamedError('Classifier.Busy', 'try later');
+      return { category: 'loss' };
+    };
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({ stateMachineArn: arns.lambdaRetry, input: '{}' }),
+    );
+    await finished(client, executionArn!);
+
+    // Act
+    const events = await taskEvents(executionArn!);
+
+    // Assess
+    expect(events.map((event) => event.type)).toEqual([
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskFailed',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+    ]);
+    expect(events[2]!.taskFailedEventDetails).toMatchObject({
+      error: 'Classifier.Busy',
+      resourceType: 'lambda',
+    });
+  });
+
+  it('shows a callback that got no answer in time as TaskTimedOut', async () => {
+    // Prepare
+    const callbacksBefore = awaitReply.payloads.length;
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: arns.callback,
+        input: JSON.stringify({ Payload: { ticket: 'H-3', timeoutSeconds: 1 } }),
+      }),
+    );
+    await awaitReply.nth(callbacksBefore);
+    await finished(client, executionArn!);
+
+    // Act
+    const events = await taskEvents(executionArn!);
+
+    // Assess
+    expect(events.map((event) => event.type)).toEqual([
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+      'TaskTimedOut',
+    ]);
+    expect(events[3]!.taskTimedOutEventDetails).toMatchObject({ error: 'States.Timeout' });
+  });
+});
+
+describe('ListStateMachines and DescribeStateMachine', () => {
+  it('lists every hosted machine and pages with nextToken', async () => {
+    // Act
+    const first = await client.send(new ListStateMachinesCommand({ maxResults: 3 }));
+    const rest = await client.send(new ListStateMachinesCommand({ nextToken: first.nextToken! }));
+
+    // Assess
+    const listed = [...first.stateMachines!, ...rest.stateMachines!];
+    expect(listed.map((machine) => machine.stateMachineArn)).toEqual(Object.values(arns));
+    expect(listed.map((machine) => machine.name)).toEqual(
+      Object.values(arns).map((arn) => arn.split(':').at(-1)),
+    );
+    expect(
+      listed.every((machine) => machine.type === 'STANDARD' && machine.creationDate instanceof Date),
+    ).toBe(true);
+    expect(rest.nextToken).toBeUndefined();
+  });
+
+  it('describes a machine with the definition it runs, and names an unknown one', async () => {
+    // Act
+    const described = await client.send(new DescribeStateMachineCommand({ stateMachineArn: arns.callback }));
+    const unknown = await rejection(
+      client.send(new DescribeStateMachineCommand({ stateMachineArn: stateMachineArn('nope') })),
+    );
+
+    // Assess
+    expect(described).toMatchObject({ name: 'callback', status: 'ACTIVE', type: 'STANDARD' });
+    expect(JSON.parse(described.definition!)).toEqual(fixture('callback'));
+    expect(unknown).toBeInstanceOf(StateMachineDoesNotExist);
   });
 });
 

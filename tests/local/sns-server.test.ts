@@ -7,7 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   CheckIfPhoneNumberIsOptedOutCommand,
+  GetTopicAttributesCommand,
   InternalErrorException,
+  ListTopicsCommand,
+  NotFoundException,
   InvalidParameterException,
   OptedOutException,
   PublishCommand,
@@ -29,7 +32,7 @@ afterEach(async () => {
 });
 
 async function start(options: LocalSnsOptions = {}, maxAttempts = 1) {
-  const sns = await startLocalSns(options);
+  const sns = await startLocalSns({ topics: [topicArn], ...options });
   running.push(sns);
   return { sns, client: new SNSClient({ endpoint: sns.endpoint, region, credentials, maxAttempts }) };
 }
@@ -276,5 +279,54 @@ describe('failure injection', () => {
     // Assess
     expect(failing).toBeInstanceOf(InternalErrorException);
     expect(sns.outbox().map((entry) => entry.messageId)).toEqual([recovered.MessageId]);
+  });
+});
+
+describe('topics', () => {
+  const other = 'arn:aws:sns:us-east-1:123456789012:complaints-staff-level-2';
+
+  it('lists the topics that exist, and pages past 100 with NextToken', async () => {
+    // Prepare
+    const many = Array.from({ length: 130 }, (_, n) => `arn:aws:sns:us-east-1:123456789012:topic-${n}`);
+    const { client } = await start({ topics: many });
+
+    // Act
+    const first = await client.send(new ListTopicsCommand({}));
+    const second = await client.send(new ListTopicsCommand({ NextToken: first.NextToken! }));
+
+    // Assess
+    expect(first.Topics!.map((topic) => topic.TopicArn)).toEqual(many.slice(0, 100));
+    expect(second.Topics!.map((topic) => topic.TopicArn)).toEqual(many.slice(100));
+    expect(second.NextToken).toBeUndefined();
+  });
+
+  it('answers GetTopicAttributes for a topic that exists', async () => {
+    // Prepare
+    const { client } = await start();
+
+    // Act
+    const { Attributes } = await client.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
+
+    // Assess
+    expect(Attributes).toMatchObject({
+      TopicArn: topicArn,
+      Owner: '123456789012',
+      SubscriptionsConfirmed: '0',
+    });
+  });
+
+  it('answers NotFound for a publish to, or the attributes of, a topic that does not exist, and records nothing', async () => {
+    // Prepare
+    const { sns, client } = await start();
+
+    // Act
+    const published = await rejection(client.send(new PublishCommand({ TopicArn: other, Message: 'alert' })));
+    const attributes = await rejection(client.send(new GetTopicAttributesCommand({ TopicArn: other })));
+
+    // Assess
+    expect(published).toBeInstanceOf(NotFoundException);
+    expect((published as Error).message).toBe('Topic does not exist');
+    expect(attributes).toBeInstanceOf(NotFoundException);
+    expect(sns.outbox()).toEqual([]);
   });
 });

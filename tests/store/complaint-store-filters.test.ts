@@ -23,7 +23,9 @@ async function storeWith(complaints: Complaint[]): Promise<DynamoComplaintStore>
   const tableName = `${dynamo.tableName}-f${++tables}`;
   await dynamo.createTable(tableName);
   const store = new DynamoComplaintStore(dynamo.doc, tableName);
-  await Promise.all(complaints.map((complaint) => store.create(complaint)));
+  // Without their registration events: the filters never read the audit trail, and a stored item then
+  // equals the complaint as given.
+  await Promise.all(complaints.map((complaint) => store.create({ ...complaint, timeline: [] })));
   return store;
 }
 
@@ -137,7 +139,7 @@ describe('filters', () => {
     const page = await store.list({ shortId: target.shortId, limit: 5 });
 
     // Assess
-    expect(page.items).toEqual([target]);
+    expect(page.items).toEqual([{ ...target, timeline: [] }]);
     expect((await store.list({ shortId: 'ZZZZZ-ZZZZZ', limit: 5 })).items).toEqual([]);
   });
 

@@ -7,7 +7,14 @@ import { InvalidInput } from '#domain/errors';
 import type { Complaint, OpenStatus } from '#domain/complaint';
 import type { ComplaintPage, ComplaintQuery } from '#domain/ports';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
-import { closedFixture, complaintFixture } from '../support/complaint-fixture.ts';
+import { closedFixture, complaintFixture as fixtureWithHistory } from '../support/complaint-fixture.ts';
+
+/**
+ * Listings read complaint items only; the audit trail (tests/store/audit-trail.test.ts) has its own tests.
+ * Without events to store, a complaint reads back exactly as written.
+ */
+const complaintFixture = (overrides: Partial<Complaint> = {}): Complaint =>
+  fixtureWithHistory({ timeline: [], ...overrides });
 
 let dynamo: LocalDynamo;
 let tables = 0;

@@ -66,7 +66,14 @@ export function register(
   const input = newComplaintInput(overrides);
   return registerComplaint(
     input,
-    { id: '01JTESTCOMPLAINT0000000000', shortId: '00000000', phoneHash: 'hash', ...facts },
+    {
+      id: '01JTESTCOMPLAINT0000000000',
+      shortId: '00000000',
+      phoneHash: 'hash',
+      registeredBy: 'client:hotline',
+      registrar: { actor: 'hotline' },
+      ...facts,
+    },
     classificationOf(input),
     dc.ctx(),
   );
@@ -82,7 +89,7 @@ export function act(dc: DomainContext, c: Complaint, action: ComplaintAction): C
 }
 
 export function rate(dc: DomainContext, c: Complaint, feedback: FeedbackInput): Complaint {
-  return persisted(c, applyFeedback(c, feedback, 'customer', dc.ctx()));
+  return persisted(c, applyFeedback(c, feedback, { via: 'link' }, dc.ctx()));
 }
 
 /** Moves `now` to the stage timer's instant and fires it, as the workflow's callback timeout would. */

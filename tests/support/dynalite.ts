@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { complaintTableDefinition } from '#adapters/table-design';
+import { measureItemSizesLikeDynamoDb } from '../../infra/local/dynamo-item-size.ts';
 
 interface DynaliteOptions {
   path?: string;
@@ -42,6 +43,8 @@ export interface StartDynaliteOptions {
 let tableCounter = 0;
 
 export async function startDynalite(options: StartDynaliteOptions = {}): Promise<LocalDynamo> {
+  // Item sizes in UTF-8 bytes, as DynamoDB counts them, so tests meet the 400 KB limit where AWS would.
+  measureItemSizesLikeDynamoDb();
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,9 +1,11 @@
 // Tests drive the embedded stack the way an upstream system does: over HTTP, with real local servers.
+import { inject } from 'vitest';
 import {
   startEmbeddedStack,
   type EmbeddedStack,
   type EmbeddedStackOptions,
 } from '../../infra/local/stack.ts';
+import type { PrincipalRole } from '#domain/permissions';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -11,26 +13,67 @@ export interface ApiResponse<T = Record<string, unknown>> {
   body: T;
 }
 
-export interface TestApi {
-  stack: EmbeddedStack;
-  url: string;
+/**
+ * Who a test client calls as: a staff user (agent, supervisor, auditor, admin), an upstream system
+ * (`intake`, its client id as `user`, optionally with the delegation scope and a named agent), or a
+ * principal with no role at all (`none`).
+ */
+export interface Identity {
+  role: PrincipalRole | 'none';
+  user: string;
+  /** intake only: the delegation scope. */
+  delegation?: boolean;
+  /** Sent as X-On-Behalf-Of (a delegating client names the agent it acts for). */
+  onBehalfOf?: string;
+}
+
+/** The default caller of test clients: an upstream intake system (registers, reads its own, relays feedback). */
+export const TEST_INTAKE: Identity = { role: 'intake', user: 'test-intake' };
+
+export interface ApiClient {
   post<T = Record<string, unknown>>(
     path: string,
     body: unknown,
     headers?: Record<string, string>,
   ): Promise<ApiResponse<T>>;
-  get<T = Record<string, unknown>>(path: string): Promise<ApiResponse<T>>;
+  get<T = Record<string, unknown>>(path: string, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  /** The same stack as another principal. */
+  as(identity: Identity): ApiClient;
+}
+
+export interface TestApi extends ApiClient {
+  stack: EmbeddedStack;
+  url: string;
+  /** A bearer token of the stack's issuer for the identity (tests forge others with stack.issuer.mint). */
+  tokenFor(identity: Identity): Promise<string>;
+  /** Without any Authorization header. */
+  anonymous: Pick<ApiClient, 'get' | 'post'>;
   close(): Promise<void>;
 }
 
+/** The embedded stack on the TypeScript sources, or in the bundled tier on the deployed bundles. */
 export async function startTestApi(options: Partial<EmbeddedStackOptions> = {}): Promise<TestApi> {
-  const stack = await startEmbeddedStack({ port: 0, ...options });
-  const call = async <T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) => {
+  const functionBundles = inject('functionBundles');
+  const stack = await startEmbeddedStack({
+    port: 0,
+    ...(functionBundles ? { functionBundles } : {}),
+    ...options,
+  });
+  const tokens = new Map<string, Promise<string>>();
+  const tokenFor = (identity: Identity) => {
+    const key = JSON.stringify([identity.role, identity.user, identity.delegation ?? false]);
+    let token = tokens.get(key);
+    if (!token) {
+      token = stack.issuer.mint({
+        role: identity.role,
+        user: identity.user,
+        ...(identity.delegation ? { delegation: true } : {}),
+      });
+      tokens.set(key, token);
+    }
+    return token;
+  };
+  const call = async <T>(method: string, path: string, body: unknown, headers: Record<string, string>) => {
     const response = await fetch(`${stack.url}${path}`, {
       method,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
@@ -39,11 +82,25 @@ export async function startTestApi(options: Partial<EmbeddedStackOptions> = {}):
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T };
   };
+  const authorized = async (identity: Identity, headers: Record<string, string> = {}) => ({
+    authorization: `Bearer ${await tokenFor(identity)}`,
+    ...(identity.onBehalfOf ? { 'x-on-behalf-of': identity.onBehalfOf } : {}),
+    ...headers,
+  });
+  const client = (identity: Identity): ApiClient => ({
+    post: async (path, body, headers) => call('POST', path, body, await authorized(identity, headers)),
+    get: async (path, headers) => call('GET', path, undefined, await authorized(identity, headers)),
+    as: client,
+  });
   return {
+    ...client(TEST_INTAKE),
     stack,
     url: stack.url,
-    post: (path, body, headers) => call('POST', path, body, headers),
-    get: (path) => call('GET', path),
+    tokenFor,
+    anonymous: {
+      post: (path, body, headers = {}) => call('POST', path, body, headers),
+      get: (path, headers = {}) => call('GET', path, undefined, headers),
+    },
     close: () => stack.close(),
   };
 }
@@ -76,3 +133,20 @@ export const sampleComplaint = (overrides: Record<string, unknown> = {}) => ({
   trackingNumber: 'SF1234567890',
   ...overrides,
 });
+
+/**
+ * The identity a test signs in as for a person it names: supervisors (`sup…`), the customer (their reply
+ * relayed by the intake system that registered the complaint), otherwise an agent of that name.
+ */
+export function identityOf(person: string): Identity {
+  if (person === 'customer') return TEST_INTAKE;
+  if (person.startsWith('sup')) return { role: 'supervisor', user: person };
+  return { role: 'agent', user: person };
+}
+
+/** An action body as the tests write it (`{ action, actor, ... }`): the actor signs in, the rest is sent. */
+export function splitActor(body: Record<string, unknown>): { as: Identity; action: Record<string, unknown> } {
+  const { actor, ...action } = body;
+  if (typeof actor !== 'string') throw new Error('a test action names its actor');
+  return { as: identityOf(actor), action };
+}

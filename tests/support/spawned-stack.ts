@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ApiResponse } from './embedded.ts';
+import { splitActor, TEST_INTAKE, type ApiResponse, type Identity } from './embedded.ts';
 import type { OutboxItem } from '../../infra/local/cli-outbox.ts';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -66,6 +66,11 @@ function childEnvironment(port: number, dataDir: string, timeScale: number | und
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
+    // Free ports for the local AWS servers: the default (PORT + 1..4) could meet another test's stack.
+    LOCAL_DYNAMODB_PORT: '0',
+    LOCAL_SFN_PORT: '0',
+    LOCAL_SNS_PORT: '0',
+    LOCAL_SECRETS_PORT: '0',
     ...(timeScale ? { COMPLAINTS_TIME_SCALE: String(timeScale) } : {}),
   };
 }
@@ -158,7 +163,12 @@ export interface HttpApi {
     headers?: Record<string, string>,
   ): Promise<ApiResponse<T>>;
   get<T = Record<string, unknown>>(path: string): Promise<ApiResponse<T>>;
-  /** Any method, raw body (a string is sent as is), for requests no well-behaved client sends. */
+  /** The same stack as another principal (tokens from the stack's POST /_local/token). */
+  as(identity: Identity): HttpApi;
+  /**
+   * Any method, raw body (a string is sent as is), for requests no well-behaved client sends. The
+   * client's bearer token is added unless the headers name `authorization` themselves ('' sends none).
+   */
   send(request: {
     method: string;
     path: string;
@@ -176,12 +186,51 @@ function parseJson(text: string): Record<string, unknown> {
   }
 }
 
-/** `onResponse` sees every response's raw text (e.g. to prove something never appears in any of them). */
-export function httpApi(url: string, onResponse?: (text: string, path: string) => void): HttpApi {
+/** An access token of the stack's local issuer, as `npm run complaints -- token` gets one. */
+export async function tokenFrom(url: string, identity: Identity): Promise<string> {
+  const response = await fetch(`${url}/_local/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      role: identity.role,
+      user: identity.user,
+      ...(identity.delegation ? { delegation: true } : {}),
+    }),
+  });
+  const body = (await response.json()) as { access_token?: string };
+  if (!response.ok || !body.access_token) {
+    throw new Error(`no token for ${JSON.stringify(identity)}: ${response.status} ${JSON.stringify(body)}`);
+  }
+  return body.access_token;
+}
+
+/**
+ * `onResponse` sees every response's raw text (e.g. to prove something never appears in any of them).
+ * Requests carry a bearer token for `identity` (default: an intake system), fetched once per client.
+ */
+export function httpApi(
+  url: string,
+  onResponse?: (text: string, path: string) => void,
+  identity: Identity = TEST_INTAKE,
+): HttpApi {
+  let token: Promise<string> | undefined;
+  const credentials = async (headers: Record<string, string>): Promise<Record<string, string>> => {
+    const named = Object.keys(headers).find((name) => name.toLowerCase() === 'authorization');
+    if (named !== undefined) {
+      const { [named]: given, ...rest } = headers;
+      return given ? { ...rest, [named]: given } : rest;
+    }
+    token ??= tokenFrom(url, identity);
+    return {
+      authorization: `Bearer ${await token}`,
+      ...(identity.onBehalfOf ? { 'x-on-behalf-of': identity.onBehalfOf } : {}),
+      ...headers,
+    };
+  };
   const send: HttpApi['send'] = async ({ method, path, body, headers = {} }) => {
     const response = await fetch(`${url}${path}`, {
       method,
-      headers,
+      headers: await credentials(headers),
       ...(body === undefined ? {} : { body }),
     });
     const text = await response.text();
@@ -211,6 +260,7 @@ export function httpApi(url: string, onResponse?: (text: string, path: string) =
     url,
     post: (path, body, headers) => json('POST', path, body, headers),
     get: (path) => json('GET', path),
+    as: (other) => httpApi(url, onResponse, other),
     send,
   };
 }
@@ -235,6 +285,7 @@ export interface TimelineItem {
   at: string;
   type: string;
   actor: string;
+  client?: string;
   from: string | null;
   to: string | null;
   data: Record<string, unknown> | null;
@@ -247,17 +298,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * An action or feedback as a careful client sends it: a 409 with Retry-After means the workflow is between
- * stages (right after registration, a stage change or a restart), so wait and send it again.
+ * stages (right after registration, a stage change or a restart), so wait and send it again. A body that
+ * names an `actor` is sent by that person (identityOf), without the field.
  */
 export async function postUntilReady<T = ComplaintBody>(
-  api: Pick<HttpApi, 'post'>,
+  api: Pick<HttpApi, 'post'> & { as(identity: Identity): Pick<HttpApi, 'post'> },
   path: string,
   body: unknown,
   timeoutMs = 15_000,
 ): Promise<ApiResponse<T>> {
   const deadline = Date.now() + timeoutMs;
+  const named = body !== null && typeof body === 'object' && 'actor' in body;
+  const { as, action } = named
+    ? splitActor(body as Record<string, unknown>)
+    : { as: undefined, action: body };
+  const sender = as ? api.as(as) : api;
   for (;;) {
-    const response = await api.post<T>(path, body);
+    const response = await sender.post<T>(path, action);
     if (!(response.status === 409 && response.headers.get('retry-after')) || Date.now() > deadline) {
       return response;
     }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { getServiceDeps } from '#commons/deps';
 import { deliverNotification } from '#use-cases/deliver-notification';
-import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
+import { eventually, sampleComplaint, splitActor, startTestApi, type TestApi } from '../support/embedded.ts';
 import type { OutboxItem } from '../../infra/local/cli-outbox.ts';
 
 const NOTIFICATION_MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:complaint-notifications';
@@ -39,7 +39,13 @@ async function register(): Promise<Complaint> {
 async function act(id: string, body: Record<string, unknown>, path = 'actions'): Promise<Complaint> {
   return eventually(
     async () => {
-      const r = await api.post<Complaint>(`/v1/complaints/${id}/${path}`, body);
+      // Actions are the named person's; feedback is the intake system's (it registered the complaint).
+      const r =
+        path === 'actions'
+          ? await api
+              .as(splitActor(body).as)
+              .post<Complaint>(`/v1/complaints/${id}/${path}`, splitActor(body).action)
+          : await api.post<Complaint>(`/v1/complaints/${id}/${path}`, body);
       return r.status === 200 ? r.body : undefined;
     },
     30_000,

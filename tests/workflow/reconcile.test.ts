@@ -32,11 +32,9 @@ describe('reconcile', () => {
     ).body;
     await eventually(
       async () => {
-        const r = await api.post<{ status: string }>(`/v1/complaints/${id}/actions`, {
-          action: 'close',
-          actor: 'agent-1',
-          reason: '客户撤诉',
-        });
+        const r = await api
+          .as({ role: 'supervisor', user: 'supervisor-1' })
+          .post<{ status: string }>(`/v1/complaints/${id}/actions`, { action: 'close', reason: '客户撤诉' });
         return r.status === 200 ? r.body : undefined;
       },
       10_000,

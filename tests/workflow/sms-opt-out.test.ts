@@ -1,7 +1,7 @@
 // An opted-out number (SPEC section 6, issue 5): the provider refuses the text, the opt-out is recorded on
 // the complaint and respected afterwards, and the complaint moves on as usual.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getComplaint } from '#use-cases/queries';
+import { getComplaint, readTimeline } from '#use-cases/queries';
 import { getServiceDeps } from '#commons/deps';
 import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
 
@@ -33,13 +33,13 @@ describe('SMS opt-out', () => {
       15_000,
       'opt-out recorded',
     );
-    expect(complaint.timeline.map((e) => e.type)).toContain('sms-opted-out');
+    const timeline = await readTimeline(getServiceDeps(), complaint.id, { limit: 100 });
+    expect(timeline.items.map((e) => e.type)).toContain('sms-opted-out');
     const accepted = await eventually(
       async () => {
-        const r = await api.post<{ status: string }>(`/v1/complaints/${id}/actions`, {
-          action: 'accept',
-          actor: 'agent-1',
-        });
+        const r = await api
+          .as({ role: 'agent', user: 'agent-1' })
+          .post<{ status: string }>(`/v1/complaints/${id}/actions`, { action: 'accept' });
         return r.status === 200 ? r.body : undefined;
       },
       10_000,

@@ -4,6 +4,7 @@ import { DomainError } from '../errors.ts';
 
 /** The SMS provider refuses the number: its holder opted out. Not retryable. Carries no phone number. */
 export class SmsOptedOut extends DomainError {
+  override readonly name = 'SmsOptedOut';
   readonly code = 'sms-opted-out';
   constructor(complaintId: string, key: string) {
     super(`the customer of complaint ${complaintId} opted out of SMS; message ${key} not sent`, {
