@@ -3,7 +3,8 @@ import { getServiceDeps } from '#commons/deps';
 import { httpHandler } from '#commons/http';
 import { readDirectory } from '#use-cases/organisation';
 
-export const handler = httpHandler(
-  async ({ caller }) => ({ statusCode: 200, body: await readDirectory(getServiceDeps(), caller) }),
-  { operation: 'read' },
-);
+// `read` or `directory` (an admin reads no complaints but keeps the directory): the use case decides.
+export const handler = httpHandler(async ({ caller }) => ({
+  statusCode: 200,
+  body: await readDirectory(getServiceDeps(), caller),
+}));

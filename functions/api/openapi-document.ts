@@ -424,7 +424,7 @@ const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
   previewSla: ['read'],
   actOnComplaint: ['work', 'customer-reply', 'manage'],
   submitFeedback: ['feedback'],
-  getOrganisation: ['read'],
+  getOrganisation: ['read', 'directory'],
   putOrganisationUnit: ['directory'],
 };
 

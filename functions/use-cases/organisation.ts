@@ -25,7 +25,9 @@ export interface Directory {
 
 /** The directory; alert recipients are staff contact details, shown only to who may change the directory. */
 export async function readDirectory(deps: Pick<OrgDeps, 'org'>, principal: Principal): Promise<Directory> {
+  // Who may change the directory sees it whole; whoever may read complaints sees it without recipients.
   const recipients = decide(principal, 'directory').allowed;
+  if (!recipients) requirePermission(principal, 'read');
   const units = (await deps.org.listUnits()).map((unit) => (recipients ? unit : { ...unit, recipients: [] }));
   const byId = (a: OrgUnit, b: OrgUnit) => a.id.localeCompare(b.id);
   const hq = units.find((u) => u.kind === 'hq');
