@@ -15,11 +15,11 @@ const COMPLAINTS = 3;
 /** 1 + 2 x 3 for the queue, 1 each for byCreated, byTracking, byPhone, byShortId, byOwner. */
 const INDEX_BUDGET = 12;
 /**
- * Measured 47 (docs/data-model.md): the table's own writes are 34 of them (eight saves of a 1.7-3 KB
- * complaint, three writes per text's delivery record), which index design cannot lower. Issue 13's 40 needs
- * the smaller complaint item (timeline items of their own) and leaner delivery records.
+ * Measured 54 since the audit trail (docs/data-model.md): the complaint item's eight saves are 24 (it keeps
+ * the chain head and the last change's events), the event items 5, the link claim 1, the delivery records
+ * 12 (three writes per text), the indexes 12. Only the indexes are this design's to lower.
  */
-const TOTAL_BUDGET = 48;
+const TOTAL_BUDGET = 54;
 
 let api: TestApi;
 let http: HttpApi;
