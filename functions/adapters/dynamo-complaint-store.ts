@@ -1,23 +1,18 @@
 // ComplaintStore on DynamoDB (one table, docs/data-model.md). Every state change is one conditional PutItem
 // of the complaint item, the commit point: dynalite has no transactions. The timeline is the audit trail,
 // one item per event beside the complaint (dynamo-audit-trail.ts), written idempotently after the commit.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
+  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
-  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import {
-  STATUSES,
-  type Category,
-  type ClockState,
-  type Complaint,
-  type OpenStatus,
-  type Status,
-} from '#domain/complaint';
+import { STATUSES, type ClockState, type Complaint, type OpenStatus } from '#domain/complaint';
+import { isCustomerLimit } from '#domain/clocks';
 import { chainEvents, headOf } from '#domain/audit-trail';
 import { ComplaintAlreadyExists, ComplaintNotFound, InvalidInput, VersionConflict } from '#domain/errors';
 import { newLinkToken, type RandomBytes } from '#domain/link-token';
@@ -37,6 +32,8 @@ import {
   INDEXES,
   KEY_ATTRIBUTES,
   LIST_SHARDS,
+  OVERDUE_PARTITION,
+  STATUS_SHARDS,
   TABLE_KEY,
   TTL_ATTRIBUTE,
   complaintKey,
@@ -45,8 +42,14 @@ import {
   instantSortKey,
   linkTokenKey,
   listShard,
+  outletPartition,
+  ownerPartition,
   phonePartition,
+  regionPartition,
+  shortIdPartition,
   statusPartition,
+  statusPartitions,
+  statusShard,
   trackingPartition,
   type IndexDesign,
 } from './table-design.ts';
@@ -71,6 +74,12 @@ const LINK_TOKEN_DRAWS = 5;
 /** Page size of listOpen (the reconciler's walk). */
 const OPEN_PAGE_SIZE = 100;
 const OPEN_STATUSES = STATUSES.filter((status): status is OpenStatus => status !== 'closed');
+/** The reconciler's walk: every shard of every open status, one after another. */
+const OPEN_QUEUES = OPEN_STATUSES.flatMap((status) =>
+  Array.from({ length: STATUS_SHARDS }, (_, shard) => ({ status, shard })),
+);
+/** BatchGetItem's limit of keys per call. */
+const BATCH_GET_LIMIT = 100;
 
 const KEY_ATTRIBUTE_SET = new Set(KEY_ATTRIBUTES);
 
@@ -87,6 +96,24 @@ export function stageDeadlineForIndex(complaint: Complaint): string {
     )
     .sort((a, b) => Date.parse(a) - Date.parse(b));
   return nextEscalations[0] ?? complaint.updatedAt;
+}
+
+/**
+ * Overdue: the workflow has recorded a breach of an SLA clock that still runs (the stage or the answer is
+ * late and not yet done). Since when: the earliest such deadline. Undefined when nothing is overdue.
+ */
+export function overdueSinceForIndex(complaint: Complaint): string | undefined {
+  if (complaint.status === 'closed') return undefined;
+  return Object.values(complaint.clocks)
+    .flatMap((clock) =>
+      clock === undefined ||
+      clock.stoppedAt !== undefined ||
+      clock.breachedAt === undefined ||
+      isCustomerLimit(clock.name)
+        ? []
+        : [clock.breachedAt],
+    )
+    .sort((a, b) => Date.parse(a) - Date.parse(b))[0];
 }
 
 function nextEscalationAt(clock: ClockState): string {
@@ -328,44 +355,14 @@ export class DynamoComplaintStore implements ComplaintStore {
         { path: 'limit', message: 'must be >= 1' },
       ]);
     }
-    const filter: ItemFilter = {
-      category: query.category,
-      escalated: query.escalated,
-      registeredBy: query.registeredBy,
-    };
-    if (query.trackingNumber !== undefined) {
-      return this.walkPartition(
-        {
-          index: INDEXES.byTracking,
-          partition: trackingPartition(query.trackingNumber),
-          newestFirst: true,
-          filter: { ...filter, status: query.status },
-        },
-        query.limit,
-        query.cursor,
-      );
-    }
-    if (query.status !== undefined) {
-      return this.walkPartition(
-        {
-          index: INDEXES.byStatus,
-          partition: statusPartition(query.status),
-          // Open queues: most urgent deadline first; closed: most recently closed first.
-          newestFirst: query.status === 'closed',
-          filter,
-        },
-        query.limit,
-        query.cursor,
-      );
-    }
-    return this.walkAllNewestFirst(filter, query.limit, query.cursor);
+    return this.walk(planWalk(query), query.limit, query.cursor);
   }
 
   async findByPhoneHash(phoneHash: string, since: string): Promise<Complaint[]> {
     if (phoneHash === '') return [];
     const sinceInstant = parseInstant(since, 'since');
     const index = INDEXES.byPhone;
-    const found: Complaint[] = [];
+    const keys: Item[] = [];
     let startKey: ItemKey | undefined;
     do {
       const page = await this.doc.send(
@@ -379,165 +376,151 @@ export class DynamoComplaintStore implements ComplaintStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      found.push(...(await this.complaintsFromItems(page.Items ?? [])));
+      keys.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey as ItemKey | undefined;
     } while (startKey !== undefined);
-    return found;
+    return (await this.hydrate(keys)).map(complaintFromItem);
   }
 
   async listOpen(cursor?: string): Promise<ComplaintPage> {
-    const position: OpenPosition = cursor === undefined ? { status: 'received' } : decodeOpenCursor(cursor);
+    const position: OpenPosition =
+      cursor === undefined ? { status: 'received', shard: 0 } : decodeOpenCursor(cursor);
     const index = INDEXES.byStatus;
-    const items: Item[] = [];
-    let statusAt = OPEN_STATUSES.indexOf(position.status);
+    const keys: Item[] = [];
+    let at = OPEN_QUEUES.findIndex((q) => q.status === position.status && q.shard === position.shard);
     let startKey = position.after;
-    for (let queries = 0; queries < this.maxQueriesPerPage && items.length < OPEN_PAGE_SIZE; queries++) {
-      const status = OPEN_STATUSES[statusAt];
-      if (status === undefined) break;
+    for (let queries = 0; queries < this.maxQueriesPerPage && keys.length < OPEN_PAGE_SIZE; queries++) {
+      const queue = OPEN_QUEUES[at];
+      if (queue === undefined) break;
       const page = await this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: index.indexName,
           KeyConditionExpression: '#pk = :pk',
           ExpressionAttributeNames: { '#pk': index.partitionKey },
-          ExpressionAttributeValues: { ':pk': statusPartition(status) },
-          Limit: OPEN_PAGE_SIZE - items.length,
+          ExpressionAttributeValues: { ':pk': statusPartition(queue.status, queue.shard) },
+          Limit: OPEN_PAGE_SIZE - keys.length,
           ExclusiveStartKey: startKey,
         }),
       );
-      items.push(...(page.Items ?? []));
+      keys.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey as ItemKey | undefined;
-      if (startKey === undefined) statusAt++;
+      if (startKey === undefined) at++;
     }
-    const nextStatus = OPEN_STATUSES[statusAt];
+    const next = OPEN_QUEUES[at];
     return {
-      items: await this.complaintsFromItems(items),
+      items: await this.complaintsFromItems(await this.hydrate(keys)),
       nextCursor:
-        nextStatus === undefined
+        next === undefined
           ? undefined
-          : encodeCursor({ walk: 'open', status: nextStatus, after: startKey }),
-    };
-  }
-
-  /** Pages through one index partition, filtering, until `limit` matches or the Query budget is spent. */
-  private async walkPartition(walk: PartitionWalk, limit: number, cursor?: string): Promise<ComplaintPage> {
-    const fingerprint = queryFingerprint(walk.index, walk.partition, walk.filter);
-    let startKey = cursor === undefined ? undefined : decodePartitionCursor(cursor, fingerprint, walk);
-    const filtered = hasFilter(walk.filter);
-    const items: Item[] = [];
-    for (let queries = 0; queries < this.maxQueriesPerPage && items.length < limit; queries++) {
-      const remaining = limit - items.length;
-      const names = { '#pk': walk.index.partitionKey };
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: walk.index.indexName,
-          KeyConditionExpression: '#pk = :pk',
-          ScanIndexForward: !walk.newestFirst,
-          // One item more than needed tells whether another page exists, so the last page has no cursor.
-          Limit: filtered ? Math.max(remaining + 1, this.filteredBatchSize) : remaining + 1,
-          ExclusiveStartKey: startKey,
-          ...withFilter({ names, values: { ':pk': walk.partition } }, walk.filter),
-        }),
-      );
-      const found = page.Items ?? [];
-      if (found.length > remaining) {
-        items.push(...found.slice(0, remaining));
-        startKey = itemKey(items[items.length - 1] as Item, walk.index);
-        break;
-      }
-      items.push(...found);
-      startKey = page.LastEvaluatedKey as ItemKey | undefined;
-      if (startKey === undefined) break;
-    }
-    return {
-      items: await this.complaintsFromItems(items),
-      nextCursor:
-        startKey === undefined
-          ? undefined
-          : encodeCursor({ walk: 'partition', query: fingerprint, after: startKey }),
+          : encodeCursor({ walk: 'open', status: next.status, shard: next.shard, after: startKey }),
     };
   }
 
   /**
-   * Every complaint, newest created first: a k-way merge over the list shards. An item is emitted only once
-   * no shard can still hold a newer match, so pages never skip or repeat; the cursor is the position in
-   * that one global order (the last emitted sort key), valid for every shard.
+   * One listing: a k-way merge over the walk's partitions (one or several shards) in the walk's order. An
+   * item is emitted only once no partition can still hold one that comes before it, so pages never skip or
+   * repeat; the cursor is the last emitted sort key, one position in that order valid for every partition.
    */
-  private async walkAllNewestFirst(
-    filter: ItemFilter,
-    limit: number,
-    cursor?: string,
-  ): Promise<ComplaintPage> {
-    const index = INDEXES.byCreated;
-    const fingerprint = queryFingerprint(index, 'all', filter);
-    const before = cursor === undefined ? undefined : decodeCreatedCursor(cursor, fingerprint);
-    const filtered = hasFilter(filter);
-    const batch = filtered ? this.filteredBatchSize : Math.ceil(limit / LIST_SHARDS) + 2;
-    const shards: ShardReader[] = Array.from({ length: LIST_SHARDS }, (_, shard) => ({
-      shard,
+  private async walk(walk: Walk, limit: number, cursor?: string): Promise<ComplaintPage> {
+    const fingerprint = queryFingerprint(walk);
+    const after = cursor === undefined ? undefined : decodeMergeCursor(cursor, fingerprint);
+    const filtered = hasFilter(walk.filter);
+    const single = walk.partitions.length === 1;
+    const batch = filtered
+      ? this.filteredBatchSize
+      : single
+        ? limit + 1
+        : Math.ceil(limit / walk.partitions.length) + 2;
+    const budget = Math.max(this.maxQueriesPerPage, walk.partitions.length);
+    const readers: PartitionReader[] = walk.partitions.map((partition) => ({
+      partition,
       buffer: [],
       exhausted: false,
     }));
-    const emitted: Item[] = [];
+    const ahead = (a: string, b: string): boolean => (walk.descending ? a > b : a < b);
+    const emitted: Entry[] = [];
     let queries = 0;
     let stoppedAt: string | undefined;
     while (emitted.length < limit) {
-      const candidate = newestHead(shards);
-      const blocking = shards.filter((s) => mayHoldNewer(s, candidate));
+      const candidate = firstReader(readers, ahead);
+      const candidateSk = candidate?.buffer[0]?.sk;
+      const blocking = readers.filter(
+        (r) =>
+          !r.exhausted &&
+          r.buffer.length === 0 &&
+          (r.lastEvaluatedSk === undefined ||
+            candidateSk === undefined ||
+            ahead(r.lastEvaluatedSk, candidateSk)),
+      );
       if (blocking.length === 0) {
         if (candidate === undefined) break;
-        emitted.push(candidate.buffer.shift() as Item);
+        emitted.push(candidate.buffer.shift() as Entry);
         continue;
       }
-      if (queries + blocking.length > this.maxQueriesPerPage) {
-        // Everything at or above the highest unread position has been evaluated and emitted.
+      if (queries + blocking.length > budget) {
+        // Everything up to the least advanced unread position has been evaluated and emitted.
         stoppedAt = blocking
-          .map((s) => s.lastEvaluatedSk as string)
-          .sort()
-          .at(-1);
+          .map((r) => r.lastEvaluatedSk as string)
+          .reduce((least, sk) => (ahead(sk, least) ? sk : least));
         break;
       }
       queries += blocking.length;
-      await Promise.all(blocking.map((s) => this.readShard(s, before, batch, filter)));
+      await Promise.all(
+        blocking.map((r) => this.readPartition(walk, r, after, filtered ? batch : Math.max(batch, 1))),
+      );
     }
     const last = emitted.at(-1);
-    const more = shards.some((s) => !s.exhausted || s.buffer.length > 0);
-    const nextBefore = stoppedAt ?? (more && last !== undefined ? createdSortKey(last) : undefined);
+    const more = readers.some((r) => !r.exhausted || r.buffer.length > 0);
+    const nextAfter = stoppedAt ?? (more && last !== undefined ? last.sk : undefined);
     return {
-      items: await this.complaintsFromItems(emitted),
+      items: await this.complaintsFromItems(emitted.map((entry) => entry.item)),
       nextCursor:
-        nextBefore === undefined
+        nextAfter === undefined
           ? undefined
-          : encodeCursor({ walk: 'created', query: fingerprint, before: nextBefore }),
+          : encodeCursor({ walk: 'merge', query: fingerprint, after: nextAfter }),
     };
   }
 
-  private async readShard(
-    reader: ShardReader,
-    before: string | undefined,
+  /** Reads one batch of a partition: keys (and, for the queues, filter attributes), then whole matches. */
+  private async readPartition(
+    walk: Walk,
+    reader: PartitionReader,
+    after: string | undefined,
     batch: number,
-    filter: ItemFilter,
   ): Promise<void> {
-    const index = INDEXES.byCreated;
-    const names: Record<string, string> = { '#pk': index.partitionKey };
-    const values: Record<string, unknown> = { ':pk': createdPartition(reader.shard) };
-    if (before !== undefined) {
-      names['#sk'] = index.sortKey;
-      values[':before'] = before;
-    }
+    const { index } = walk;
+    const bounds = effectiveBounds(walk, after);
+    const condition = sortKeyCondition(bounds);
     const page = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: index.indexName,
-        KeyConditionExpression: before === undefined ? '#pk = :pk' : '#pk = :pk AND #sk < :before',
-        ScanIndexForward: false,
+        KeyConditionExpression: condition.expression ? `#pk = :pk AND ${condition.expression}` : '#pk = :pk',
+        ExpressionAttributeNames: {
+          '#pk': index.partitionKey,
+          ...(condition.expression ? { '#sk': index.sortKey } : {}),
+        },
+        ExpressionAttributeValues: { ':pk': reader.partition, ...condition.values },
+        ScanIndexForward: !walk.descending,
         Limit: batch,
         ExclusiveStartKey: reader.startKey,
-        ...withFilter({ names, values }, filter),
       }),
     );
-    reader.buffer.push(...(page.Items ?? []));
+    const inBounds = (page.Items ?? []).filter((item) => withinBounds(String(item[index.sortKey]), bounds));
+    // The queues project the filter attributes: non-matches are dropped before fetching whole items.
+    const candidates =
+      index.projection === 'INCLUDE'
+        ? inBounds.filter((item) => matchesFilter(item, walk.filter, false))
+        : inBounds;
+    const whole = await this.hydrate(candidates);
+    const byPk = new Map(whole.map((item) => [String(item[TABLE_KEY.partitionKey]), item]));
+    for (const entry of candidates) {
+      const item = byPk.get(String(entry[TABLE_KEY.partitionKey]));
+      if (item !== undefined && matchesFilter(item, walk.filter, true)) {
+        reader.buffer.push({ sk: String(entry[index.sortKey]), item });
+      }
+    }
     reader.startKey = page.LastEvaluatedKey as ItemKey | undefined;
     reader.lastEvaluatedSk = reader.startKey?.[index.sortKey];
     reader.exhausted = reader.startKey === undefined;
@@ -563,6 +546,34 @@ export class DynamoComplaintStore implements ComplaintStore {
 
   private complaintsFromItems(items: Item[]): Promise<Complaint[]> {
     return Promise.all(items.map((item) => this.complaintFromItem(item)));
+  }
+
+  /** The whole complaint items for index entries (BatchGetItem, 100 keys a call), in the entries' order. */
+  private async hydrate(entries: Item[]): Promise<Item[]> {
+    const found = new Map<string, Item>();
+    for (let start = 0; start < entries.length; start += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] | undefined = entries
+        .slice(start, start + BATCH_GET_LIMIT)
+        .map((entry) => ({
+          [TABLE_KEY.partitionKey]: entry[TABLE_KEY.partitionKey],
+          [TABLE_KEY.sortKey]: entry[TABLE_KEY.sortKey],
+        }));
+      for (let attempt = 0; keys !== undefined && keys.length > 0; attempt++) {
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+        const result: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          found.set(String(item[TABLE_KEY.partitionKey]), item);
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return entries.flatMap((entry) => {
+      const item = found.get(String(entry[TABLE_KEY.partitionKey]));
+      return item === undefined ? [] : [item];
+    });
   }
 
   private async storedVersion(id: string): Promise<number | undefined> {
@@ -609,21 +620,29 @@ export function complaintItem(complaint: Complaint, personalData: string): Item 
 }
 
 /** The index keys of a complaint; an index whose key value is missing leaves the item out (sparse). */
-function indexAttributes(complaint: Complaint): ItemKey {
-  const { byStatus, byTracking, byPhone, byCreated } = INDEXES;
+export function indexAttributes(complaint: Complaint): ItemKey {
+  const { byStatus, byPhone, byCreated, byOverdue } = INDEXES;
+  const received = instantSortKey(isoInstant(complaint.receivedAt), complaint.id);
   const attributes: ItemKey = {
-    [byStatus.partitionKey]: statusPartition(complaint.status),
+    [byStatus.partitionKey]: statusPartition(complaint.status, statusShard(complaint.id)),
     [byStatus.sortKey]: instantSortKey(isoInstant(stageDeadlineForIndex(complaint)), complaint.id),
     [byCreated.partitionKey]: createdPartition(listShard(complaint.id)),
     [byCreated.sortKey]: instantSortKey(isoInstant(complaint.createdAt), complaint.id),
   };
-  if (complaint.trackingNumber) {
-    attributes[byTracking.partitionKey] = trackingPartition(complaint.trackingNumber);
-    attributes[byTracking.sortKey] = instantSortKey(isoInstant(complaint.receivedAt), complaint.id);
+  // Indexes keyed by a complaint field (byTracking, byShortId, byOutlet, byRegion, byOwner) need only the
+  // shared sort key; an item without the field is not in them.
+  attributes.receivedSk = received;
+  const sparse: [IndexDesign, string | undefined, string][] = [
+    [byPhone, complaint.phoneHash ? phonePartition(complaint.phoneHash) : undefined, received],
+  ];
+  const overdueSince = overdueSinceForIndex(complaint);
+  if (overdueSince !== undefined) {
+    sparse.push([byOverdue, OVERDUE_PARTITION, instantSortKey(isoInstant(overdueSince), complaint.id)]);
   }
-  if (complaint.phoneHash) {
-    attributes[byPhone.partitionKey] = phonePartition(complaint.phoneHash);
-    attributes[byPhone.sortKey] = instantSortKey(isoInstant(complaint.receivedAt), complaint.id);
+  for (const [index, partition, sortKey] of sparse) {
+    if (partition === undefined) continue;
+    attributes[index.partitionKey] = partition;
+    attributes[index.sortKey] = sortKey;
   }
   return attributes;
 }
@@ -636,16 +655,6 @@ function complaintFromItem(item: Item): Complaint {
 
 function withoutKeyAttributes(item: Item): Item {
   return Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTE_SET.has(name)));
-}
-
-/** The ExclusiveStartKey that resumes an index Query right after this item. */
-function itemKey(item: Item, index: IndexDesign): ItemKey {
-  const names = [TABLE_KEY.partitionKey, TABLE_KEY.sortKey, index.partitionKey, index.sortKey];
-  return Object.fromEntries(names.map((name) => [name, String(item[name])]));
-}
-
-function createdSortKey(item: Item): string {
-  return String(item[INDEXES.byCreated.sortKey]);
 }
 
 /** Index sort keys compare as strings, so every instant in them has the one toISOString form. */
@@ -671,92 +680,205 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-// ---- filters -------------------------------------------------------------------------------------------
+// ---- walks and filters ---------------------------------------------------------------------------------
 
-interface ItemFilter {
-  status?: Status;
-  category?: Category;
-  escalated?: boolean;
-  registeredBy?: string;
-}
+/** Every filter a listing takes; each is checked on the whole item, whatever index serves the walk. */
+type ItemFilter = Omit<ComplaintQuery, 'limit' | 'cursor'>;
 
-interface PartitionWalk {
+interface Walk {
   index: IndexDesign;
-  partition: string;
-  newestFirst: boolean;
+  partitions: string[];
+  descending: boolean;
+  /** Sort key range: `from` inclusive, `before` exclusive (instants; `instant#id` keys compare after them). */
+  from?: string;
+  before?: string;
   filter: ItemFilter;
 }
 
-interface ShardReader {
-  shard: number;
-  /** Matching items read but not yet emitted, newest first. */
-  buffer: Item[];
+interface Entry {
+  /** The index sort key the entry was read under: its position in the walk's order. */
+  sk: string;
+  item: Item;
+}
+
+interface PartitionReader {
+  partition: string;
+  /** Matching items read but not yet emitted, in walk order. */
+  buffer: Entry[];
   startKey?: ItemKey;
-  /** Sort key of the last item evaluated: the shard's unread items all sort below it. */
+  /** Sort key of the last item evaluated: the partition's unread items all come after it. */
   lastEvaluatedSk?: string;
   exhausted: boolean;
 }
 
-function hasFilter(filter: ItemFilter): boolean {
-  return (
-    filter.status !== undefined ||
-    filter.category !== undefined ||
-    filter.escalated !== undefined ||
-    filter.registeredBy !== undefined
-  );
-}
+/** How far back receivedAt may lie before registration (the intake rule): bounds a received range on createdAt. */
+const RECEIVED_BEFORE_CREATED_MS = 31 * 86_400_000;
 
-function withFilter(
-  expression: { names: Record<string, string>; values: Record<string, unknown> },
-  filter: ItemFilter,
-): Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
-  const names = { ...expression.names };
-  const values = { ...expression.values };
-  const conditions: string[] = [];
-  if (filter.status !== undefined) {
-    names['#status'] = 'status';
-    values[':status'] = filter.status;
-    conditions.push('#status = :status');
+/**
+ * The index that serves a query, most selective first; every other filter is checked on the items read
+ * (a bounded query: at most the page's read budget). docs/data-model.md lists the choices.
+ */
+export function planWalk(query: ComplaintQuery): Walk {
+  const filter: ItemFilter = { ...query };
+  delete (filter as Partial<ComplaintQuery>).limit;
+  delete (filter as Partial<ComplaintQuery>).cursor;
+  for (const key of Object.keys(filter) as (keyof ItemFilter)[]) {
+    if (filter[key] === undefined) delete filter[key];
   }
-  if (filter.category !== undefined) {
-    names['#category'] = 'category';
-    values[':category'] = filter.category;
-    conditions.push('#category = :category');
+  const received = { from: iso(query.receivedFrom), before: iso(query.receivedBefore) };
+  const byReceived = (index: IndexDesign, partition: string): Walk => ({
+    index,
+    partitions: [partition],
+    descending: true,
+    ...defined(received),
+    filter,
+  });
+  if (query.shortId !== undefined) return byReceived(INDEXES.byShortId, shortIdPartition(query.shortId));
+  if (query.trackingNumber !== undefined)
+    return byReceived(INDEXES.byTracking, trackingPartition(query.trackingNumber));
+  if (query.overdue === true)
+    return { index: INDEXES.byOverdue, partitions: [OVERDUE_PARTITION], descending: false, filter };
+  const closedRange = query.closedFrom !== undefined || query.closedBefore !== undefined;
+  if (query.status !== undefined || closedRange) {
+    const status = query.status ?? 'closed';
+    // Open queues: most urgent deadline first; closed: most recently closed first, by closedAt.
+    return {
+      index: INDEXES.byStatus,
+      partitions: statusPartitions(status),
+      descending: status === 'closed',
+      ...(status === 'closed'
+        ? defined({ from: iso(query.closedFrom), before: iso(query.closedBefore) })
+        : {}),
+      filter,
+    };
   }
-  if (filter.escalated !== undefined) {
-    names['#escalationLevel'] = 'escalationLevel';
-    values[':level0'] = 0;
-    conditions.push(filter.escalated ? '#escalationLevel > :level0' : '#escalationLevel = :level0');
-  }
-  if (filter.registeredBy !== undefined) {
-    names['#registeredBy'] = 'registeredBy';
-    values[':registeredBy'] = filter.registeredBy;
-    conditions.push('#registeredBy = :registeredBy');
-  }
+  if (query.owner !== undefined) return byReceived(INDEXES.byOwner, ownerPartition(query.owner));
+  if (query.outletId !== undefined) return byReceived(INDEXES.byOutlet, outletPartition(query.outletId));
+  if (query.regionId !== undefined) return byReceived(INDEXES.byRegion, regionPartition(query.regionId));
+  // Everything, newest created first. A received range bounds creation too: registration follows receipt
+  // by at most the intake's 30 days.
+  const createdBefore =
+    received.before === undefined
+      ? undefined
+      : new Date(Date.parse(received.before) + RECEIVED_BEFORE_CREATED_MS).toISOString();
   return {
-    FilterExpression: conditions.length === 0 ? undefined : conditions.join(' AND '),
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
+    index: INDEXES.byCreated,
+    partitions: Array.from({ length: LIST_SHARDS }, (_, shard) => createdPartition(shard)),
+    descending: true,
+    ...defined({ from: received.from, before: createdBefore }),
+    filter,
   };
 }
 
-/** The shard whose next unemitted item is the newest. */
-function newestHead(shards: ShardReader[]): ShardReader | undefined {
-  let newest: ShardReader | undefined;
-  for (const shard of shards) {
-    const head = shard.buffer[0];
-    if (head === undefined) continue;
-    if (newest === undefined || createdSortKey(head) > createdSortKey(newest.buffer[0] as Item))
-      newest = shard;
-  }
-  return newest;
+function iso(instant: string | undefined): string | undefined {
+  return instant === undefined ? undefined : parseInstant(instant, 'range');
 }
 
-/** Whether a shard's unread part may hold an item newer than the candidate (it must be read first). */
-function mayHoldNewer(shard: ShardReader, candidate: ShardReader | undefined): boolean {
-  if (shard.exhausted || shard.buffer.length > 0) return false;
-  if (shard.lastEvaluatedSk === undefined || candidate === undefined) return true;
-  return shard.lastEvaluatedSk > createdSortKey(candidate.buffer[0] as Item);
+function defined<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+interface Bound {
+  key: string;
+  inclusive: boolean;
+}
+
+/** The walk's range narrowed by the cursor's position (exclusive, on the side the walk moves from). */
+function effectiveBounds(walk: Walk, after: string | undefined): { lower?: Bound; upper?: Bound } {
+  let lower: Bound | undefined = walk.from === undefined ? undefined : { key: walk.from, inclusive: true };
+  let upper: Bound | undefined =
+    walk.before === undefined ? undefined : { key: walk.before, inclusive: false };
+  if (after !== undefined) {
+    if (walk.descending) {
+      if (upper === undefined || after <= upper.key) upper = { key: after, inclusive: false };
+    } else if (lower === undefined || after >= lower.key) {
+      lower = { key: after, inclusive: false };
+    }
+  }
+  return { ...(lower ? { lower } : {}), ...(upper ? { upper } : {}) };
+}
+
+/** DynamoDB takes one sort key condition: BETWEEN is inclusive, so exclusive ends are dropped after the read. */
+function sortKeyCondition(bounds: { lower?: Bound; upper?: Bound }): {
+  expression?: string;
+  values: Record<string, string>;
+} {
+  const { lower, upper } = bounds;
+  if (lower && upper) {
+    return {
+      expression: '#sk BETWEEN :lower AND :upper',
+      values: { ':lower': lower.key, ':upper': upper.key },
+    };
+  }
+  if (lower)
+    return { expression: `#sk ${lower.inclusive ? '>=' : '>'} :lower`, values: { ':lower': lower.key } };
+  if (upper)
+    return { expression: `#sk ${upper.inclusive ? '<=' : '<'} :upper`, values: { ':upper': upper.key } };
+  return { values: {} };
+}
+
+function withinBounds(sk: string, bounds: { lower?: Bound; upper?: Bound }): boolean {
+  const { lower, upper } = bounds;
+  if (lower && (lower.inclusive ? sk < lower.key : sk <= lower.key)) return false;
+  if (upper && (upper.inclusive ? sk > upper.key : sk >= upper.key)) return false;
+  return true;
+}
+
+function hasFilter(filter: ItemFilter): boolean {
+  return Object.values(filter).some((value) => value !== undefined);
+}
+
+/**
+ * Whether an item matches. `whole` false: only the projected filter attributes are there (a queue entry),
+ * so the checks that need the whole complaint wait for it.
+ */
+function matchesFilter(item: Item, filter: ItemFilter, whole: boolean): boolean {
+  const equal = (name: string, value: unknown): boolean => value === undefined || item[name] === value;
+  const inRange = (value: unknown, from?: string, before?: string): boolean => {
+    if (from === undefined && before === undefined) return true;
+    if (typeof value !== 'string') return false;
+    const at = isoInstant(value);
+    return (
+      (from === undefined || at >= isoInstant(from)) && (before === undefined || at < isoInstant(before))
+    );
+  };
+  const level = typeof item.escalationLevel === 'number' ? item.escalationLevel : 0;
+  const checks = [
+    equal('status', filter.status),
+    equal('category', filter.category),
+    filter.type === undefined || (item.type ?? 'complaint') === filter.type,
+    equal('channel', filter.channel),
+    equal('outletId', filter.outletId),
+    equal('regionId', filter.regionId),
+    equal('owner', filter.owner),
+    filter.escalated === undefined || level > 0 === filter.escalated,
+    filter.escalationLevel === undefined || level === filter.escalationLevel,
+    inRange(item.receivedAt, filter.receivedFrom, filter.receivedBefore),
+    inRange(item.closedAt, filter.closedFrom, filter.closedBefore),
+  ];
+  if (!checks.every(Boolean)) return false;
+  if (!whole) return true;
+  const complaint = item as unknown as Complaint;
+  return (
+    equal('trackingNumber', filter.trackingNumber) &&
+    equal('shortId', filter.shortId) &&
+    equal('registeredBy', filter.registeredBy) &&
+    (filter.overdue === undefined || (overdueSinceForIndex(complaint) !== undefined) === filter.overdue)
+  );
+}
+
+/** The partition whose next unemitted entry comes first in the walk's order. */
+function firstReader(
+  readers: PartitionReader[],
+  ahead: (a: string, b: string) => boolean,
+): PartitionReader | undefined {
+  let first: PartitionReader | undefined;
+  for (const reader of readers) {
+    const head = reader.buffer[0];
+    if (head === undefined) continue;
+    if (first === undefined || ahead(head.sk, (first.buffer[0] as Entry).sk)) first = reader;
+  }
+  return first;
 }
 
 // ---- cursors -------------------------------------------------------------------------------------------
@@ -769,23 +891,42 @@ const ItemKeySchema = z.record(
     .min(1)
     .refine((value) => Buffer.byteLength(value, 'utf8') <= 1024),
 );
+/** A position is an index sort key: `{ISO instant}#{id}`, nothing else reaches a key condition. */
+const PositionSchema = z
+  .string()
+  .max(512)
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[0-9A-Za-z]{1,64}$/);
 const CursorSchema = z.discriminatedUnion('walk', [
-  z.strictObject({ walk: z.literal('partition'), query: z.string(), after: ItemKeySchema }),
-  z.strictObject({ walk: z.literal('created'), query: z.string(), before: z.string().min(1).max(512) }),
-  z.strictObject({ walk: z.literal('open'), status: z.enum(OPEN_STATUSES), after: ItemKeySchema.optional() }),
+  z.strictObject({ walk: z.literal('merge'), query: z.string(), after: PositionSchema }),
+  z.strictObject({
+    walk: z.literal('open'),
+    status: z.enum(OPEN_STATUSES),
+    shard: z
+      .number()
+      .int()
+      .min(0)
+      .max(STATUS_SHARDS - 1),
+    after: ItemKeySchema.optional(),
+  }),
 ]);
 type Cursor = z.infer<typeof CursorSchema>;
 
 /** What a cursor is bound to: a cursor from one query cannot be replayed against another. */
-function queryFingerprint(index: IndexDesign, partition: string, filter: ItemFilter): string {
-  return JSON.stringify([
-    index.indexName,
-    partition,
-    filter.status,
-    filter.category,
-    filter.escalated,
-    filter.registeredBy,
-  ]);
+function queryFingerprint(walk: Walk): string {
+  const filter = Object.entries(walk.filter).sort(([a], [b]) => a.localeCompare(b));
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        walk.index.indexName,
+        walk.partitions,
+        walk.descending,
+        walk.from,
+        walk.before,
+        filter,
+      ]),
+    )
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 function encodeCursor(cursor: Cursor): string {
@@ -804,40 +945,31 @@ function decodeCursor(cursor: string): Cursor {
   return parsed.data;
 }
 
-function decodePartitionCursor(cursor: string, fingerprint: string, walk: PartitionWalk): ItemKey {
+function decodeMergeCursor(cursor: string, fingerprint: string): string {
   const decoded = decodeCursor(cursor);
-  if (decoded.walk !== 'partition' || decoded.query !== fingerprint)
+  if (decoded.walk !== 'merge' || decoded.query !== fingerprint)
     throw invalidCursor('the cursor belongs to another query');
-  if (!isResumeKey(decoded.after, walk.index) || decoded.after[walk.index.partitionKey] !== walk.partition) {
-    throw invalidCursor('the cursor is not one this API issued');
-  }
   return decoded.after;
-}
-
-function decodeCreatedCursor(cursor: string, fingerprint: string): string {
-  const decoded = decodeCursor(cursor);
-  if (decoded.walk !== 'created' || decoded.query !== fingerprint)
-    throw invalidCursor('the cursor belongs to another query');
-  return decoded.before;
 }
 
 interface OpenPosition {
   status: OpenStatus;
+  shard: number;
   after?: ItemKey;
 }
 
 function decodeOpenCursor(cursor: string): OpenPosition {
   const decoded = decodeCursor(cursor);
   if (decoded.walk !== 'open') throw invalidCursor('the cursor belongs to another query');
-  const { status, after } = decoded;
+  const { status, shard, after } = decoded;
   if (
     after !== undefined &&
     (!isResumeKey(after, INDEXES.byStatus) ||
-      after[INDEXES.byStatus.partitionKey] !== statusPartition(status))
+      after[INDEXES.byStatus.partitionKey] !== statusPartition(status, shard))
   ) {
     throw invalidCursor('the cursor is not one this API issued');
   }
-  return { status, after };
+  return after === undefined ? { status, shard } : { status, shard, after };
 }
 
 /** A complaint item's key in an index, and nothing else (DynamoDB would reject anything more). */

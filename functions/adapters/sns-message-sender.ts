@@ -54,7 +54,12 @@ export class SnsMessageSender implements MessageSender {
           TopicArn: topicArn,
           Subject: snsSubject(message.subject),
           Message: message.message,
-          MessageAttributes: attribution(meta),
+          // Subscriptions filter on `unit`: each unit's recipients get only the alerts addressed to it.
+          MessageAttributes: {
+            ...attribution(meta),
+            unit: text(message.unit),
+            level: text(String(message.level)),
+          },
         });
       }
     }

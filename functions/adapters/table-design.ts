@@ -9,38 +9,124 @@ export const TABLE_KEY = { partitionKey: 'pk', sortKey: 'sk' } as const;
 /** DynamoDB TTL attribute (Unix seconds); only idempotency records carry it. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
+/** What an index copies from the item: its keys only, or its keys and the attributes listed filters read. */
+export type IndexProjection = 'KEYS_ONLY' | 'INCLUDE';
+
 export interface IndexDesign {
   readonly indexName: string;
   readonly partitionKey: string;
   readonly sortKey: string;
+  readonly projection: IndexProjection;
 }
 
-/** Global secondary indexes. Every key attribute is a string; an item without one is not in that index. */
+/**
+ * The attributes a listing filters on. The status queues project them (INCLUDE), so a filtered queue drops
+ * non-matches before fetching whole complaints; they are small and change rarely, so projecting them costs
+ * an index write only when one of them changes.
+ */
+export const FILTER_ATTRIBUTES = [
+  'status',
+  'type',
+  'category',
+  'channel',
+  'escalationLevel',
+  'outletId',
+  'regionId',
+  'owner',
+  'receivedAt',
+  'closedAt',
+] as const;
+
+/**
+ * Global secondary indexes. Every key attribute is a string; an item without one is not in that index.
+ * Only the status queues project more than keys: every other read fetches whole complaints by key
+ * (BatchGetItem), so an index is written only when its own key changes (docs/data-model.md).
+ */
 export const INDEXES = {
-  /** Queues per status, ordered by stage deadline (closed: by closedAt). */
-  byStatus: { indexName: 'byStatus', partitionKey: 'statusPk', sortKey: 'statusSk' },
+  /** Queues per status, spread over STATUS_SHARDS partitions each, ordered by stage deadline (closed: closedAt). */
+  byStatus: { indexName: 'byStatus', partitionKey: 'statusPk', sortKey: 'statusSk', projection: 'INCLUDE' },
   /** Complaints about one item (运单号), newest received first. */
-  byTracking: { indexName: 'byTracking', partitionKey: 'trackingPk', sortKey: 'trackingSk' },
+  byTracking: {
+    indexName: 'byTracking',
+    partitionKey: 'trackingNumber',
+    sortKey: 'receivedSk',
+    projection: 'KEYS_ONLY',
+  },
   /** A customer's complaints by keyed phone hash, newest received first. */
-  byPhone: { indexName: 'byPhone', partitionKey: 'phonePk', sortKey: 'phoneSk' },
+  byPhone: { indexName: 'byPhone', partitionKey: 'phonePk', sortKey: 'receivedSk', projection: 'KEYS_ONLY' },
   /** Every complaint, spread over LIST_SHARDS partitions, each ordered by creation time. */
-  byCreated: { indexName: 'byCreated', partitionKey: 'createdPk', sortKey: 'createdSk' },
+  byCreated: {
+    indexName: 'byCreated',
+    partitionKey: 'createdPk',
+    sortKey: 'createdSk',
+    projection: 'KEYS_ONLY',
+  },
+  /** The short number customers see in their texts (unique per deployment). */
+  byShortId: {
+    indexName: 'byShortId',
+    partitionKey: 'shortId',
+    sortKey: 'receivedSk',
+    projection: 'KEYS_ONLY',
+  },
+  /** The responsible outlet's complaints, newest received first. */
+  byOutlet: {
+    indexName: 'byOutlet',
+    partitionKey: 'outletId',
+    sortKey: 'receivedSk',
+    projection: 'KEYS_ONLY',
+  },
+  /** The responsible region's complaints, newest received first. */
+  byRegion: {
+    indexName: 'byRegion',
+    partitionKey: 'regionId',
+    sortKey: 'receivedSk',
+    projection: 'KEYS_ONLY',
+  },
+  /** An owner's complaints, newest received first. */
+  byOwner: { indexName: 'byOwner', partitionKey: 'owner', sortKey: 'receivedSk', projection: 'KEYS_ONLY' },
+  /** Sparse: complaints with a breached clock still running, longest overdue first. */
+  byOverdue: {
+    indexName: 'byOverdue',
+    partitionKey: 'overduePk',
+    sortKey: 'overdueSk',
+    projection: 'KEYS_ONLY',
+  },
 } as const satisfies Record<string, IndexDesign>;
 
 export type IndexName = keyof typeof INDEXES;
 
+/**
+ * Complaint fields that are index keys as they are (validated non-empty strings): every byte an item carries
+ * is paid for at each save, so an index keyed by a field reads the field instead of a prefixed copy of it.
+ */
+export const COMPLAINT_FIELD_KEYS: readonly string[] = [
+  'trackingNumber',
+  'shortId',
+  'outletId',
+  'regionId',
+  'owner',
+];
+
 /** Attributes that exist only for the table's keys and indexes; they are not part of the complaint. */
 export const KEY_ATTRIBUTES: readonly string[] = [
-  TABLE_KEY.partitionKey,
-  TABLE_KEY.sortKey,
-  ...Object.values(INDEXES).flatMap((index) => [index.partitionKey, index.sortKey]),
-];
+  ...new Set([
+    TABLE_KEY.partitionKey,
+    TABLE_KEY.sortKey,
+    ...Object.values(INDEXES).flatMap((index) => [index.partitionKey, index.sortKey]),
+  ]),
+].filter((name) => !COMPLAINT_FIELD_KEYS.includes(name));
 
 /**
  * How many partitions the list-all index spreads writes over. Raising it later is safe (readers query every
  * shard below the count; items move on their next save); lowering it strands items in the dropped shards.
  */
 export const LIST_SHARDS = 4;
+
+/**
+ * How many partitions each status queue spreads over (by the same hash of the id), so new complaints do not
+ * all write to one `received` partition. Readers merge the shards; the same raising/lowering rule applies.
+ */
+export const STATUS_SHARDS = 4;
 
 export const COMPLAINT_PARTITION_PREFIX = 'COMPLAINT#';
 export const COMPLAINT_SORT_KEY = 'COMPLAINT';
@@ -87,12 +173,34 @@ export function reconcileCursorKey(walk: string): TableKey {
   return { pk: 'OPS#RECONCILER', sk: walk };
 }
 
-export function statusPartition(status: string): string {
-  return `STATUS#${status}`;
+export function statusPartition(status: string, shard: number): string {
+  return `STATUS#${status}#${shard}`;
 }
 
+export function statusPartitions(status: string): string[] {
+  return Array.from({ length: STATUS_SHARDS }, (_, shard) => statusPartition(status, shard));
+}
+
+export function shortIdPartition(shortId: string): string {
+  return shortId;
+}
+
+export function outletPartition(outletId: string): string {
+  return outletId;
+}
+
+export function regionPartition(regionId: string): string {
+  return regionId;
+}
+
+export function ownerPartition(owner: string): string {
+  return owner;
+}
+
+export const OVERDUE_PARTITION = 'OVERDUE';
+
 export function trackingPartition(trackingNumber: string): string {
-  return `TRACKING#${trackingNumber}`;
+  return trackingNumber;
 }
 
 export function phonePartition(phoneHash: string): string {
@@ -105,8 +213,16 @@ export function createdPartition(shard: number): string {
 
 /** The list shard of a complaint: a stable hash of its id, so every save keeps it in the same partition. */
 export function listShard(complaintId: string): number {
-  const digest = createHash('sha256').update(complaintId).digest();
-  return digest.readUInt32BE(0) % LIST_SHARDS;
+  return idHash(complaintId) % LIST_SHARDS;
+}
+
+/** The status queue shard of a complaint: the same stable hash, so a complaint keeps its shard. */
+export function statusShard(complaintId: string): number {
+  return idHash(complaintId) % STATUS_SHARDS;
+}
+
+function idHash(complaintId: string): number {
+  return createHash('sha256').update(complaintId).digest().readUInt32BE(0);
 }
 
 /** Index sort keys: an instant then the id, so equal instants still sort (and page) deterministically. */
@@ -114,13 +230,15 @@ export function instantSortKey(instant: string, complaintId: string): string {
   return `${instant}#${complaintId}`;
 }
 
-/** The table as CreateTable input (on-demand, every index projecting the whole item). */
+/** The table as CreateTable input (on-demand; projections as each index's design says). */
 export function complaintTableDefinition(tableName: string): CreateTableCommandInput {
   const indexes = Object.values(INDEXES);
   const attributeNames = [
-    TABLE_KEY.partitionKey,
-    TABLE_KEY.sortKey,
-    ...indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+    ...new Set([
+      TABLE_KEY.partitionKey,
+      TABLE_KEY.sortKey,
+      ...indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+    ]),
   ];
   return {
     TableName: tableName,
@@ -136,8 +254,21 @@ export function complaintTableDefinition(tableName: string): CreateTableCommandI
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      // Every read of an index returns whole complaints; ALL saves a second read per item (see docs).
-      Projection: { ProjectionType: 'ALL' },
+      Projection:
+        index.projection === 'INCLUDE'
+          ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...FILTER_ATTRIBUTES] }
+          : { ProjectionType: 'KEYS_ONLY' },
     })),
   };
+}
+
+/** The organisation directory's partition: units and their recipients' subscriptions (a few thousand items). */
+export const ORG_PARTITION = 'ORG';
+
+export function orgUnitKey(kind: string, id: string): TableKey {
+  return { pk: ORG_PARTITION, sk: `UNIT#${kind}#${id}` };
+}
+
+export function orgRecipientKey(recipientKey: string): TableKey {
+  return { pk: ORG_PARTITION, sk: `RECIPIENT#${recipientKey}` };
 }

@@ -2,7 +2,14 @@
 // numbers, and that needs libphonenumber-js' metadata (about 120 KB minified): only create-complaint and
 // the OpenAPI document import this module, so the read paths' bundles stay without it.
 import * as z from 'zod';
-import { CATEGORIES, CHANNELS, CONTACT_CHANNELS, LOCALES, PRIORITIES } from '#domain/complaint';
+import {
+  CATEGORIES,
+  CHANNELS,
+  COMPLAINT_TYPES,
+  CONTACT_CHANNELS,
+  LOCALES,
+  PRIORITIES,
+} from '#domain/complaint';
 import { normalizePhone } from '#domain/phone';
 import { freeText, identifier, instant, reference, trackingNumber, yuan } from './schemas.ts';
 
@@ -51,6 +58,10 @@ export const newComplaintBody = z
   .strictObject({
     channel: z.enum(CHANNELS),
     description: freeText(4000, { multiline: true }),
+    type: z
+      .enum(COMPLAINT_TYPES)
+      .optional()
+      .meta({ description: '投诉 complaint (default), 建议 suggestion, 咨询 enquiry.' }),
     category: z.enum(CATEGORIES).optional(),
     priority: z.enum(PRIORITIES).optional(),
     trackingNumber: trackingNumber.optional(),
@@ -65,6 +76,15 @@ export const newComplaintBody = z
     postage: yuan.optional(),
     insured: z.boolean().optional(),
     externalRef: reference(128).optional(),
+    regulator: z
+      .strictObject({
+        reference: reference(64),
+        replyDueAt: instant.transform((value) => new Date(value).toISOString()),
+      })
+      .optional()
+      .meta({
+        description: 'Channel regulator only, and then required: the 12305 reference and reply deadline.',
+      }),
   })
   .meta({
     id: 'NewComplaint',

@@ -27,6 +27,8 @@ import {
   timelineQuery,
 } from './schemas.ts';
 import { newComplaintBody } from './intake-schemas.ts';
+import { directoryView, orgUnitView } from './org-schemas.ts';
+import { orgUnitInput } from '#domain/organisation';
 import { linkTokenPath, publicComplaintView, publicFeedbackBody, publicHeaders } from './public-schemas.ts';
 
 const PROBLEMS = {
@@ -99,6 +101,12 @@ const EXAMPLE_COMPLAINT = {
   customer: { name: '张*', phone: '138****5678', locale: 'zh-CN', channels: ['sms'] },
   outletId: null,
   regionId: null,
+  type: 'complaint',
+  units: null,
+  responsibility: null,
+  unresolved: null,
+  regulator: null,
+  appeal: false,
   declaredValue: 200,
   postage: 12,
   insured: null,
@@ -106,7 +114,7 @@ const EXAMPLE_COMPLAINT = {
   resolution: null,
   feedback: null,
   needsOperator: null,
-  allowedActions: ['accept', 'assign', 'close', 'note'],
+  allowedActions: ['accept', 'assign', 'close', 'note', 'reclassify', 'route'],
 };
 
 function buildRegistry(): OpenAPIRegistry {
@@ -219,7 +227,10 @@ function buildRegistry(): OpenAPIRegistry {
     method: 'post',
     path: '/v1/complaints/{id}/actions',
     operationId: 'actOnComplaint',
-    summary: 'Apply an action (accept, assign, request-info, customer-reply, resolve, reopen, close, note)',
+    summary:
+      'Apply an action (accept, assign, request-info, customer-reply, resolve, reopen, close, note, reclassify, route, regulator-reply)',
+    description:
+      'reclassify and route are `manage` operations (403 for roles without it); route checks outlet and region against the directory (the region follows the outlet).',
     request: {
       params: complaintPath,
       headers: delegationHeaders,
@@ -260,6 +271,30 @@ function buildRegistry(): OpenAPIRegistry {
       ...problems([400, 404, 409, 413, 415, 500], {
         409: 'The complaint is not awaiting feedback, or expectedVersion is stale.',
       }),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/org',
+    operationId: 'getOrganisation',
+    summary: 'The organisation directory: HQ, regions, outlets',
+    description:
+      'Alert recipients (staff contact details) are listed only to callers with the `directory` permission (admin).',
+    responses: { 200: json(directoryView, 'Every unit, by kind, ordered by id.'), ...problems([500]) },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/org/units',
+    operationId: 'putOrganisationUnit',
+    summary: 'Add or change an outlet, a region or HQ (admin)',
+    description:
+      "Stores the unit and brings its alert recipients' staff topic subscriptions in step (filter on the alert's unit).",
+    request: { body: jsonBody(orgUnitInput, 'The unit; `kind` selects the fields.') },
+    responses: {
+      200: json(orgUnitView, 'The unit as stored.'),
+      ...problems([400, 409, 415, 500]),
     },
   });
 
@@ -407,6 +442,8 @@ const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
   actOnComplaint: ['work', 'customer-reply', 'manage'],
   submitFeedback: ['feedback'],
   revealPersonalData: ['unmask'],
+  getOrganisation: ['read', 'directory'],
+  putOrganisationUnit: ['directory'],
 };
 
 const BEARER = 'bearer';

@@ -1,7 +1,7 @@
 // Complaint -> response JSON. Fields are picked one by one, so internal state (phoneHash, the workflow's
 // task token, the outbox, pending signals) can never leak by being added to the model. Personal data is
 // masked: the customer's phone and name, and phone numbers customers type into free text.
-import { allowedActions } from '#domain/lifecycle';
+import { actionsFor } from '#domain/lifecycle';
 import { deadlinesOf } from '#domain/deadlines';
 import { maskName, maskPhone, maskPhonesIn } from '#domain/masking';
 import type { Complaint, TimelineEvent } from '#domain/complaint';
@@ -59,6 +59,31 @@ export function presentComplaint(c: Complaint, now: Date = new Date()): Complain
     },
     outletId: c.outletId ?? null,
     regionId: c.regionId ?? null,
+    type: c.type ?? 'complaint',
+    units: c.units ? { lead: c.units.lead, assisting: [...c.units.assisting] } : null,
+    responsibility: c.responsibility
+      ? {
+          party: c.responsibility.party,
+          rootCause: c.responsibility.rootCause,
+          accountableStaffId: c.responsibility.accountableStaffId ?? null,
+          correctiveAction: maskPhonesIn(c.responsibility.correctiveAction),
+          at: c.responsibility.at,
+          by: c.responsibility.by,
+        }
+      : null,
+    unresolved: c.unresolved
+      ? { reason: maskPhonesIn(c.unresolved.reason), nextSteps: maskPhonesIn(c.unresolved.nextSteps) }
+      : null,
+    regulator: c.regulator
+      ? {
+          reference: c.regulator.reference,
+          replyDueAt: c.regulator.replyDueAt,
+          reply: c.regulator.reply
+            ? { ...c.regulator.reply, text: maskPhonesIn(c.regulator.reply.text) }
+            : null,
+        }
+      : null,
+    appeal: c.appeal ?? false,
     declaredValue: c.declaredValue ?? null,
     postage: c.postage ?? null,
     insured: c.insured ?? null,
@@ -83,7 +108,7 @@ export function presentComplaint(c: Complaint, now: Date = new Date()): Complain
     needsOperator: c.needsOperator
       ? { since: c.needsOperator.since, reason: c.needsOperator.reason, failures: c.needsOperator.failures }
       : null,
-    allowedActions: allowedActions(c.status),
+    allowedActions: actionsFor(c),
   };
 }
 

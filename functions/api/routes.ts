@@ -70,6 +70,13 @@ export const API_ROUTES = [
     entry: 'functions/api/post-feedback.ts',
     functionName: 'post-feedback',
   },
+  { method: 'GET', resource: '/v1/org', entry: 'functions/api/get-org.ts', functionName: 'get-org' },
+  {
+    method: 'POST',
+    resource: '/v1/org/units',
+    entry: 'functions/api/put-org-unit.ts',
+    functionName: 'put-org-unit',
+  },
   {
     method: 'GET',
     resource: '/v1/sla/preview',

@@ -12,12 +12,16 @@ import {
   CHANNELS,
   CLOCK_NAMES,
   CLOSE_REASONS,
+  COMPLAINT_TYPES,
   CONTACT_CHANNELS,
   ESCALATION_LEVELS,
   LOCALES,
   PRIORITIES,
+  RESPONSIBLE_PARTIES,
   STATUSES,
+  type EscalationLevel,
 } from '#domain/complaint';
+import { parseShortComplaintNumber } from '#domain/notifications/short-id';
 
 // ---------------------------------------------------------------------------------------------------
 // Building blocks
@@ -126,11 +130,42 @@ export const actionBody = z
       resolution: text(4000),
       compensation: money.optional(),
       damageSeverity: z.enum(DAMAGE_SEVERITIES).optional(),
+      responsibility: z
+        .strictObject({
+          party: z.enum(RESPONSIBLE_PARTIES),
+          rootCause: reference(40),
+          accountableStaffId: reference(64).optional(),
+          correctiveAction: text(1000),
+        })
+        .optional()
+        .meta({
+          id: 'Responsibility',
+          description: 'Who or what caused it; rootCause from the taxonomy of the party.',
+        }),
     }),
     action('reopen', { reason: text(1000) }),
-    action('close', { reason: text(1000), closeReason: z.enum(MANUAL_CLOSE_REASONS).optional() }),
+    action('close', {
+      reason: text(1000),
+      closeReason: z.enum(MANUAL_CLOSE_REASONS).optional(),
+      nextSteps: text(1000)
+        .optional()
+        .meta({ description: 'closeReason unresolved: what the customer was told comes next.' }),
+    }),
     // The note's length cap is the domain's (limits.ts): over it the answer is 413, not 400.
     action('note', { text: freeText(undefined, { multiline: true }) }),
+    action('reclassify', {
+      reason: text(1000),
+      category: z.enum(CATEGORIES).optional(),
+      type: z.enum(COMPLAINT_TYPES).optional(),
+    }),
+    action('regulator-reply', { text: text(4000) }),
+    action('route', {
+      reason: text(1000),
+      outletId: reference(64).optional(),
+      regionId: reference(64).optional(),
+      leadUnit: reference(64).optional(),
+      assistingUnits: z.array(reference(64)).max(10).optional(),
+    }),
   ])
   .meta({
     id: 'ComplaintAction',
@@ -178,19 +213,51 @@ export type PersonalDataView = z.input<typeof personalDataView>;
 
 export const complaintPath = z.strictObject({ id: complaintId });
 
-export const listQuery = z.strictObject({
-  status: z.enum(STATUSES).optional(),
-  category: z.enum(CATEGORIES).optional(),
-  trackingNumber: trackingNumber.optional(),
-  escalated: z
+const booleanQuery = (description: string) =>
+  z
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
     .optional()
-    .meta({
-      type: 'string',
-      enum: ['true', 'false'],
-      description: 'true: escalation level 1 or higher; false: level 0.',
-    }),
+    .meta({ type: 'string', enum: ['true', 'false'], description });
+
+const rangeEnd = (description: string) =>
+  z.iso.datetime({ offset: true }).optional().meta({ description, example: '2026-10-01T00:00:00+08:00' });
+
+/** What a person typed of a short complaint number (K7Q2M-9X4TB): Crockford base32, case and I/L/O forgiven. */
+const shortNumber = z
+  .string()
+  .max(32)
+  .transform((text, ctx) => {
+    const parsed = parseShortComplaintNumber(text);
+    if (parsed === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be a short complaint number such as K7Q2M-9X4TB' });
+      return z.NEVER;
+    }
+    return parsed;
+  })
+  .meta({ type: 'string', example: 'K7Q2M-9X4TB', description: 'The short number in customer texts.' });
+
+export const listQuery = z.strictObject({
+  status: z.enum(STATUSES).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  type: z.enum(COMPLAINT_TYPES).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  trackingNumber: trackingNumber.optional(),
+  shortId: shortNumber.optional(),
+  outletId: reference(64).optional(),
+  regionId: reference(64).optional(),
+  owner: reference(128).optional(),
+  escalated: booleanQuery('true: escalation level 1 or higher; false: level 0.'),
+  escalationLevel: z
+    .enum(['0', '1', '2', '3'])
+    .transform((value) => Number(value) as EscalationLevel)
+    .optional()
+    .meta({ type: 'string', enum: ['0', '1', '2', '3'], description: 'Exactly this escalation level.' }),
+  overdue: booleanQuery('true: a breached SLA clock is still running; false: none is.'),
+  receivedFrom: rangeEnd('receivedAt at or after this instant.'),
+  receivedBefore: rangeEnd('receivedAt before this instant.'),
+  closedFrom: rangeEnd('closedAt at or after this instant.'),
+  closedBefore: rangeEnd('closedAt before this instant.'),
   limit: z.coerce
     .number<string>()
     .int()
@@ -342,6 +409,27 @@ export const complaintView = z
     }),
     outletId: z.string().nullable(),
     regionId: z.string().nullable(),
+    type: z.enum(COMPLAINT_TYPES),
+    units: z.object({ lead: z.string(), assisting: z.array(z.string()) }).nullable(),
+    responsibility: z
+      .object({
+        party: z.enum(RESPONSIBLE_PARTIES),
+        rootCause: z.string(),
+        accountableStaffId: z.string().nullable(),
+        correctiveAction: z.string(),
+        at: instant,
+        by: z.string(),
+      })
+      .nullable(),
+    unresolved: z.object({ reason: z.string(), nextSteps: z.string() }).nullable(),
+    regulator: z
+      .object({
+        reference: z.string(),
+        replyDueAt: instant,
+        reply: z.object({ text: z.string(), at: instant, by: z.string() }).nullable(),
+      })
+      .nullable(),
+    appeal: z.boolean().meta({ description: 'A regulator transfer (申诉).' }),
     declaredValue: z.number().nullable(),
     postage: z.number().nullable(),
     insured: z.boolean().nullable(),

@@ -45,6 +45,7 @@ const environmentSchema = z.object({
   COMPENSATION_RULES: optional(
     jsonText.pipe(z.record(z.string(), z.unknown(), { error: 'must be a JSON object' })),
   ),
+  ROOT_CAUSES: optional(z.string().min(2)),
   COMPLAINTS_TIME_SCALE: optional(
     z.coerce.number({ error: 'must be a positive number' }).positive('must be a positive number'),
   ),
@@ -80,6 +81,8 @@ export interface Config {
   slaPolicyOverride?: Record<string, unknown>;
   /** Raw override of the compensation rules (SPEC section 7); the domain validates its shape. */
   compensationRulesOverride?: Record<string, unknown>;
+  /** ROOT_CAUSES: the root-cause taxonomy per responsible party as JSON (responsibility.ts validates it). */
+  rootCauses?: string;
   /** SLA durations divided by this (demos and tests); undefined: real time. */
   timeScale?: number;
   /** An execution older than this hands its complaint over to a fresh one (default 300 days; tests shorten it). */
@@ -124,6 +127,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     secretsExtensionPort: e.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? DEFAULT_SECRETS_EXTENSION_PORT,
     slaPolicyOverride: e.SLA_POLICY,
     compensationRulesOverride: e.COMPENSATION_RULES,
+    rootCauses: e.ROOT_CAUSES,
     timeScale: e.COMPLAINTS_TIME_SCALE,
     executionMaxAgeSeconds: e.COMPLAINT_EXECUTION_MAX_AGE_SECONDS,
     smsSenderId: e.SMS_SENDER_ID,

@@ -3,6 +3,8 @@
 import { ulid } from 'ulid';
 import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
 import { DynamoDeliveryLog } from '#adapters/dynamo-delivery-log';
+import { DynamoOrgDirectory } from '#adapters/dynamo-org-directory';
+import { SnsAlertSubscriptions } from '#adapters/sns-alert-subscriptions';
 import { DynamoOperationsLedger } from '#adapters/dynamo-operations-ledger';
 import { EsdkPersonalDataCipher, kmsKeyring } from '#adapters/esdk-personal-data-cipher';
 import { SfnComplaintWorkflow } from '#adapters/sfn-complaint-workflow';
@@ -12,6 +14,7 @@ import { createCalendars, parseHolidaySchedule } from '#domain/calendars';
 import { parseSlaPolicyOverride, scalePolicy } from '#domain/policy';
 import { DEFAULT_SLA_POLICY } from '#domain/sla';
 import { parseCompensationRules } from '#domain/compensation';
+import { parseRootCauses } from '#domain/responsibility';
 import { DEFAULT_EXECUTION_LIMITS, DEFAULT_RESTART_POLICY } from '#domain/execution';
 import type { PersonalDataCipher } from '#domain/ports';
 import type { ServiceDeps } from '#use-cases/service-deps';
@@ -56,6 +59,8 @@ function buildServiceDeps(): ServiceDeps {
   const doc = dynamoDocumentClient();
   return {
     store: new DynamoComplaintStore(doc, cfg.tableName, personalDataCipher(cfg.personalDataKeyArn)),
+    org: new DynamoOrgDirectory(doc, cfg.tableName),
+    alerts: new SnsAlertSubscriptions(snsClient(), cfg.staffTopicArns),
     deliveries: new DynamoDeliveryLog(doc, cfg.tableName),
     operations: new DynamoOperationsLedger(doc, cfg.tableName),
     workflow: new SfnComplaintWorkflow(sfnClient(), cfg.complaintStateMachineArn),
@@ -77,6 +82,7 @@ function buildServiceDeps(): ServiceDeps {
     ...(cfg.compensationRulesOverride
       ? { compensationRules: parseCompensationRules(cfg.compensationRulesOverride) }
       : {}),
+    ...(cfg.rootCauses ? { rootCauses: parseRootCauses(cfg.rootCauses) } : {}),
     quietHours: timeScale === 1,
     // Time-scaled demos run every clock on 24x7, staff alerts included.
     ...(cfg.staffAlertCalendar !== '24x7' && timeScale === 1

@@ -11,6 +11,7 @@ import {
   DomainError,
   IdempotencyKeyReused,
   InvalidInput,
+  OrgUnitNotFound,
   LimitReached,
   TransitionNotAllowed,
   VersionConflict,
@@ -95,6 +96,12 @@ export const DOMAIN_PROBLEM_RULES: readonly DomainProblemRule[] = [
   }),
   rule({ error: IdempotencyKeyReused, status: 409, title: 'Idempotency key reused' }),
   rule({ error: InvalidInput, status: 400, title: 'Invalid input', errors: (e) => e.errors }),
+  rule({
+    error: OrgUnitNotFound,
+    status: 404,
+    title: 'Unit not found',
+    extensions: (e) => ({ kind: e.details.kind, unitId: e.details.id }),
+  }),
   rule({
     error: LimitReached,
     status: 409,

@@ -12,6 +12,7 @@ import type {
 import { withEvent, withNotification } from './notices.ts';
 import { clockPolicy, type CalendarSet, type SlaPolicy } from './sla.ts';
 import type { CompensationRules } from './compensation.ts';
+import type { RootCauseTaxonomy } from './responsibility.ts';
 
 export interface ClockContext {
   now: Date;
@@ -19,6 +20,8 @@ export interface ClockContext {
   calendars: CalendarSet;
   /** The deployment's compensation rules, for the suggestion a `resolve` records; default SPEC section 7. */
   compensation?: CompensationRules;
+  /** The deployment's root-cause taxonomy a `resolve` checks responsibility against (responsibility.ts). */
+  rootCauses?: RootCauseTaxonomy;
 }
 
 const iso = (d: Date): string => d.toISOString();

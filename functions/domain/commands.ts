@@ -1,10 +1,22 @@
 // What callers ask of a complaint (SPEC section 10), after validation. The API's zod schemas produce
 // these shapes; the use cases consume them.
-import type { Category, Channel, CloseReason, ContactChannel, Locale, Money, Priority } from './complaint.ts';
+import type {
+  Category,
+  Channel,
+  CloseReason,
+  ComplaintType,
+  ContactChannel,
+  Locale,
+  Money,
+  Priority,
+  ResponsibleParty,
+} from './complaint.ts';
 
 export interface NewComplaintInput {
   channel: Channel;
   description: string;
+  /** 投诉 (default), 建议 or 咨询. */
+  type?: ComplaintType;
   category?: Category;
   priority?: Priority;
   trackingNumber?: string;
@@ -24,6 +36,8 @@ export interface NewComplaintInput {
   postage?: number;
   insured?: boolean;
   externalRef?: string;
+  /** Channel regulator only (and then required): the regulator's reference and its reply deadline (ISO). */
+  regulator?: { reference: string; replyDueAt: string };
 }
 
 export const ACTIONS = [
@@ -35,6 +49,9 @@ export const ACTIONS = [
   'reopen',
   'close',
   'note',
+  'reclassify',
+  'route',
+  'regulator-reply',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
@@ -43,6 +60,7 @@ export const MANUAL_CLOSE_REASONS = [
   'withdrawn',
   'duplicate',
   'reviewed',
+  'unresolved',
 ] as const satisfies readonly CloseReason[];
 export type ManualCloseReason = (typeof MANUAL_CLOSE_REASONS)[number];
 
@@ -56,6 +74,13 @@ interface ActionBase {
   client?: string;
 }
 
+export interface ResponsibilityInput {
+  party: ResponsibleParty;
+  rootCause: string;
+  accountableStaffId?: string;
+  correctiveAction: string;
+}
+
 export type ComplaintAction =
   | (ActionBase & { action: 'accept' })
   | (ActionBase & { action: 'assign'; assignee: string })
@@ -67,10 +92,29 @@ export type ComplaintAction =
       compensation?: Money;
       /** For damage: how bad, so the suggestion uses the right share of the declared value. */
       damageSeverity?: DamageSeverity;
+      /** Who or what caused it, from the root-cause taxonomy. */
+      responsibility?: ResponsibilityInput;
     })
   | (ActionBase & { action: 'reopen'; reason: string })
-  | (ActionBase & { action: 'close'; reason: string; closeReason?: ManualCloseReason })
-  | (ActionBase & { action: 'note'; text: string });
+  | (ActionBase & {
+      action: 'close';
+      reason: string;
+      closeReason?: ManualCloseReason;
+      /** closeReason unresolved: what happens next, as the customer was told. */
+      nextSteps?: string;
+    })
+  | (ActionBase & { action: 'note'; text: string })
+  | (ActionBase & { action: 'reclassify'; reason: string; category?: Category; type?: ComplaintType })
+  | (ActionBase & { action: 'regulator-reply'; text: string })
+  | (ActionBase & {
+      action: 'route';
+      reason: string;
+      outletId?: string;
+      regionId?: string;
+      /** The lead unit and assisting units (outlet or region ids). */
+      leadUnit?: string;
+      assistingUnits?: string[];
+    });
 
 /** An action as a caller asks for it: who acts comes from authentication, never from the request. */
 export type ActionRequest = ComplaintAction extends infer A

@@ -19,6 +19,10 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/** 投诉, 建议, 咨询: suggestions and enquiries take the short flow and stay out of complaint rates. */
+export const COMPLAINT_TYPES = ['complaint', 'suggestion', 'enquiry'] as const;
+export type ComplaintType = (typeof COMPLAINT_TYPES)[number];
+
 export const PRIORITIES = ['normal', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
@@ -40,6 +44,10 @@ export const CLOSE_REASONS = [
   'reviewed',
   'withdrawn',
   'duplicate',
+  /** Closed without a fix, the reason and next steps explained to the customer. */
+  'unresolved',
+  /** A suggestion or enquiry answered (the short flow: no rating). */
+  'answered',
 ] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
@@ -54,8 +62,20 @@ export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 export const TOP_ESCALATION_LEVEL: EscalationLevel = 3;
 
 /** The SLA clocks of SPEC section 5. */
-export const CLOCK_NAMES = ['response', 'handling', 'resolution', 'review', 'pending', 'feedback'] as const;
+export const CLOCK_NAMES = [
+  'response',
+  'handling',
+  'resolution',
+  'review',
+  'pending',
+  'feedback',
+  'regulator',
+] as const;
 export type ClockName = (typeof CLOCK_NAMES)[number];
+/** The clocks the SLA policy budgets; the regulator clock runs to the regulator's own deadline. */
+export const POLICY_CLOCK_NAMES = CLOCK_NAMES.filter(
+  (name): name is Exclude<ClockName, 'regulator'> => name !== 'regulator',
+);
 
 export const CALENDAR_NAMES = ['24x7', 'cn-workdays'] as const;
 export type CalendarName = (typeof CALENDAR_NAMES)[number];
@@ -159,6 +179,28 @@ export interface Resolution {
   suggestedCompensation?: Money;
 }
 
+/** Who caused the complaint (SPEC 8's responsibility split). */
+export const RESPONSIBLE_PARTIES = [
+  'outlet',
+  'sorting-centre',
+  'carrier-partner',
+  'customer',
+  'no-fault',
+] as const;
+export type ResponsibleParty = (typeof RESPONSIBLE_PARTIES)[number];
+
+/** Responsibility established when the complaint is resolved. */
+export interface Responsibility {
+  party: ResponsibleParty;
+  /** A code of the deployment's root-cause taxonomy (responsibility.ts), valid for the party. */
+  rootCause: string;
+  /** The staff member accountable, where known (an id, never a name). */
+  accountableStaffId?: string;
+  correctiveAction: string;
+  at: Instant;
+  by: string;
+}
+
 export interface Breach {
   clock: ClockName;
   dueAt: Instant;
@@ -210,6 +252,8 @@ export interface Complaint {
   /** principalKey (functions/domain/permissions.ts) of who registered it: intake systems read only theirs. */
   registeredBy?: string;
   channel: Channel;
+  /** 投诉 (the default), 建议 or 咨询. Stored complaints from before types read as 'complaint'. */
+  type?: ComplaintType;
   category: Category;
   classification: Classification;
   priority: Priority;
@@ -223,8 +267,21 @@ export interface Complaint {
    * the public view and rating link in texts. A secret: never in staff responses, never logged.
    */
   linkToken?: string;
+  /** The responsible outlet and its region (organisation directory), given at intake or by `route`. */
   outletId?: string;
   regionId?: string;
+  /** The unit leading the handling (an outlet or region id) and the units assisting it. */
+  units?: { lead: string; assisting: string[] };
+  /** Set by a `resolve` that establishes who was at fault. */
+  responsibility?: Responsibility;
+  /**
+   * A transfer from the postal regulator (channel `regulator`, 12305): its reference, its own reply
+   * deadline (the `regulator` clock) and our reply once sent. Counts as an appeal (申诉) in the numbers.
+   */
+  regulator?: { reference: string; replyDueAt: Instant; reply?: { text: string; at: Instant; by: string } };
+  appeal?: boolean;
+  /** A close as unresolved: why, and the next steps the customer was told. */
+  unresolved?: { reason: string; nextSteps: string };
   declaredValue?: number;
   postage?: number;
   insured?: boolean;

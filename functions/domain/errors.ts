@@ -116,3 +116,12 @@ export class AccessDenied extends DomainError {
     super(reason, { operation });
   }
 }
+
+/** No such unit in the organisation directory. */
+export class OrgUnitNotFound extends DomainError {
+  override readonly name = 'OrgUnitNotFound';
+  readonly code = 'org-unit-not-found';
+  constructor(kind: string, id: string) {
+    super(`no ${kind} ${id} in the organisation directory`, { kind, id });
+  }
+}

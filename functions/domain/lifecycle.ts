@@ -8,30 +8,44 @@ import { InvalidInput, TransitionNotAllowed } from './errors.ts';
 import { checkInfoRequest, checkNote, checkReviewCycle } from './limits.ts';
 import { withEvent, withNotification } from './notices.ts';
 import { closeComplaint, enterStatus } from './stage.ts';
+import { reclassify, replyToRegulator, route, takesShortFlow } from './corrections.ts';
+import { DEFAULT_ROOT_CAUSES, validateResponsibility } from './responsibility.ts';
 
 const ALLOWED_ACTIONS: Readonly<Record<Status, readonly ActionName[]>> = {
-  received: ['accept', 'assign', 'close', 'note'],
-  investigating: ['assign', 'request-info', 'resolve', 'close', 'note'],
+  received: ['accept', 'assign', 'close', 'note', 'reclassify', 'route'],
+  investigating: ['assign', 'request-info', 'resolve', 'close', 'note', 'reclassify', 'route'],
   // Ownership may change while the customer is asked or rates: assign never changes status (SPEC 4).
-  'pending-customer': ['customer-reply', 'assign', 'close', 'note'],
-  'awaiting-feedback': ['reopen', 'assign', 'close', 'note'],
-  review: ['assign', 'resolve', 'close', 'note'],
-  closed: ['note'],
+  'pending-customer': ['customer-reply', 'assign', 'close', 'note', 'reclassify', 'route'],
+  'awaiting-feedback': ['reopen', 'assign', 'close', 'note', 'route'],
+  review: ['assign', 'resolve', 'close', 'note', 'reclassify', 'route'],
+  closed: ['note', 'regulator-reply'],
 };
+
+// The reply to the regulator may be sent in any status, after closing too.
+for (const status of Object.keys(ALLOWED_ACTIONS) as Status[]) {
+  if (status !== 'closed') (ALLOWED_ACTIONS[status] as ActionName[]).push('regulator-reply');
+}
 
 export function allowedActions(status: Status): ActionName[] {
   return [...ALLOWED_ACTIONS[status]];
 }
 
+/** What can be done to this complaint now: its status's actions; regulator-reply for regulator transfers only. */
+export function actionsFor(c: Pick<Complaint, 'status' | 'regulator'>): ActionName[] {
+  return ALLOWED_ACTIONS[c.status].filter((name) => name !== 'regulator-reply' || c.regulator !== undefined);
+}
+
 /** Actions that move the complaint to another status, and so complete the workflow's waiting task. */
 export function changesStatus(action: ActionName): boolean {
-  return action !== 'note' && action !== 'assign';
+  // reclassify keeps the status but re-plans the stage's clocks: the workflow must wait anew.
+  return action !== 'note' && action !== 'assign' && action !== 'route' && action !== 'regulator-reply';
 }
 
 /** Applies a person's action. Throws TransitionNotAllowed when the status does not allow it. */
 export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockContext): Complaint {
-  if (!ALLOWED_ACTIONS[c.status].includes(action.action)) {
-    throw new TransitionNotAllowed(action.action, c.status, ALLOWED_ACTIONS[c.status]);
+  const allowed = actionsFor(c);
+  if (!allowed.includes(action.action)) {
+    throw new TransitionNotAllowed(action.action, c.status, allowed);
   }
   const at = ctx.now.toISOString();
   const event = (type: string, to: Status | undefined, data?: Record<string, unknown>): TimelineEvent => {
@@ -96,6 +110,8 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
         },
         ctx.compensation,
       );
+      if (action.responsibility)
+        validateResponsibility(action.responsibility, ctx.rootCauses ?? DEFAULT_ROOT_CAUSES);
       const resolution: Complaint['resolution'] = { text: action.resolution, at, by: action.actor };
       if (action.compensation) resolution.compensation = action.compensation;
       if (suggestion) resolution.suggestedCompensation = suggestion.amount;
@@ -104,20 +120,29 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
         ctx.now,
         (name) => name === 'handling' || name === 'review' || name === 'resolution',
       );
+      const shortFlow = takesShortFlow(c);
       let next: Complaint = {
         ...answered,
         resolution,
         resolvedAt: at,
-        clocks: { ...answered.clocks, feedback: startClock('feedback', c, ctx.now, ctx) },
+        ...(action.responsibility
+          ? { responsibility: { ...action.responsibility, at, by: action.actor } }
+          : {}),
+        // Suggestions and enquiries are answered and closed: no rating, no follow-up.
+        clocks: shortFlow
+          ? answered.clocks
+          : { ...answered.clocks, feedback: startClock('feedback', c, ctx.now, ctx) },
       };
       next = withEvent(
         next,
-        event('resolved', 'awaiting-feedback', {
+        event('resolved', shortFlow ? 'closed' : 'awaiting-feedback', {
           compensation: action.compensation ?? null,
           suggestedCompensation: suggestion?.amount ?? null,
           suggestionBasis: suggestion?.basis ?? null,
+          responsibility: action.responsibility ?? null,
         }),
       );
+      if (shortFlow) return closeComplaint(next, 'answered', action.actor, ctx);
       const data: Record<string, string | number> = {};
       if (action.compensation) data.compensation = action.compensation.amount;
       next = withNotification(next, { audience: 'customer', event: 'answered', data }, ctx.now);
@@ -134,12 +159,31 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
           { path: 'closeReason', message: 'only a complaint that went through review can close as reviewed' },
         ]);
       }
-      const next = withEvent(
+      if (reason === 'unresolved' && action.nextSteps === undefined) {
+        throw new InvalidInput('an unresolved close needs next steps', [
+          { path: 'nextSteps', message: 'required with closeReason unresolved: what the customer was told' },
+        ]);
+      }
+      let next = withEvent(
         c,
-        event('close-requested', undefined, { reason: action.reason, closeReason: reason }),
+        event('close-requested', undefined, {
+          reason: action.reason,
+          closeReason: reason,
+          ...(action.nextSteps !== undefined ? { nextSteps: action.nextSteps } : {}),
+        }),
       );
+      if (reason === 'unresolved') {
+        next = { ...next, unresolved: { reason: action.reason, nextSteps: action.nextSteps ?? '' } };
+      }
       return closeComplaint(next, reason, action.actor, ctx);
     }
+    case 'reclassify':
+      // Re-entered as a new stage, so the workflow waits again on the re-planned clocks.
+      return enterStatus(reclassify(c, action, ctx), c.status, ctx);
+    case 'route':
+      return route(c, action, ctx);
+    case 'regulator-reply':
+      return replyToRegulator(c, action, ctx);
   }
 }
 

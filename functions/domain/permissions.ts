@@ -64,7 +64,7 @@ export const PERMISSIONS: Readonly<Record<Operation, OperationRow>> = {
   read: row('read complaints, timelines, lists', ['own', 'yes', 'yes', 'yes', 'no', 'reduced']),
   work: row('accept, request-info, resolve, note', ['delegated', 'yes', 'yes', 'no', 'no', 'no']),
   'customer-reply': row('customer-reply', ['for-customer', 'yes', 'yes', 'no', 'no', 'yes']),
-  manage: row('assign, reopen, close, recategorize, incidents', ['no', 'no', 'yes', 'no', 'no', 'no']),
+  manage: row('assign, reopen, close, reclassify, route, incidents', ['no', 'no', 'yes', 'no', 'no', 'no']),
   feedback: row('feedback', ['for-customer', 'no', 'no', 'no', 'no', 'yes']),
   reports: row('reports', ['no', 'no', 'yes', 'yes', 'yes', 'no']),
   unmask: row('unmask a phone (with a reason, audited)', ['no', 'owner', 'yes', 'yes', 'no', 'no']),
@@ -82,6 +82,9 @@ export const ACTION_OPERATION: Readonly<Record<ActionName, Operation>> = {
   assign: 'manage',
   reopen: 'manage',
   close: 'manage',
+  reclassify: 'manage',
+  route: 'manage',
+  'regulator-reply': 'work',
 };
 
 /** Who calls, as the authorizer established it. */

@@ -3,13 +3,16 @@
 import type { ChainedEvent, ChainHead } from './audit-trail.ts';
 import type {
   Category,
+  Channel,
   Complaint,
+  ComplaintType,
   EscalationLevel,
   PendingNotification,
   Status,
   TimelineEvent,
 } from './complaint.ts';
 import type { ExecutionStatus } from './execution.ts';
+import type { AlertRecipient, OrgUnit, UnitKind } from './organisation.ts';
 
 export interface IdempotencyRecord {
   /** The client's Idempotency-Key, scoped by caller (e.g. "intake:web:abc-123"). */
@@ -25,9 +28,25 @@ export interface IdempotencyRecord {
 export interface ComplaintQuery {
   status?: Status;
   category?: Category;
+  type?: ComplaintType;
+  channel?: Channel;
   trackingNumber?: string;
+  /** The short number customers see in their texts (canonical form, e.g. K7Q2M-9X4TB). */
+  shortId?: string;
+  outletId?: string;
+  regionId?: string;
+  owner?: string;
   /** true: escalationLevel >= 1; false: level 0. */
   escalated?: boolean;
+  escalationLevel?: EscalationLevel;
+  /** true: a breached SLA clock still runs; false: none does. */
+  overdue?: boolean;
+  /** receivedAt in [receivedFrom, receivedBefore). ISO instants. */
+  receivedFrom?: string;
+  receivedBefore?: string;
+  /** closedAt in [closedFrom, closedBefore). ISO instants. */
+  closedFrom?: string;
+  closedBefore?: string;
   /** Only complaints this principal registered (principalKey): what an intake system may list. */
   registeredBy?: string;
   limit: number;
@@ -98,6 +117,37 @@ export interface ComplaintStore {
   issueLinkToken(complaintId: string): Promise<string>;
   /** The complaint a link token was issued for; undefined for a token never issued. */
   linkedComplaintId(token: string): Promise<string | undefined>;
+}
+
+/** The organisation directory's units, and which staff topic subscriptions each alert recipient holds. */
+export interface OrgDirectoryStore {
+  getUnit(kind: UnitKind, id: string): Promise<OrgUnit | undefined>;
+  /** Every unit (a directory is a few thousand items at most: one partition, read page by page). */
+  listUnits(): Promise<OrgUnit[]>;
+  /** Stores the unit if the stored version is still `unit.version - 1` (0: none). Throws VersionConflict. */
+  putUnit(unit: OrgUnit): Promise<void>;
+  getRecipient(key: string): Promise<RecipientSubscriptions | undefined>;
+  putRecipient(record: RecipientSubscriptions): Promise<void>;
+  deleteRecipient(key: string): Promise<void>;
+}
+
+/** One alert recipient's subscriptions to the staff topics, and the unit addresses they filter on. */
+export interface RecipientSubscriptions {
+  key: string;
+  recipient: AlertRecipient;
+  addresses: string[];
+  /** Subscription ARN per staff topic (index = escalation level). */
+  subscriptionArns: string[];
+}
+
+/**
+ * The staff topics' subscriptions: each recipient is subscribed to every level's topic with a filter
+ * policy on the alert's `unit` attribute, so it receives only alerts addressed to its units.
+ */
+export interface AlertSubscriptions {
+  subscribe(recipient: AlertRecipient, addresses: readonly string[]): Promise<string[]>;
+  setAddresses(subscriptionArns: readonly string[], addresses: readonly string[]): Promise<void>;
+  unsubscribe(subscriptionArns: readonly string[]): Promise<void>;
 }
 
 /** Sent to the waiting workflow task when an action moves a complaint to another stage. */
@@ -211,6 +261,8 @@ export interface OutboundPush {
 export interface OutboundTopic {
   kind: 'topic';
   level: EscalationLevel;
+  /** The responsible unit's address (organisation.ts alertAddress): subscriptions filter on it. */
+  unit: string;
   subject: string;
   message: string;
 }

@@ -62,6 +62,48 @@ export function validateReceivedAt(receivedAt: string | undefined, now: Date): D
   return at;
 }
 
+/**
+ * A regulator transfer (channel `regulator`) carries the regulator's reference and its own reply deadline,
+ * which runs as the `regulator` clock from registration (24x7, as the regulator counts it); it is an appeal.
+ */
+export function withRegulatorTransfer(c: Complaint, input: NewComplaintInput, now: Date): Complaint {
+  if (input.channel !== 'regulator') {
+    if (input.regulator) {
+      throw new InvalidInput('regulator details on another channel', [
+        { path: 'regulator', message: 'only for channel regulator' },
+      ]);
+    }
+    return c;
+  }
+  if (!input.regulator) {
+    throw new InvalidInput('a regulator transfer needs its reference and deadline', [
+      { path: 'regulator', message: 'required for channel regulator' },
+    ]);
+  }
+  const dueAt = new Date(input.regulator.replyDueAt);
+  if (dueAt.getTime() <= now.getTime()) {
+    throw new InvalidInput('the regulator deadline has passed', [
+      { path: 'regulator.replyDueAt', message: 'must be in the future' },
+    ]);
+  }
+  const budgetMs = dueAt.getTime() - now.getTime();
+  return {
+    ...c,
+    appeal: true,
+    regulator: { reference: input.regulator.reference, replyDueAt: dueAt.toISOString() },
+    clocks: {
+      ...c.clocks,
+      regulator: {
+        name: 'regulator',
+        calendar: '24x7',
+        budget: { hours: Math.round((budgetMs / 3_600_000) * 1000) / 1000 },
+        startedAt: now.toISOString(),
+        dueAt: dueAt.toISOString(),
+      },
+    },
+  };
+}
+
 export function registerComplaint(
   input: NewComplaintInput,
   facts: RegistrationFacts,
@@ -131,6 +173,7 @@ export function registerComplaint(
     revision: 0,
   };
   for (const key of [
+    'type',
     'trackingNumber',
     'outletId',
     'regionId',
@@ -142,6 +185,7 @@ export function registerComplaint(
     if (input[key] !== undefined) Object.assign(complaint, { [key]: input[key] });
   }
   if (facts.repeatOf) complaint.repeatOf = facts.repeatOf;
+  complaint = withRegulatorTransfer(complaint, input, now);
   complaint = withNotification(
     complaint,
     {

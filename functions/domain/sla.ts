@@ -76,5 +76,8 @@ export function clockPolicy(
   priority: Priority,
 ): ClockPolicy {
   if (clock === 'handling') return (policy.handling[category] ?? policy.handling.default)[priority];
+  // The regulator sets its own reply deadline on each transfer (registration.ts): no policy applies.
+  if (clock === 'regulator')
+    throw new RangeError('the regulator clock runs to the deadline the regulator set');
   return policy[clock][priority];
 }

@@ -43,6 +43,12 @@ function candidateTimers(c: Complaint, now: Date, maxRealerts: number): StageTim
   if (!clockName) return [];
   const clock = c.clocks[clockName];
   const timers: StageTimer[] = [];
+  // The regulator's reply deadline runs whatever the stage: it is watched in every open status.
+  const regulator = c.clocks.regulator;
+  if (isRunning(regulator)) {
+    if (!regulator.breachedAt) timers.push({ kind: 'breach', clock: 'regulator', at: regulator.dueAt });
+    else if (regulator.graceUntil) timers.push(afterGrace(c, regulator, now, maxRealerts));
+  }
   if (c.status === 'pending-customer' || c.status === 'awaiting-feedback') {
     if (isRunning(clock)) {
       if (clock.warnAt && !clock.warnedAt)

@@ -92,13 +92,16 @@ function withClock(c: Complaint, clock: ClockState | undefined): Complaint {
 export function escalate(c: Complaint, clockName: ClockName, ctx: ClockContext): Complaint {
   const at = ctx.now.toISOString();
   const clock = c.clocks[clockName];
-  if (!clock) return c;
+  // A clock stopped since its timer was planned (the regulator answered, say) escalates nothing.
+  if (!clock || clock.stoppedAt !== undefined) return c;
   const from = c.escalationLevel;
   const firstBreach = !clock.breachedAt;
   if (from >= TOP_ESCALATION_LEVEL && !firstBreach) return realert(c, clock, ctx);
-  const regulatory = clockName === 'resolution';
+  const regulatory = clockName === 'resolution' || clockName === 'regulator';
   const raised = Math.min(TOP_ESCALATION_LEVEL, from + 1);
-  const level = (regulatory ? Math.max(raised, 2) : raised) as EscalationLevel;
+  // A missed regulator deadline goes straight to headquarters; a late answer to at least the region.
+  const floor = clockName === 'regulator' ? TOP_ESCALATION_LEVEL : regulatory ? 2 : 0;
+  const level = Math.max(raised, floor) as EscalationLevel;
   const breached: ClockState = {
     ...clock,
     breachedAt: clock.breachedAt ?? clock.dueAt,

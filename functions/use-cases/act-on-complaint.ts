@@ -12,6 +12,7 @@ import { applyAction, applyFeedback, changesStatus } from '#domain/lifecycle';
 import { ACTION_OPERATION, actingPartyOf, recordedForCustomer, type Principal } from '#domain/permissions';
 import { requirePermission } from './access.ts';
 import { workflowStagePlan } from '#domain/stage';
+import { responsibleUnits } from './organisation.ts';
 import { getComplaint } from './queries.ts';
 import { recoverExecution } from './recover-execution.ts';
 import { clockContext, saveNext, type ServiceDeps } from './service-deps.ts';
@@ -26,7 +27,7 @@ type Change = (c: Complaint, now: Date) => Complaint;
  * A principal's action. The permission table decides on the complaint as read (who registered it, who
  * owns it), and the timeline names the principal (for a delegating system, the agent and the system).
  */
-export function actOnComplaint(
+export async function actOnComplaint(
   deps: ServiceDeps,
   complaintId: string,
   request: ActionRequest,
@@ -35,11 +36,16 @@ export function actOnComplaint(
 ): Promise<Complaint> {
   const operation = ACTION_OPERATION[request.action];
   requirePermission(principal, operation);
+  // The responsible outlet and region are the directory's: the region follows the outlet.
+  const checked: ActionRequest =
+    request.action === 'route' && (request.outletId !== undefined || request.regionId !== undefined)
+      ? { ...request, ...(await responsibleUnits(deps, request)) }
+      : request;
   const change: Change = (c, now) => {
     const decision = requirePermission(principal, operation, c);
     const party =
       operation === 'customer-reply' ? recordedForCustomer(principal, decision) : actingPartyOf(principal);
-    const action = { ...request, ...party } as ComplaintAction;
+    const action = { ...checked, ...party } as ComplaintAction;
     return applyAction(c, action, clockContext(deps, now));
   };
   const guard = (c: Complaint) => requirePermission(principal, operation, c);

@@ -13,6 +13,7 @@ import {
   validateReceivedAt,
 } from '#domain/registration';
 import { findRepeat, REPEAT_WINDOW_DAYS } from '#domain/repeat';
+import { responsibleUnits } from './organisation.ts';
 import { actingPartyOf, principalKey, type Principal } from '#domain/permissions';
 import { requirePermission } from './access.ts';
 import { clockContext, type ServiceDeps } from './service-deps.ts';
@@ -104,8 +105,9 @@ async function buildComplaint(
     },
     earlier.filter((c) => c.id !== id),
   );
+  const routed: NewComplaintInput = { ...input, ...(await responsibleUnits(deps, input)) };
   const complaint = newComplaint(
-    input,
+    routed,
     {
       id,
       shortId: shortComplaintNumber(id),

@@ -2,15 +2,18 @@
 // (functions/commons/deps.ts) builds one per container; tests build their own against local servers.
 import type { ClockContext } from '#domain/clocks';
 import type { CompensationRules } from '#domain/compensation';
+import type { RootCauseTaxonomy } from '#domain/responsibility';
 import type { Complaint } from '#domain/complaint';
 import type { ExecutionLimits, RestartPolicy } from '#domain/execution';
 import type {
+  AlertSubscriptions,
   Clock,
   ComplaintStore,
   ComplaintWorkflow,
   DeliveryLog,
   MessageSender,
   NotificationDispatcher,
+  OrgDirectoryStore,
   OperationsLedger,
   PhoneHasher,
 } from '#domain/ports';
@@ -18,6 +21,10 @@ import type { BusinessCalendar, CalendarSet, SlaPolicy } from '#domain/sla';
 
 export interface ServiceDeps {
   store: ComplaintStore;
+  /** The organisation directory (outlets, regions, HQ) and its alert recipients. */
+  org: OrgDirectoryStore;
+  /** The staff topics' per-recipient subscriptions. */
+  alerts: AlertSubscriptions;
   workflow: ComplaintWorkflow;
   dispatcher: NotificationDispatcher;
   deliveries: DeliveryLog;
@@ -31,6 +38,8 @@ export interface ServiceDeps {
   calendars: CalendarSet;
   /** Suggested compensation on `resolve`; the defaults of SPEC section 7 when unset. */
   compensationRules?: CompensationRules;
+  /** The root-cause taxonomy `resolve` checks; responsibility.ts's default when unset. */
+  rootCauses?: RootCauseTaxonomy;
   /** Customer texts wait out 21:00-08:00 Asia/Shanghai (off in time-scaled demo mode). */
   quietHours: boolean;
   /** Staff alerts wait for this calendar's working time when set (no 3 a.m. pages unless configured). */
@@ -56,6 +65,7 @@ export function clockContext(deps: ServiceDeps, now: Date = deps.clock.now()): C
     policy: deps.policy,
     calendars: deps.calendars,
     ...(deps.compensationRules ? { compensation: deps.compensationRules } : {}),
+    ...(deps.rootCauses ? { rootCauses: deps.rootCauses } : {}),
   };
 }
 

@@ -1,7 +1,16 @@
 // The house Lambda function: every default fixed in one place (Node 24 on arm64, active tracing, its own
 // log group and role, minified ESM with source maps, bundled by the local esbuild), plus `use*` helpers
 // that set a function's environment variable and its IAM grant together, so neither comes without the other.
-import { AssetHashType, Aws, DockerImage, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AssetHashType,
+  Aws,
+  DockerImage,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Validations,
+  type CfnElement,
+} from 'aws-cdk-lib';
 import type { BundlingOptions, ILocalBundling } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -77,14 +86,16 @@ const NODE_RUNTIME =
 
 // Exactly the calls the DynamoDB adapters make (functions/adapters/dynamo-*.ts; a test keeps them in step).
 const TABLE_ACTIONS: Record<TableAccessLevel, string[]> = {
-  read: ['dynamodb:GetItem', 'dynamodb:Query'],
-  // BatchGetItem: a write first checks that the last change's events exist as items (the audit trail).
+  // BatchGetItem: listings fetch whole complaints by key; a write first checks that the last change's
+  // events exist as items (the audit trail).
+  read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
   readwrite: [
     'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
     'dynamodb:Query',
+    'dynamodb:BatchGetItem',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
   ],
 };
 
@@ -266,6 +277,31 @@ export class ComplaintFunction extends NodejsFunction {
       new PolicyStatement({ actions: ['sns:Publish'], resources: topics.map((topic) => topic.topicArn) }),
     );
     this.useKeyVia(key, ['kms:Decrypt', 'kms:GenerateDataKey'], 'sns');
+    return this;
+  }
+
+  /** Subscribes alert recipients to the staff topics and sets their filter policies (the directory's sync). */
+  useStaffTopicSubscriptions(topics: readonly ITopic[]): this {
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['sns:Subscribe'], resources: topics.map((topic) => topic.topicArn) }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({
+        // Unsubscribe and SetSubscriptionAttributes act on subscription ARNs, which extend the topic ARN.
+        actions: ['sns:Unsubscribe', 'sns:SetSubscriptionAttributes'],
+        resources: topics.map((topic) => `${topic.topicArn}:*`),
+      }),
+    );
+    const policy = this.role?.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      for (const topic of topics) {
+        const logicalId = Stack.of(this).getLogicalId(topic.node.defaultChild as CfnElement);
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${logicalId}>:*]`,
+          reason: "A subscription's ARN is its topic's ARN and a generated id: only the staff topics' own.",
+        });
+      }
+    }
     return this;
   }
 

@@ -11,7 +11,16 @@ export interface ActOptions {
   damageSeverity?: string;
   reason?: string;
   closeReason?: string;
+  nextSteps?: string;
   text?: string;
+  category?: string;
+  type?: string;
+  outletId?: string;
+  regionId?: string;
+  party?: string;
+  rootCause?: string;
+  accountableStaffId?: string;
+  correctiveAction?: string;
   expectedVersion?: number;
 }
 
@@ -25,7 +34,16 @@ export const FLAG_OF: Record<DetailOption, string> = {
   damageSeverity: '--damage-severity',
   reason: '--reason',
   closeReason: '--close-reason',
+  nextSteps: '--next-steps',
   text: '--text',
+  category: '--category',
+  type: '--type',
+  outletId: '--outlet-id',
+  regionId: '--region-id',
+  party: '--party',
+  rootCause: '--root-cause',
+  accountableStaffId: '--accountable-staff-id',
+  correctiveAction: '--corrective-action',
 };
 
 const VALUE_OF: Record<DetailOption, string> = {
@@ -36,7 +54,16 @@ const VALUE_OF: Record<DetailOption, string> = {
   damageSeverity: '<severity>',
   reason: '<text>',
   closeReason: '<reason>',
+  nextSteps: '<text>',
   text: '<text>',
+  category: '<category>',
+  type: '<type>',
+  outletId: '<id>',
+  regionId: '<id>',
+  party: '<party>',
+  rootCause: '<code>',
+  accountableStaffId: '<id>',
+  correctiveAction: '<text>',
 };
 
 const usage = (name: DetailOption) => `${FLAG_OF[name]} ${VALUE_OF[name]}`;
@@ -51,11 +78,19 @@ export const ACTION_NEEDS: Record<ActionName, ActionNeeds> = {
   assign: { required: ['assignee'], optional: [] },
   'request-info': { required: ['message'], optional: [] },
   'customer-reply': { required: ['message'], optional: [] },
-  resolve: { required: ['resolution'], optional: ['amount', 'damageSeverity'] },
+  resolve: {
+    required: ['resolution'],
+    optional: ['amount', 'damageSeverity', 'party', 'rootCause', 'accountableStaffId', 'correctiveAction'],
+  },
   reopen: { required: ['reason'], optional: [] },
-  close: { required: ['reason'], optional: ['closeReason'] },
+  close: { required: ['reason'], optional: ['closeReason', 'nextSteps'] },
   note: { required: ['text'], optional: [] },
+  reclassify: { required: ['reason'], optional: ['category', 'type'] },
+  route: { required: ['reason'], optional: ['outletId', 'regionId'] },
+  'regulator-reply': { required: ['text'], optional: [] },
 };
+
+const RESPONSIBILITY_OPTIONS = ['party', 'rootCause', 'accountableStaffId', 'correctiveAction'] as const;
 
 export type ActionBodyResult = { body: Record<string, unknown> } | { usageError: string };
 
@@ -73,13 +108,28 @@ export function actionBodyOf(action: ActionName, options: ActOptions): ActionBod
   if (stray.length > 0) {
     return { usageError: `${stray.map((name) => FLAG_OF[name]).join(', ')} does not apply to ${action}` };
   }
-  const { amount, ...details } = Object.fromEntries(
+  const { amount, party, rootCause, accountableStaffId, correctiveAction, ...details } = Object.fromEntries(
     [...allowed].filter((name) => options[name] !== undefined).map((name) => [name, options[name]]),
   ) as Partial<ActOptions>;
+  const responsibility = { party, rootCause, accountableStaffId, correctiveAction };
+  const givenResponsibility = RESPONSIBILITY_OPTIONS.some((name) => responsibility[name] !== undefined);
+  const incomplete = (['party', 'rootCause', 'correctiveAction'] as const).filter(
+    (name) => responsibility[name] === undefined,
+  );
+  if (givenResponsibility && incomplete.length > 0) {
+    return { usageError: `responsibility needs ${incomplete.map(usage).join(' and ')} as well` };
+  }
   return {
     body: {
       action,
       ...details,
+      ...(givenResponsibility
+        ? {
+            responsibility: Object.fromEntries(
+              Object.entries(responsibility).filter(([, v]) => v !== undefined),
+            ),
+          }
+        : {}),
       ...(amount !== undefined ? { compensation: { amount, currency: 'CNY' } } : {}),
       ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
     },

@@ -1,9 +1,18 @@
 // The CLI's commands: what each one asks the API (SPEC section 10) and what it prints. Option values
 // with a fixed set (channels, statuses, actions...) come from the domain, so help lists them and a typo
 // is caught here; everything else is the API's to judge.
+import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { ACTIONS, DAMAGE_SEVERITIES, MANUAL_CLOSE_REASONS, type ActionName } from '#domain/commands';
-import { CATEGORIES, CHANNELS, LOCALES, PRIORITIES, STATUSES } from '#domain/complaint';
+import {
+  CATEGORIES,
+  CHANNELS,
+  COMPLAINT_TYPES,
+  LOCALES,
+  PRIORITIES,
+  RESPONSIBLE_PARTIES,
+  STATUSES,
+} from '#domain/complaint';
 import type { ComplaintPageView, ComplaintView, TimelineView } from '../../functions/api/schemas.ts';
 import { actionBodyOf, actionHelp, type ActOptions } from './cli-act.ts';
 import { eraseCommand, verifyCommand } from './cli-audit.ts';
@@ -30,9 +39,11 @@ export function registerCommands(program: Command, cx: CliContext): void {
   submitCommand(program, cx);
   listCommand(program, cx);
   showCommand(program, cx);
+  findCommand(program, cx);
   actCommand(program, cx);
   feedbackCommand(program, cx);
   outboxCommand(program, cx);
+  orgCommand(program, cx);
   registerOpsCommands(program, cx);
   verifyCommand(program, cx);
   eraseCommand(program, cx);
@@ -136,6 +147,12 @@ interface ListOptions {
   category?: string;
   tracking?: string;
   escalated?: boolean;
+  outlet?: string;
+  region?: string;
+  owner?: string;
+  channel?: string;
+  type?: string;
+  overdue?: boolean;
   limit?: number;
   all?: boolean;
   json?: boolean;
@@ -150,6 +167,14 @@ function listCommand(program: Command, cx: CliContext): void {
     .option('--tracking <number>', 'only complaints about this waybill')
     .option('--escalated', 'only complaints at escalation level 1 or higher')
     .option('--no-escalated', 'only complaints not escalated')
+    .option('--outlet <id>', 'only complaints of this responsible outlet')
+    .option('--region <id>', 'only complaints of this responsible region')
+    .option('--owner <id>', 'only complaints this person owns')
+    .addOption(new Option('--channel <channel>', 'only complaints from this channel').choices(CHANNELS))
+    .addOption(
+      new Option('--type <type>', 'only complaints, suggestions or enquiries').choices(COMPLAINT_TYPES),
+    )
+    .option('--overdue', 'only complaints with a breached clock still running')
     .option('--limit <n>', `page size, 1-${LIST_PAGE_MAX} (default 20)`, wholeNumber(1, LIST_PAGE_MAX))
     .option('--all', 'follow nextCursor through every page')
     .option('--json', 'print the raw response ({ items, nextCursor }; with --all, every item)')
@@ -159,6 +184,12 @@ function listCommand(program: Command, cx: CliContext): void {
         category: options.category,
         trackingNumber: options.tracking,
         escalated: options.escalated === undefined ? undefined : String(options.escalated),
+        outletId: options.outlet,
+        regionId: options.region,
+        owner: options.owner,
+        channel: options.channel,
+        type: options.type,
+        overdue: options.overdue ? 'true' : undefined,
         limit: options.limit === undefined ? undefined : String(options.limit),
       };
       const items: ComplaintView[] = [];
@@ -215,6 +246,64 @@ async function wholeTimeline(cx: CliContext, id: string): Promise<TimelineView> 
 
 // ---------------------------------------------------------------------------------------------------
 
+function findCommand(program: Command, cx: CliContext): void {
+  program
+    .command('find')
+    .description('find a complaint by the short number in its texts (e.g. K7Q2M-9X4TB) and print it')
+    .argument('<number>', 'the short number as the customer read it (case, I/L/O and the hyphen forgiven)')
+    .option('--json', 'print the raw response ({ items, nextCursor })')
+    .action(async (number: string, options: { json?: boolean }) => {
+      const page = (await cx.api().get<ComplaintPageView>('/v1/complaints', { shortId: number })).body;
+      if (options.json) return cx.json(page);
+      const [only, ...more] = page.items;
+      if (only === undefined) return cx.out(`No complaint has the number ${number}.`);
+      if (more.length > 0) return cx.out(complaintTable(page.items));
+      cx.out(complaintBlock(only, cx.now()));
+    });
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+interface OrgUnitView {
+  kind: string;
+  id: string;
+  name: string;
+  regionId?: string;
+  recipients: { protocol: string; endpoint: string }[];
+}
+
+function orgCommand(program: Command, cx: CliContext): void {
+  const org = program.command('org').description('the organisation directory: HQ, regions, outlets');
+  org
+    .command('show')
+    .description('print the directory')
+    .option('--json', 'print the raw response')
+    .action(async (options: { json?: boolean }) => {
+      const directory = (
+        await cx.api().get<{ hq?: OrgUnitView; regions: OrgUnitView[]; outlets: OrgUnitView[] }>('/v1/org')
+      ).body;
+      if (options.json) return cx.json(directory);
+      const line = (u: OrgUnitView) =>
+        `${u.kind.padEnd(6)} ${u.id.padEnd(12)} ${u.name}${u.regionId ? ` (region ${u.regionId})` : ''}` +
+        (u.recipients.length ? `  alerts: ${u.recipients.map((r) => r.endpoint).join(', ')}` : '');
+      const units = [...(directory.hq ? [directory.hq] : []), ...directory.regions, ...directory.outlets];
+      cx.out(units.length ? units.map(line) : 'The directory is empty.');
+    });
+  org
+    .command('put')
+    .description(
+      'add or change one unit from a JSON file ({ kind, id, name, regionId?, recipients }); admin role',
+    )
+    .argument('<file>', 'the unit as JSON')
+    .action(async (file: string) => {
+      const unit = (await cx.api().post<OrgUnitView>('/v1/org/units', JSON.parse(readFileSync(file, 'utf8'))))
+        .body;
+      cx.out(`${unit.kind} ${unit.id} stored`);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------------
+
 function actCommand(program: Command, cx: CliContext): void {
   program
     .command('act')
@@ -232,7 +321,18 @@ function actCommand(program: Command, cx: CliContext): void {
     .addOption(
       new Option('--close-reason <reason>', 'close: the recorded reason').choices(MANUAL_CLOSE_REASONS),
     )
-    .option('--text <text>', 'note: the note')
+    .option('--text <text>', 'note: the note; regulator-reply: the reply sent to the regulator')
+    .option('--next-steps <text>', 'close --close-reason unresolved: what the customer was told comes next')
+    .addOption(new Option('--category <category>', 'reclassify: the new category').choices(CATEGORIES))
+    .addOption(
+      new Option('--type <type>', 'reclassify: complaint, suggestion or enquiry').choices(COMPLAINT_TYPES),
+    )
+    .option('--outlet-id <id>', 'route: the responsible outlet (its region follows)')
+    .option('--region-id <id>', 'route: the responsible region')
+    .addOption(new Option('--party <party>', 'resolve: who was responsible').choices(RESPONSIBLE_PARTIES))
+    .option('--root-cause <code>', 'resolve: root-cause code (taxonomy per party)')
+    .option('--accountable-staff-id <id>', 'resolve: accountable staff id, where known')
+    .option('--corrective-action <text>', 'resolve: what is done so it does not recur')
     .option(
       '--expected-version <n>',
       'refuse (409) if the complaint has changed since this version',

@@ -1,6 +1,6 @@
 // Who each CLI command calls as when the person does not say: the role that command is for in the
 // permission table (an intake system registers and relays a collected score; an agent works a complaint,
-// a supervisor assigns, reopens and closes it and reads everything), with a user named after the role.
+// a supervisor assigns, reopens and closes it and reads everything, an admin keeps the directory), with a user named after the role.
 import { ACTIONS, type ActionName } from '#domain/commands';
 import { ACTION_OPERATION } from '#domain/permissions';
 import type { CliIdentity } from './cli-api.ts';
@@ -31,10 +31,14 @@ export function defaultRoleOf(command: string, args: readonly string[]): string 
     case 'show':
     case 'verify':
     case 'erase':
+    case 'find':
     case 'reconcile': // the operator's reconciler commands: any valid token opens the local ops route
     case 'needs-operator':
     case 'retry':
       return 'supervisor';
+    // The directory whole, and changes to it: the `directory` permission.
+    case 'org':
+      return 'admin';
     default:
       return undefined;
   }

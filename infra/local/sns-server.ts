@@ -1,23 +1,29 @@
 // A local Amazon SNS endpoint (AWS Query protocol: form-encoded `Action=Publish&...`, XML replies) that
 // delivers nothing: every published message lands in an outbox (JSON lines at outboxPath, reloaded at
 // start) and is echoed through `log`. Handlers reach it only through AWS_ENDPOINT_URL_SNS.
+// Topic subscriptions are honoured as SNS does: a message published to a topic is also recorded once per
+// subscription whose filter policy matches its message attributes (kind `alert`, to the subscriber), so
+// the outbox shows who got which staff alert.
 import { randomUUID } from 'node:crypto';
 import { LINK_TOKEN_LENGTH } from '#domain/link-token';
 import { maskPhone } from '#domain/masking';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
 import { closeServer, listen, readBody } from './http-util.ts';
 import { forgetOutboxCleanStop, readOutboxFile, recordOutboxCleanStop } from './outbox-file.ts';
 
-export type OutboxKind = 'sms' | 'push' | 'topic' | 'unknown';
+export type OutboxKind = 'sms' | 'push' | 'topic' | 'alert' | 'unknown';
 
 export interface OutboxEntry {
   /** ISO time the message was accepted (or dead-lettered). */
   at: string;
   kind: OutboxKind;
-  /** Phone number, endpoint ARN or topic ARN. */
+  /** Phone number, endpoint ARN, topic ARN, or (alert) the subscriber's endpoint. */
   to: string;
+  /** alert: the topic it came through and the subscription that matched. */
+  topicArn?: string;
+  subscriptionArn?: string;
   /** The text; for MessageStructure=json the `default` text. */
   message: string;
   /** For MessageStructure=json: the per-platform texts as sent. */
@@ -38,6 +44,8 @@ export interface OutboxEntry {
 export interface LocalSnsOptions {
   /** JSON lines file; in memory when absent. */
   outboxPath?: string;
+  /** JSON file holding topic subscriptions across restarts; in memory when absent. */
+  subscriptionsPath?: string;
   /** 0 or absent: a free port. */
   port?: number;
   log?: (line: string) => void;
@@ -53,6 +61,8 @@ export interface LocalSns {
   /** Base URL for AWS_ENDPOINT_URL_SNS. */
   endpoint: string;
   outbox(filter?: { complaintId?: string }): OutboxEntry[];
+  /** Topic subscriptions as they stand. */
+  subscriptions(): LocalSubscription[];
   /** Records that delivery of the message `key` of a complaint was given up (dead letter). */
   markFailed(
     complaintId: string,
@@ -109,6 +119,8 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
     return undefined;
   };
 
+  const subscriptions = new Subscriptions(options.subscriptionsPath);
+
   const publish = (params: URLSearchParams): string => {
     const fault = injectedFault();
     if (fault) throw fault;
@@ -117,6 +129,20 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
     const entry = publishedEntry(params, optedOut);
     outbox.append(entry);
     log(describe(entry));
+    if (entry.kind === 'topic') {
+      for (const subscription of subscriptions.matching(entry.to, entry.attributes ?? {})) {
+        const delivered: OutboxEntry = {
+          ...entry,
+          kind: 'alert',
+          to: subscription.endpoint,
+          topicArn: entry.to,
+          subscriptionArn: subscription.arn,
+          messageId: randomUUID(),
+        };
+        outbox.append(delivered);
+        log(describe(delivered));
+      }
+    }
     return `<PublishResult><MessageId>${entry.messageId}</MessageId></PublishResult>`;
   };
 
@@ -128,6 +154,31 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
   const actions: Record<string, (params: URLSearchParams) => string> = {
     Publish: publish,
     CheckIfPhoneNumberIsOptedOut: checkOptOut,
+    Subscribe: (params) => {
+      const arn = subscriptions.subscribe(params);
+      return `<SubscribeResult><SubscriptionArn>${escapeXml(arn)}</SubscriptionArn></SubscribeResult>`;
+    },
+    SetSubscriptionAttributes: (params) => {
+      subscriptions.setAttribute(params);
+      return '';
+    },
+    Unsubscribe: (params) => {
+      subscriptions.unsubscribe(params.get('SubscriptionArn') ?? '');
+      return '';
+    },
+    ListSubscriptionsByTopic: (params) => {
+      const members = subscriptions
+        .list()
+        .filter((s) => s.topicArn === params.get('TopicArn'))
+        .map(
+          (s) =>
+            `<member><TopicArn>${escapeXml(s.topicArn)}</TopicArn><Protocol>${s.protocol}</Protocol>` +
+            `<SubscriptionArn>${escapeXml(s.arn)}</SubscriptionArn><Owner>000000000000</Owner>` +
+            `<Endpoint>${escapeXml(s.endpoint)}</Endpoint></member>`,
+        )
+        .join('');
+      return `<ListSubscriptionsByTopicResult><Subscriptions>${members}</Subscriptions></ListSubscriptionsByTopicResult>`;
+    },
     ListTopics: (params) => listTopics(topics, params),
     GetTopicAttributes: (params) => topicAttributes(topics, params),
   };
@@ -137,6 +188,7 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
   return {
     endpoint,
     outbox: (filter) => outbox.list(filter?.complaintId),
+    subscriptions: () => subscriptions.list(),
     markFailed: (complaintId, key, reason, details = {}) => {
       const entry: OutboxEntry = {
         at: new Date().toISOString(),
@@ -384,4 +436,173 @@ class Outbox {
     entries.push(entry);
     this.#byComplaint.set(entry.complaintId, entries);
   }
+}
+
+// ---- subscriptions -------------------------------------------------------------------------------------
+
+export interface LocalSubscription {
+  arn: string;
+  topicArn: string;
+  protocol: string;
+  endpoint: string;
+  /** The FilterPolicy attribute as given (JSON), applied to message attributes. */
+  filterPolicy?: string;
+}
+
+const SUBSCRIPTION_PROTOCOLS = new Set(['email', 'email-json', 'sms', 'https', 'http', 'sqs', 'lambda']);
+
+/** Topic subscriptions, kept in a JSON file when there is one so they outlive a restart like SNS's do. */
+class Subscriptions {
+  readonly #path: string | undefined;
+  #items: LocalSubscription[] = [];
+
+  constructor(path: string | undefined) {
+    this.#path = path;
+    if (path && existsSync(path)) {
+      try {
+        this.#items = JSON.parse(readFileSync(path, 'utf8')) as LocalSubscription[];
+      } catch {
+        this.#items = [];
+      }
+    }
+  }
+
+  list(): LocalSubscription[] {
+    return this.#items.map((s) => ({ ...s }));
+  }
+
+  subscribe(params: URLSearchParams): string {
+    const topicArn = params.get('TopicArn') ?? '';
+    const protocol = params.get('Protocol') ?? '';
+    const endpoint = params.get('Endpoint') ?? '';
+    if (!topicArn.startsWith('arn:')) throw new SnsFault('InvalidParameter', 'Invalid parameter: TopicArn');
+    if (!SUBSCRIPTION_PROTOCOLS.has(protocol))
+      throw new SnsFault('InvalidParameter', `Invalid parameter: Protocol ${protocol}`);
+    if (endpoint === '') throw new SnsFault('InvalidParameter', 'Invalid parameter: Endpoint');
+    const attributes = mapEntries(params, 'Attributes');
+    const filterPolicy = attributes.FilterPolicy;
+    if (filterPolicy !== undefined) parseFilterPolicy(filterPolicy);
+    const existing = this.#items.find(
+      (s) => s.topicArn === topicArn && s.protocol === protocol && s.endpoint === endpoint,
+    );
+    if (existing) {
+      // SNS: the same subscription again answers its ARN; other attributes are an error.
+      if ((existing.filterPolicy ?? '') !== (filterPolicy ?? '')) {
+        throw new SnsFault(
+          'InvalidParameter',
+          'Invalid parameter: Attributes Reason: Subscription already exists with different attributes',
+        );
+      }
+      return existing.arn;
+    }
+    const arn = `${topicArn}:${randomUUID()}`;
+    this.#items.push({
+      arn,
+      topicArn,
+      protocol,
+      endpoint,
+      ...(filterPolicy !== undefined ? { filterPolicy } : {}),
+    });
+    this.#save();
+    return arn;
+  }
+
+  setAttribute(params: URLSearchParams): void {
+    const subscription = this.#find(params.get('SubscriptionArn') ?? '');
+    const name = params.get('AttributeName');
+    const value = params.get('AttributeValue') ?? '';
+    if (name !== 'FilterPolicy')
+      throw new SnsFault('InvalidParameter', `Invalid parameter: AttributeName ${name}`);
+    parseFilterPolicy(value);
+    subscription.filterPolicy = value;
+    this.#save();
+  }
+
+  unsubscribe(arn: string): void {
+    this.#find(arn);
+    this.#items = this.#items.filter((s) => s.arn !== arn);
+    this.#save();
+  }
+
+  matching(topicArn: string, attributes: Record<string, string>): LocalSubscription[] {
+    return this.#items.filter(
+      (s) =>
+        s.topicArn === topicArn &&
+        (s.filterPolicy === undefined || policyMatches(parseFilterPolicy(s.filterPolicy), attributes)),
+    );
+  }
+
+  #find(arn: string): LocalSubscription {
+    const found = this.#items.find((s) => s.arn === arn);
+    if (!found) throw new SnsFault('NotFound', 'Subscription does not exist');
+    return found;
+  }
+
+  #save(): void {
+    if (!this.#path) return;
+    mkdirSync(dirname(this.#path), { recursive: true });
+    writeFileSync(this.#path, JSON.stringify(this.#items));
+  }
+}
+
+/** Attributes.entry.N.key / .value (the Query protocol's map encoding). */
+function mapEntries(params: URLSearchParams, name: string): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (let n = 1; params.has(`${name}.entry.${n}.key`); n++) {
+    entries[params.get(`${name}.entry.${n}.key`)!] = params.get(`${name}.entry.${n}.value`) ?? '';
+  }
+  return entries;
+}
+
+type Matcher =
+  string | number | { prefix: string } | { exists: boolean } | { 'anything-but': string | string[] };
+type FilterPolicy = Record<string, Matcher[]>;
+
+/**
+ * The subset of SNS filter policies (on message attributes) the stand-in evaluates: exact strings and
+ * numbers, prefix, exists and anything-but. Anything else is refused, so a policy is never silently ignored.
+ */
+export function parseFilterPolicy(text: string): FilterPolicy {
+  let policy: unknown;
+  try {
+    policy = JSON.parse(text);
+  } catch {
+    throw new SnsFault('InvalidParameter', 'Invalid parameter: FilterPolicy: not JSON');
+  }
+  if (typeof policy !== 'object' || policy === null || Array.isArray(policy))
+    throw new SnsFault('InvalidParameter', 'Invalid parameter: FilterPolicy: must be an object');
+  for (const [key, matchers] of Object.entries(policy)) {
+    const valid =
+      Array.isArray(matchers) &&
+      matchers.every(
+        (m) =>
+          typeof m === 'string' ||
+          typeof m === 'number' ||
+          (typeof m === 'object' &&
+            m !== null &&
+            Object.keys(m).length === 1 &&
+            ['prefix', 'exists', 'anything-but'].includes(Object.keys(m)[0]!)),
+      );
+    if (!valid)
+      throw new SnsFault(
+        'InvalidParameter',
+        `Invalid parameter: FilterPolicy: unsupported matcher for ${key}`,
+      );
+  }
+  return policy as FilterPolicy;
+}
+
+export function policyMatches(policy: FilterPolicy, attributes: Record<string, string>): boolean {
+  return Object.entries(policy).every(([key, matchers]) => {
+    const value = attributes[key];
+    return matchers.some((m) => {
+      if (typeof m === 'string') return value === m;
+      if (typeof m === 'number') return value !== undefined && Number(value) === m;
+      if ('exists' in m) return (value !== undefined) === m.exists;
+      if (value === undefined) return false;
+      if ('prefix' in m) return value.startsWith(m.prefix);
+      const excluded = [m['anything-but']].flat();
+      return !excluded.includes(value);
+    });
+  });
 }

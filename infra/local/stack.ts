@@ -84,6 +84,11 @@ export interface EmbeddedStackOptions {
   /** The phone-hash HMAC key; default: PHONE_HASH_SECRET, else one random key per data directory. */
   phoneHashKey?: string;
   /**
+   * A directory file (`{ hq, regions, outlets }`, docs/ARCHITECTURE.md) loaded at start as an admin would
+   * (units stored, alert recipients subscribed); default ORG_DIRECTORY_FILE.
+   */
+  orgDirectoryFile?: string;
+  /**
    * Run the deployed bundles instead of the TypeScript sources: a directory of `<functionName>/index.mjs`
    * (ensureFunctionBundles in function-bundles.ts builds it with the CDK's esbuild options).
    */
@@ -168,7 +173,12 @@ async function startServers(
   });
   started.push(() => dynamo.close());
   const sns = await startLocalSns({
-    ...(dataDir ? { outboxPath: join(dataDir, 'outbox.jsonl') } : {}),
+    ...(dataDir
+      ? {
+          outboxPath: join(dataDir, 'outbox.jsonl'),
+          subscriptionsPath: join(dataDir, 'sns-subscriptions.json'),
+        }
+      : {}),
     ...(ports.sns ? { port: ports.sns } : {}),
     ...(options.optedOutNumbers ? { optedOutNumbers: options.optedOutNumbers } : {}),
     topics: STAFF_TOPICS,
@@ -265,6 +275,18 @@ async function startServers(
 
   // Links in texts point at this gateway unless the operator names a public address.
   process.env.PUBLIC_BASE_URL = options.environment?.PUBLIC_BASE_URL ?? `http://localhost:${gateway.port}`;
+
+  const directoryFile = options.orgDirectoryFile ?? process.env.ORG_DIRECTORY_FILE;
+  if (directoryFile) {
+    const { seedDirectory } = await import('#use-cases/organisation');
+    const { getServiceDeps } = await import('#commons/deps');
+    const units = await seedDirectory(
+      getServiceDeps(),
+      { id: 'seed', kind: 'client', roles: ['admin'], mayDelegate: false },
+      JSON.parse(readFileSync(resolve(directoryFile), 'utf8')),
+    );
+    log(`organisation directory: ${units.length} units from ${directoryFile}`);
+  }
 
   let reconciled = emptyReport();
   if (options.reconcileOnStart ?? true) {

@@ -11,6 +11,8 @@ export interface FunctionAccess {
   notificationWorkflow?: 'start';
   /** Publish to the four staff topics. */
   staffTopics?: boolean;
+  /** Subscribe alert recipients to the four staff topics and set their filter policies. */
+  staffTopicSubscriptions?: boolean;
   /** Direct SMS and mobile push. */
   textMessaging?: boolean;
   /** Hashes phone numbers: fetches the HMAC key from Secrets Manager through the extension. */
@@ -45,6 +47,9 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // ended (stopped, failed) is restarted (DescribeExecution, StartExecution).
   'post-action': { table: 'readwrite', complaintWorkflow: ['signal', 'observe', 'start'] },
   'post-feedback': { table: 'readwrite', complaintWorkflow: ['signal', 'observe', 'start'] },
+  // The organisation directory: read it; an admin's change also (un)subscribes its alert recipients.
+  'get-org': { table: 'read' },
+  'put-org-unit': { table: 'readwrite', staffTopicSubscriptions: true },
   // Computes deadlines from the configured policy and calendars: no data, no workflow.
   'sla-preview': {},
   health: {},

@@ -284,6 +284,7 @@ export class ComplaintsServiceStack extends Stack {
     if (access.notificationWorkflow)
       fn.useStateMachine(machines.notificationMachine, access.notificationWorkflow);
     if (access.staffTopics) fn.useStaffTopics(data.staffTopics, data.dataKey);
+    if (access.staffTopicSubscriptions) fn.useStaffTopicSubscriptions(data.staffTopics);
     if (access.textMessaging) fn.useTextMessaging();
     return fn;
   }

@@ -166,6 +166,7 @@ describe('SnsMessageSender, staff topics', () => {
         {
           kind: 'topic',
           level,
+          unit: 'outlet:SH-01',
           subject: `[L${level}] Escalation: complaint K7Q2M-9X4TB`,
           message: '投诉已超时升级',
         },
@@ -173,19 +174,23 @@ describe('SnsMessageSender, staff topics', () => {
       );
     }
     // Assess
-    expect(published().map((e) => [e.kind, e.to, e.subject, e.event])).toEqual(
+    expect(published().map((e) => [e.kind, e.to, e.subject, e.event, e.attributes?.unit])).toEqual(
       [0, 1, 2, 3].map((level) => [
         'topic',
         TOPICS[level],
         `[L${level}] Escalation: complaint K7Q2M-9X4TB`,
         'staff-escalation',
+        'outlet:SH-01',
       ]),
     );
   });
 
   it('makes any subject acceptable to SNS: ASCII, one line, under 100 characters', async () => {
     const sender = new SnsMessageSender(client(), { staffTopicArns: TOPICS });
-    await sender.send({ kind: 'topic', level: 2, subject: `投诉\n${'x'.repeat(200)}`, message: 'm' }, meta());
+    await sender.send(
+      { kind: 'topic', level: 2, unit: 'hq', subject: `投诉\n${'x'.repeat(200)}`, message: 'm' },
+      meta(),
+    );
     const subject = published()[0]?.subject ?? '';
     expect(subject).toMatch(/^[\x21-\x7e][\x20-\x7e]*$/);
     expect(subject.length).toBeLessThan(100);

@@ -92,7 +92,7 @@ describe('POST /v1/complaints', () => {
       priority: 'normal',
       escalationLevel: 0,
       customer: { phone: '138****5678', name: '张*', locale: 'zh-CN', channels: ['sms'] },
-      allowedActions: ['accept', 'assign', 'close', 'note'],
+      allowedActions: ['accept', 'assign', 'close', 'note', 'reclassify', 'route'],
     });
     expect(created.body.deadlines).toMatchObject({
       response: expect.any(String),
@@ -317,7 +317,7 @@ describe('POST /v1/complaints/{id}/actions and /feedback', () => {
     expect(refused.body).toMatchObject({
       type: 'urn:complaints:problem:transition-not-allowed',
       complaintStatus: 'received',
-      allowedActions: ['accept', 'assign', 'close', 'note'],
+      allowedActions: ['accept', 'assign', 'close', 'note', 'reclassify', 'route'],
     });
   });
 

@@ -212,6 +212,8 @@ describe('the route list', () => {
       'POST /v1/complaints/{id}/actions',
       'POST /v1/complaints/{id}/feedback',
       'POST /v1/complaints/{id}/personal-data',
+      'GET /v1/org',
+      'POST /v1/org/units',
       'GET /v1/sla/preview',
       'GET /v1/health',
       'GET /v1/openapi.json',

@@ -67,6 +67,8 @@ describe('the OpenAPI document', () => {
     ['get', '/v1/complaints/{id}/timeline', ['200', '400', '401', '403', '404', '500']],
     ['post', '/v1/complaints/{id}/actions', ['200', '400', '401', '403', '404', '409', '413', '415', '500']],
     ['post', '/v1/complaints/{id}/feedback', ['200', '400', '401', '403', '404', '409', '413', '415', '500']],
+    ['get', '/v1/org', ['200', '401', '403', '500']],
+    ['post', '/v1/org/units', ['200', '400', '401', '403', '409', '415', '500']],
     ['get', '/v1/health', ['200', '500']],
     ['get', '/v1/openapi.json', ['200']],
     ['get', '/{token}', ['302', '404', '500']],
@@ -174,7 +176,26 @@ describe('the OpenAPI document', () => {
   it('documents the list filters as optional query parameters', () => {
     const names = operation('get', '/v1/complaints').parameters?.filter((p) => p.in === 'query');
     expect(names?.map((p) => p.name).sort()).toEqual(
-      ['category', 'cursor', 'escalated', 'limit', 'status', 'trackingNumber'].sort(),
+      [
+        'category',
+        'channel',
+        'closedBefore',
+        'closedFrom',
+        'cursor',
+        'escalated',
+        'escalationLevel',
+        'limit',
+        'outletId',
+        'overdue',
+        'owner',
+        'receivedBefore',
+        'receivedFrom',
+        'regionId',
+        'shortId',
+        'status',
+        'trackingNumber',
+        'type',
+      ].sort(),
     );
     expect(names?.every((p) => !p.required)).toBe(true);
   });

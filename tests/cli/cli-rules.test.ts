@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ACTIONS, DAMAGE_SEVERITIES, MANUAL_CLOSE_REASONS, type ActionName } from '#domain/commands';
+import { CATEGORIES, COMPLAINT_TYPES, RESPONSIBLE_PARTIES } from '#domain/complaint';
 import { actionBody } from '../../functions/api/schemas.ts';
 import { ACTION_NEEDS, FLAG_OF, actionBodyOf, type ActOptions } from '../../infra/local/cli-act.ts';
 import { shanghaiTime } from '../../infra/local/cli-format.ts';
@@ -19,7 +20,16 @@ const detailValues = fc.record({
   damageSeverity: fc.constantFrom(...DAMAGE_SEVERITIES),
   reason: words,
   closeReason: fc.constantFrom(...MANUAL_CLOSE_REASONS),
+  nextSteps: words,
   text: words,
+  category: fc.constantFrom(...CATEGORIES),
+  type: fc.constantFrom(...COMPLAINT_TYPES),
+  outletId: fc.stringMatching(/^[A-Z]{2}-\d{2}$/),
+  regionId: fc.stringMatching(/^[A-Z]{2,5}$/),
+  party: fc.constantFrom(...RESPONSIBLE_PARTIES),
+  rootCause: fc.constantFrom('missort', 'weather'),
+  accountableStaffId: fc.stringMatching(/^agent-\d{1,3}$/),
+  correctiveAction: words,
 });
 
 /** An action with its required details and any of its optional ones. */
@@ -27,12 +37,19 @@ const completeCommand = fc
   .record({
     action: fc.constantFrom(...ACTIONS),
     values: detailValues,
-    optionalMask: fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
+    optionalMask: fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
     expectedVersion: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
   })
   .map(({ action, values, optionalMask, expectedVersion }) => {
     const needs = ACTION_NEEDS[action];
-    const chosen = [...needs.required, ...needs.optional.filter((_, i) => optionalMask[i])];
+    const picked = needs.optional.filter((_, i) => optionalMask[i]);
+    // Responsibility comes whole: party, root cause and corrective action together (or none of them).
+    const group = ['party', 'rootCause', 'correctiveAction'] as const;
+    const anchors = [...group, 'accountableStaffId'];
+    const withGroup = picked.some((name) => anchors.includes(name))
+      ? [...new Set([...picked, ...group])]
+      : picked;
+    const chosen = [...needs.required, ...withGroup];
     const options: ActOptions = Object.fromEntries(chosen.map((name) => [name, values[name]]));
     return { action, options: { ...options, expectedVersion } };
   });

@@ -69,6 +69,20 @@ describe('a complaint from submit to list', () => {
     expect(row).toMatch(new RegExp(`^${shortId}\\s+${id}\\s+investigating\\s.*EA123456789CN$`));
   });
 
+  it('finds a complaint by the short number in its texts, typed as a customer reads it', async () => {
+    // Prepare
+    const { id, shortId } = await submitted();
+
+    // Act: lower case, no hyphen, as read out on the phone.
+    const found = await cli.run('find', shortId.replace('-', '').toLowerCase());
+    const missing = await cli.run('find', 'ZZZZZ-ZZZZZ');
+
+    // Assess
+    expect(found.code).toBe(0);
+    expect(found.stdout).toContain(`Complaint ${shortId}  ${id}`);
+    expect(missing.stdout).toContain('No complaint has the number ZZZZZ-ZZZZZ.');
+  });
+
   it('--json prints the raw API response', async () => {
     // Prepare
     const { id } = await submitted();

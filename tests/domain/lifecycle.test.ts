@@ -4,7 +4,7 @@ import { isRunning } from '#domain/clocks';
 import { ACTIONS, type ActionName, type ComplaintAction } from '#domain/commands';
 import { CATEGORIES, PRIORITIES, STATUSES, type Complaint, type Status } from '#domain/complaint';
 import { InvalidInput, TransitionNotAllowed } from '#domain/errors';
-import { allowedActions, applyAction, applyFeedback, changesStatus } from '#domain/lifecycle';
+import { actionsFor, allowedActions, applyAction, applyFeedback, changesStatus } from '#domain/lifecycle';
 import { fireStageTimer } from '#domain/timers';
 import {
   act,
@@ -32,6 +32,15 @@ const ACTION: { readonly [K in ActionName]: Extract<ComplaintAction, { action: K
   reopen: { action: 'reopen', actor: 'supervisor-1', reason: '客户来电仍不满意' },
   close: { action: 'close', actor: 'agent-1', reason: '客户撤诉' },
   note: { action: 'note', actor: 'agent-1', text: '已致电网点' },
+  reclassify: { action: 'reclassify', actor: 'supervisor-1', reason: '客户实为咨询', type: 'enquiry' },
+  route: {
+    action: 'route',
+    actor: 'supervisor-1',
+    reason: '实为徐汇网点派送',
+    outletId: 'SH-02',
+    regionId: 'EAST',
+  },
+  'regulator-reply': { action: 'regulator-reply', actor: 'supervisor-1', text: '已按期答复申诉中心' },
 };
 
 /**
@@ -44,8 +53,17 @@ const ACTION: { readonly [K in ActionName]: Extract<ComplaintAction, { action: K
  *   customer is asked or rates); note also on a closed complaint (it changes nothing), assign not.
  */
 const SPEC_TRANSITIONS: Readonly<Record<Status, Partial<Record<ActionName, Status>>>> = {
-  received: { accept: 'investigating', assign: 'received', close: 'closed', note: 'received' },
+  received: {
+    accept: 'investigating',
+    assign: 'received',
+    close: 'closed',
+    note: 'received',
+    reclassify: 'received',
+    route: 'received',
+  },
   investigating: {
+    reclassify: 'investigating',
+    route: 'investigating',
     assign: 'investigating',
     'request-info': 'pending-customer',
     resolve: 'awaiting-feedback',
@@ -53,22 +71,35 @@ const SPEC_TRANSITIONS: Readonly<Record<Status, Partial<Record<ActionName, Statu
     note: 'investigating',
   },
   'pending-customer': {
+    reclassify: 'pending-customer',
+    route: 'pending-customer',
     'customer-reply': 'investigating',
     assign: 'pending-customer',
     close: 'closed',
     note: 'pending-customer',
   },
   'awaiting-feedback': {
+    route: 'awaiting-feedback',
     reopen: 'review',
     assign: 'awaiting-feedback',
     close: 'closed',
     note: 'awaiting-feedback',
   },
-  review: { resolve: 'awaiting-feedback', assign: 'review', close: 'closed', note: 'review' },
+  review: {
+    resolve: 'awaiting-feedback',
+    assign: 'review',
+    close: 'closed',
+    note: 'review',
+    reclassify: 'review',
+    route: 'review',
+  },
   closed: { note: 'closed' },
 };
 
-const PAIRS = STATUSES.flatMap((status) => ACTIONS.map((action) => ({ status, action })));
+// regulator-reply applies to regulator transfers only (tests/domain/corrections.test.ts).
+const PAIRS = STATUSES.flatMap((status) =>
+  ACTIONS.filter((action) => action !== 'regulator-reply').map((action) => ({ status, action })),
+);
 const ALLOWED = PAIRS.filter(({ status, action }) => SPEC_TRANSITIONS[status][action] !== undefined).map(
   (pair) => ({ ...pair, to: SPEC_TRANSITIONS[pair.status][pair.action] as Status }),
 );
@@ -126,7 +157,7 @@ describe('every status x action pair (SPEC section 4)', () => {
 
   it.each(STATUSES)('allowedActions(%s) lists exactly the actions the SPEC allows', (status) => {
     // Act
-    const allowed = allowedActions(status);
+    const allowed = actionsFor({ status });
 
     // Assess
     expect([...allowed].sort()).toEqual(Object.keys(SPEC_TRANSITIONS[status]).sort());
@@ -147,15 +178,17 @@ describe('every status x action pair (SPEC section 4)', () => {
     },
   );
 
-  it('changesStatus is true exactly for the actions that enter another status', () => {
+  it('changesStatus is true exactly for the actions that enter a new stage', () => {
     // Act
     const changing = ACTIONS.filter(changesStatus);
 
     // Assess
+    // reclassify keeps the status but re-enters it: its clocks are re-planned and the workflow waits anew.
     expect(changing.sort()).toEqual([
       'accept',
       'close',
       'customer-reply',
+      'reclassify',
       'reopen',
       'request-info',
       'resolve',
@@ -669,9 +702,17 @@ describe('invariants over random sequences of actions and timer firings', () => 
         return fireStageTimer(c, c.stage.seq, dc.ctx()).complaint;
       }
       case 'action': {
-        const moves: (() => Complaint)[] = allowedActions(c.status).map(
-          (name) => () => applyAction(c, ACTION[name], dc.ctx()),
-        );
+        // A correction must change something: the record's type flips between complaint and enquiry.
+        const instance = (name: ActionName): ComplaintAction =>
+          name === 'reclassify'
+            ? {
+                ...ACTION.reclassify,
+                type: (c.type ?? 'complaint') === 'complaint' ? 'enquiry' : 'complaint',
+              }
+            : ACTION[name];
+        const moves: (() => Complaint)[] = allowedActions(c.status)
+          .filter((name) => name !== 'regulator-reply')
+          .map((name) => () => applyAction(c, instance(name), dc.ctx()));
         if (c.status === 'awaiting-feedback')
           moves.push(() => applyFeedback(c, { score: s.score }, { via: 'link' }, dc.ctx()));
         const move = moves[s.pick % moves.length];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES, CLOCK_NAMES, PRIORITIES } from '#domain/complaint';
+import { CATEGORIES, POLICY_CLOCK_NAMES as CLOCK_NAMES, PRIORITIES } from '#domain/complaint';
 import { InvalidConfiguration, loadSlaPolicy, parseSlaPolicyOverride, scalePolicy } from '#domain/policy';
 import { clockPolicy, DEFAULT_SLA_POLICY } from '#domain/sla';
 

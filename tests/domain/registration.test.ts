@@ -87,7 +87,13 @@ describe('registerComplaint', () => {
 
   it.each([
     { why: 'a privacy complaint', input: { category: 'privacy', description: '我的个人信息被泄露了' } },
-    { why: 'a regulator transfer (12305)', input: { channel: 'regulator' } },
+    {
+      why: 'a regulator transfer (12305)',
+      input: {
+        channel: 'regulator',
+        regulator: { reference: '12305-2026-000123', replyDueAt: '2027-12-31T00:00:00.000Z' },
+      },
+    },
     {
       why: 'a classified privacy complaint',
       input: { category: undefined, description: '快递员泄露了我的手机号和住址，个人信息被泄露' },

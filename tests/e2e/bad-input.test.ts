@@ -70,10 +70,10 @@ function tamperedStatusCursor(sortKey: string): string {
   const cursor = {
     walk: 'partition',
     // The store's query fingerprint: index, partition, then the status, category and escalated filters.
-    query: JSON.stringify([index.indexName, statusPartition('received'), null, null, null]),
+    query: JSON.stringify([index.indexName, statusPartition('received', 0), null, null, null]),
     after: {
       ...complaintKey(UNKNOWN_ID),
-      [index.partitionKey]: statusPartition('received'),
+      [index.partitionKey]: statusPartition('received', 0),
       [index.sortKey]: sortKey,
     },
   };

@@ -545,7 +545,8 @@ describe('IAM', () => {
       expect(actions, name).toContain('dynamodb:GetItem');
       expect(
         actions.filter(
-          (action) => /^(dynamodb|states|sns|sqs):/.test(action) && !/:(GetItem|Query)$/.test(action),
+          (action) =>
+            /^(dynamodb|states|sns|sqs):/.test(action) && !/:(GetItem|BatchGetItem|Query)$/.test(action),
         ),
         name,
       ).toEqual([]);

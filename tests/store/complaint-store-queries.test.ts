@@ -423,17 +423,17 @@ describe('cursors', () => {
     await expectInvalidCursor(store.listOpen(allCursor));
   });
 
-  test('a cursor whose key was edited is refused before it reaches DynamoDB', async () => {
+  test('a cursor whose position was edited is refused before it reaches DynamoDB', async () => {
     // Prepare
     const { store, statusCursor } = await storeWithPages();
     const decoded = decode(statusCursor);
-    const after = decoded.after as Record<string, string>;
-    const extraAttribute = encode({ ...decoded, after: { ...after, owner: 'me' } });
-    const otherTable = encode({ ...decoded, after: { ...after, pk: 'IDEMPOTENCY#x', sk: 'IDEMPOTENCY' } });
-    const otherPartition = encode({ ...decoded, after: { ...after, statusPk: 'STATUS#closed' } });
+    const after = decoded.after as string;
+    const injected = encode({ ...decoded, after: `${after}" OR 1=1` });
+    const notAPosition = encode({ ...decoded, after: 'IDEMPOTENCY#x' });
+    const asKey = encode({ ...decoded, after: { pk: 'IDEMPOTENCY#x', sk: 'IDEMPOTENCY' } });
 
     // Act / Assess
-    for (const cursor of [extraAttribute, otherTable, otherPartition]) {
+    for (const cursor of [injected, notAPosition, asKey]) {
       await expectInvalidCursor(store.list({ status: 'received', limit: 2, cursor }));
     }
   });

@@ -24,6 +24,7 @@ import {
   type PendingNotification,
 } from '../complaint.ts';
 import type { OutboundMessage, OutboundTopic } from '../ports.ts';
+import { alertAddress } from '../organisation.ts';
 import { NotificationDataMissing } from './errors.ts';
 import { compactShortNumber } from './short-id.ts';
 import {
@@ -120,6 +121,7 @@ function composeStaffAlert(
   return {
     kind: 'topic',
     level,
+    unit: alertAddress(complaint, level),
     subject: render(STAFF_SUBJECTS[event], vars),
     message: render(STAFF_TEMPLATES[locale][event].body, vars),
   };

@@ -269,6 +269,8 @@ export const CLOSE_REASON_TEXT: Readonly<Record<Locale, Readonly<Record<CloseRea
     reviewed: '复核已完成',
     withdrawn: '您已撤回投诉',
     duplicate: '与您的另一投诉重复',
+    unresolved: '暂未能解决，原因和后续安排已告知您',
+    answered: '已答复',
   },
   en: {
     satisfied: 'you were satisfied with the answer',
@@ -277,6 +279,8 @@ export const CLOSE_REASON_TEXT: Readonly<Record<Locale, Readonly<Record<CloseRea
     reviewed: 'the review is complete',
     withdrawn: 'you withdrew it',
     duplicate: 'it repeats another complaint of yours',
+    unresolved: 'not resolved; we told you why and what comes next',
+    answered: 'we have answered it',
   },
 };
 
@@ -351,6 +355,7 @@ export const CLOCK_TEXT: Readonly<Record<Locale, Readonly<Record<ClockName, stri
     resolution: '答复',
     review: '复核',
     pending: '客户补充',
+    regulator: '监管回复',
     feedback: '评价',
   },
   en: {
@@ -359,6 +364,7 @@ export const CLOCK_TEXT: Readonly<Record<Locale, Readonly<Record<ClockName, stri
     resolution: 'resolution',
     review: 'review',
     pending: 'pending-customer',
+    regulator: 'regulator reply',
     feedback: 'feedback',
   },
 };
