@@ -379,7 +379,7 @@ export class DynamoComplaintStore implements ComplaintStore {
       keys.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey as ItemKey | undefined;
     } while (startKey !== undefined);
-    return (await this.hydrate(keys)).map(complaintFromItem);
+    return this.complaintsFromItems(await this.hydrate(keys));
   }
 
   async listOpen(cursor?: string): Promise<ComplaintPage> {

@@ -2,7 +2,7 @@
 // internal state (phone hash, workflow token, outbox, pending signal).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allowedActions } from '#domain/lifecycle';
+import { actionsFor } from '#domain/lifecycle';
 import { presentComplaint, presentPage, presentTimeline } from '../../functions/api/presenters.ts';
 import { complaintPage, complaintView, timeline } from '../../functions/api/schemas.ts';
 import { complaintFixture } from '../support/complaint-fixture.ts';
@@ -54,7 +54,8 @@ function busyComplaint(national: string, writtenInText: string) {
 describe('presentComplaint', () => {
   it('follows the response schema and carries the fields of SPEC section 10', () => {
     // Act
-    const view = presentComplaint(busyComplaint('13812345678', 'none'), NOW);
+    const complaint = busyComplaint('13812345678', 'none');
+    const view = presentComplaint(complaint, NOW);
 
     // Assess
     expect(complaintView.safeParse(view).success).toBe(true);
@@ -66,7 +67,8 @@ describe('presentComplaint', () => {
       customer: { phone: expect.stringContaining('****'), locale: 'zh-CN', channels: ['sms'] },
       closeReason: null,
       feedback: null,
-      allowedActions: allowedActions('awaiting-feedback'),
+      // Not a regulator transfer: no regulator-reply.
+      allowedActions: actionsFor(complaint),
     });
     expect(Object.keys(view.deadlines).sort()).toEqual(['resolution', 'response', 'stage']);
   });

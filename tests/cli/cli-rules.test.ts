@@ -9,11 +9,13 @@ import { ACTION_NEEDS, FLAG_OF, actionBodyOf, type ActOptions } from '../../infr
 import { shanghaiTime } from '../../infra/local/cli-format.ts';
 
 const words = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ,.]{0,40}$/);
+/** Staff ids follow the API's identifier pattern. */
+const staffId = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$/);
 const fen = fc.integer({ min: 0, max: 10_000_000 }).map((cents) => cents / 100);
 
 /** Values a person could give for every detail option. */
 const detailValues = fc.record({
-  assignee: words,
+  assignee: staffId,
   message: words,
   resolution: words,
   amount: fen,

@@ -19,7 +19,8 @@ const INDEX_BUDGET = 12;
  * the chain head and the last change's events), the event items 5, the link claim 1, the delivery records
  * 12 (three writes per text), the indexes 12. Only the indexes are this design's to lower.
  */
-const TOTAL_BUDGET = 54;
+// 58 measured since phone and name are sealed into one attribute (the envelope adds a few hundred bytes).
+const TOTAL_BUDGET = 58;
 
 let api: TestApi;
 let http: HttpApi;

@@ -87,17 +87,23 @@ describe('the LevelDB log check', () => {
 });
 
 describe('the local servers’ ports', () => {
-  it('follow PORT (+1..4) unless set, so the endpoints stay the same from one start to the next', () => {
+  it('follow PORT (+1..5) unless set, so the endpoints stay the same from one start to the next', () => {
     expect(servicePortsFrom({ PORT: '4000' })).toEqual({
       api: 4000,
-      services: { dynamodb: 4001, sfn: 4002, sns: 4003, secrets: 4004 },
+      services: { dynamodb: 4001, sfn: 4002, sns: 4003, secrets: 4004, kms: 4005 },
     });
     expect(servicePortsFrom({ PORT: '4000', LOCAL_SNS_PORT: '9911' }).services.sns).toBe(9911);
     expect(servicePortsFrom({}).api).toBe(3000);
   });
 
   it('are all free ones when PORT is 0', () => {
-    expect(servicePortsFrom({ PORT: '0' }).services).toEqual({ dynamodb: 0, sfn: 0, sns: 0, secrets: 0 });
+    expect(servicePortsFrom({ PORT: '0' }).services).toEqual({
+      dynamodb: 0,
+      sfn: 0,
+      sns: 0,
+      secrets: 0,
+      kms: 0,
+    });
   });
 
   it('name the variable that is not a port', () => {
