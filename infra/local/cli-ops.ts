@@ -2,22 +2,11 @@
 // takes what the reconcile Lambda takes on AWS): run a pass, list the complaints waiting for an operator,
 // retry one after a fix.
 import type { Command } from 'commander';
+import type { ReconcileReport } from '#use-cases/reconcile';
 import { fields, shanghaiTime } from './cli-format.ts';
 import type { CliContext } from './cli-program.ts';
 
 const RECONCILE_PATH = '/_local/reconcile';
-
-interface ReconcileReport {
-  open: number;
-  checked: number;
-  restarted: number;
-  parked: number;
-  signalsRedelivered: number;
-  deliveriesResumed: number;
-  errors: number;
-  complete: boolean;
-  needsOperator: number;
-}
 
 interface ParkedComplaint {
   id: string;
