@@ -2,13 +2,14 @@
 // back by itself from its status change event (the Step Functions stand-in delivers the event to the
 // same handler EventBridge would), and a complaint whose workflow fails every time is parked in
 // needs-operator after the restart cap, alerted once, listed, and retried after the fix.
+import { postUntilReady } from '../support/spawned-stack.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeExecutionCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { complaintKey } from '#adapters/table-design';
 import { DEFAULT_RESTART_POLICY } from '#domain/execution';
-import { eventually, sampleComplaint, startTestApi, type TestApi, postAction } from '../support/embedded.ts';
+import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
 
 // Backoff scales with the clocks: the first restart waits 60 s / 36,000 = 1.7 ms.
 const TIME_SCALE = 36_000;
@@ -40,16 +41,9 @@ async function register(): Promise<string> {
 }
 
 async function act(id: string, body: Record<string, unknown>): Promise<Complaint> {
-  return eventually(
-    async () => {
-      const response = await postAction<Complaint>(api, id, body);
-      if (response.status === 409 && response.headers.get('retry-after')) return undefined;
-      expect(response.status, JSON.stringify(response.body)).toBe(200);
-      return response.body;
-    },
-    10_000,
-    `action ${String(body.action)}`,
-  );
+  const response = await postUntilReady<Complaint>(api, `/v1/complaints/${id}/actions`, body, 10_000);
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return response.body;
 }
 
 async function executionStatus(name: string): Promise<string | undefined> {

@@ -1,12 +1,13 @@
 // An operator's `aws stepfunctions stop-execution` with no status event to heal it (the stack delivers
 // none here, as when an event is lost): the next action through HTTP restarts the execution instead of
 // answering 409 workflow-not-ready for ever, and the complaint's timers and actions run again.
+import { postUntilReady } from '../support/spawned-stack.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeExecutionCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { complaintKey } from '#adapters/table-design';
-import { eventually, sampleComplaint, startTestApi, type TestApi, postAction } from '../support/embedded.ts';
+import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
 
 const TIME_SCALE = 36_000;
 const MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:complaints';
@@ -30,17 +31,9 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function act(id: string, body: Record<string, unknown>) {
-  // Only "between stages" (409 with Retry-After) is retried; anything else is the answer.
-  return eventually(
-    async () => {
-      const response = await postAction<Complaint>(api, id, body);
-      return response.status === 409 && response.headers.get('retry-after') ? undefined : response;
-    },
-    10_000,
-    `action ${String(body.action)}`,
-  );
-}
+/** An action as the named actor; "between stages" (409 with Retry-After) is retried, anything else answers. */
+const act = (id: string, body: Record<string, unknown>) =>
+  postUntilReady<Complaint>(api, `/v1/complaints/${id}/actions`, body, 10_000);
 
 async function executionStatus(name: string): Promise<string | undefined> {
   try {
