@@ -312,12 +312,15 @@ describe('every composed message', () => {
     reason: fc.constantFrom(...CLOSE_REASONS),
     clock: fc.constantFrom(...CLOCK_NAMES),
     link,
+    // From the scenario, not minted inside compose(), so a failure's seed reproduces it.
+    id: fc.ulid(),
   });
 
   type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
   function compose(s: Scenario): { c: Complaint; messages: OutboundMessage[] } {
     const c = complaint({
+      id: s.id,
       description: '北京市朝阳区建国路88号3单元502室，快递被放在门口丢了',
       customer: {
         name: s.name,
@@ -366,7 +369,10 @@ describe('every composed message', () => {
           expect(text).not.toContain(s.name);
           expect(text).not.toContain('建国路');
           expect(text).not.toContain(c.trackingNumber);
-          expect(findPhoneNumbersInText(text, 'CN'), text).toEqual([]);
+          // About 1 short number in 100 000 is all digits ("61932-09752") and reads as a landline
+          // number; it is the complaint's own number, not the customer's, so it is left out of the scan.
+          const rest = text.replaceAll(c.shortId, '');
+          expect(findPhoneNumbersInText(rest, 'CN'), text).toEqual([]);
         }
       }),
       { numRuns: 300 },
