@@ -44,6 +44,8 @@ try {
     servicePorts: ports.services,
     reconcileIntervalMs: reconcileSeconds * 1000,
     ...(timeScale ? { timeScale } : {}),
+    // Links in texts point at the local gateway unless the operator names the public address.
+    ...(process.env.PUBLIC_BASE_URL ? { environment: { PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL } } : {}),
     log: (line) => console.log(line),
   });
 } catch (error) {
