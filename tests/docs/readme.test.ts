@@ -1,0 +1,67 @@
+// The README is the newcomer's first hour: its walkthrough must paste and paste again as it is, and its
+// route table must name every route the API serves.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_ROUTES } from '../../functions/api/routes.ts';
+import { removeDataDir, spawnStack, type SpawnedStack } from '../support/spawned-stack.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+/** The first sh block of a section. */
+function shBlock(heading: string): string {
+  const section = README.slice(README.indexOf(`## ${heading}`));
+  const match = /```sh\n([\s\S]*?)```/.exec(section);
+  if (!match?.[1]) throw new Error(`no sh block under ## ${heading}`);
+  return match[1];
+}
+
+describe('README walkthrough', () => {
+  let stack: SpawnedStack;
+  beforeAll(async () => {
+    stack = await spawnStack();
+  }, 60_000);
+  afterAll(async () => {
+    await stack.stop();
+    removeDataDir(stack.dataDir);
+  });
+
+  it('pastes twice as written: each run registers, accepts, resolves and closes a complaint', () => {
+    // The block talks to localhost:3000 as the README says; here the stack listens on a free port, and
+    // the CLI inside the block follows PORT as it does for a reader.
+    const script = shBlock('Try it').replaceAll('localhost:3000', `localhost:${stack.port}`);
+    const runs = [1, 2].map(() =>
+      spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(stack.port) },
+        encoding: 'utf8',
+        timeout: 60_000,
+      }),
+    );
+    const ids = runs.map((run) => {
+      expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+      const lines = run.stdout.split('\n');
+      const id = /^registered (\w{26})$/.exec(lines[0] ?? '')?.[1];
+      expect(id, run.stdout).toBeDefined();
+      expect(lines.slice(1, 4)).toEqual(['investigating', 'awaiting-feedback', 'closed']);
+      const outbox = JSON.parse(lines[5] ?? '{}') as { items?: { complaintId: string; event: string }[] };
+      expect(outbox.items?.map((m) => m.event)).toContain('received');
+      return id;
+    });
+    expect(new Set(ids).size).toBe(2);
+  }, 120_000);
+});
+
+describe('README route table', () => {
+  const documented = new Set(
+    [...README.matchAll(/^\| `(GET|POST|PUT|DELETE|PATCH|HEAD) ([^`?]+)/gm)].map((m) => `${m[1]} ${m[2]}`),
+  );
+
+  it('lists every route the API serves', () => {
+    const missing = API_ROUTES.map((r) => `${r.method} ${r.resource}`).filter((r) => !documented.has(r));
+    expect(missing).toEqual([]);
+  });
+});
