@@ -25,7 +25,7 @@ describe('README walkthrough', () => {
     stack = await spawnStack();
   }, 60_000);
   afterAll(async () => {
-    await stack.stop();
+    await stack.stop('SIGTERM');
     removeDataDir(stack.dataDir);
   });
 

@@ -2,7 +2,13 @@
 // sent several times at once under the same Idempotency-Key; exactly one complaint (and one workflow, so
 // one acknowledgement text) comes out per key, and a key reused with another body is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
+import {
+  eventually,
+  sampleComplaint,
+  startTestApi,
+  untilNoRunningExecutions,
+  type TestApi,
+} from '../support/embedded.ts';
 import { listAll, outboxOf, type ComplaintBody } from '../support/spawned-stack.ts';
 
 const KEYS = 50;
@@ -78,7 +84,8 @@ describe('idempotent intake', () => {
       20_000,
       'acknowledgement texts',
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Every delivery has ended: a second text for a complaint would be in the outbox by now.
+    await untilNoRunningExecutions(api.stack, ['complaint-notifications']);
     const final = (await outboxOf(api)).filter((m) => m.kind === 'sms' && m.key?.startsWith('received'));
     expect(final).toHaveLength(acknowledgements.length);
     expect(new Set(final.map((m) => m.complaintId)).size).toBe(KEYS);

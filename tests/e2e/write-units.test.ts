@@ -7,7 +7,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { dynamoDocumentClient } from '#commons/clients';
 import { FILTER_ATTRIBUTES, INDEXES, KEY_ATTRIBUTES } from '#adapters/table-design';
 import { writeCost, type ItemImage, type TableCostDesign } from '#adapters/write-units';
-import { eventually, startTestApi, type TestApi } from '../support/embedded.ts';
+import { eventually, startTestApi, untilNoRunningExecutions, type TestApi } from '../support/embedded.ts';
 import { complaintOf, recordWrites, type RecordedWrite } from '../support/write-recorder.ts';
 import { httpApi, outboxOf, postUntilReady, type HttpApi } from '../support/spawned-stack.ts';
 
@@ -141,12 +141,8 @@ test('a complaint on the happy path writes each index only when its key changes'
       `complaint ${id} closed with its texts sent`,
     );
   }
-  // Let the last deliveries record their sends.
-  await eventually(async () => {
-    const count = writes.length;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    return writes.length === count ? true : undefined;
-  });
+  // Every complaint is closed: once its execution and its deliveries have ended, nothing writes any more.
+  await untilNoRunningExecutions(api.stack);
 
   // Assess
   const current = unitsPerComplaint(ids, CURRENT, (i) => i);

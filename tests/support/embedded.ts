@@ -1,4 +1,5 @@
 // Tests drive the embedded stack the way an upstream system does: over HTTP, with real local servers.
+import { ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { inject } from 'vitest';
 import {
   startEmbeddedStack,
@@ -124,6 +125,39 @@ export async function eventually<T>(
       throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * Resolves once no execution of the named state machines (default: every one of the stack) is running:
+ * the end signal for "and nothing more was sent or written", instead of a fixed sleep.
+ */
+export async function untilNoRunningExecutions(
+  stack: EmbeddedStack,
+  machines?: readonly string[],
+  timeoutMs = 20_000,
+): Promise<void> {
+  const sfn = new SFNClient({
+    endpoint: stack.sfn.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
+  const arns = stateMachines
+    .filter((m) => machines === undefined || machines.includes(m.name ?? ''))
+    .map((m) => m.stateMachineArn ?? '');
+  await eventually(
+    async () => {
+      for (const stateMachineArn of arns) {
+        const running = await sfn.send(
+          new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }),
+        );
+        if ((running.executions ?? []).length > 0) return undefined;
+      }
+      return true;
+    },
+    timeoutMs,
+    `no running executions of ${machines?.join(', ') ?? 'any state machine'}`,
+  );
 }
 
 export const sampleComplaint = (overrides: Record<string, unknown> = {}) => ({
