@@ -2,7 +2,8 @@
 // the real global fetch: what a person at a terminal types, and what they read back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedStack, type EmbeddedStack } from '../../infra/local/stack.ts';
-import { cliSession, eventually, type CliSession } from './run-cli.ts';
+import { cliSession, type CliSession } from './run-cli.ts';
+import { eventually } from '../support/eventually.ts';
 
 let stack: EmbeddedStack;
 let cli: CliSession;
@@ -275,10 +276,10 @@ describe('outbox', () => {
     const { id, shortId } = await submitted();
 
     // Act
-    const { code, stdout } = await eventually(
-      () => cli.run('outbox', '--complaint', id),
-      (run) => /received/.test(run.stdout),
-    );
+    const { code, stdout } = await eventually(async () => {
+      const run = await cli.run('outbox', '--complaint', id);
+      return /received/.test(run.stdout) ? run : undefined;
+    });
 
     // Assess
     expect(code).toBe(0);
@@ -293,17 +294,11 @@ describe('outbox', () => {
 
     // Act
     const { shortId } = await submitted();
-    await eventually(
-      async () => follow.stdout(),
-      (printed) => printed.includes(shortId),
-    );
+    await eventually(() => (follow.stdout().includes(shortId) ? true : undefined));
     // Let it poll a few more times after the message arrived, so a repeat would have been printed.
     const polls = () => requests.filter((r) => r.includes('/_local/outbox')).length;
     const seenAt = polls();
-    await eventually(
-      async () => polls(),
-      (count) => count >= seenAt + 3,
-    );
+    await eventually(() => (polls() >= seenAt + 3 ? true : undefined), 15_000, 'three more polls', 20);
     const ended = await follow.stop();
 
     // Assess

@@ -44,17 +44,3 @@ export function cliSession(
     },
   };
 }
-
-/** Retries until check passes or the time is up; the last failure is what the test reports. */
-export async function eventually<T>(
-  attempt: () => Promise<T>,
-  check: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const giveUpAt = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await attempt();
-    if (check(value) || Date.now() > giveUpAt) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -22,8 +22,8 @@ import {
   region,
   stateMachineArn,
   rejection,
-  until,
 } from './support.ts';
+import { eventually } from '../support/eventually.ts';
 
 interface CallbackPayload {
   taskToken: string;
@@ -241,7 +241,9 @@ describe('callback tasks', () => {
     expect(execution.stopDate).toEqual(stopDate);
     expect(reply).toBeInstanceOf(TaskTimedOut);
     expect(sfn.waitingTasks()).toBe(0);
-    await until(() => (sfn.events(executionArn!).at(-1)?.type === 'ExecutionAborted' ? true : undefined));
+    await eventually(() =>
+      sfn.events(executionArn!).at(-1)?.type === 'ExecutionAborted' ? true : undefined,
+    );
   });
 
   it('times the whole execution out after the definition TimeoutSeconds', async () => {
@@ -277,7 +279,9 @@ describe('callback tasks', () => {
 
     // Assess
     expect(sfn.waitingTasks()).toBe(0);
-    await until(() => (sfn.events(executionArn!).at(-1)?.type === 'ExecutionAborted' ? true : undefined));
+    await eventually(() =>
+      sfn.events(executionArn!).at(-1)?.type === 'ExecutionAborted' ? true : undefined,
+    );
   });
 
   it('keeps hundreds of executions waiting on callbacks apart and settles each with its own reply', async () => {

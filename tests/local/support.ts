@@ -6,6 +6,7 @@ import {
   type DescribeExecutionCommandOutput,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import { eventually } from '../support/eventually.ts';
 
 export const region = 'us-east-1';
 export const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -17,30 +18,21 @@ export function fixture(name: string): object {
   return JSON.parse(readFileSync(new URL(`../fixtures/${name}.asl.json`, import.meta.url), 'utf8')) as object;
 }
 
-/** Polls until probe returns something other than undefined. */
-export async function until<T>(
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 5_000,
-): Promise<T> {
-  const giveUpAt = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > giveUpAt) throw new Error(`Nothing after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** The execution once it is no longer RUNNING. */
 export function finished(
   client: SFNClient,
   executionArn: string,
   timeoutMs = 5_000,
 ): Promise<DescribeExecutionCommandOutput> {
-  return until(async () => {
-    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
-    return execution.status === 'RUNNING' ? undefined : execution;
-  }, timeoutMs);
+  return eventually(
+    async () => {
+      const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
+      return execution.status === 'RUNNING' ? undefined : execution;
+    },
+    timeoutMs,
+    `execution ${executionArn} to end`,
+    10,
+  );
 }
 
 /** A Lambda handler that records the payloads it is called with (callback tasks hand their token over). */
@@ -52,7 +44,7 @@ export class Inbox<T = Record<string, unknown>> {
 
   /** The n-th payload (0-based), once it has arrived. */
   nth(index: number): Promise<T> {
-    return until(() => this.payloads[index]);
+    return eventually(() => this.payloads[index], 5_000, `payload ${index}`, 10);
   }
 }
 

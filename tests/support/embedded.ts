@@ -1,6 +1,9 @@
 // Tests drive the embedded stack the way an upstream system does: over HTTP, with real local servers.
 import { ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { inject } from 'vitest';
+import { eventually } from './eventually.ts';
+
+export { eventually };
 import {
   startEmbeddedStack,
   type EmbeddedStack,
@@ -104,27 +107,6 @@ export async function startTestApi(options: Partial<EmbeddedStackOptions> = {}):
     },
     close: () => stack.close(),
   };
-}
-
-/** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 15_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /**
