@@ -219,7 +219,8 @@ function parseRequest(body: Buffer): Record<string, unknown> {
   }
 }
 
-async function ensureTable(client: DynamoDBClient, table: CreateTableCommandInput): Promise<void> {
+/** Creates the table unless it exists (a persisted store keeps it) and waits until it is active. */
+export async function ensureTable(client: DynamoDBClient, table: CreateTableCommandInput): Promise<void> {
   try {
     await client.send(new CreateTableCommand(table));
   } catch (error) {
