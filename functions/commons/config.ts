@@ -65,6 +65,9 @@ const environmentSchema = z.object({
   ),
 });
 
+/** Every variable the functions read (the README's configuration table names each one). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
 export interface Config {
   tableName: string;
   complaintStateMachineArn: string;

@@ -1,11 +1,12 @@
 // The README is the newcomer's first hour: its walkthrough must paste and paste again as it is, and its
 // route table must name every route the API serves.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../functions/api/routes.ts';
+import { ENVIRONMENT_VARIABLES } from '../../functions/commons/config.ts';
 import { removeDataDir, spawnStack, type SpawnedStack } from '../support/spawned-stack.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -63,5 +64,29 @@ describe('README route table', () => {
   it('lists every route the API serves', () => {
     const missing = API_ROUTES.map((r) => `${r.method} ${r.resource}`).filter((r) => !documented.has(r));
     expect(missing).toEqual([]);
+  });
+});
+
+describe('README configuration table', () => {
+  /** Variables the embedded stack and the CLI read from their environment (infra/local). */
+  function localVariables(): string[] {
+    const names = new Set<string>();
+    const dir = join(ROOT, 'infra', 'local');
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    for (const file of files) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      for (const m of text.matchAll(/\benv(?:ironment)?\.([A-Z][A-Z0-9_]{2,})\b/g)) names.add(m[1]!);
+    }
+    return [...names];
+  }
+  // Set by the platform or the terminal, not by an operator of this product.
+  const NOT_OURS = new Set(['AWS_REGION', 'AWS_SESSION_TOKEN', 'TERM', 'NO_COLOR', 'HOME', 'PATH']);
+  const isOurs = (name: string) => !NOT_OURS.has(name) && !name.startsWith('AWS_ENDPOINT_URL_');
+
+  it('names every variable the functions, the embedded stack and the CLI read', () => {
+    const missing = [...ENVIRONMENT_VARIABLES, ...localVariables()]
+      .filter(isOurs)
+      .filter((name) => !README.includes(`\`${name}\``));
+    expect([...new Set(missing)]).toEqual([]);
   });
 });
