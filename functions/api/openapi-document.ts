@@ -19,6 +19,8 @@ import {
   health,
   personalDataRequestBody,
   personalDataView,
+  suggestionBody,
+  suggestionView,
   listQuery,
   problem,
   slaPreview,
@@ -247,6 +249,24 @@ function buildRegistry(): OpenAPIRegistry {
 
   registry.registerPath({
     method: 'post',
+    path: '/v1/complaints/{id}/compensation/suggestion',
+    operationId: 'suggestCompensation',
+    summary: 'The remedy and amount the compensation rules suggest, with the rule and its legal basis',
+    request: {
+      params: complaintPath,
+      body: jsonBody(
+        suggestionBody,
+        'Facts beyond the complaint: severity, share missing, proven loss, days late.',
+      ),
+    },
+    responses: {
+      200: json(suggestionView, 'The suggestion (amount null when no rule applies); nothing is written.'),
+      ...problems([400, 404, 413, 415, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
     path: '/v1/complaints/{id}/personal-data',
     operationId: 'revealPersonalData',
     summary: "The customer's full phone number and name, for a stated reason (recorded in the timeline)",
@@ -444,6 +464,7 @@ const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
   revealPersonalData: ['unmask'],
   getOrganisation: ['read', 'directory'],
   putOrganisationUnit: ['directory'],
+  suggestCompensation: ['work'],
 };
 
 const BEARER = 'bearer';
