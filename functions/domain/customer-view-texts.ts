@@ -48,7 +48,7 @@ export const NEXT_STEP_TEXT: Readonly<
       open: '请为我们的答复评分（1-5分）。',
     },
     review: { due: '主管正在复核，将在{deadline}前答复您。', open: '主管正在复核，将尽快答复您。' },
-    closed: { due: '投诉已结案：{reason}。感谢您的反馈。', open: '投诉已结案：{reason}。感谢您的反馈。' },
+    closed: { due: '投诉已结案：{reason}。', open: '投诉已结案：{reason}。' },
   },
   en: {
     received: {
@@ -72,8 +72,8 @@ export const NEXT_STEP_TEXT: Readonly<
       open: 'A supervisor is reviewing your complaint and will answer as soon as possible.',
     },
     closed: {
-      due: 'Your complaint is closed: {reason}. Thank you for your feedback.',
-      open: 'Your complaint is closed: {reason}. Thank you for your feedback.',
+      due: 'Your complaint is closed: {reason}.',
+      open: 'Your complaint is closed: {reason}.',
     },
   },
 };
@@ -85,9 +85,9 @@ export const CUSTOMER_EVENT_TEXT = {
     accepted: '专人已受理您的投诉',
     'info-requested': '我们请您补充信息：{message}',
     'customer-replied': '已收到您补充的信息',
-    escalated: '您的投诉已由{level}督办',
+    escalated: '您的投诉已升级至{level}督办',
     resolved: '我们已答复您的投诉',
-    'resolved-compensated': '我们已答复您的投诉，补偿{amount}元',
+    'resolved-compensated': '我们已答复您的投诉，拟向您支付{amount}元',
     rated: '您为答复评了{score}分',
     'rated-review': '您为答复评了{score}分，主管将复核',
     reopened: '您的投诉已转主管复核',
@@ -100,7 +100,7 @@ export const CUSTOMER_EVENT_TEXT = {
     'customer-replied': 'We received your information',
     escalated: 'Your complaint was passed to the {level} for follow-up',
     resolved: 'We answered your complaint',
-    'resolved-compensated': 'We answered your complaint, with compensation of CNY {amount}',
+    'resolved-compensated': 'We answered your complaint and offered you CNY {amount}',
     rated: 'You rated our answer {score} of 5',
     'rated-review': 'You rated our answer {score} of 5; a supervisor will review it',
     reopened: 'A supervisor is reviewing your complaint',

@@ -62,15 +62,8 @@ const row = (
 export const PERMISSIONS: Readonly<Record<Operation, OperationRow>> = {
   register: row('register a complaint', ['yes', 'yes', 'yes', 'no', 'no', 'no']),
   read: row('read complaints, timelines, lists', ['own', 'yes', 'yes', 'yes', 'no', 'reduced']),
-  work: row('accept, request-info, resolve, note, offer compensation, record its payment', [
-    'delegated',
-    'yes',
-    'yes',
-    'no',
-    'no',
-    'no',
-  ]),
-  'customer-reply': row('customer-reply, accept or decline a compensation offer', [
+  work: row('accept, request-info, resolve, note, offer, pay', ['delegated', 'yes', 'yes', 'no', 'no', 'no']),
+  'customer-reply': row('customer-reply, accept or decline an offer', [
     'for-customer',
     'yes',
     'yes',

@@ -223,7 +223,7 @@ function claimContent(
       vars: { shortId },
     };
   }
-  const stated = n.data?.amount;
+  const stated = n.data?.amount ?? n.data?.compensation;
   const amount = typeof stated === 'number' ? stated : claim?.amount?.amount;
   if (remedy !== 'money' || amount === undefined)
     throw new NotificationDataMissing(event, 'the claim offered');
