@@ -4,7 +4,7 @@ import { isRunning } from '#domain/clocks';
 import { ACTIONS, type ActionName, type ComplaintAction } from '#domain/commands';
 import { CATEGORIES, PRIORITIES, STATUSES, type Complaint, type Status } from '#domain/complaint';
 import { InvalidInput, TransitionNotAllowed } from '#domain/errors';
-import { actionsFor, allowedActions, applyAction, applyFeedback, changesStatus } from '#domain/lifecycle';
+import { actionsFor, applyAction, applyFeedback, changesStatus } from '#domain/lifecycle';
 import { fireStageTimer } from '#domain/timers';
 import {
   act,
