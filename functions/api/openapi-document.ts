@@ -422,7 +422,8 @@ function registerCustomerLink(registry: OpenAPIRegistry): void {
     path: '/v1/public/complaints/{token}/feedback',
     operationId: 'rateThroughLink',
     summary: 'The customer rates the answer (only while awaiting a rating)',
-    description: '3-5 closes the complaint as satisfied; 1-2 opens a review by a supervisor.',
+    description:
+      '4-5 closes the complaint as satisfied, 3 as neutral (not counted as satisfied); 1-2 opens a review by a supervisor.',
     security: [],
     request: {
       params: linkTokenPath,
