@@ -12,7 +12,7 @@ import {
   type CompensationRuleId,
 } from './compensation.ts';
 import type { DamageSeverity } from './commands.ts';
-import { InvalidInput, TransitionNotAllowed } from './errors.ts';
+import { InvalidInput, LimitReached, TransitionNotAllowed } from './errors.ts';
 import { withEvent, withNotification } from './notices.ts';
 
 export const REMEDIES = ['money', 'resend', 'replacement'] as const;
@@ -126,11 +126,7 @@ export function applyClaimAction(c: Complaint, action: ClaimAction, ctx: ClockCo
     case 'offer-compensation': {
       if (claim && claim.status !== 'declined') refuse('decline-compensation');
       const number = (claim?.number ?? 0) + 1;
-      if (number > MAX_CLAIM_OFFERS) {
-        throw new InvalidInput('too many offers', [
-          { path: 'remedy', message: `at most ${MAX_CLAIM_OFFERS} offers per complaint` },
-        ]);
-      }
+      if (number > MAX_CLAIM_OFFERS) throw new LimitReached('compensation offers', MAX_CLAIM_OFFERS);
       const offered = offerOf(c.category, action.offer, number, at, action.actor, c, ctx);
       const next = {
         ...event('claim-offered', {
