@@ -32,11 +32,11 @@ export const NEXT_STEP_TEXT: Readonly<
 > = {
   'zh-CN': {
     received: {
-      due: '我们将尽快安排专人处理，并在{deadline}前答复您。',
+      due: '我们将尽快安排专人处理，预计{deadline}前答复您。',
       open: '我们将尽快安排专人处理并答复您。',
     },
     investigating: {
-      due: '专人正在处理，我们将在{deadline}前答复您。',
+      due: '专人正在处理，预计{deadline}前答复您。',
       open: '专人正在处理，我们将尽快答复您。',
     },
     'pending-customer': {
@@ -47,16 +47,16 @@ export const NEXT_STEP_TEXT: Readonly<
       due: '请在{deadline}前为我们的答复评分（1-5分）。',
       open: '请为我们的答复评分（1-5分）。',
     },
-    review: { due: '主管正在复核，将在{deadline}前答复您。', open: '主管正在复核，将尽快答复您。' },
+    review: { due: '主管正在复核，预计{deadline}前答复您。', open: '主管正在复核，将尽快答复您。' },
     closed: { due: '投诉已结案：{reason}。', open: '投诉已结案：{reason}。' },
   },
   en: {
     received: {
-      due: 'An agent will take up your complaint soon. We will answer by {deadline} (Beijing time).',
+      due: 'An agent will take up your complaint soon. We expect to answer by {deadline} (Beijing time).',
       open: 'An agent will take up your complaint soon and answer as soon as possible.',
     },
     investigating: {
-      due: 'An agent is handling your complaint. We will answer by {deadline} (Beijing time).',
+      due: 'An agent is handling your complaint. We expect to answer by {deadline} (Beijing time).',
       open: 'An agent is handling your complaint and will answer as soon as possible.',
     },
     'pending-customer': {
@@ -68,7 +68,7 @@ export const NEXT_STEP_TEXT: Readonly<
       open: 'Please rate our answer from 1 to 5.',
     },
     review: {
-      due: 'A supervisor is reviewing your complaint and will answer by {deadline} (Beijing time).',
+      due: 'A supervisor is reviewing your complaint. We expect to answer by {deadline} (Beijing time).',
       open: 'A supervisor is reviewing your complaint and will answer as soon as possible.',
     },
     closed: {

@@ -67,7 +67,7 @@ describe('customerView', () => {
 
     // Assess
     expect(reviewed).toMatchObject({ status: 'review', canRate: false, rating: { score: 2 } });
-    expect(reviewed.nextStep).toMatch(/^主管正在复核，将在\d+月\d+日\d\d:\d\d前答复您。$/);
+    expect(reviewed.nextStep).toMatch(/^主管正在复核，预计\d+月\d+日\d\d:\d\d前答复您。$/);
     expect(reviewed.timeline.at(-1)?.text).toBe('您为答复评了2分，主管将复核');
     expect(closed).toMatchObject({
       status: 'closed',
