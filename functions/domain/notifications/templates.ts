@@ -306,7 +306,7 @@ export const STAFF_TEMPLATES: Readonly<Record<Locale, Readonly<Record<StaffEvent
       'zh-CN',
       '投诉已超时升级：{clock}时限已过。',
       '原定时限：{deadline}',
-      '下次升级：{nextEscalation}',
+      '仍未办结将再次通报：{nextEscalation}',
     ),
     'staff-review-needed': staffBody('zh-CN', '投诉需要复核。', '客户评分：{score}', '复核时限：{deadline}'),
     'staff-failure': staffBody('zh-CN', '投诉流程异常，请人工处理。', '错误：{error}', '发生时间：{at}'),
@@ -322,7 +322,7 @@ export const STAFF_TEMPLATES: Readonly<Record<Locale, Readonly<Record<StaffEvent
       'en',
       'Complaint escalated: the {clock} clock has expired.',
       'Was due: {deadline}',
-      'Next escalation: {nextEscalation}',
+      'Next alert if still open: {nextEscalation}',
     ),
     'staff-review-needed': staffBody(
       'en',
