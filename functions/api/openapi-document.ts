@@ -230,9 +230,9 @@ function buildRegistry(): OpenAPIRegistry {
     path: '/v1/complaints/{id}/actions',
     operationId: 'actOnComplaint',
     summary:
-      'Apply an action (accept, assign, request-info, customer-reply, resolve, reopen, close, note, reclassify, route, regulator-reply)',
+      'Apply an action (accept, assign, request-info, customer-reply, resolve, reopen, close, note, reclassify, route, regulator-reply, and the compensation claim steps)',
     description:
-      'reclassify and route are `manage` operations (403 for roles without it); route checks outlet and region against the directory (the region follows the outlet).',
+      'reclassify and route are `manage` operations (403 for roles without it); route checks outlet and region against the directory (the region follows the outlet). The compensation claim moves by offer-compensation and record-payment (`work`) and accept-compensation and decline-compensation (`customer-reply`), in the order offered, accepted or declined, paid (409 out of order); a close without closeReason is closed-by-staff (reviewed in review), never withdrawn.',
     request: {
       params: complaintPath,
       headers: delegationHeaders,

@@ -308,7 +308,12 @@ export const STAFF_TEMPLATES: Readonly<Record<Locale, Readonly<Record<StaffEvent
       '原定时限：{deadline}',
       '仍未办结将再次通报：{nextEscalation}',
     ),
-    'staff-review-needed': staffBody('zh-CN', '投诉需要复核。', '客户评分：{score}', '复核时限：{deadline}'),
+    'staff-review-needed': staffBody(
+      'zh-CN',
+      '投诉待复核，请及时处理。',
+      '客户评分：{score}',
+      '复核时限：{deadline}',
+    ),
     'staff-failure': staffBody('zh-CN', '投诉流程异常，请人工处理。', '错误：{error}', '发生时间：{at}'),
   },
   en: {
