@@ -197,6 +197,42 @@ export function applyClaimAction(c: Complaint, action: ClaimAction, ctx: ClockCo
   }
 }
 
+/**
+ * The money a `resolve` states is an offer too: without an open claim it becomes one (offered), so the
+ * customer's answer and the payment follow the same steps. The answered text carries it: no second text.
+ */
+export function claimFromResolve(
+  c: Complaint,
+  amount: Money,
+  party: { actor: string; client?: string },
+  ctx: ClockContext,
+): Complaint {
+  const claim = c.claim;
+  const open = claim !== undefined && claim.status !== 'declined';
+  const number = (claim?.number ?? 0) + 1;
+  if (open || amount.amount <= 0 || number > MAX_CLAIM_OFFERS) return c;
+  const at = ctx.now.toISOString();
+  const offered = offerOf(c.category, { remedy: 'money', amount }, number, at, party.actor, c, ctx);
+  return {
+    ...withEvent(c, {
+      at,
+      type: 'claim-offered',
+      actor: party.actor,
+      ...(party.client !== undefined ? { client: party.client } : {}),
+      from: c.status,
+      data: {
+        number,
+        remedy: 'money',
+        amount,
+        suggested: offered.suggested ?? null,
+        rule: offered.rule ?? null,
+        via: 'resolve',
+      },
+    }),
+    claim: offered,
+  };
+}
+
 function offerOf(
   category: Category,
   offer: ClaimOffer,

@@ -4,7 +4,7 @@ import type { ActionName, ComplaintAction, FeedbackInput, FeedbackSource } from 
 import type { CloseReason, Complaint, Status, TimelineEvent } from './complaint.ts';
 import { endPause, startClock, stopClocks, type ClockContext } from './clocks.ts';
 import { suggestCompensation } from './compensation.ts';
-import { applyClaimAction, MAX_CLAIM_OFFERS } from './claims.ts';
+import { applyClaimAction, claimFromResolve, MAX_CLAIM_OFFERS } from './claims.ts';
 import { InvalidInput, TransitionNotAllowed } from './errors.ts';
 import { checkInfoRequest, checkNote, checkReviewCycle } from './limits.ts';
 import { withEvent, withNotification } from './notices.ts';
@@ -193,6 +193,13 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
           responsibility: action.responsibility ?? null,
         }),
       );
+      if (action.compensation) {
+        const party = {
+          actor: action.actor,
+          ...(action.client !== undefined ? { client: action.client } : {}),
+        };
+        next = claimFromResolve(next, action.compensation, party, ctx);
+      }
       if (shortFlow) return closeComplaint(next, 'answered', action.actor, ctx);
       const data: Record<string, string | number> = {};
       if (action.compensation) data.compensation = action.compensation.amount;

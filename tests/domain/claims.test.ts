@@ -101,6 +101,44 @@ describe('a claim offered', () => {
   });
 });
 
+describe('the money a resolve states', () => {
+  it('becomes an offered claim the customer can answer, without a second text', () => {
+    // Prepare
+    const dc = domainContext(shanghai('2026-03-02T10:00'));
+
+    // Act
+    const resolved = act(dc, lossComplaint(dc), {
+      action: 'resolve',
+      actor: 'agent-1',
+      resolution: '按保价赔偿',
+      compensation: { amount: 800, currency: 'CNY' },
+    });
+
+    // Assess
+    expect(resolved.claim).toMatchObject({ number: 1, remedy: 'money', status: 'offered', kind: 'damages' });
+    expect(resolved.outbox.filter((n) => n.event === 'claim-offered')).toEqual([]);
+    expect(resolved.outbox.filter((n) => n.event === 'answered')).toHaveLength(1);
+    expect(actionsFor(resolved)).toContain('accept-compensation');
+  });
+
+  it('leaves an open claim as it is', () => {
+    // Prepare
+    const dc = domainContext(shanghai('2026-03-02T10:00'));
+    const accepted = act(dc, act(dc, lossComplaint(dc), offerMoney(300)), accept);
+
+    // Act
+    const resolved = act(dc, accepted, {
+      action: 'resolve',
+      actor: 'agent-1',
+      resolution: '已赔付',
+      compensation: { amount: 300, currency: 'CNY' },
+    });
+
+    // Assess
+    expect(resolved.claim).toEqual(accepted.claim);
+  });
+});
+
 describe('a claim accepted and paid', () => {
   it('starts its own clock: 7 working days on the business calendar, overdue once they pass', () => {
     // Prepare: accepted on a Monday morning

@@ -251,9 +251,12 @@ describe('happy paths', () => {
       ['registered', null, 'received'],
       ['accepted', 'received', 'investigating'],
       ['resolved', 'investigating', 'awaiting-feedback'],
+      // The money the answer states is an offer the customer may accept (SPEC section 11).
+      ['claim-offered', 'investigating', null],
       ['feedback', 'awaiting-feedback', null],
       ['closed', 'awaiting-feedback', 'closed'],
     ]);
+    expect(c.claim).toMatchObject({ number: 1, remedy: 'money', status: 'offered', amount: { amount: 12 } });
     expect(c.stage.timer).toBeUndefined();
   });
 
