@@ -132,6 +132,7 @@ export function applyClaimAction(c: Complaint, action: ClaimAction, ctx: ClockCo
         ...event('claim-offered', {
           number,
           remedy: offered.remedy,
+          kind: offered.kind,
           amount: offered.amount ?? null,
           suggested: offered.suggested ?? null,
           rule: offered.rule ?? null,
@@ -182,6 +183,9 @@ export function applyClaimAction(c: Complaint, action: ClaimAction, ctx: ClockCo
       const next = {
         ...event('claim-paid', {
           number: claim.number,
+          remedy: claim.remedy,
+          kind: claim.kind,
+          amount: claim.amount ?? null,
           paymentReference: action.paymentReference,
           payBy: claim.payBy ?? null,
           late,
@@ -223,6 +227,7 @@ export function claimFromResolve(
       data: {
         number,
         remedy: 'money',
+        kind: offered.kind,
         amount,
         suggested: offered.suggested ?? null,
         rule: offered.rule ?? null,

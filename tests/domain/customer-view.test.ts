@@ -132,6 +132,39 @@ describe('eventText', () => {
     [{ at, type: 'sms-opted-out', actor: 'sms-provider' }, undefined],
     [{ at, type: 'close-requested', actor: 'agent-1', data: { reason: '重复投诉' } }, undefined],
     [{ at, type: 'customer-reminded', actor: 'system' }, undefined],
+    [
+      {
+        at,
+        type: 'claim-offered',
+        actor: 'agent-1',
+        data: { remedy: 'money', kind: 'damages', amount: { amount: 200, currency: 'CNY' } },
+      },
+      '我们拟赔偿您200.00元',
+    ],
+    [
+      {
+        at,
+        type: 'claim-offered',
+        actor: 'agent-1',
+        data: { remedy: 'money', kind: 'goodwill', amount: { amount: 12, currency: 'CNY' } },
+      },
+      '我们拟补偿您12.00元',
+    ],
+    [{ at, type: 'claim-offered', actor: 'agent-1', data: { remedy: 'resend' } }, '我们拟为您补寄物品'],
+    [{ at, type: 'claim-declined', actor: 'customer', data: { reason: '太少了' } }, '您未接受处理方案'],
+    [
+      {
+        at,
+        type: 'claim-paid',
+        actor: 'agent-1',
+        data: { remedy: 'money', amount: { amount: 200, currency: 'CNY' }, paymentReference: 'PAY-1' },
+      },
+      '200.00元已支付给您',
+    ],
+    [
+      { at, type: 'claim-paid', actor: 'agent-1', data: { remedy: 'resend', amount: null } },
+      '补寄或换货物品已寄出',
+    ],
   ])('words %j as %j', (event, expected) => {
     expect(eventText(event, 'zh-CN')).toBe(expected);
   });
