@@ -31,7 +31,7 @@ export const PAGE_WORDS: Readonly<Record<Locale, PageWords>> = {
     nextStep: '下一步',
     deadline: '期限',
     answer: '我们的答复',
-    compensation: '补偿',
+    compensation: '拟付金额',
     amount: '{amount}元',
     timeline: '处理记录',
     timesNote: '时间均为北京时间。',
@@ -49,7 +49,7 @@ export const PAGE_WORDS: Readonly<Record<Locale, PageWords>> = {
     nextStep: 'What happens next',
     deadline: 'Deadline',
     answer: 'Our answer',
-    compensation: 'Compensation',
+    compensation: 'Amount offered',
     amount: 'CNY {amount}',
     timeline: 'What has happened',
     timesNote: 'Times are Beijing time.',
@@ -91,10 +91,10 @@ export const PROBLEM_WORDS: Readonly<Record<ProblemPageKind, Readonly<Record<Loc
     },
   },
   'link-expired': {
-    'zh-CN': { title: '链接已失效', detail: '投诉已结案，此链接不再可用。感谢您的反馈。' },
+    'zh-CN': { title: '链接已失效', detail: '投诉已结案，此链接不再可用。' },
     en: {
       title: 'Link expired',
-      detail: 'The complaint is closed, so its link no longer opens it. Thank you for your feedback.',
+      detail: 'The complaint is closed, so its link no longer opens it.',
     },
   },
   'rating-invalid': {

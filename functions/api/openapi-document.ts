@@ -19,6 +19,8 @@ import {
   health,
   personalDataRequestBody,
   personalDataView,
+  suggestionBody,
+  suggestionView,
   listQuery,
   problem,
   slaPreview,
@@ -228,9 +230,9 @@ function buildRegistry(): OpenAPIRegistry {
     path: '/v1/complaints/{id}/actions',
     operationId: 'actOnComplaint',
     summary:
-      'Apply an action (accept, assign, request-info, customer-reply, resolve, reopen, close, note, reclassify, route, regulator-reply)',
+      'Apply an action (accept, assign, request-info, customer-reply, resolve, reopen, close, note, reclassify, route, regulator-reply, and the compensation claim steps)',
     description:
-      'reclassify and route are `manage` operations (403 for roles without it); route checks outlet and region against the directory (the region follows the outlet).',
+      'reclassify and route are `manage` operations (403 for roles without it); route checks outlet and region against the directory (the region follows the outlet). The compensation claim moves by offer-compensation and record-payment (`work`) and accept-compensation and decline-compensation (`customer-reply`), in the order offered, accepted or declined, paid (409 out of order); a close without closeReason is closed-by-staff (reviewed in review), never withdrawn.',
     request: {
       params: complaintPath,
       headers: delegationHeaders,
@@ -242,6 +244,24 @@ function buildRegistry(): OpenAPIRegistry {
         409: 'Conflict: the status does not allow the action, expectedVersion is stale, the workflow is between stages (Retry-After: 1), or a per-complaint cap is reached (notes, review cycles, requests for information: `limit`, `max`).',
         413: `The body is larger than ${MAX_BODY_BYTES} bytes, or a note is longer than its cap.`,
       }),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/complaints/{id}/compensation/suggestion',
+    operationId: 'suggestCompensation',
+    summary: 'The remedy and amount the compensation rules suggest, with the rule and its legal basis',
+    request: {
+      params: complaintPath,
+      body: jsonBody(
+        suggestionBody,
+        'Facts beyond the complaint: severity, share missing, proven loss, days late.',
+      ),
+    },
+    responses: {
+      200: json(suggestionView, 'The suggestion (amount null when no rule applies); nothing is written.'),
+      ...problems([400, 404, 413, 415, 500]),
     },
   });
 
@@ -402,7 +422,8 @@ function registerCustomerLink(registry: OpenAPIRegistry): void {
     path: '/v1/public/complaints/{token}/feedback',
     operationId: 'rateThroughLink',
     summary: 'The customer rates the answer (only while awaiting a rating)',
-    description: '3-5 closes the complaint as satisfied; 1-2 opens a review by a supervisor.',
+    description:
+      '4-5 closes the complaint as satisfied, 3 as neutral (not counted as satisfied); 1-2 opens a review by a supervisor.',
     security: [],
     request: {
       params: linkTokenPath,
@@ -444,6 +465,7 @@ const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
   revealPersonalData: ['unmask'],
   getOrganisation: ['read', 'directory'],
   putOrganisationUnit: ['directory'],
+  suggestCompensation: ['work'],
 };
 
 const BEARER = 'bearer';

@@ -1,5 +1,5 @@
 // POST /v1/public/complaints/{token}/feedback: the customer rates the answer through the link in the text.
-// 3-5 closes the complaint as satisfied, 1-2 opens a review and alerts a supervisor (SPEC 复核); 409 outside
+// 4-5 closes the complaint as satisfied, 3 as neutral, 1-2 opens a review and alerts a supervisor (SPEC 复核); 409 outside
 // awaiting-feedback, 404 for a token never issued, 410 once closed. Answers with the customer's view.
 //
 // The page's plain HTML form posts here form-encoded, and a browser is answered with a page: 200 with the

@@ -2,6 +2,7 @@
 // task token, the outbox, pending signals) can never leak by being added to the model. Personal data is
 // masked: the customer's phone and name, and phone numbers customers type into free text.
 import { actionsFor } from '#domain/lifecycle';
+import { paymentOverdue, type Claim } from '#domain/claims';
 import { deadlinesOf } from '#domain/deadlines';
 import { maskName, maskPhone, maskPhonesIn } from '#domain/masking';
 import type { Complaint, TimelineEvent } from '#domain/complaint';
@@ -18,6 +19,27 @@ function maskStringsIn(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStringsIn(v)]));
   }
   return value;
+}
+
+function presentClaim(claim: Claim, now: Date): NonNullable<ComplaintView['claim']> {
+  return {
+    number: claim.number,
+    remedy: claim.remedy,
+    amount: claim.amount ?? null,
+    kind: claim.kind,
+    suggested: claim.suggested ?? null,
+    rule: claim.rule ?? null,
+    status: claim.status,
+    offeredAt: claim.offeredAt,
+    offeredBy: claim.offeredBy,
+    decidedAt: claim.decidedAt ?? null,
+    decidedBy: claim.decidedBy ?? null,
+    payBy: claim.payBy ?? null,
+    paymentOverdue: paymentOverdue(claim, now),
+    paidAt: claim.paidAt ?? null,
+    paidBy: claim.paidBy ?? null,
+    paymentReference: claim.paymentReference ?? null,
+  };
 }
 
 export function presentComplaint(c: Complaint, now: Date = new Date()): ComplaintView {
@@ -97,6 +119,7 @@ export function presentComplaint(c: Complaint, now: Date = new Date()): Complain
           suggestedCompensation: c.resolution.suggestedCompensation ?? null,
         }
       : null,
+    claim: c.claim ? presentClaim(c.claim, now) : null,
     feedback: c.feedback
       ? {
           score: c.feedback.score,

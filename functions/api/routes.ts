@@ -60,6 +60,12 @@ export const API_ROUTES = [
   },
   {
     method: 'POST',
+    resource: '/v1/complaints/{id}/compensation/suggestion',
+    entry: 'functions/api/post-compensation-suggestion.ts',
+    functionName: 'post-compensation-suggestion',
+  },
+  {
+    method: 'POST',
     resource: '/v1/complaints/{id}/personal-data',
     entry: 'functions/api/reveal-personal-data.ts',
     functionName: 'reveal-personal-data',

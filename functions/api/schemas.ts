@@ -5,6 +5,8 @@
 // of POST /v1/complaints is in intake-schemas.ts: it validates phone numbers, which the read paths need not.
 import * as z from 'zod';
 import { ACTIONS, DAMAGE_SEVERITIES, MANUAL_CLOSE_REASONS } from '#domain/commands';
+import { CLAIM_STATUSES, REMEDIES } from '#domain/claims';
+import { COMPENSATION_RULE_IDS } from '#domain/compensation';
 import { isWholeFen } from '#domain/compensation';
 import {
   CALENDAR_NAMES,
@@ -113,6 +115,40 @@ const expectedVersion = z
   .meta({ description: 'Rejects the request with 409 if the complaint is no longer at this version.' });
 
 // ---------------------------------------------------------------------------------------------------
+// POST /v1/complaints/{id}/compensation/suggestion
+
+/** What staff know beyond the complaint's own facts (declared value, postage, insured), for a suggestion. */
+const suggestionFacts = {
+  damageSeverity: z.enum(DAMAGE_SEVERITIES).optional(),
+  missingShare: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .optional()
+    .meta({ description: 'Loss: the share of the contents missing (内件短少); absent: the whole item.' }),
+  actualLoss: yuan.optional().meta({ description: 'CNY the customer proved lost, when known.' }),
+  daysLate: z.int().min(1).max(365).optional().meta({ description: 'Delay: whole days late.' }),
+};
+
+export const suggestionBody = z
+  .strictObject(suggestionFacts)
+  .meta({ id: 'CompensationSuggestionRequest', example: { missingShare: 0.25 } });
+
+export const suggestionView = z
+  .object({
+    remedy: z.literal('money'),
+    kind: z
+      .enum(['damages', 'goodwill'])
+      .meta({ description: 'damages: 赔偿 (loss, damage); goodwill: 补偿.' }),
+    amount: money.nullable().meta({ description: 'null: no rule applies, or a fact it needs is missing.' }),
+    rule: z.enum(COMPENSATION_RULE_IDS).nullable(),
+    basis: z.string().nullable(),
+    legalBasis: z.string().nullable(),
+    otherRemedies: z.array(z.enum(REMEDIES)),
+  })
+  .meta({ id: 'CompensationSuggestion' });
+
+// ---------------------------------------------------------------------------------------------------
 // POST /v1/complaints/{id}/actions
 
 const text = (max: number) => freeText(max, { multiline: true });
@@ -165,6 +201,18 @@ export const actionBody = z
       regionId: reference(64).optional(),
       leadUnit: reference(64).optional(),
       assistingUnits: z.array(reference(64)).max(10).optional(),
+    }),
+    action('offer-compensation', {
+      remedy: z.enum(REMEDIES),
+      amount: money.optional().meta({ description: 'Required with remedy money, refused otherwise.' }),
+      ...suggestionFacts,
+    }),
+    action('accept-compensation', {}),
+    action('decline-compensation', { reason: text(1000).optional() }),
+    action('record-payment', {
+      paymentReference: reference(64).meta({
+        description: "The paying system's reference (for resend or replacement: the new shipment's).",
+      }),
     }),
   ])
   .meta({
@@ -348,6 +396,27 @@ const resolutionView = z.object({
   suggestedCompensation: money.nullable(),
 });
 
+const claimView = z
+  .object({
+    number: z.int().min(1),
+    remedy: z.enum(REMEDIES),
+    amount: money.nullable(),
+    kind: z.enum(['damages', 'goodwill']),
+    suggested: money.nullable(),
+    rule: z.enum(COMPENSATION_RULE_IDS).nullable(),
+    status: z.enum(CLAIM_STATUSES),
+    offeredAt: instant,
+    offeredBy: z.string(),
+    decidedAt: instant.nullable(),
+    decidedBy: z.string().nullable(),
+    payBy: instant.nullable().meta({ description: 'Accepted claims: when payment is due (its own clock).' }),
+    paymentOverdue: z.boolean(),
+    paidAt: instant.nullable(),
+    paidBy: z.string().nullable(),
+    paymentReference: z.string().nullable(),
+  })
+  .meta({ id: 'CompensationClaim' });
+
 const clockView = z.object({
   calendar: z.enum(CALENDAR_NAMES),
   startedAt: instant,
@@ -435,6 +504,7 @@ export const complaintView = z
     insured: z.boolean().nullable(),
     externalRef: z.string().nullable(),
     resolution: resolutionView.nullable(),
+    claim: claimView.nullable(),
     feedback: feedbackView.nullable(),
     clockFacts: clockFactsView,
     needsOperator: z

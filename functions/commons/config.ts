@@ -2,6 +2,7 @@
 // missing variable fails the first use with a message naming it, never echoing a value (secrets).
 import * as z from 'zod';
 import { CALENDAR_NAMES, type CalendarName } from '#domain/complaint';
+import { isSmsSignature, SMS_SIGNATURE_RULE } from '#domain/notifications/templates';
 
 /** Unset and empty are the same thing for optional variables (CloudFormation writes '' for "no value"). */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -53,6 +54,7 @@ const environmentSchema = z.object({
     z.coerce.number({ error: 'must be a positive number' }).positive('must be a positive number'),
   ),
   SMS_SENDER_ID: optional(z.string().regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits')),
+  SMS_SIGNATURE: optional(z.string().refine(isSmsSignature, SMS_SIGNATURE_RULE)),
   SMS_MAX_PRICE: optional(
     z.coerce.number({ error: 'must be a positive number (USD)' }).positive('must be a positive number (USD)'),
   ),
@@ -92,6 +94,8 @@ export interface Config {
   executionMaxAgeSeconds?: number;
   smsSenderId?: string;
   smsMaxPrice?: number;
+  /** The operator's registered SMS signature, e.g. 【邮政投诉】; unset: the default. */
+  smsSignature?: string;
   publicBaseUrl: string;
   /** Staff alerts wait for this calendar's working time; '24x7' (the default) sends them at once. */
   staffAlertCalendar: CalendarName;
@@ -135,6 +139,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     executionMaxAgeSeconds: e.COMPLAINT_EXECUTION_MAX_AGE_SECONDS,
     smsSenderId: e.SMS_SENDER_ID,
     smsMaxPrice: e.SMS_MAX_PRICE,
+    smsSignature: e.SMS_SIGNATURE,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     staffAlertCalendar: e.STAFF_ALERT_CALENDAR ?? '24x7',
     holidaySchedule: e.SLA_HOLIDAY_SCHEDULE,

@@ -99,6 +99,7 @@ function buildServiceDeps(): ServiceDeps {
       maxDelayMs: DEFAULT_RESTART_POLICY.maxDelayMs / timeScale,
     },
     publicBaseUrl: cfg.publicBaseUrl,
+    ...(cfg.smsSignature ? { smsSignature: cfg.smsSignature } : {}),
     log: {
       warn: (message, data) => logger.warn(message, data),
       error: (message, data) => logger.error(message, data),

@@ -1,5 +1,6 @@
 // What callers ask of a complaint (SPEC section 10), after validation. The API's zod schemas produce
 // these shapes; the use cases consume them.
+import type { Remedy } from './claims.ts';
 import type {
   Category,
   Channel,
@@ -52,15 +53,24 @@ export const ACTIONS = [
   'reclassify',
   'route',
   'regulator-reply',
+  'offer-compensation',
+  'accept-compensation',
+  'decline-compensation',
+  'record-payment',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
-/** Close reasons a person may give; the others are set by the workflow or by feedback. */
+/**
+ * Close reasons a person may give; the others are set by the workflow or by feedback. `withdrawn` tells
+ * the customer they withdrew: staff give it only when the customer did; without a reason a staff close is
+ * `closed-by-staff` (`reviewed` in review).
+ */
 export const MANUAL_CLOSE_REASONS = [
   'withdrawn',
   'duplicate',
   'reviewed',
   'unresolved',
+  'closed-by-staff',
 ] as const satisfies readonly CloseReason[];
 export type ManualCloseReason = (typeof MANUAL_CLOSE_REASONS)[number];
 
@@ -106,6 +116,20 @@ export type ComplaintAction =
   | (ActionBase & { action: 'note'; text: string })
   | (ActionBase & { action: 'reclassify'; reason: string; category?: Category; type?: ComplaintType })
   | (ActionBase & { action: 'regulator-reply'; text: string })
+  | (ActionBase & {
+      action: 'offer-compensation';
+      remedy: Remedy;
+      /** Money only: what is offered. */
+      amount?: Money;
+      /** Facts for the suggestion recorded beside the offer (SPEC section 7). */
+      damageSeverity?: DamageSeverity;
+      missingShare?: number;
+      actualLoss?: number;
+      daysLate?: number;
+    })
+  | (ActionBase & { action: 'accept-compensation' })
+  | (ActionBase & { action: 'decline-compensation'; reason?: string })
+  | (ActionBase & { action: 'record-payment'; paymentReference: string })
   | (ActionBase & {
       action: 'route';
       reason: string;

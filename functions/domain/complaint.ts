@@ -1,5 +1,6 @@
 // The complaint as the domain sees it (SPEC sections 3-4). Pure data: no AWS, no I/O.
 import type { ChainedEvent } from './audit-trail.ts';
+import type { Claim } from './claims.ts';
 
 export const CHANNELS = ['hotline', 'web', 'app', 'wechat', 'email', 'counter', 'regulator'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -48,6 +49,10 @@ export const CLOSE_REASONS = [
   'unresolved',
   /** A suggestion or enquiry answered (the short flow: no rating). */
   'answered',
+  /** Rated 3 (一般): closed, neutral, not counted as satisfied (SPEC section 8). */
+  'neutral',
+  /** Closed by staff without a more specific reason: never worded as the customer's own act. */
+  'closed-by-staff',
 ] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
@@ -229,6 +234,9 @@ export const CUSTOMER_EVENTS = [
   'pending-reminder',
   'answered',
   'closed',
+  /** A compensation claim was offered (money, resend or replacement), and when it was paid or fulfilled. */
+  'claim-offered',
+  'claim-paid',
 ] as const;
 export type CustomerEvent = (typeof CUSTOMER_EVENTS)[number];
 
@@ -308,6 +316,8 @@ export interface Complaint {
   breaches: Breach[];
   stage: StageState;
   resolution?: Resolution;
+  /** The compensation claim (functions/domain/claims.ts): the current offer and where it stands. */
+  claim?: Claim;
   feedback?: Feedback;
   /**
    * Events appended since the complaint was read, in order. The store writes them to the audit trail

@@ -32,11 +32,11 @@ export const NEXT_STEP_TEXT: Readonly<
 > = {
   'zh-CN': {
     received: {
-      due: '我们将尽快安排专人处理，并在{deadline}前答复您。',
+      due: '我们将尽快安排专人处理，预计{deadline}前答复您。',
       open: '我们将尽快安排专人处理并答复您。',
     },
     investigating: {
-      due: '专人正在处理，我们将在{deadline}前答复您。',
+      due: '专人正在处理，预计{deadline}前答复您。',
       open: '专人正在处理，我们将尽快答复您。',
     },
     'pending-customer': {
@@ -47,16 +47,16 @@ export const NEXT_STEP_TEXT: Readonly<
       due: '请在{deadline}前为我们的答复评分（1-5分）。',
       open: '请为我们的答复评分（1-5分）。',
     },
-    review: { due: '主管正在复核，将在{deadline}前答复您。', open: '主管正在复核，将尽快答复您。' },
-    closed: { due: '投诉已结案：{reason}。感谢您的反馈。', open: '投诉已结案：{reason}。感谢您的反馈。' },
+    review: { due: '主管正在复核，预计{deadline}前答复您。', open: '主管正在复核，将尽快答复您。' },
+    closed: { due: '投诉已结案：{reason}。', open: '投诉已结案：{reason}。' },
   },
   en: {
     received: {
-      due: 'An agent will take up your complaint soon. We will answer by {deadline} (Beijing time).',
+      due: 'An agent will take up your complaint soon. We expect to answer by {deadline} (Beijing time).',
       open: 'An agent will take up your complaint soon and answer as soon as possible.',
     },
     investigating: {
-      due: 'An agent is handling your complaint. We will answer by {deadline} (Beijing time).',
+      due: 'An agent is handling your complaint. We expect to answer by {deadline} (Beijing time).',
       open: 'An agent is handling your complaint and will answer as soon as possible.',
     },
     'pending-customer': {
@@ -68,12 +68,12 @@ export const NEXT_STEP_TEXT: Readonly<
       open: 'Please rate our answer from 1 to 5.',
     },
     review: {
-      due: 'A supervisor is reviewing your complaint and will answer by {deadline} (Beijing time).',
+      due: 'A supervisor is reviewing your complaint. We expect to answer by {deadline} (Beijing time).',
       open: 'A supervisor is reviewing your complaint and will answer as soon as possible.',
     },
     closed: {
-      due: 'Your complaint is closed: {reason}. Thank you for your feedback.',
-      open: 'Your complaint is closed: {reason}. Thank you for your feedback.',
+      due: 'Your complaint is closed: {reason}.',
+      open: 'Your complaint is closed: {reason}.',
     },
   },
 };
@@ -85,13 +85,21 @@ export const CUSTOMER_EVENT_TEXT = {
     accepted: '专人已受理您的投诉',
     'info-requested': '我们请您补充信息：{message}',
     'customer-replied': '已收到您补充的信息',
-    escalated: '您的投诉已由{level}督办',
+    escalated: '您的投诉已升级至{level}督办',
     resolved: '我们已答复您的投诉',
-    'resolved-compensated': '我们已答复您的投诉，补偿{amount}元',
+    'resolved-compensated': '我们已答复您的投诉，拟向您支付{amount}元',
     rated: '您为答复评了{score}分',
     'rated-review': '您为答复评了{score}分，主管将复核',
     reopened: '您的投诉已转主管复核',
     closed: '投诉已结案：{reason}',
+    'claim-offered-damages': '我们拟赔偿您{amount}元',
+    'claim-offered-goodwill': '我们拟补偿您{amount}元',
+    'claim-offered-resend': '我们拟为您补寄物品',
+    'claim-offered-replacement': '我们拟为您更换物品',
+    'claim-accepted': '您已接受处理方案',
+    'claim-declined': '您未接受处理方案',
+    'claim-paid-money': '{amount}元已支付给您',
+    'claim-paid-goods': '补寄或换货物品已寄出',
   },
   en: {
     registered: 'Complaint registered',
@@ -100,11 +108,19 @@ export const CUSTOMER_EVENT_TEXT = {
     'customer-replied': 'We received your information',
     escalated: 'Your complaint was passed to the {level} for follow-up',
     resolved: 'We answered your complaint',
-    'resolved-compensated': 'We answered your complaint, with compensation of CNY {amount}',
+    'resolved-compensated': 'We answered your complaint and offered you CNY {amount}',
     rated: 'You rated our answer {score} of 5',
     'rated-review': 'You rated our answer {score} of 5; a supervisor will review it',
     reopened: 'A supervisor is reviewing your complaint',
     closed: 'Complaint closed: {reason}',
+    'claim-offered-damages': 'We offered you CNY {amount} in compensation',
+    'claim-offered-goodwill': 'We offered you a goodwill payment of CNY {amount}',
+    'claim-offered-resend': 'We offered to send the item again',
+    'claim-offered-replacement': 'We offered to replace the item',
+    'claim-accepted': 'You accepted our offer',
+    'claim-declined': 'You declined our offer',
+    'claim-paid-money': 'CNY {amount} has been paid to you',
+    'claim-paid-goods': 'The item has been sent to you',
   },
 } as const satisfies Readonly<Record<Locale, Readonly<Record<string, string>>>>;
 

@@ -133,6 +133,25 @@ export function eventText(event: TimelineEvent, locale: Locale): string | undefi
       const reason = CLOSE_REASONS.find((r) => r === data.reason);
       return words('closed', { reason: closeReasonText(reason, locale) });
     }
+    case 'claim-offered': {
+      // The amount a resolve offered is already in the answer's own entry.
+      if (data.via === 'resolve') return undefined;
+      if (data.remedy === 'resend' || data.remedy === 'replacement')
+        return words(`claim-offered-${data.remedy}`);
+      const amount = compensationAmount(data.amount);
+      if (amount === undefined) return undefined;
+      const wording = data.kind === 'goodwill' ? 'claim-offered-goodwill' : 'claim-offered-damages';
+      return words(wording, { amount: formatAmount(amount) });
+    }
+    case 'claim-accepted':
+    case 'claim-declined':
+      return words(event.type);
+    case 'claim-paid': {
+      const amount = compensationAmount(data.amount);
+      return amount === undefined
+        ? words('claim-paid-goods')
+        : words('claim-paid-money', { amount: formatAmount(amount) });
+    }
     default:
       return undefined;
   }

@@ -4,6 +4,7 @@ import type { ActionName, ComplaintAction, FeedbackInput, FeedbackSource } from 
 import type { CloseReason, Complaint, Status, TimelineEvent } from './complaint.ts';
 import { endPause, startClock, stopClocks, type ClockContext } from './clocks.ts';
 import { suggestCompensation } from './compensation.ts';
+import { applyClaimAction, claimFromResolve, MAX_CLAIM_OFFERS } from './claims.ts';
 import { InvalidInput, TransitionNotAllowed } from './errors.ts';
 import { checkInfoRequest, checkNote, checkReviewCycle } from './limits.ts';
 import { withEvent, withNotification } from './notices.ts';
@@ -26,25 +27,75 @@ for (const status of Object.keys(ALLOWED_ACTIONS) as Status[]) {
   if (status !== 'closed') (ALLOWED_ACTIONS[status] as ActionName[]).push('regulator-reply');
 }
 
+// Compensation is offered while the complaint is worked or answered; the customer's answer and the payment
+// may come in any status, after closing too (the claim has its own clock).
+for (const status of ['investigating', 'awaiting-feedback', 'review'] as const) {
+  (ALLOWED_ACTIONS[status] as ActionName[]).push('offer-compensation');
+}
+const CLAIM_ANSWERS: readonly ActionName[] = [
+  'accept-compensation',
+  'decline-compensation',
+  'record-payment',
+];
+for (const status of Object.keys(ALLOWED_ACTIONS) as Status[]) {
+  (ALLOWED_ACTIONS[status] as ActionName[]).push(...CLAIM_ANSWERS);
+}
+
+/** Whether the claim (if any) is at the point where this claim action applies. */
+function claimAllows(c: Pick<Complaint, 'claim'>, name: ActionName): boolean {
+  const claim = c.claim;
+  if (name === 'offer-compensation') {
+    return claim === undefined || (claim.status === 'declined' && claim.number < MAX_CLAIM_OFFERS);
+  }
+  if (name === 'accept-compensation' || name === 'decline-compensation') return claim?.status === 'offered';
+  if (name === 'record-payment') return claim?.status === 'accepted';
+  return true;
+}
+
 export function allowedActions(status: Status): ActionName[] {
   return [...ALLOWED_ACTIONS[status]];
 }
 
-/** What can be done to this complaint now: its status's actions; regulator-reply for regulator transfers only. */
-export function actionsFor(c: Pick<Complaint, 'status' | 'regulator'>): ActionName[] {
-  return ALLOWED_ACTIONS[c.status].filter((name) => name !== 'regulator-reply' || c.regulator !== undefined);
+/**
+ * What can be done to this complaint now: its status's actions; regulator-reply for regulator transfers
+ * only; the claim actions its claim is ready for.
+ */
+export function actionsFor(c: Pick<Complaint, 'status' | 'regulator' | 'claim'>): ActionName[] {
+  return ALLOWED_ACTIONS[c.status].filter(
+    (name) => (name !== 'regulator-reply' || c.regulator !== undefined) && claimAllows(c, name),
+  );
 }
 
 /** Actions that move the complaint to another status, and so complete the workflow's waiting task. */
 export function changesStatus(action: ActionName): boolean {
   // reclassify keeps the status but re-plans the stage's clocks: the workflow must wait anew.
-  return action !== 'note' && action !== 'assign' && action !== 'route' && action !== 'regulator-reply';
+  return (
+    action !== 'note' &&
+    action !== 'assign' &&
+    action !== 'route' &&
+    action !== 'regulator-reply' &&
+    !isClaimAction(action)
+  );
+}
+
+/** The claim's own actions (claims.ts): they never change the complaint's status. */
+export function isClaimAction(action: ActionName): boolean {
+  return (
+    action === 'offer-compensation' ||
+    action === 'accept-compensation' ||
+    action === 'decline-compensation' ||
+    action === 'record-payment'
+  );
 }
 
 /** Applies a person's action. Throws TransitionNotAllowed when the status does not allow it. */
 export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockContext): Complaint {
   const allowed = actionsFor(c);
   if (!allowed.includes(action.action)) {
+    // A claim action the status allows but the claim is not ready for: the claim's own refusal says why.
+    if (isClaimRequest(action) && ALLOWED_ACTIONS[c.status].includes(action.action)) {
+      return claimStep(c, action, ctx);
+    }
     throw new TransitionNotAllowed(action.action, c.status, allowed);
   }
   const at = ctx.now.toISOString();
@@ -142,6 +193,13 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
           responsibility: action.responsibility ?? null,
         }),
       );
+      if (action.compensation) {
+        const party = {
+          actor: action.actor,
+          ...(action.client !== undefined ? { client: action.client } : {}),
+        };
+        next = claimFromResolve(next, action.compensation, party, ctx);
+      }
       if (shortFlow) return closeComplaint(next, 'answered', action.actor, ctx);
       const data: Record<string, string | number> = {};
       if (action.compensation) data.compensation = action.compensation.amount;
@@ -151,8 +209,9 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
     case 'reopen':
       return openReview(c, ctx, event('reopened', 'review', { reason: action.reason }));
     case 'close': {
+      // Never `withdrawn` by default: the customer would be told they withdrew a complaint they did not.
       const reason: CloseReason =
-        c.status === 'review' ? (action.closeReason ?? 'reviewed') : (action.closeReason ?? 'withdrawn');
+        action.closeReason ?? (c.status === 'review' ? 'reviewed' : 'closed-by-staff');
       // 'reviewed' reports a 复核 outcome: a complaint that never was in review cannot close so.
       if (reason === 'reviewed' && !c.clocks.review) {
         throw new InvalidInput('closeReason reviewed needs a review', [
@@ -184,15 +243,68 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
       return route(c, action, ctx);
     case 'regulator-reply':
       return replyToRegulator(c, action, ctx);
+    case 'offer-compensation':
+    case 'accept-compensation':
+    case 'decline-compensation':
+    case 'record-payment':
+      return claimStep(c, action, ctx);
   }
+}
+
+type ClaimRequest = Extract<
+  ComplaintAction,
+  { action: 'offer-compensation' | 'accept-compensation' | 'decline-compensation' | 'record-payment' }
+>;
+
+function isClaimRequest(action: ComplaintAction): action is ClaimRequest {
+  return isClaimAction(action.action);
+}
+
+function claimStep(c: Complaint, action: ClaimRequest, ctx: ClockContext): Complaint {
+  const carrier = action.client === undefined ? {} : { client: action.client };
+  switch (action.action) {
+    case 'offer-compensation': {
+      const { actor, remedy, amount, damageSeverity, missingShare, actualLoss, daysLate } = action;
+      const offer = { remedy, amount, damageSeverity, missingShare, actualLoss, daysLate };
+      return applyClaimAction(
+        c,
+        { action: action.action, actor, ...carrier, offer: withoutUndefined(offer) },
+        ctx,
+      );
+    }
+    case 'accept-compensation':
+      return applyClaimAction(c, { action: action.action, actor: action.actor, ...carrier }, ctx);
+    case 'decline-compensation':
+      return applyClaimAction(
+        c,
+        {
+          action: action.action,
+          actor: action.actor,
+          ...carrier,
+          ...(action.reason ? { reason: action.reason } : {}),
+        },
+        ctx,
+      );
+    case 'record-payment':
+      return applyClaimAction(
+        c,
+        { action: action.action, actor: action.actor, ...carrier, paymentReference: action.paymentReference },
+        ctx,
+      );
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** Ratings are the customer's, whoever carried them: the event says which way they came. */
 const FEEDBACK_ACTOR = 'customer';
 
 /**
- * The customer's rating, through their link or collected by an intake system: 3-5 closes as satisfied,
- * 1-2 opens a review.
+ * The customer's rating, through their link or collected by an intake system (SPEC section 4): 4-5 closes
+ * as satisfied, 3 (一般) closes as neutral (not counted as satisfied; flagged for an optional follow-up
+ * call), 1-2 opens a review.
  */
 export function applyFeedback(
   c: Complaint,
@@ -213,9 +325,17 @@ export function applyFeedback(
   const data = { score: feedback.score, via: source.via };
   const carrier = source.client === undefined ? {} : { client: source.client };
   if (feedback.score >= 3) {
+    const neutral = feedback.score === 3;
     return closeComplaint(
-      withEvent(recorded, { at, type: 'feedback', actor, ...carrier, from: c.status, data }),
-      'satisfied',
+      withEvent(recorded, {
+        at,
+        type: 'feedback',
+        actor,
+        ...carrier,
+        from: c.status,
+        data: neutral ? { ...data, followUp: 'optional' } : data,
+      }),
+      neutral ? 'neutral' : 'satisfied',
       actor,
       ctx,
     );

@@ -62,8 +62,15 @@ const row = (
 export const PERMISSIONS: Readonly<Record<Operation, OperationRow>> = {
   register: row('register a complaint', ['yes', 'yes', 'yes', 'no', 'no', 'no']),
   read: row('read complaints, timelines, lists', ['own', 'yes', 'yes', 'yes', 'no', 'reduced']),
-  work: row('accept, request-info, resolve, note', ['delegated', 'yes', 'yes', 'no', 'no', 'no']),
-  'customer-reply': row('customer-reply', ['for-customer', 'yes', 'yes', 'no', 'no', 'yes']),
+  work: row('accept, request-info, resolve, note, offer, pay', ['delegated', 'yes', 'yes', 'no', 'no', 'no']),
+  'customer-reply': row('customer-reply, accept or decline an offer', [
+    'for-customer',
+    'yes',
+    'yes',
+    'no',
+    'no',
+    'yes',
+  ]),
   manage: row('assign, reopen, close, reclassify, route, incidents', ['no', 'no', 'yes', 'no', 'no', 'no']),
   feedback: row('feedback', ['for-customer', 'no', 'no', 'no', 'no', 'yes']),
   reports: row('reports', ['no', 'no', 'yes', 'yes', 'yes', 'no']),
@@ -85,6 +92,11 @@ export const ACTION_OPERATION: Readonly<Record<ActionName, Operation>> = {
   reclassify: 'manage',
   route: 'manage',
   'regulator-reply': 'work',
+  'offer-compensation': 'work',
+  'record-payment': 'work',
+  // The customer's answer to an offer, however it reached us.
+  'accept-compensation': 'customer-reply',
+  'decline-compensation': 'customer-reply',
 };
 
 /** Who calls, as the authorizer established it. */

@@ -38,6 +38,16 @@ function applyTimer(c: Complaint, timer: StageTimer, ctx: ClockContext): Complai
       const warned = withClock(c, clock);
       // The deadline the owner is warned of: the stage's, which the resolution clock may cap.
       const dueAt = clock ? stageClockDue(clock, c.clocks.resolution) : at;
+      // A warning is worth sending only before its deadline; a late one (the timer fired late) is skipped:
+      // the breach, and its escalation alert, follow.
+      if (isTooLateToWarn(dueAt, ctx.now)) {
+        return withEvent(warned, {
+          at,
+          type: 'sla-warning-skipped',
+          actor: 'system',
+          data: { clock: timer.clock, dueAt },
+        });
+      }
       return withNotification(
         withEvent(warned, {
           at,
@@ -78,6 +88,11 @@ function applyTimer(c: Complaint, timer: StageTimer, ctx: ClockContext): Complai
     case 'dormant':
       return c;
   }
+}
+
+/** A pre-breach warning at or after its deadline warns of nothing (SPEC section 5). */
+export function isTooLateToWarn(dueAt: string, at: Date): boolean {
+  return Date.parse(dueAt) <= at.getTime();
 }
 
 function markWarned(clock: ClockState | undefined, at: string): ClockState | undefined {

@@ -16,6 +16,7 @@ import { responsibleUnits } from './organisation.ts';
 import { getComplaint } from './queries.ts';
 import { recoverExecution } from './recover-execution.ts';
 import { clockContext, saveNext, type ServiceDeps } from './service-deps.ts';
+import { dispatchOutbox } from './stage-workflow.ts';
 
 /** Attempts when a timer or another action wrote in between (only without a caller's expectedVersion). */
 const MAX_ATTEMPTS = 5;
@@ -103,7 +104,11 @@ async function commitChange(
     const next = change(current, now);
     const taskToken = current.stage.taskToken;
     try {
-      if (!movesStage) return await saveNext(deps.store, current, next, now);
+      if (!movesStage) {
+        const saved = await saveNext(deps.store, current, next, now);
+        if (saved.outbox.length > current.outbox.length) return await sendOwed(deps, saved, now);
+        return saved;
+      }
       // The workflow registers a token each time it enters a stage; without one it is between stages,
       // or its execution ended (stopped, failed, lost): then the action is committed and it restarts.
       if (!taskToken) {
@@ -128,6 +133,25 @@ async function commitChange(
       if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
     }
+  }
+}
+
+/**
+ * An action that keeps the stage but owes the customer a text (a claim offered or paid, possibly on a
+ * closed complaint, whose workflow has ended): hand the outbox to delivery now rather than at the next
+ * stage. Delivery is idempotent per key, so the workflow dispatching the same entries does no harm; if
+ * another write wins the race to clear the outbox, the entries stay for the workflow or the reconciler.
+ */
+async function sendOwed(deps: ServiceDeps, saved: Complaint, now: Date): Promise<Complaint> {
+  try {
+    await dispatchOutbox(deps, saved, now);
+    return await saveNext(deps.store, saved, { ...saved, outbox: [] }, now);
+  } catch (error) {
+    deps.log.warn('texts of an action left for the workflow to send', {
+      complaintId: saved.id,
+      error: error instanceof Error ? error.name : String(error),
+    });
+    return saved;
   }
 }
 

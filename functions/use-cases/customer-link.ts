@@ -26,7 +26,7 @@ export async function complaintByLink(deps: Pick<ServiceDeps, 'store'>, token: s
   return { kind: 'open', complaint: await withHistory(deps, complaint) };
 }
 
-/** Records the customer's rating (3-5 closes as satisfied, 1-2 opens a review); refused outside awaiting-feedback. */
+/** Records the customer's rating (4-5 closes as satisfied, 3 as neutral, 1-2 opens a review); refused outside awaiting-feedback. */
 export async function rateThroughLink(
   deps: ServiceDeps,
   token: string,

@@ -4,6 +4,7 @@ import type { Complaint } from '#domain/complaint';
 import { composeMessages } from '#domain/notifications/compose';
 import { SmsOptedOut } from '#domain/notifications/errors';
 import { withEvent } from '#domain/notices';
+import { isTooLateToWarn } from '#domain/timers';
 import type { DeliveryRequest } from '#domain/ports';
 import { getComplaint } from './queries.ts';
 import { saveNext, type ServiceDeps } from './service-deps.ts';
@@ -31,9 +32,20 @@ export async function deliverNotification(
     await deps.deliveries.markSkipped(complaintId, key, now, 'interrupted-mid-send');
     return 'uncertain';
   }
+  // A pre-breach warning held back (staff calendar, retries) until its deadline had passed is not sent.
+  const warnedOf = notification.data?.dueAt;
+  if (
+    notification.event === 'staff-warning' &&
+    typeof warnedOf === 'string' &&
+    isTooLateToWarn(warnedOf, now)
+  ) {
+    await deps.deliveries.markSkipped(complaintId, key, now, 'deadline-passed');
+    return 'nothing-to-send';
+  }
   const messages = composeMessages(complaint, notification, {
     publicBaseUrl: deps.publicBaseUrl,
     sentAt: now,
+    ...(deps.smsSignature ? { smsSignature: deps.smsSignature } : {}),
     ...(complaint.linkToken ? { link: customerLink(deps.publicBaseUrl, complaint.linkToken) } : {}),
   });
   const messageIds: string[] = [];

@@ -48,6 +48,8 @@ export interface ServiceDeps {
   executionLimits: ExecutionLimits;
   /** Restarts after failed, timed-out or stopped executions: cap and backoff. */
   restartPolicy: RestartPolicy;
+  /** The operator's registered SMS signature (SMS_SIGNATURE, validated); the default when unset. */
+  smsSignature?: string;
   /** Base of links put into texts (the customer's rating link). */
   publicBaseUrl: string;
   /** Structured warnings about recoverable trouble (never personal data). */

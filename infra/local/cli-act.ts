@@ -21,6 +21,8 @@ export interface ActOptions {
   rootCause?: string;
   accountableStaffId?: string;
   correctiveAction?: string;
+  remedy?: string;
+  paymentReference?: string;
   expectedVersion?: number;
 }
 
@@ -44,6 +46,8 @@ export const FLAG_OF: Record<DetailOption, string> = {
   rootCause: '--root-cause',
   accountableStaffId: '--accountable-staff-id',
   correctiveAction: '--corrective-action',
+  remedy: '--remedy',
+  paymentReference: '--payment-reference',
 };
 
 const VALUE_OF: Record<DetailOption, string> = {
@@ -64,6 +68,8 @@ const VALUE_OF: Record<DetailOption, string> = {
   rootCause: '<code>',
   accountableStaffId: '<id>',
   correctiveAction: '<text>',
+  remedy: '<remedy>',
+  paymentReference: '<ref>',
 };
 
 const usage = (name: DetailOption) => `${FLAG_OF[name]} ${VALUE_OF[name]}`;
@@ -88,6 +94,10 @@ export const ACTION_NEEDS: Record<ActionName, ActionNeeds> = {
   reclassify: { required: ['reason'], optional: ['category', 'type'] },
   route: { required: ['reason'], optional: ['outletId', 'regionId'] },
   'regulator-reply': { required: ['text'], optional: [] },
+  'offer-compensation': { required: ['remedy'], optional: ['amount', 'damageSeverity'] },
+  'accept-compensation': { required: [], optional: [] },
+  'decline-compensation': { required: [], optional: ['reason'] },
+  'record-payment': { required: ['paymentReference'], optional: [] },
 };
 
 const RESPONSIBILITY_OPTIONS = ['party', 'rootCause', 'accountableStaffId', 'correctiveAction'] as const;
@@ -130,7 +140,12 @@ export function actionBodyOf(action: ActionName, options: ActOptions): ActionBod
             ),
           }
         : {}),
-      ...(amount !== undefined ? { compensation: { amount, currency: 'CNY' } } : {}),
+      // An offer states its amount; resolve its compensation.
+      ...(amount !== undefined
+        ? action === 'offer-compensation'
+          ? { amount: { amount, currency: 'CNY' } }
+          : { compensation: { amount, currency: 'CNY' } }
+        : {}),
       ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
     },
   };

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { ACTIONS, DAMAGE_SEVERITIES, MANUAL_CLOSE_REASONS, type ActionName } from '#domain/commands';
+import { REMEDIES } from '#domain/claims';
 import {
   CATEGORIES,
   CHANNELS,
@@ -313,7 +314,7 @@ function actCommand(program: Command, cx: CliContext): void {
     .option('--assignee <id>', 'assign: the new owner')
     .option('--message <text>', 'request-info: the question; customer-reply: the answer')
     .option('--resolution <text>', 'resolve: what was done')
-    .option('--amount <yuan>', 'resolve: compensation paid, in CNY', yuanAmount)
+    .option('--amount <yuan>', 'resolve, offer-compensation: compensation offered, in CNY', yuanAmount)
     .addOption(
       new Option('--damage-severity <severity>', 'resolve: how bad the damage is').choices(DAMAGE_SEVERITIES),
     )
@@ -333,6 +334,10 @@ function actCommand(program: Command, cx: CliContext): void {
     .option('--root-cause <code>', 'resolve: root-cause code (taxonomy per party)')
     .option('--accountable-staff-id <id>', 'resolve: accountable staff id, where known')
     .option('--corrective-action <text>', 'resolve: what is done so it does not recur')
+    .addOption(
+      new Option('--remedy <remedy>', 'offer-compensation: money, resend or replacement').choices(REMEDIES),
+    )
+    .option('--payment-reference <ref>', "record-payment: the paying system's reference")
     .option(
       '--expected-version <n>',
       'refuse (409) if the complaint has changed since this version',

@@ -9,6 +9,7 @@ import type { CalendarName } from '#domain/complaint';
 import { parseHolidaySchedule } from '#domain/calendars';
 import { parseCompensationRules } from '#domain/compensation';
 import { InvalidConfiguration, parseSlaPolicyOverride } from '#domain/policy';
+import { isSmsSignature, SMS_SIGNATURE_RULE } from '#domain/notifications/templates';
 
 export interface DeploymentConfig {
   /** Names the deployment: stack names, the API stage, state machine and alias names. */
@@ -20,6 +21,8 @@ export interface DeploymentConfig {
   /** Validated partial override of the compensation rules (SPEC section 7), handed over as COMPENSATION_RULES. */
   compensationRules?: Record<string, unknown>;
   smsSenderId?: string;
+  /** The operator's registered SMS signature (签名) for Chinese texts, handed over as SMS_SIGNATURE. */
+  smsSignature?: string;
   /** USD per SMS. */
   smsMaxPrice?: number;
   /** Base of links in customer texts; unset: the API's own URL. */
@@ -65,6 +68,7 @@ export const CONTEXT_KEYS = [
   'holidaySchedule',
   'compensationRules',
   'smsSenderId',
+  'smsSignature',
   'smsMaxPrice',
   'publicBaseUrl',
   'logRetentionDays',
@@ -135,6 +139,7 @@ const contextSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits')
     .optional(),
+  smsSignature: z.string().refine(isSmsSignature, SMS_SIGNATURE_RULE).optional(),
   smsMaxPrice: positiveNumber.optional(),
   publicBaseUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
   logRetentionDays: z.coerce
@@ -202,6 +207,7 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     holidaySchedule: c.holidaySchedule as Record<string, unknown> | undefined,
     compensationRules: c.compensationRules as Record<string, unknown> | undefined,
     smsSenderId: c.smsSenderId,
+    smsSignature: c.smsSignature,
     smsMaxPrice: c.smsMaxPrice,
     publicBaseUrl: c.publicBaseUrl,
     logRetention: c.logRetentionDays as RetentionDays,

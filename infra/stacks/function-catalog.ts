@@ -45,7 +45,14 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'post-erasure-request': { table: 'readwrite', phoneHashKey: true },
   // Commit the action, then complete the waiting stage task with the next stage; an execution found
   // ended (stopped, failed) is restarted (DescribeExecution, StartExecution).
-  'post-action': { table: 'readwrite', complaintWorkflow: ['signal', 'observe', 'start'] },
+  // A claim offered or paid (no stage change, possibly on a closed complaint) hands its text to delivery.
+  'post-action': {
+    table: 'readwrite',
+    complaintWorkflow: ['signal', 'observe', 'start'],
+    notificationWorkflow: 'start',
+  },
+  // Reads the complaint and computes the suggestion from the configured rules: writes nothing.
+  'post-compensation-suggestion': { table: 'read' },
   'post-feedback': { table: 'readwrite', complaintWorkflow: ['signal', 'observe', 'start'] },
   // The organisation directory: read it; an admin's change also (un)subscribes its alert recipients.
   'get-org': { table: 'read' },

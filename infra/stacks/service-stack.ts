@@ -247,6 +247,7 @@ export class ComplaintsServiceStack extends Stack {
       ...optional('SLA_HOLIDAY_SCHEDULE', config.holidaySchedule && JSON.stringify(config.holidaySchedule)),
       ...optional('COMPENSATION_RULES', config.compensationRules && JSON.stringify(config.compensationRules)),
       ...optional('SMS_SENDER_ID', config.smsSenderId),
+      ...optional('SMS_SIGNATURE', config.smsSignature),
       ...optional('SMS_MAX_PRICE', config.smsMaxPrice),
       POWERTOOLS_SERVICE_NAME: 'complaints',
       POWERTOOLS_METRICS_NAMESPACE: 'Complaints',

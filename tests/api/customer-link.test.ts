@@ -150,7 +150,7 @@ describe('the answered text', () => {
     const followed = await fetch(reachable(link));
 
     // Assess
-    expect(text).toContain('补偿20.00元');
+    expect(text).toMatch(/拟(补|赔)偿20\.00元/);
     expect(link).toBe(`http://localhost:${api.stack.gateway.port}/${token}`);
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get('location')).toBe(`v1/public/complaints/${token}`);
@@ -190,7 +190,7 @@ describe('GET /v1/public/complaints/{token}', () => {
     const timeline = (view.body.timeline as { text: string }[]).map((entry) => entry.text);
     expect(timeline[0]).toBe('投诉已登记');
     expect(timeline).toContain('专人已受理您的投诉');
-    expect(timeline.at(-1)).toBe('我们已答复您的投诉，补偿20.00元');
+    expect(timeline.at(-1)).toBe('我们已答复您的投诉，拟向您支付20.00元');
     // Nothing personal or internal: the phone in any spelling, the name, the description, the note, actors, ids.
     for (const secret of [
       PHONE,
@@ -230,7 +230,7 @@ describe('GET /v1/public/complaints/{token}', () => {
       ),
     });
     expect((english.body.timeline as { text: string }[]).at(-1)?.text).toBe(
-      'We answered your complaint, with compensation of CNY 20.00',
+      'We answered your complaint and offered you CNY 20.00',
     );
   });
 
@@ -286,7 +286,7 @@ describe('POST /v1/public/complaints/{token}/feedback', () => {
     expect(rated.body).toMatchObject({
       status: 'closed',
       statusText: '已结案',
-      nextStep: '投诉已结案：您对答复表示满意。感谢您的反馈。',
+      nextStep: '投诉已结案：您对答复表示满意。',
       deadline: null,
       canRate: false,
       rating: { score: 5 },

@@ -195,7 +195,7 @@ describe('GET /v1/public/complaints/{token} in a browser', () => {
       view.statusText,
       view.nextStep,
       RESOLUTION,
-      '补偿',
+      '拟付金额',
       '20.00元',
       ...(view.timeline as { text: string }[]).map((entry) => entry.text),
     ]) {
@@ -236,7 +236,7 @@ describe('GET /v1/public/complaints/{token} in a browser', () => {
     expect(shown.text).toContain('answered, waiting for your rating');
     expect(shown.text).toContain('CNY 20.00');
     expect(shown.text).toContain('Rate our answer');
-    expect(shown.text).toContain('We answered your complaint, with compensation of CNY 20.00');
+    expect(shown.text).toContain('We answered your complaint and offered you CNY 20.00');
   });
 
   it('shows what agents typed only escaped, while JSON clients still get it as written', async () => {
@@ -284,7 +284,7 @@ describe('the rating form, posted form-encoded as a browser does', () => {
     // Assess
     expectSecurePage(rated, 200);
     expect(rated.text).toContain('感谢您的评价，我们已记录您的评分。');
-    expect(rated.text).toContain('投诉已结案：您对答复表示满意。感谢您的反馈。');
+    expect(rated.text).toContain('投诉已结案：您对答复表示满意。');
     expect(rated.text).toContain('您为答复评了5分');
     expect(rated.text).not.toContain('<form');
     expect(staff).toMatchObject({

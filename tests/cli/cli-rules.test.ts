@@ -32,6 +32,8 @@ const detailValues = fc.record({
   rootCause: fc.constantFrom('missort', 'weather'),
   accountableStaffId: fc.stringMatching(/^agent-\d{1,3}$/),
   correctiveAction: words,
+  remedy: fc.constantFrom('money', 'resend', 'replacement'),
+  paymentReference: fc.stringMatching(/^PAY-\d{1,10}$/),
 });
 
 /** An action with its required details and any of its optional ones. */

@@ -26,9 +26,10 @@ describe('suggestCompensation for damage', () => {
     });
 
     // Assess
-    expect(suggestion).toEqual({
+    expect(suggestion).toMatchObject({
       amount: { amount: 50, currency: 'CNY' },
       basis: '10% of declared value 500.00 (minor damage)',
+      rule: 'damage-share-of-declared-value',
     });
   });
 
@@ -41,9 +42,10 @@ describe('suggestCompensation for damage', () => {
     });
 
     // Assess
-    expect(suggestion).toEqual({
+    expect(suggestion).toMatchObject({
       amount: { amount: 150, currency: 'CNY' },
       basis: '30% of declared value 500.00 (severe damage)',
+      rule: 'damage-share-of-declared-value',
     });
   });
 
@@ -100,9 +102,10 @@ describe('suggestCompensation for loss', () => {
     });
 
     // Assess
-    expect(suggestion).toEqual({
+    expect(suggestion).toMatchObject({
       amount: { amount: 2000, currency: 'CNY' },
       basis: 'declared value 2000.00 (insured loss)',
+      rule: 'loss-insured-declared-value',
     });
   });
 
@@ -111,9 +114,10 @@ describe('suggestCompensation for loss', () => {
     const suggestion = suggestCompensation({ category: 'loss', postage: 12, actualLoss: 30, insured: false });
 
     // Assess
-    expect(suggestion).toEqual({
+    expect(suggestion).toMatchObject({
       amount: { amount: 30, currency: 'CNY' },
       basis: 'actual loss 30.00 (uninsured loss, within 3x postage 12.00)',
+      rule: 'loss-uninsured-capped',
     });
   });
 
@@ -127,9 +131,10 @@ describe('suggestCompensation for loss', () => {
     });
 
     // Assess
-    expect(suggestion).toEqual({
+    expect(suggestion).toMatchObject({
       amount: { amount: 36, currency: 'CNY' },
       basis: '3x postage 12.00 (uninsured loss; actual loss 800.00 capped)',
+      rule: 'loss-uninsured-capped',
     });
   });
 
@@ -138,9 +143,10 @@ describe('suggestCompensation for loss', () => {
     const suggestion = suggestCompensation({ category: 'loss', postage: 12, declaredValue: 20 });
 
     // Assess
-    expect(suggestion).toEqual({
+    expect(suggestion).toMatchObject({
       amount: { amount: 20, currency: 'CNY' },
       basis: 'declared value 20.00 (uninsured loss, within 3x postage 12.00)',
+      rule: 'loss-uninsured-capped',
     });
   });
 
@@ -149,9 +155,10 @@ describe('suggestCompensation for loss', () => {
     const suggestion = suggestCompensation({ category: 'loss', postage: 15.5 });
 
     // Assess
-    expect(suggestion).toEqual({
+    expect(suggestion).toMatchObject({
       amount: { amount: 46.5, currency: 'CNY' },
       basis: '3x postage 15.50 (uninsured loss, actual loss not stated)',
+      rule: 'loss-uninsured-capped',
     });
   });
 
@@ -206,9 +213,10 @@ describe('suggestCompensation for delay', () => {
     const suggestion = suggestCompensation({ category: 'delay', postage: 23, declaredValue: 400 });
 
     // Assess
-    expect(suggestion).toEqual({
+    expect(suggestion).toMatchObject({
       amount: { amount: 23, currency: 'CNY' },
       basis: 'postage 23.00 refunded (delay)',
+      rule: 'delay-refund-postage',
     });
   });
 
@@ -220,9 +228,10 @@ describe('suggestCompensation for delay', () => {
     const suggestion = suggestCompensation({ category: 'delay', postage: 23 }, rules);
 
     // Assess
-    expect(suggestion).toEqual({
+    expect(suggestion).toMatchObject({
       amount: { amount: 11.5, currency: 'CNY' },
       basis: '50% of postage 23.00 (delay)',
+      rule: 'delay-share-of-postage',
     });
   });
 
@@ -344,6 +353,7 @@ describe('parseCompensationRules: a deployment override', () => {
       damagePercentOfDeclaredValue: { minor: 10, severe: 40 },
       uninsuredLossPostageMultiple: 3,
       delay: { percentOfPostage: 50 },
+      paymentWorkingDays: 7,
     });
     expect(parseCompensationRules({})).toEqual(DEFAULT_COMPENSATION_RULES);
   });
@@ -393,5 +403,111 @@ describe('isWholeFen', () => {
         },
       ),
     );
+  });
+});
+
+describe('suggestCompensation for missing contents (内件短少)', () => {
+  it('suggests the missing share of the declared value for an insured item', () => {
+    // Act
+    const suggestion = suggestCompensation({
+      category: 'loss',
+      declaredValue: 800,
+      postage: 20,
+      insured: true,
+      missingShare: 0.25,
+    });
+
+    // Assess
+    expect(suggestion).toMatchObject({
+      amount: { amount: 200, currency: 'CNY' },
+      rule: 'partial-loss-insured',
+      basis: '25% of declared value 800.00 (insured, contents missing)',
+    });
+    expect(suggestion?.legalBasis).toContain('Postal Law art. 47');
+  });
+
+  it('caps the missing share of an uninsured item at three times the postage', () => {
+    // Act
+    const within = suggestCompensation({
+      category: 'loss',
+      declaredValue: 100,
+      postage: 20,
+      missingShare: 0.5,
+    });
+    const capped = suggestCompensation({
+      category: 'loss',
+      declaredValue: 800,
+      postage: 20,
+      missingShare: 0.5,
+    });
+
+    // Assess
+    expect(within).toMatchObject({ amount: { amount: 50 }, rule: 'partial-loss-uninsured-capped' });
+    expect(capped).toMatchObject({ amount: { amount: 60 }, rule: 'partial-loss-uninsured-capped' });
+  });
+
+  it('never suggests more for part of the contents than for the whole item', () => {
+    fc.assert(
+      fc.property(
+        fen,
+        fen,
+        fc.boolean(),
+        fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+        (declaredFen, postageFen, insured, missingShare) => {
+          // Prepare
+          const facts = {
+            category: 'loss' as const,
+            declaredValue: declaredFen / 100,
+            postage: postageFen / 100,
+            insured,
+          };
+
+          // Act
+          const part = suggestCompensation({ ...facts, missingShare });
+          const whole = suggestCompensation(facts);
+
+          // Assess
+          expect(part).toBeDefined();
+          expect(part!.amount.amount).toBeLessThanOrEqual(whole!.amount.amount);
+          expect(part!.amount.amount).toBeGreaterThanOrEqual(0);
+        },
+      ),
+    );
+  });
+});
+
+describe('suggestCompensation for delay, per day', () => {
+  const rules: CompensationRules = {
+    ...DEFAULT_COMPENSATION_RULES,
+    delay: { perDayPercentOfPostage: 20, maxPercentOfPostage: 100 },
+  };
+
+  it('suggests a share of the postage for each day late, up to the ceiling', () => {
+    // Act
+    const twoDays = suggestCompensation({ category: 'delay', postage: 15, daysLate: 2 }, rules);
+    const tenDays = suggestCompensation({ category: 'delay', postage: 15, daysLate: 10 }, rules);
+
+    // Assess
+    expect(twoDays).toMatchObject({ amount: { amount: 6 }, rule: 'delay-per-day' });
+    expect(tenDays).toMatchObject({ amount: { amount: 15 }, rule: 'delay-per-day' });
+    expect(twoDays?.legalBasis).toMatch(/No statutory amount/);
+  });
+
+  it('suggests nothing without the days late', () => {
+    expect(suggestCompensation({ category: 'delay', postage: 15 }, rules)).toBeUndefined();
+  });
+
+  it('is a rule a deployment can configure, checked like the others', () => {
+    // Act
+    const configured = parseCompensationRules({
+      delay: { perDayPercentOfPostage: 10, maxPercentOfPostage: 50 },
+      paymentWorkingDays: 5,
+    });
+    const bad = () => parseCompensationRules({ delay: { perDayPercentOfPostage: 10 } });
+
+    // Assess
+    expect(configured.delay).toEqual({ perDayPercentOfPostage: 10, maxPercentOfPostage: 50 });
+    expect(configured.paymentWorkingDays).toBe(5);
+    expect(bad).toThrow(InvalidConfiguration);
   });
 });

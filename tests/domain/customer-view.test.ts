@@ -38,7 +38,7 @@ describe('customerView', () => {
       canRate: true,
     });
     expect(en.nextStep).toBe('Please rate our answer from 1 to 5 by 15 Oct 10:10 (Beijing time).');
-    expect(texts(c)).toEqual(['投诉已登记', '专人已受理您的投诉', '我们已答复您的投诉，补偿35.50元']);
+    expect(texts(c)).toEqual(['投诉已登记', '专人已受理您的投诉', '我们已答复您的投诉，拟向您支付35.50元']);
   });
 
   it('drops a deadline that has passed and says "as soon as possible" instead', () => {
@@ -67,11 +67,11 @@ describe('customerView', () => {
 
     // Assess
     expect(reviewed).toMatchObject({ status: 'review', canRate: false, rating: { score: 2 } });
-    expect(reviewed.nextStep).toMatch(/^主管正在复核，将在\d+月\d+日\d\d:\d\d前答复您。$/);
+    expect(reviewed.nextStep).toMatch(/^主管正在复核，预计\d+月\d+日\d\d:\d\d前答复您。$/);
     expect(reviewed.timeline.at(-1)?.text).toBe('您为答复评了2分，主管将复核');
     expect(closed).toMatchObject({
       status: 'closed',
-      nextStep: '投诉已结案：您对答复表示满意。感谢您的反馈。',
+      nextStep: '投诉已结案：您对答复表示满意。',
       canRate: false,
     });
     expect(closed.deadline).toBeUndefined();
@@ -108,11 +108,11 @@ describe('eventText', () => {
   it.each<[TimelineEvent, string | undefined]>([
     [
       { at, type: 'escalated', actor: 'system', data: { fromLevel: 0, toLevel: 1 } },
-      '您的投诉已由网点负责人督办',
+      '您的投诉已升级至网点负责人督办',
     ],
     [
       { at, type: 'escalated', actor: 'system', data: { fromLevel: 1, toLevel: 3, regulatoryRisk: true } },
-      '您的投诉已由总部督办',
+      '您的投诉已升级至总部督办',
     ],
     [
       { at, type: 'reopened', actor: 'supervisor-1', to: 'review', data: { reason: '客户投诉升级' } },
@@ -124,7 +124,7 @@ describe('eventText', () => {
     ],
     [
       { at, type: 'closed', actor: 'system', to: 'closed', data: { reason: 'no-feedback' } },
-      '投诉已结案：评价期内未收到评价',
+      '投诉已结案：评价期内未收到您的评价',
     ],
     [{ at, type: 'sla-warning', actor: 'system', data: { clock: 'handling' } }, undefined],
     [{ at, type: 'realerted', actor: 'system', data: { level: 3 } }, undefined],
@@ -132,6 +132,39 @@ describe('eventText', () => {
     [{ at, type: 'sms-opted-out', actor: 'sms-provider' }, undefined],
     [{ at, type: 'close-requested', actor: 'agent-1', data: { reason: '重复投诉' } }, undefined],
     [{ at, type: 'customer-reminded', actor: 'system' }, undefined],
+    [
+      {
+        at,
+        type: 'claim-offered',
+        actor: 'agent-1',
+        data: { remedy: 'money', kind: 'damages', amount: { amount: 200, currency: 'CNY' } },
+      },
+      '我们拟赔偿您200.00元',
+    ],
+    [
+      {
+        at,
+        type: 'claim-offered',
+        actor: 'agent-1',
+        data: { remedy: 'money', kind: 'goodwill', amount: { amount: 12, currency: 'CNY' } },
+      },
+      '我们拟补偿您12.00元',
+    ],
+    [{ at, type: 'claim-offered', actor: 'agent-1', data: { remedy: 'resend' } }, '我们拟为您补寄物品'],
+    [{ at, type: 'claim-declined', actor: 'customer', data: { reason: '太少了' } }, '您未接受处理方案'],
+    [
+      {
+        at,
+        type: 'claim-paid',
+        actor: 'agent-1',
+        data: { remedy: 'money', amount: { amount: 200, currency: 'CNY' }, paymentReference: 'PAY-1' },
+      },
+      '200.00元已支付给您',
+    ],
+    [
+      { at, type: 'claim-paid', actor: 'agent-1', data: { remedy: 'resend', amount: null } },
+      '补寄或换货物品已寄出',
+    ],
   ])('words %j as %j', (event, expected) => {
     expect(eventText(event, 'zh-CN')).toBe(expected);
   });

@@ -4,7 +4,7 @@ import { isRunning } from '#domain/clocks';
 import { ACTIONS, type ActionName, type ComplaintAction } from '#domain/commands';
 import { CATEGORIES, PRIORITIES, STATUSES, type Complaint, type Status } from '#domain/complaint';
 import { InvalidInput, TransitionNotAllowed } from '#domain/errors';
-import { actionsFor, allowedActions, applyAction, applyFeedback, changesStatus } from '#domain/lifecycle';
+import { actionsFor, applyAction, applyFeedback, changesStatus } from '#domain/lifecycle';
 import { fireStageTimer } from '#domain/timers';
 import {
   act,
@@ -41,6 +41,10 @@ const ACTION: { readonly [K in ActionName]: Extract<ComplaintAction, { action: K
     regionId: 'EAST',
   },
   'regulator-reply': { action: 'regulator-reply', actor: 'supervisor-1', text: '已按期答复申诉中心' },
+  'offer-compensation': { action: 'offer-compensation', actor: 'agent-1', remedy: 'resend' },
+  'accept-compensation': { action: 'accept-compensation', actor: 'customer' },
+  'decline-compensation': { action: 'decline-compensation', actor: 'customer' },
+  'record-payment': { action: 'record-payment', actor: 'agent-1', paymentReference: 'PAY-1' },
 };
 
 /**
@@ -69,6 +73,7 @@ const SPEC_TRANSITIONS: Readonly<Record<Status, Partial<Record<ActionName, Statu
     resolve: 'awaiting-feedback',
     close: 'closed',
     note: 'investigating',
+    'offer-compensation': 'investigating',
   },
   'pending-customer': {
     reclassify: 'pending-customer',
@@ -84,6 +89,7 @@ const SPEC_TRANSITIONS: Readonly<Record<Status, Partial<Record<ActionName, Statu
     assign: 'awaiting-feedback',
     close: 'closed',
     note: 'awaiting-feedback',
+    'offer-compensation': 'awaiting-feedback',
   },
   review: {
     resolve: 'awaiting-feedback',
@@ -92,13 +98,22 @@ const SPEC_TRANSITIONS: Readonly<Record<Status, Partial<Record<ActionName, Statu
     note: 'review',
     reclassify: 'review',
     route: 'review',
+    'offer-compensation': 'review',
   },
   closed: { note: 'closed' },
 };
 
-// regulator-reply applies to regulator transfers only (tests/domain/corrections.test.ts).
+// regulator-reply applies to regulator transfers only (tests/domain/corrections.test.ts); the answers to
+// a compensation offer and its payment depend on the claim, not the status (tests/domain/claims.test.ts).
+const CLAIM_ANSWERS: readonly ActionName[] = [
+  'accept-compensation',
+  'decline-compensation',
+  'record-payment',
+];
 const PAIRS = STATUSES.flatMap((status) =>
-  ACTIONS.filter((action) => action !== 'regulator-reply').map((action) => ({ status, action })),
+  ACTIONS.filter((action) => action !== 'regulator-reply' && !CLAIM_ANSWERS.includes(action)).map(
+    (action) => ({ status, action }),
+  ),
 );
 const ALLOWED = PAIRS.filter(({ status, action }) => SPEC_TRANSITIONS[status][action] !== undefined).map(
   (pair) => ({ ...pair, to: SPEC_TRANSITIONS[pair.status][pair.action] as Status }),
@@ -236,9 +251,12 @@ describe('happy paths', () => {
       ['registered', null, 'received'],
       ['accepted', 'received', 'investigating'],
       ['resolved', 'investigating', 'awaiting-feedback'],
+      // The money the answer states is an offer the customer may accept (SPEC section 11).
+      ['claim-offered', 'investigating', null],
       ['feedback', 'awaiting-feedback', null],
       ['closed', 'awaiting-feedback', 'closed'],
     ]);
+    expect(c.claim).toMatchObject({ number: 1, remedy: 'money', status: 'offered', amount: { amount: 12 } });
     expect(c.stage.timer).toBeUndefined();
   });
 
@@ -266,7 +284,7 @@ describe('happy paths', () => {
     },
   );
 
-  it.each([3, 4, 5] as const)('feedback %i closes as satisfied', (score) => {
+  it.each([4, 5] as const)('feedback %i closes as satisfied', (score) => {
     // Prepare
     const dc = domainContext(START);
     const waiting = complaintIn('awaiting-feedback', dc);
@@ -277,6 +295,24 @@ describe('happy paths', () => {
     // Assess
     expect(c.status).toBe('closed');
     expect(c.closeReason).toBe('satisfied');
+  });
+
+  it('feedback 3 (一般) closes as neutral, not satisfied, flagged for an optional follow-up', () => {
+    // Prepare
+    const dc = domainContext(START);
+    const waiting = complaintIn('awaiting-feedback', dc);
+
+    // Act
+    const c = rate(dc, waiting, { score: 3 });
+
+    // Assess
+    expect(c.status).toBe('closed');
+    expect(c.closeReason).toBe('neutral');
+    expect(c.timeline.find((e) => e.type === 'feedback')?.data).toMatchObject({
+      score: 3,
+      followUp: 'optional',
+    });
+    expect(c.outbox.at(-1)).toMatchObject({ event: 'closed', data: { reason: 'neutral' } });
   });
 
   it('review → resolve goes back to awaiting-feedback with a fresh feedback window', () => {
@@ -366,7 +402,7 @@ describe('happy paths', () => {
   });
 
   it.each(['received', 'investigating', 'pending-customer', 'awaiting-feedback'] as const)(
-    'close in %s defaults to withdrawn and stops every clock',
+    'close in %s defaults to closed-by-staff (never withdrawn: the customer did not) and stops every clock',
     (status) => {
       // Prepare
       const dc = domainContext(START);
@@ -378,16 +414,28 @@ describe('happy paths', () => {
 
       // Assess
       expect(c.status).toBe('closed');
-      expect(c.closeReason).toBe('withdrawn');
+      expect(c.closeReason).toBe('closed-by-staff');
       expect(c.closedAt).toBe(dc.now().toISOString());
       expect(Object.values(c.clocks).filter(isRunning)).toEqual([]);
       expect(c.outbox.at(-1)).toMatchObject({
         audience: 'customer',
         event: 'closed',
-        data: { reason: 'withdrawn' },
+        data: { reason: 'closed-by-staff' },
       });
     },
   );
+
+  it('closes as withdrawn only when staff say the customer withdrew', () => {
+    // Prepare
+    const dc = domainContext(START);
+    const open = complaintIn('investigating', dc);
+
+    // Act
+    const c = act(dc, open, { ...ACTION.close, closeReason: 'withdrawn' });
+
+    // Assess
+    expect(c.closeReason).toBe('withdrawn');
+  });
 
   it('close can state duplicate', () => {
     // Prepare
@@ -710,7 +758,7 @@ describe('invariants over random sequences of actions and timer firings', () => 
                 type: (c.type ?? 'complaint') === 'complaint' ? 'enquiry' : 'complaint',
               }
             : ACTION[name];
-        const moves: (() => Complaint)[] = allowedActions(c.status)
+        const moves: (() => Complaint)[] = actionsFor(c)
           .filter((name) => name !== 'regulator-reply')
           .map((name) => () => applyAction(c, instance(name), dc.ctx()));
         if (c.status === 'awaiting-feedback')

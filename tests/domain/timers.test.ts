@@ -73,6 +73,45 @@ describe('the pre-breach warning', () => {
   });
 });
 
+describe('a pre-breach warning whose timer fires late', () => {
+  it.each([0, 7_000, 3 * HOUR_MS])(
+    'is skipped, not sent, when the timer fires %i ms after the deadline (the breach follows)',
+    (lateMs) => {
+      // Prepare: the warning timer of a normal complaint's response clock, handled only after its deadline
+      const dc = domainContext(shanghai('2026-03-02T10:00'));
+      const registered = register(dc);
+      const dueAt = registered.clocks.response!.dueAt;
+      expect(registered.stage.timer?.kind).toBe('warning');
+      dc.setNow(new Date(Date.parse(dueAt) + lateMs));
+
+      // Act
+      const { complaint, outcome } = fireStageTimer(registered, registered.stage.seq, dc.ctx());
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'fired', timer: { kind: 'warning' } });
+      expect(owed(complaint, 'staff-warning')).toEqual([]);
+      expect(events(complaint, 'sla-warning')).toEqual([]);
+      expect(events(complaint, 'sla-warning-skipped')).toEqual([
+        expect.objectContaining({ data: { clock: 'response', dueAt } }),
+      ]);
+      expect(complaint.stage.timer).toMatchObject({ kind: 'breach', clock: 'response', at: dueAt });
+    },
+  );
+
+  it('is still sent a moment before the deadline', () => {
+    // Prepare
+    const dc = domainContext(shanghai('2026-03-02T10:00'));
+    const registered = register(dc);
+    dc.setNow(new Date(Date.parse(registered.clocks.response!.dueAt) - 1));
+
+    // Act
+    const { complaint } = fireStageTimer(registered, registered.stage.seq, dc.ctx());
+
+    // Assess
+    expect(owed(complaint, 'staff-warning')).toHaveLength(1);
+  });
+});
+
 describe('the pre-breach warning when the resolution clock caps the stage', () => {
   it('comes before the stage deadline whichever clock sets it, and names that deadline', () => {
     fc.assert(

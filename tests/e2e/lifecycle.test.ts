@@ -144,7 +144,9 @@ describe('a complaint through its whole life', () => {
       closeReason: 'satisfied',
       owner: 'agent-9',
       firstResponder: 'agent-7',
-      allowedActions: ['note'],
+      // The 15 yuan offered with the first answer is a claim the customer has not answered yet.
+      allowedActions: ['note', 'accept-compensation', 'decline-compensation'],
+      claim: { status: 'offered', amount: { amount: 15, currency: 'CNY' } },
       feedback: { score: 4 },
       resolution: { text: '复核后追加补偿', by: 'supervisor-1' },
     });
@@ -160,6 +162,7 @@ describe('a complaint through its whole life', () => {
       ['info-requested', 'agent-9', 'investigating', 'pending-customer'],
       ['customer-replied', 'customer', 'pending-customer', 'investigating'],
       ['resolved', 'agent-9', 'investigating', 'awaiting-feedback'],
+      ['claim-offered', 'agent-9', 'investigating', null],
       ['feedback', 'customer', 'awaiting-feedback', 'review'],
       ['resolved', 'supervisor-1', 'review', 'awaiting-feedback'],
       ['feedback', 'customer', 'awaiting-feedback', null],

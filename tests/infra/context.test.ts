@@ -37,10 +37,12 @@ describe('bad context', () => {
       slaPolicy: { handling: { parcels: {} } },
       apiKeyRequired: 'yes',
       compensationRules: { delay: { percentOfPostage: -5 } },
+      smsSignature: '邮政投诉',
     });
 
     expect(error.message).toMatch(/^Invalid CDK context:/);
     for (const key of [
+      'smsSignature',
       'stage',
       'holidaySchedule.2031.holidays[0]',
       'logRetentionDays',
@@ -92,6 +94,7 @@ describe('good context', () => {
         slaPolicy: JSON.stringify(slaPolicy),
         holidaySchedule,
         smsSenderId: 'POSTCN',
+        smsSignature: '【中国邮政】',
         smsMaxPrice: '0.05',
         publicBaseUrl: 'https://complaints.example.cn',
         logRetentionDays: '365',
@@ -113,6 +116,7 @@ describe('good context', () => {
           SLA_POLICY: JSON.stringify(slaPolicy),
           SLA_HOLIDAY_SCHEDULE: JSON.stringify(holidaySchedule),
           SMS_SENDER_ID: 'POSTCN',
+          SMS_SIGNATURE: '【中国邮政】',
           SMS_MAX_PRICE: '0.05',
           PUBLIC_BASE_URL: 'https://complaints.example.cn',
           STAFF_ALERT_CALENDAR: 'cn-workdays',

@@ -565,7 +565,9 @@ describe('IAM', () => {
     // An action that finds the execution ended restarts it (functions/use-cases/act-on-complaint.ts).
     for (const name of ['post-action', 'post-feedback', 'post-public-feedback']) {
       expect(grantedOn(roleIdOf(name), 'states:SendTaskSuccess'), name).toEqual([complaint]);
-      expect(grantedOn(roleIdOf(name), 'states:StartExecution'), name).toEqual([complaint]);
+      // post-action also hands the texts of a claim offered or paid to the notification workflow.
+      const started = name === 'post-action' ? [complaint, machineArn('notificationMachine')] : [complaint];
+      expect(grantedOn(roleIdOf(name), 'states:StartExecution').sort(), name).toEqual(started.sort());
       expect(grantedOn(roleIdOf(name), 'states:DescribeExecution'), name).toEqual([
         service.resolve(service.complaintMachine.executionsArn),
       ]);

@@ -7,6 +7,8 @@
 //   clock   ClockName: staff-warning / staff-escalation, the clock concerned
 //   amount  number: answered, the compensation offered (CNY); also read as compensation
 //   reason  CloseReason: closed
+//   remedy, kind  claim-offered / claim-paid: money, resend or replacement; damages (赔偿) or goodwill (补偿)
+//   realert n: staff-escalation at the top level, the n-th reminder (worded as such)
 //   level   0..3: escalated, the level reached (n.level wins)
 //   score   1..5: staff-review-needed
 //   error   string: staff-failure, an error code (never a cause text: it may hold personal data)
@@ -25,6 +27,7 @@ import {
 } from '../complaint.ts';
 import type { OutboundMessage, OutboundTopic } from '../ports.ts';
 import { alertAddress } from '../organisation.ts';
+import { compensationKind, type CompensationKind } from '../compensation.ts';
 import { NotificationDataMissing } from './errors.ts';
 import { compactShortNumber } from './short-id.ts';
 import {
@@ -37,6 +40,8 @@ import {
   PRIORITY_TEXT,
   STAFF_EVENTS,
   STAFF_LEVEL_TEXT,
+  STAFF_REALERT_SUBJECT,
+  STAFF_REALERT_TEMPLATES,
   STAFF_SUBJECTS,
   STAFF_TEMPLATES,
   STATUS_TEXT,
@@ -59,6 +64,8 @@ export interface ComposeOptions {
   staffLocale?: Locale;
   /** When the message goes out (default: when it was produced): a promised time already past is not stated. */
   sentAt?: Date;
+  /** The operator's registered SMS signature (SMS_SIGNATURE); default DEFAULT_SMS_SIGNATURE. */
+  smsSignature?: string;
 }
 
 type Vars = Record<string, string>;
@@ -93,7 +100,11 @@ function composeCustomerMessages(
   });
   const messages: OutboundMessage[] = [];
   if (customer.channels.includes('sms') && !customer.smsOptedOutAt) {
-    messages.push({ kind: 'sms', phone: customer.phone, message: smsWording(locale, wordings) });
+    messages.push({
+      kind: 'sms',
+      phone: customer.phone,
+      message: smsWording(locale, wordings, options.smsSignature),
+    });
   }
   if (customer.channels.includes('push') && customer.pushEndpointArn) {
     // Push has no segments: always the richest wording.
@@ -104,8 +115,8 @@ function composeCustomerMessages(
 }
 
 /** The richest wording whose SMS fits one segment; the last (link-free, proven to fit) otherwise. */
-function smsWording(locale: Locale, wordings: readonly Wording[]): string {
-  const texts = wordings.map((w) => smsText(locale, w.body));
+function smsWording(locale: Locale, wordings: readonly Wording[], signature?: string): string {
+  const texts = wordings.map((w) => smsText(locale, w.body, signature));
   return texts.find(fitsOneSegment) ?? texts.at(-1)!;
 }
 
@@ -118,6 +129,18 @@ function composeStaffAlert(
   const locale = options.staffLocale ?? 'zh-CN';
   const level = n.level ?? complaint.escalationLevel;
   const vars = staffVariables(event, complaint, n, locale, level, options.publicBaseUrl);
+  // A top-level re-alert reminds of an escalation already made: 第n次提醒, not a new escalation.
+  const reminderNo = event === 'staff-escalation' ? Number(n.data?.realert ?? 0) : 0;
+  if (reminderNo > 0) {
+    const reminderVars = { ...vars, reminderNo: String(reminderNo) };
+    return {
+      kind: 'topic',
+      level,
+      unit: alertAddress(complaint, level),
+      subject: render(STAFF_REALERT_SUBJECT, reminderVars),
+      message: render(STAFF_REALERT_TEMPLATES[locale].body, reminderVars),
+    };
+  }
   return {
     kind: 'topic',
     level,
@@ -164,17 +187,52 @@ function customerContent(
       const amount = compensationOf(complaint, n);
       const plain: CustomerTemplateName[] = ['answered', 'answered-no-link'];
       if (amount === undefined) return { names: plain, vars: { shortId, link } };
-      return {
-        names: ['answered-compensated', 'answered-compensated-no-link', ...plain],
-        vars: { shortId, link, amount: formatAmount(amount) },
-      };
+      // 赔偿 for loss and damage, 补偿 (a goodwill payment) for anything else.
+      const offered: CustomerTemplateName[] =
+        compensationKind(complaint.category) === 'damages'
+          ? ['answered-compensated', 'answered-compensated-no-link']
+          : ['answered-goodwill', 'answered-goodwill-no-link'];
+      return { names: [...offered, ...plain], vars: { shortId, link, amount: formatAmount(amount) } };
     }
     case 'closed': {
       const reason = closeReasonOf(n.data?.reason) ?? complaint.closeReason;
       if (!reason) throw new NotificationDataMissing(event, 'a close reason');
+      // Thanks only for a rating the customer actually gave.
+      if (reason === 'satisfied' || reason === 'neutral')
+        return { names: ['closed-rated'], vars: { shortId } };
       return { names: [event], vars: { shortId, reason: CLOSE_REASON_TEXT[locale][reason] } };
     }
+    case 'claim-offered':
+    case 'claim-paid':
+      return claimContent(event, complaint, n, shortId);
   }
+}
+
+/** The claim's texts: which remedy, and for money which word (赔偿 or 补偿) and how much. */
+function claimContent(
+  event: 'claim-offered' | 'claim-paid',
+  complaint: Complaint,
+  n: PendingNotification,
+  shortId: string,
+): { names: CustomerTemplateName[]; vars: Vars } {
+  const claim = complaint.claim;
+  const remedy = stringOf(n.data?.remedy) ?? claim?.remedy;
+  if (remedy === 'resend' || remedy === 'replacement') {
+    return {
+      names: [event === 'claim-offered' ? `claim-offered-${remedy}` : 'claim-paid-goods'],
+      vars: { shortId },
+    };
+  }
+  const stated = n.data?.amount ?? n.data?.compensation;
+  const amount = typeof stated === 'number' ? stated : claim?.amount?.amount;
+  if (remedy !== 'money' || amount === undefined)
+    throw new NotificationDataMissing(event, 'the claim offered');
+  const kind: CompensationKind =
+    n.data?.kind === 'goodwill' || n.data?.kind === 'damages'
+      ? n.data.kind
+      : (claim?.kind ?? compensationKind(complaint.category));
+  const name: CustomerTemplateName = kind === 'damages' ? event : `${event}-goodwill`;
+  return { names: [name], vars: { shortId, amount: formatAmount(amount) } };
 }
 
 /** The offered compensation, when there is one. */

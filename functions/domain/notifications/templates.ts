@@ -11,6 +11,7 @@ import type {
   Priority,
   Status,
 } from '../complaint.ts';
+import { InvalidConfiguration } from '../policy.ts';
 import { TemplateVariableMissing } from './errors.ts';
 
 export { fitsOneSegment, smsSegments } from './sms-segments.ts';
@@ -33,6 +34,14 @@ export const CUSTOMER_TEMPLATE_NAMES = [
   'answered-compensated-no-link',
   'received-overdue',
   'accepted-overdue',
+  'answered-goodwill',
+  'answered-goodwill-no-link',
+  'closed-rated',
+  'claim-offered-goodwill',
+  'claim-offered-resend',
+  'claim-offered-replacement',
+  'claim-paid-goodwill',
+  'claim-paid-goods',
 ] as const;
 export type CustomerTemplateName = (typeof CUSTOMER_TEMPLATE_NAMES)[number];
 
@@ -59,24 +68,74 @@ export const MAX_PUBLIC_BASE_URL_LENGTH = MAX_LINK_LENGTH - 11;
 /** Largest compensation the linked answered text is proven to fit with; larger ones fall back. */
 export const MAX_AMOUNT_IN_TEXT = 99_999.99;
 
-/** Chinese SMS must open with a registered 【signature】; it counts towards the 70 characters. */
-export const SMS_SIGNATURE: Readonly<Record<Locale, string>> = { 'zh-CN': '【邮政投诉】', en: '' };
+/**
+ * Chinese SMS must open with the operator's registered 【signature】 (签名), which counts towards the 70
+ * characters. It is configuration (SMS_SIGNATURE, CDK context `smsSignature`, checked by
+ * parseSmsSignature); this is the default. English texts carry none: 【】 would force them out of GSM-7.
+ */
+export const DEFAULT_SMS_SIGNATURE = '【邮政投诉】';
+/** The longest signature accepted, brackets included: every Chinese wording is proven to fit with it. */
+export const MAX_SMS_SIGNATURE_LENGTH = 8;
+/** The default signature per locale (the configured one replaces the Chinese entry). */
+export const SMS_SIGNATURE: Readonly<Record<Locale, string>> = { 'zh-CN': DEFAULT_SMS_SIGNATURE, en: '' };
+
+const SIGNATURE_PATTERN = new RegExp(
+  `^【[\\p{Script=Han}A-Za-z0-9]{2,${MAX_SMS_SIGNATURE_LENGTH - 2}}】$`,
+  'u',
+);
+
+/** Whether a text is an acceptable signature (see parseSmsSignature). */
+export function isSmsSignature(value: string): boolean {
+  return SIGNATURE_PATTERN.test(value);
+}
+
+export const SMS_SIGNATURE_RULE = `must be 【】 around 2-${MAX_SMS_SIGNATURE_LENGTH - 2} Chinese characters, letters or digits, e.g. ${DEFAULT_SMS_SIGNATURE}`;
+
+/**
+ * A deployment's SMS signature, checked: 【】 around 2 to 6 Chinese characters, letters or digits (what the
+ * mainland providers register), so every Chinese wording still fits one segment.
+ * @throws InvalidConfiguration naming the problem (never echoing a value that is not a signature).
+ */
+export function parseSmsSignature(value: string | undefined): string {
+  if (value === undefined || value === '') return DEFAULT_SMS_SIGNATURE;
+  if (!isSmsSignature(value)) {
+    throw new InvalidConfiguration('SMS signature', [
+      {
+        path: 'SMS_SIGNATURE',
+        message: SMS_SIGNATURE_RULE,
+      },
+    ]);
+  }
+  return value;
+}
 
 export const CUSTOMER_TEMPLATES: Readonly<
   Record<Locale, Readonly<Record<CustomerTemplateName, CustomerTemplate>>>
 > = {
+  // Wording rules (issue 12): 赔偿 is compensation owed for loss or damage (Postal Law art. 47), 补偿 a
+  // goodwill payment for anything else; an amount offered is 拟 (proposed) until it is paid; thanks only
+  // for a rating actually given; no promise the system cannot keep (the link shows the details, replies
+  // go through the channel the customer used unless the page itself takes them).
   'zh-CN': {
     received: { title: '投诉已收到', body: '已收到您的投诉，编号{shortId}，预计{answerBy}前答复。' },
     accepted: { title: '投诉处理中', body: '您的投诉{shortId}已有专人处理，预计{answerBy}前答复。' },
-    escalated: { title: '投诉已升级', body: '您的投诉{shortId}已升级由{level}督办，我们将尽快答复。' },
-    'info-requested': { title: '请补充信息', body: '请于{replyBy}前补充{shortId}的信息 {link}' },
+    escalated: { title: '投诉已升级', body: '您的投诉{shortId}已升级至{level}督办，我们将尽快答复。' },
+    'info-requested': { title: '请补充信息', body: '请于{replyBy}前补充{shortId}的信息：{link}' },
     'pending-reminder': {
       title: '补充信息提醒',
-      body: '提醒：投诉{shortId}仍待您补充信息，{replyBy}前未回复将结案。',
+      body: '提醒：您的投诉{shortId}尚待补充信息，如{replyBy}前未回复将结案。',
     },
-    answered: { title: '投诉已答复', body: '您的投诉{shortId}已答复，请查看并评价 {link}' },
-    'answered-compensated': { title: '投诉已答复', body: '{shortId}已答复，补偿{amount}元。评价 {link}' },
-    closed: { title: '投诉已结案', body: '您的投诉{shortId}已结案：{reason}。感谢您的反馈。' },
+    answered: { title: '投诉已答复', body: '您的投诉{shortId}已答复，请查看并评价：{link}' },
+    'answered-compensated': {
+      title: '投诉已答复',
+      body: '{shortId}已答复，拟赔偿{amount}元，评价：{link}',
+    },
+    closed: { title: '投诉已结案', body: '您的投诉{shortId}已结案：{reason}。' },
+    'claim-offered': {
+      title: '赔偿方案',
+      body: '您的投诉{shortId}拟赔偿{amount}元，请通过原投诉渠道告知是否接受。',
+    },
+    'claim-paid': { title: '赔偿已支付', body: '您的投诉{shortId}的赔偿款{amount}元已支付，请注意查收。' },
     'info-requested-no-link': {
       title: '请补充信息',
       body: '您的投诉{shortId}需补充信息，请于{replyBy}前通过原投诉渠道回复。',
@@ -87,19 +146,48 @@ export const CUSTOMER_TEMPLATES: Readonly<
     },
     'answered-compensated-no-link': {
       title: '投诉已答复',
-      body: '您的投诉{shortId}已答复，补偿{amount}元，请通过原投诉渠道查看并评价。',
+      body: '您的投诉{shortId}已答复，拟赔偿{amount}元，请通过原投诉渠道查看并评价。',
     },
     'received-overdue': { title: '投诉已收到', body: '已收到您的投诉，编号{shortId}，我们将尽快答复。' },
     'accepted-overdue': { title: '投诉处理中', body: '您的投诉{shortId}已有专人处理，我们将尽快答复。' },
+    'answered-goodwill': {
+      title: '投诉已答复',
+      body: '{shortId}已答复，拟补偿{amount}元，评价：{link}',
+    },
+    'answered-goodwill-no-link': {
+      title: '投诉已答复',
+      body: '您的投诉{shortId}已答复，拟补偿{amount}元，请通过原投诉渠道查看并评价。',
+    },
+    'closed-rated': { title: '投诉已结案', body: '您的投诉{shortId}已结案，感谢您的评价。' },
+    'claim-offered-goodwill': {
+      title: '补偿方案',
+      body: '您的投诉{shortId}拟补偿{amount}元，请通过原投诉渠道告知是否接受。',
+    },
+    'claim-offered-resend': {
+      title: '补寄方案',
+      body: '您的投诉{shortId}拟为您补寄物品，请通过原投诉渠道告知是否接受。',
+    },
+    'claim-offered-replacement': {
+      title: '换货方案',
+      body: '您的投诉{shortId}拟为您更换物品，请通过原投诉渠道告知是否接受。',
+    },
+    'claim-paid-goodwill': {
+      title: '补偿已支付',
+      body: '您的投诉{shortId}的补偿款{amount}元已支付，请注意查收。',
+    },
+    'claim-paid-goods': {
+      title: '物品已寄出',
+      body: '您的投诉{shortId}约定的补寄或换货物品已寄出，请注意查收。',
+    },
   },
   en: {
     received: {
       title: 'Complaint received',
-      body: 'We received your complaint {shortId}. We will answer by {answerBy} (Beijing time).',
+      body: 'We received your complaint {shortId}. We expect to answer by {answerBy} (Beijing time).',
     },
     accepted: {
       title: 'Complaint in progress',
-      body: 'Complaint {shortId}: an agent is handling it and will answer by {answerBy} (Beijing time).',
+      body: 'Complaint {shortId}: an agent is handling it. We expect to answer by {answerBy} (Beijing time).',
     },
     escalated: {
       title: 'Complaint escalated',
@@ -107,7 +195,7 @@ export const CUSTOMER_TEMPLATES: Readonly<
     },
     'info-requested': {
       title: 'Information needed',
-      body: 'Complaint {shortId}: we need more information. Please reply by {replyBy} (Beijing time): {link}',
+      body: 'Complaint {shortId}: we need more information. Please reply by {replyBy} (Beijing time). Details: {link}',
     },
     'pending-reminder': {
       title: 'Reminder',
@@ -119,11 +207,19 @@ export const CUSTOMER_TEMPLATES: Readonly<
     },
     'answered-compensated': {
       title: 'Complaint answered',
-      body: 'Complaint {shortId} has been answered, with compensation of CNY {amount}. Please read the answer and rate it: {link}',
+      body: 'Complaint {shortId} has been answered: we offer CNY {amount} in compensation. Please read and rate the answer: {link}',
     },
     closed: {
       title: 'Complaint closed',
-      body: 'Complaint {shortId} is closed: {reason}. Thank you for your feedback.',
+      body: 'Complaint {shortId} is closed: {reason}.',
+    },
+    'claim-offered': {
+      title: 'Compensation offer',
+      body: 'Complaint {shortId}: we offer CNY {amount} in compensation. Please tell us through the channel you used to complain whether you accept.',
+    },
+    'claim-paid': {
+      title: 'Compensation paid',
+      body: 'Complaint {shortId}: the compensation of CNY {amount} has been paid.',
     },
     'info-requested-no-link': {
       title: 'Information needed',
@@ -135,7 +231,7 @@ export const CUSTOMER_TEMPLATES: Readonly<
     },
     'answered-compensated-no-link': {
       title: 'Complaint answered',
-      body: 'Complaint {shortId} has been answered, with compensation of CNY {amount}. Please read and rate it through the channel you used to complain.',
+      body: 'Complaint {shortId} has been answered: we offer CNY {amount} in compensation. Please read and rate it through the channel you used to complain.',
     },
     'received-overdue': {
       title: 'Complaint received',
@@ -144,6 +240,38 @@ export const CUSTOMER_TEMPLATES: Readonly<
     'accepted-overdue': {
       title: 'Complaint in progress',
       body: 'Complaint {shortId}: an agent is handling it and will answer as soon as possible.',
+    },
+    'answered-goodwill': {
+      title: 'Complaint answered',
+      body: 'Complaint {shortId} has been answered: we offer a goodwill payment of CNY {amount}. Please read and rate the answer: {link}',
+    },
+    'answered-goodwill-no-link': {
+      title: 'Complaint answered',
+      body: 'Complaint {shortId} has been answered: we offer a goodwill payment of CNY {amount}. Please read and rate it through the channel you used to complain.',
+    },
+    'closed-rated': {
+      title: 'Complaint closed',
+      body: 'Complaint {shortId} is closed. Thank you for rating our answer.',
+    },
+    'claim-offered-goodwill': {
+      title: 'Goodwill payment offer',
+      body: 'Complaint {shortId}: we offer a goodwill payment of CNY {amount}. Please tell us through the channel you used to complain whether you accept.',
+    },
+    'claim-offered-resend': {
+      title: 'Offer to resend',
+      body: 'Complaint {shortId}: we offer to send the item again. Please tell us through the channel you used to complain whether you accept.',
+    },
+    'claim-offered-replacement': {
+      title: 'Offer of a replacement',
+      body: 'Complaint {shortId}: we offer to replace the item. Please tell us through the channel you used to complain whether you accept.',
+    },
+    'claim-paid-goodwill': {
+      title: 'Goodwill payment made',
+      body: 'Complaint {shortId}: the goodwill payment of CNY {amount} has been paid.',
+    },
+    'claim-paid-goods': {
+      title: 'Item sent',
+      body: 'Complaint {shortId}: the item we agreed to send you has been sent.',
     },
   },
 };
@@ -154,7 +282,7 @@ export const CUSTOMER_TEMPLATES: Readonly<
  */
 export const STAFF_SUBJECTS: Readonly<Record<StaffEvent, string>> = {
   'staff-new-urgent': '[L{levelNo}] New urgent complaint {shortId} ({categoryCode})',
-  'staff-warning': '[L{levelNo}] SLA warning: complaint {shortId}, {clockCode} clock due soon',
+  'staff-warning': '[L{levelNo}] Deadline warning: complaint {shortId}, {clockCode} clock due soon',
   'staff-escalation': '[L{levelNo}] Escalation: complaint {shortId} breached its {clockCode} clock',
   'staff-review-needed': '[L{levelNo}] Review needed: complaint {shortId}',
   'staff-failure': '[L{levelNo}] Workflow failure: complaint {shortId}',
@@ -173,14 +301,19 @@ function staffBody(locale: Locale, headline: string, ...lines: string[]): StaffT
 export const STAFF_TEMPLATES: Readonly<Record<Locale, Readonly<Record<StaffEvent, StaffTemplate>>>> = {
   'zh-CN': {
     'staff-new-urgent': staffBody('zh-CN', '新紧急投诉，请尽快受理。', '受理时限：{deadline}'),
-    'staff-warning': staffBody('zh-CN', 'SLA预警：{clock}时限即将到期。', '截止时间：{deadline}'),
+    'staff-warning': staffBody('zh-CN', '超时预警：{clock}时限即将到期。', '截止时间：{deadline}'),
     'staff-escalation': staffBody(
       'zh-CN',
       '投诉已超时升级：{clock}时限已过。',
       '原定时限：{deadline}',
-      '下次升级：{nextEscalation}',
+      '仍未办结将再次通报：{nextEscalation}',
     ),
-    'staff-review-needed': staffBody('zh-CN', '投诉需要复核。', '客户评分：{score}', '复核时限：{deadline}'),
+    'staff-review-needed': staffBody(
+      'zh-CN',
+      '投诉待复核，请及时处理。',
+      '客户评分：{score}',
+      '复核时限：{deadline}',
+    ),
     'staff-failure': staffBody('zh-CN', '投诉流程异常，请人工处理。', '错误：{error}', '发生时间：{at}'),
   },
   en: {
@@ -189,12 +322,12 @@ export const STAFF_TEMPLATES: Readonly<Record<Locale, Readonly<Record<StaffEvent
       'New urgent complaint: please accept it soon.',
       'Accept by: {deadline}',
     ),
-    'staff-warning': staffBody('en', 'SLA warning: the {clock} clock is about to expire.', 'Due: {deadline}'),
+    'staff-warning': staffBody('en', 'Deadline warning: the {clock} deadline is near.', 'Due: {deadline}'),
     'staff-escalation': staffBody(
       'en',
       'Complaint escalated: the {clock} clock has expired.',
       'Was due: {deadline}',
-      'Next escalation: {nextEscalation}',
+      'Next alert if still open: {nextEscalation}',
     ),
     'staff-review-needed': staffBody(
       'en',
@@ -209,6 +342,28 @@ export const STAFF_TEMPLATES: Readonly<Record<Locale, Readonly<Record<StaffEvent
       'At: {at}',
     ),
   },
+};
+
+/**
+ * A re-alert at the top level (SPEC section 5) is a reminder of an escalation already made, and says so:
+ * 第n次提醒. Same event (staff-escalation) and topic; its own wording.
+ */
+export const STAFF_REALERT_SUBJECT =
+  '[L{levelNo}] Reminder {reminderNo}: complaint {shortId} is still past its {clockCode} deadline';
+
+export const STAFF_REALERT_TEMPLATES: Readonly<Record<Locale, StaffTemplate>> = {
+  'zh-CN': staffBody(
+    'zh-CN',
+    '第{reminderNo}次提醒：投诉{clock}时限已过，仍未办结。',
+    '原定时限：{deadline}',
+    '下次提醒：{nextEscalation}',
+  ),
+  en: staffBody(
+    'en',
+    'Reminder {reminderNo}: the {clock} deadline has passed and the complaint is still open.',
+    'Was due: {deadline}',
+    'Next reminder: {nextEscalation}',
+  ),
 };
 
 const VARIABLE = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
@@ -227,9 +382,9 @@ export function render(template: string, vars: Readonly<Record<string, string>>)
   });
 }
 
-/** The SMS as sent: signature + body. */
-export function smsText(locale: Locale, body: string): string {
-  return SMS_SIGNATURE[locale] + body;
+/** The SMS as sent: signature (Chinese texts only) + body. */
+export function smsText(locale: Locale, body: string, signature: string = DEFAULT_SMS_SIGNATURE): string {
+  return (locale === 'zh-CN' ? signature : '') + body;
 }
 
 const SHANGHAI = 'Asia/Shanghai';
@@ -254,26 +409,27 @@ export function formatShanghaiTime(at: Date | string, locale: Locale): string {
   return `${shanghaiMonthNumber.format(instant)}月${part('day')}日${time}`;
 }
 
-const amountFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
-/** CNY amount with two decimals and thousands separators: "99,999.99". */
+/** CNY amount with two decimals and no thousands separators, as Chinese texts write money: "12345.60". */
 export function formatAmount(amount: number): string {
-  return amountFormat.format(amount);
+  return (Math.round(amount * 100) / 100).toFixed(2);
 }
 
 export const CLOSE_REASON_TEXT: Readonly<Record<Locale, Readonly<Record<CloseReason, string>>>> = {
   'zh-CN': {
     satisfied: '您对答复表示满意',
-    'no-feedback': '评价期内未收到评价',
-    'customer-unresponsive': '期限内未收到补充信息',
+    neutral: '您已对答复作出评价',
+    'no-feedback': '评价期内未收到您的评价',
+    'customer-unresponsive': '期限内未收到您补充的信息',
     reviewed: '复核已完成',
     withdrawn: '您已撤回投诉',
     duplicate: '与您的另一投诉重复',
-    unresolved: '暂未能解决，原因和后续安排已告知您',
+    unresolved: '暂未能解决，原因及后续安排已告知您',
     answered: '已答复',
+    'closed-by-staff': '经核实已办结',
   },
   en: {
     satisfied: 'you were satisfied with the answer',
+    neutral: 'you rated the answer',
     'no-feedback': 'no rating was received in time',
     'customer-unresponsive': 'the information we asked for was not received in time',
     reviewed: 'the review is complete',
@@ -281,6 +437,7 @@ export const CLOSE_REASON_TEXT: Readonly<Record<Locale, Readonly<Record<CloseRea
     duplicate: 'it repeats another complaint of yours',
     unresolved: 'not resolved; we told you why and what comes next',
     answered: 'we have answered it',
+    'closed-by-staff': 'our staff checked and closed it',
   },
 };
 

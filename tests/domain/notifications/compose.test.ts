@@ -20,6 +20,7 @@ import {
   MAX_LINK_LENGTH,
   STAFF_EVENTS,
   fitsOneSegment,
+  formatAmount,
 } from '#domain/notifications/templates';
 import type { OutboundMessage } from '#domain/ports';
 import { complaintFixture } from '../../support/complaint-fixture.ts';
@@ -103,7 +104,7 @@ describe('composeMessages for the customer', () => {
         kind: 'push',
         targetArn: arn,
         title: 'Complaint in progress',
-        message: `Complaint ${c.shortId}: an agent is handling it and will answer by 9 Mar 16:00 (Beijing time).`,
+        message: `Complaint ${c.shortId}: an agent is handling it. We expect to answer by 9 Mar 16:00 (Beijing time).`,
       },
     ]);
   });
@@ -133,8 +134,8 @@ describe('composeMessages for the customer', () => {
     const [fromNotification] = composeMessages(c, notification('escalated', { level: 1 }), {
       publicBaseUrl: BASE_URL,
     });
-    expect(fromComplaint?.message).toContain('已升级由区域中心督办');
-    expect(fromNotification?.message).toContain('已升级由网点负责人督办');
+    expect(fromComplaint?.message).toContain('已升级至区域中心督办');
+    expect(fromNotification?.message).toContain('已升级至网点负责人督办');
   });
 
   it('asks for information with the reply deadline and the default link', () => {
@@ -145,7 +146,7 @@ describe('composeMessages for the customer', () => {
     const [sms] = composeMessages(c, n, { publicBaseUrl: BASE_URL });
     // Assess
     expect(sms?.message).toBe(
-      `【邮政投诉】请于3月5日20:00前补充${c.shortId}的信息 ${BASE_URL}/${c.shortId.replace('-', '')}`,
+      `【邮政投诉】请于3月5日20:00前补充${c.shortId}的信息：${BASE_URL}/${c.shortId.replace('-', '')}`,
     );
   });
 
@@ -155,16 +156,75 @@ describe('composeMessages for the customer', () => {
     expect(sms?.message).toContain('3月5日20:00前未回复将结案');
   });
 
-  it('states the compensation offered and how to rate, through the caller-given link', () => {
+  it('states the goodwill payment offered (补偿, not for loss or damage), without thousands separators', () => {
     // Prepare
-    const c = complaint();
+    const c = complaint({ category: 'delay' });
     const n = notification('answered', { data: { compensation: 1234.5 } });
     // Act
     const [sms] = composeMessages(c, n, { publicBaseUrl: BASE_URL, link: 'https://t.example.cn/aB3' });
     // Assess
     expect(sms?.message).toBe(
-      `【邮政投诉】${c.shortId}已答复，补偿1,234.50元。评价 https://t.example.cn/aB3`,
+      `【邮政投诉】${c.shortId}已答复，拟补偿1234.50元，评价：https://t.example.cn/aB3`,
     );
+  });
+
+  it.each(['loss', 'damage'] as const)('words the money for %s as 赔偿 (compensation owed)', (category) => {
+    // Prepare
+    const c = complaint({ category });
+    const n = notification('answered', { data: { compensation: 300 } });
+    // Act
+    const [sms] = composeMessages(c, n, { publicBaseUrl: BASE_URL, link: 'https://t.example.cn/aB3' });
+    // Assess
+    expect(sms?.message).toBe(
+      `【邮政投诉】${c.shortId}已答复，拟赔偿300.00元，评价：https://t.example.cn/aB3`,
+    );
+  });
+
+  it('signs Chinese texts with the configured signature, English ones with none', () => {
+    // Prepare
+    const zh = complaint();
+    const en = complaint({ customer: { ...complaint().customer, locale: 'en' } });
+    const options = { publicBaseUrl: BASE_URL, smsSignature: '【中国邮政】' };
+    // Act
+    const [zhSms] = composeMessages(zh, notification('accepted'), options);
+    const [enSms] = composeMessages(en, notification('accepted'), options);
+    // Assess
+    expect(zhSms?.message.startsWith('【中国邮政】您的投诉')).toBe(true);
+    expect(enSms?.message.startsWith('Complaint')).toBe(true);
+  });
+
+  it('texts a claim offered and paid in the words of its remedy', () => {
+    // Prepare
+    const c = complaint({ category: 'loss' });
+    const offer = (data: Record<string, string | number>) =>
+      composeMessages(c, notification('claim-offered', { data }), { publicBaseUrl: BASE_URL })[0]?.message;
+    const paid = (data: Record<string, string | number>) =>
+      composeMessages(c, notification('claim-paid', { data }), { publicBaseUrl: BASE_URL })[0]?.message;
+    // Act + Assess
+    expect(offer({ remedy: 'money', kind: 'damages', amount: 200 })).toBe(
+      `【邮政投诉】您的投诉${c.shortId}拟赔偿200.00元，请通过原投诉渠道告知是否接受。`,
+    );
+    expect(offer({ remedy: 'money', kind: 'goodwill', amount: 10 })).toContain('拟补偿10.00元');
+    expect(offer({ remedy: 'resend' })).toContain('拟为您补寄物品');
+    expect(offer({ remedy: 'replacement' })).toContain('拟为您更换物品');
+    expect(paid({ remedy: 'money', kind: 'damages', amount: 200 })).toBe(
+      `【邮政投诉】您的投诉${c.shortId}的赔偿款200.00元已支付，请注意查收。`,
+    );
+    expect(paid({ remedy: 'resend' })).toContain('补寄或换货物品已寄出');
+  });
+
+  it('thanks the customer only for a rating actually given', () => {
+    // Prepare
+    const c = complaint();
+    const closed = (reason: string) =>
+      composeMessages(c, notification('closed', { data: { reason } }), { publicBaseUrl: BASE_URL })[0]
+        ?.message;
+    // Act + Assess
+    expect(closed('satisfied')).toBe(`【邮政投诉】您的投诉${c.shortId}已结案，感谢您的评价。`);
+    expect(closed('neutral')).toBe(`【邮政投诉】您的投诉${c.shortId}已结案，感谢您的评价。`);
+    expect(closed('no-feedback')).toBe(`【邮政投诉】您的投诉${c.shortId}已结案：评价期内未收到您的评价。`);
+    expect(closed('closed-by-staff')).toBe(`【邮政投诉】您的投诉${c.shortId}已结案：经核实已办结。`);
+    expect(closed('closed-by-staff')).not.toContain('撤回');
   });
 
   it('uses the plain answered wording when no compensation is offered', () => {
@@ -172,7 +232,7 @@ describe('composeMessages for the customer', () => {
     for (const data of [{}, { compensation: 0 }] as Record<string, number>[]) {
       const [sms] = composeMessages(c, notification('answered', { data }), { publicBaseUrl: BASE_URL });
       expect(sms?.message).toBe(
-        `【邮政投诉】您的投诉${c.shortId}已答复，请查看并评价 ${BASE_URL}/${c.shortId.replace('-', '')}`,
+        `【邮政投诉】您的投诉${c.shortId}已答复，请查看并评价：${BASE_URL}/${c.shortId.replace('-', '')}`,
       );
     }
   });
@@ -189,10 +249,10 @@ describe('composeMessages for the customer', () => {
     const [sms, push] = composeMessages(c, n, { publicBaseUrl: apiUrl });
     // Assess
     expect(sms?.message).toBe(
-      `【邮政投诉】您的投诉${c.shortId}已答复，补偿120.00元，请通过原投诉渠道查看并评价。`,
+      `【邮政投诉】您的投诉${c.shortId}已答复，拟补偿120.00元，请通过原投诉渠道查看并评价。`,
     );
     expect(push?.message).toBe(
-      `${c.shortId}已答复，补偿120.00元。评价 ${apiUrl}/${c.shortId.replace('-', '')}`,
+      `${c.shortId}已答复，拟补偿120.00元，评价：${apiUrl}/${c.shortId.replace('-', '')}`,
     );
   });
 
@@ -200,7 +260,7 @@ describe('composeMessages for the customer', () => {
     const c = complaint();
     const n = notification('answered', { data: { compensation: 1_234_567.89 } });
     const [sms] = composeMessages(c, n, { publicBaseUrl: BASE_URL });
-    expect(sms?.message).toContain('补偿1,234,567.89元，请通过原投诉渠道查看并评价');
+    expect(sms?.message).toContain('拟补偿1234567.89元，请通过原投诉渠道查看并评价');
     expect(fitsOneSegment(sms?.message ?? '')).toBe(true);
   });
 
@@ -219,7 +279,7 @@ describe('composeMessages for the customer', () => {
       publicBaseUrl: BASE_URL,
     });
     expect(sms?.message).toBe(
-      `Complaint ${c.shortId} is closed: the information we asked for was not received in time. Thank you for your feedback.`,
+      `Complaint ${c.shortId} is closed: the information we asked for was not received in time.`,
     );
   });
 
@@ -268,7 +328,7 @@ describe('composeMessages for staff', () => {
     });
     const [alert] = composeMessages(c, n, { publicBaseUrl: BASE_URL, staffLocale: 'en' });
     expect(alert).toMatchObject({ kind: 'topic', level: 2 });
-    expect(alert?.message).toContain('SLA warning: the response clock is about to expire.');
+    expect(alert?.message).toContain('Deadline warning: the response deadline is near.');
     expect(alert?.message).toContain('Due: 3 Mar 16:00');
   });
 
@@ -278,6 +338,31 @@ describe('composeMessages for staff', () => {
     expect(alert).toMatchObject({ level: 3 });
     expect(alert?.kind === 'topic' && alert.subject).toContain('breached its resolution clock');
     expect(alert?.message).toContain('投诉已超时升级：答复时限已过。');
+  });
+
+  it('words a top-level re-alert as the n-th reminder, not as another escalation', () => {
+    // Prepare
+    const n = notification('staff-escalation', {
+      level: 3,
+      data: { clock: 'resolution', level: 3, realert: 2 },
+    });
+    // Act
+    const [zh] = composeMessages(complaint(), n, { publicBaseUrl: BASE_URL });
+    const [en] = composeMessages(complaint(), n, { publicBaseUrl: BASE_URL, staffLocale: 'en' });
+    // Assess
+    expect(zh?.kind === 'topic' && zh.subject).toContain('Reminder 2:');
+    expect(zh?.message).toContain('第2次提醒：投诉答复时限已过，仍未办结。');
+    expect(zh?.message).not.toContain('升级');
+    expect(en?.message).toContain('Reminder 2: the resolution deadline has passed');
+  });
+
+  it('calls a pre-breach warning 超时预警, not SLA预警', () => {
+    const n = notification('staff-warning', {
+      data: { clock: 'handling', dueAt: '2026-03-03T08:00:00.000Z' },
+    });
+    const [alert] = composeMessages(complaint(), n, { publicBaseUrl: BASE_URL });
+    expect(alert?.message).toContain('超时预警：处理时限即将到期。');
+    expect(alert?.message).not.toContain('SLA');
   });
 });
 
@@ -311,6 +396,8 @@ describe('every composed message', () => {
     compensation: cents.map((c) => c / 100),
     reason: fc.constantFrom(...CLOSE_REASONS),
     clock: fc.constantFrom(...CLOCK_NAMES),
+    remedy: fc.constantFrom('money', 'resend', 'replacement'),
+    kind: fc.constantFrom('damages', 'goodwill'),
     link,
     // From the scenario, not minted inside compose(), so a failure's seed reproduces it.
     id: fc.ulid(),
@@ -332,7 +419,15 @@ describe('every composed message', () => {
     });
     const n = notification(s.event, {
       level: s.level,
-      data: { dueAt: s.dueAt, compensation: s.compensation, reason: s.reason, clock: s.clock, score: 2 },
+      data: {
+        dueAt: s.dueAt,
+        compensation: s.compensation,
+        reason: s.reason,
+        clock: s.clock,
+        score: 2,
+        remedy: s.remedy,
+        kind: s.kind,
+      },
     });
     return {
       c,
@@ -371,7 +466,9 @@ describe('every composed message', () => {
           expect(text).not.toContain(c.trackingNumber);
           // About 1 short number in 100 000 is all digits ("61932-09752") and reads as a landline
           // number; it is the complaint's own number, not the customer's, so it is left out of the scan.
-          const rest = text.replaceAll(c.shortId, '');
+          // Amounts print without thousands separators now, and "10000.00" reads as a landline too: the
+          // amount offered is no personal data either.
+          const rest = text.replaceAll(c.shortId, '').replaceAll(formatAmount(s.compensation), '');
           expect(findPhoneNumbersInText(rest, 'CN'), text).toEqual([]);
         }
       }),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLOSE_REASONS, LOCALES, type Locale } from '#domain/complaint';
 import { TemplateVariableMissing } from '#domain/notifications/errors';
+import { InvalidConfiguration } from '#domain/policy';
 import { shortComplaintNumber } from '#domain/notifications/short-id';
 import { isGsm7 } from '#domain/notifications/sms-segments';
 import {
@@ -16,7 +17,12 @@ import {
   PRIORITY_TEXT,
   STAFF_EVENTS,
   STAFF_LEVEL_TEXT,
+  STAFF_REALERT_SUBJECT,
+  STAFF_REALERT_TEMPLATES,
   STAFF_SUBJECTS,
+  DEFAULT_SMS_SIGNATURE,
+  MAX_SMS_SIGNATURE_LENGTH,
+  parseSmsSignature,
   STAFF_TEMPLATES,
   STATUS_TEXT,
   fitsOneSegment,
@@ -128,11 +134,14 @@ describe('no template can carry personal data', () => {
     'at',
     'score',
     'error',
+    'reminderNo',
   ]);
   const everyTemplate = [
     ...LOCALES.flatMap((l) => CUSTOMER_TEMPLATE_NAMES.map((n) => CUSTOMER_TEMPLATES[l][n].body)),
     ...LOCALES.flatMap((l) => STAFF_EVENTS.map((e) => STAFF_TEMPLATES[l][e].body)),
     ...Object.values(STAFF_SUBJECTS),
+    ...LOCALES.map((l) => STAFF_REALERT_TEMPLATES[l].body),
+    STAFF_REALERT_SUBJECT,
   ];
 
   it('names only variables from the non-personal list', () => {
@@ -165,6 +174,71 @@ describe('staff templates', () => {
       expect(body, event).toContain(values.level);
       expect(body, event).toContain(values.link);
     }
+  });
+});
+
+describe('the SMS signature', () => {
+  it('defaults to 【邮政投诉】 and takes a registered brand from configuration', () => {
+    expect(parseSmsSignature(undefined)).toBe(DEFAULT_SMS_SIGNATURE);
+    expect(parseSmsSignature('')).toBe('【邮政投诉】');
+    expect(parseSmsSignature('【中国邮政】')).toBe('【中国邮政】');
+    expect(parseSmsSignature('【EMS速递】')).toBe('【EMS速递】');
+  });
+
+  it.each(['邮政投诉', '【邮】', '【中国邮政速递物流】', '[China Post]', '【邮政 投诉】', '【邮政投诉】x'])(
+    'refuses %s',
+    (signature) => {
+      expect(() => parseSmsSignature(signature)).toThrow(InvalidConfiguration);
+    },
+  );
+
+  it('with the longest signature accepted, every event still has a wording that fits one segment', () => {
+    // Prepare: the wordings each event falls back to last (compose sends the richest that fits).
+    const longestSignature = `【${'邮'.repeat(MAX_SMS_SIGNATURE_LENGTH - 2)}】`;
+    const values = worstCustomerValues('zh-CN');
+    const lastResort = CUSTOMER_TEMPLATE_NAMES.filter(
+      (name) => !['info-requested', 'answered', 'answered-compensated', 'answered-goodwill'].includes(name),
+    );
+    for (const name of lastResort) {
+      // Act
+      const sms = smsText('zh-CN', render(CUSTOMER_TEMPLATES['zh-CN'][name].body, values), longestSignature);
+      // Assess
+      expect(fitsOneSegment(sms), `${name}: ${sms}`).toBe(true);
+    }
+    expect(parseSmsSignature(longestSignature)).toBe(longestSignature);
+  });
+});
+
+describe('wording a native speaker signs off (issue 12)', () => {
+  const zh = (name: (typeof CUSTOMER_TEMPLATE_NAMES)[number]) => CUSTOMER_TEMPLATES['zh-CN'][name].body;
+
+  it('escalates 至 a level, never 由', () => {
+    expect(zh('escalated')).toContain('已升级至{level}督办');
+  });
+
+  it('words money for loss and damage as 赔偿, other money as 补偿, and an offer as 拟', () => {
+    expect(zh('answered-compensated')).toContain('拟赔偿');
+    expect(zh('answered-compensated-no-link')).toContain('拟赔偿');
+    expect(zh('claim-offered')).toContain('拟赔偿');
+    expect(zh('answered-goodwill')).toContain('拟补偿');
+    expect(zh('claim-offered-goodwill')).toContain('拟补偿');
+  });
+
+  it('thanks only in the wording for a rating actually given', () => {
+    const thanking = CUSTOMER_TEMPLATE_NAMES.filter((name) => /感谢/.test(zh(name)));
+    expect(thanking).toEqual(['closed-rated']);
+    expect(CUSTOMER_TEMPLATES.en.closed.body).not.toMatch(/thank/i);
+  });
+
+  it('never words a staff close reason as the customer acting', () => {
+    expect(CLOSE_REASON_TEXT['zh-CN']['closed-by-staff']).not.toMatch(/您/);
+    expect(CLOSE_REASON_TEXT.en['closed-by-staff']).not.toMatch(/\byou\b/);
+  });
+
+  it('calls staff warnings 超时预警 and re-alerts 第n次提醒', () => {
+    expect(STAFF_TEMPLATES['zh-CN']['staff-warning'].body).toMatch(/^超时预警/);
+    expect(STAFF_REALERT_TEMPLATES['zh-CN'].body).toMatch(/^第\{reminderNo\}次提醒/);
+    expect(STAFF_REALERT_SUBJECT).toMatch(/Reminder \{reminderNo\}/);
   });
 });
 
@@ -205,8 +279,8 @@ describe('formatShanghaiTime', () => {
 });
 
 describe('formatAmount', () => {
-  it('shows yuan with two decimals and thousands separators', () => {
-    expect(formatAmount(99_999.99)).toBe('99,999.99');
+  it('shows yuan with two decimals and no thousands separators (as Chinese texts write money)', () => {
+    expect(formatAmount(99_999.99)).toBe('99999.99');
     expect(formatAmount(12)).toBe('12.00');
     expect(formatAmount(0.5)).toBe('0.50');
   });
