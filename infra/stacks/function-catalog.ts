@@ -17,6 +17,11 @@ export interface FunctionAccess {
   textMessaging?: boolean;
   /** Hashes phone numbers: fetches the HMAC key from Secrets Manager through the extension. */
   phoneHashKey?: boolean;
+  /**
+   * The attachments bucket: `presign` signs uploads and reads (PutObject, GetObject), `check` also reads
+   * uploads back and deletes refused ones (GetObject, DeleteObject); `read` signs reads only.
+   */
+  attachments?: 'read' | 'presign' | 'check';
 }
 
 export interface FunctionSpec {
@@ -57,8 +62,25 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // The customer's link: the redirect reads nothing; the view reads the token's item and the complaint;
   // rating through it commits like post-feedback and completes the waiting stage task.
   'follow-link': {},
-  'get-public-complaint': { table: 'read' },
-  'post-public-feedback': { table: 'readwrite', complaintWorkflow: ['signal', 'observe', 'start'] },
+  'get-public-complaint': { table: 'read', attachments: 'read' },
+  // The customer's reply: checks the uploaded photos (reads their first bytes, deletes refused ones),
+  // records attachment items and the reply, and completes the waiting stage task like post-action.
+  'post-public-reply': {
+    table: 'readwrite',
+    complaintWorkflow: ['signal', 'observe', 'start'],
+    attachments: 'check',
+  },
+  // Reserves an attachment item and signs a POST policy for the photo.
+  'post-public-upload': { table: 'readwrite', attachments: 'presign' },
+  'post-attachment-upload': { table: 'readwrite', attachments: 'presign' },
+  // Checks the uploaded evidence, records it and its timeline event.
+  'post-attachment': { table: 'readwrite', attachments: 'check' },
+  'get-attachments': { table: 'read', attachments: 'read' },
+  'post-public-feedback': {
+    table: 'readwrite',
+    complaintWorkflow: ['signal', 'observe', 'start'],
+    attachments: 'read',
+  },
   // Stage handlers save the complaint and hand customer and staff notices to the notification workflow.
   'open-stage': { table: 'readwrite', notificationWorkflow: 'start' },
   // Stores the task token; completes the task itself when an action already moved the stage on.

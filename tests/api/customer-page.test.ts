@@ -146,7 +146,7 @@ async function tokenInAnsweredText(id: string): Promise<string> {
 const tagsOf = (html: string) =>
   new Set([...html.matchAll(/<([a-zA-Z][\w-]*)/g)].map((m) => m[1]!.toLowerCase()));
 const PAGE_TAGS = new Set(
-  'html head meta title style body main h1 h2 p dl dt dd strong time ol li span form fieldset legend label input textarea button section a hr'.split(
+  'html head meta title style script noscript body header b main div h1 h2 p dl dt dd time ol li span form fieldset legend label input textarea button section a hr img'.split(
     ' ',
   ),
 );
@@ -158,21 +158,31 @@ function expectSecurePage(reply: Reply, status: number): void {
   expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
   expect(reply.headers.get('referrer-policy')).toBe('no-referrer');
   expect(reply.headers.get('vary')).toMatch(/\bAccept\b/);
-  // The CSP allows no script and no source at all, and exactly the page's one inline style sheet.
+  // The CSP allows the page's one inline style sheet and script (by hash) and, on a complaint's view, the
+  // attachments bucket for photos and uploads: nothing else from anywhere.
+  const hashOf = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
   const style = /<style>([^<]*)<\/style>/.exec(reply.text)?.[1] ?? '';
-  const hash = createHash('sha256').update(style).digest('base64');
+  const script = /<script>([\s\S]*?)<\/script>/.exec(reply.text)?.[1];
   const policy = reply.headers.get('content-security-policy') ?? '';
-  expect(policy.split(/;\s*/).sort()).toEqual(
+  const directives = policy.split(/;\s*/);
+  const scriptSrc = directives.find((d) => d.startsWith('script-src '));
+  expect(scriptSrc).toMatch(/^script-src 'sha256-[A-Za-z0-9+/]+=*'$/);
+  if (script !== undefined) expect(scriptSrc).toBe(`script-src ${hashOf(script)}`);
+  const bucket = new URL(api.stack.s3.endpoint).origin;
+  const files = status === 200 ? bucket : undefined;
+  expect(directives.filter((d) => d !== scriptSrc).sort()).toEqual(
     [
       "base-uri 'none'",
       "default-src 'none'",
       "form-action 'self'",
       "frame-ancestors 'none'",
-      `style-src 'sha256-${hash}'`,
+      `style-src ${hashOf(style)}`,
+      `img-src ${files ?? "'none'"}`,
+      `connect-src 'self'${files ? ` ${files}` : ''}`,
     ].sort(),
   );
   expect([...tagsOf(reply.text)].filter((tag) => !PAGE_TAGS.has(tag))).toEqual([]);
-  expect(Buffer.byteLength(reply.text)).toBeLessThan(8 * 1024);
+  expect(Buffer.byteLength(reply.text)).toBeLessThan(16 * 1024);
 }
 
 describe('GET /v1/public/complaints/{token} in a browser', () => {
@@ -202,7 +212,7 @@ describe('GET /v1/public/complaints/{token} in a browser', () => {
       expect(viewed.text, String(words)).toContain(words);
     }
     expect(viewed.text).toContain(`<time datetime="${String(view.deadline)}">`);
-    expect(viewed.text).toContain(`<form method="post" action="${token}/feedback"`);
+    expect(viewed.text).toContain(`<form class="card" method="post" action="${token}/feedback"`);
     for (const score of [1, 2, 3, 4, 5]) {
       expect(viewed.text).toContain(`<input type="radio" name="score" value="${score}" required>`);
     }
@@ -222,15 +232,20 @@ describe('GET /v1/public/complaints/{token} in a browser', () => {
     }
   });
 
-  it('speaks English when Accept-Language ranks it first', async () => {
+  it("speaks the customer's language, not the browser's, and English when the switch asks for it", async () => {
     // Prepare
     const { token } = await answeredComplaint();
 
     // Act
-    const shown = await page(`/v1/public/complaints/${token}`, { 'accept-language': 'en-GB,en;q=0.9' });
+    const stored = await page(`/v1/public/complaints/${token}`, { 'accept-language': 'en-GB,en;q=0.9' });
+    const shown = await page(`/v1/public/complaints/${token}?lang=en`, { 'accept-language': 'zh-CN' });
 
     // Assess
+    expect(stored.text).toContain('<html lang="zh-CN">');
+    expect(stored.text).toContain(`href="${token}?lang=en"`);
     expectSecurePage(shown, 200);
+    expect(shown.text).toContain(`href="${token}?lang=zh-CN"`);
+    expect(shown.text).toContain(`action="${token}/feedback?lang=en"`);
     expect(shown.text).toContain('<html lang="en">');
     expect(shown.headers.get('content-language')).toBe('en');
     expect(shown.text).toContain('answered, waiting for your rating');
@@ -268,7 +283,7 @@ describe('GET /v1/public/complaints/{token} in a browser', () => {
 });
 
 describe('the rating form, posted form-encoded as a browser does', () => {
-  it('5 closes the complaint as satisfied and thanks the customer; the link then answers a 410 page', async () => {
+  it('5 closes the complaint as satisfied and thanks the customer; a double tap thanks again; the link keeps the outcome', async () => {
     // Prepare
     const { id, token } = await answeredComplaint();
 
@@ -277,9 +292,14 @@ describe('the rating form, posted form-encoded as a browser does', () => {
       token,
       new URLSearchParams({ score: '5', comment: '很快，谢谢！' }).toString(),
     );
+    const doubleTap = await postForm(
+      token,
+      new URLSearchParams({ score: '5', comment: '很快，谢谢！' }).toString(),
+    );
     const staff = await staffView(id);
     const after = await page(`/v1/public/complaints/${token}`);
     const afterJson = await send('GET', `/v1/public/complaints/${token}`);
+    const otherScore = await postForm(token, new URLSearchParams({ score: '2' }).toString());
 
     // Assess
     expectSecurePage(rated, 200);
@@ -292,13 +312,17 @@ describe('the rating form, posted form-encoded as a browser does', () => {
       closeReason: 'satisfied',
       feedback: { score: 5, comment: '很快，谢谢！' },
     });
-    expectSecurePage(after, 410);
+    expectSecurePage(doubleTap, 200);
+    expect(doubleTap.text).toContain('感谢您的评价，我们已记录您的评分。');
+    expectSecurePage(after, 200);
     expect(after.text).toContain('<html lang="zh-CN">');
-    expect(after.text).toContain('链接已失效');
-    expect(after.text).toContain('<section lang="en">');
-    expect(after.text).toContain('Link expired');
-    expect(afterJson.status).toBe(410);
-    expect(afterJson.headers.get('content-type')).toBe('application/problem+json');
+    expect(after.text).toContain('此投诉已办结，以下为处理结果。');
+    expect(after.text).toContain('您为答复评了5分');
+    expect(afterJson.status).toBe(200);
+    expectSecurePage(otherScore, 410);
+    expect(otherScore.text).toContain('投诉已办结');
+    expect(otherScore.text).toContain('<section lang="en">');
+    expect(otherScore.text).toContain('Complaint closed');
   });
 
   it('1 opens a review; rating again answers a 409 page with the way back to the complaint', async () => {
