@@ -25,12 +25,12 @@ export interface PageWords {
   /** The language switch: the label of the other language, in that language. */
   switchTo: string;
   replyTitle: string;
-  /** Above the reply form: the request being answered is shown in the timeline. */
-  replyHint: string;
   replyLabel: string;
   /** {max}: photos per reply; {mb}: largest photo in MB. */
   photosLabel: string;
   photosHint: string;
+  /** The button that opens the phone's photo picker. */
+  pickPhotos: string;
   /** Shown without JavaScript: the form sends text only. */
   photosNeedScript: string;
   replySend: string;
@@ -67,7 +67,7 @@ export const PAGE_WORDS: Readonly<Record<Locale, PageWords>> = {
     brand: '邮政快递投诉服务',
     switchTo: 'English',
     replyTitle: '补充信息',
-    replyHint: '我们需要您补充一些信息，具体请见下方处理记录。请直接在此回复。',
+    pickPhotos: '＋ 添加照片',
     replyLabel: '您的回复',
     photosLabel: '照片（选填，最多{max}张，每张不超过{mb}MB）',
     photosHint: '可上传破损外包装、内件、面单等照片，支持JPG、PNG、WebP、HEIC格式。',
@@ -107,7 +107,7 @@ export const PAGE_WORDS: Readonly<Record<Locale, PageWords>> = {
     brand: 'Postal & Express Complaints',
     switchTo: '中文',
     replyTitle: 'Send us the information',
-    replyHint: 'We need some more information from you (see the request in the history below). Reply here.',
+    pickPhotos: '+ Add photos',
     replyLabel: 'Your reply',
     photosLabel: 'Photos (optional, up to {max}, {mb} MB each)',
     photosHint:
@@ -115,7 +115,7 @@ export const PAGE_WORDS: Readonly<Record<Locale, PageWords>> = {
     photosNeedScript: 'Scripts are off in your browser, so only the text of your reply can be sent.',
     replySend: 'Send reply',
     uploading: 'Uploading your photos. Please keep this page open…',
-    photosChosen: '{n} photo(s) chosen',
+    photosChosen: 'Photos chosen: {n}',
     uploadFailed: 'A photo could not be uploaded. Please check its format and size and try again.',
     tooManyPhotos: 'Too many photos: please choose fewer.',
     replied: 'We have your reply and will carry on with your complaint.',

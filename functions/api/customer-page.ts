@@ -25,9 +25,14 @@ const STYLE = [
   '.bar{background:var(--brand);color:#fff;padding:.7rem 1rem;display:flex;align-items:center;justify-content:space-between;gap:1rem}',
   '.bar b{font-size:1rem;letter-spacing:.02em}.bar a{color:#fff;font-size:.9rem;text-decoration:none;border:1px solid #ffffff80;border-radius:999px;padding:.15rem .75rem}',
   'h1{font-size:1.35rem;margin:1.2rem 0 .8rem}h2{font-size:1.05rem;margin:0 0 .6rem}',
-  '.card{background:var(--card);border:1px solid var(--line);border-radius:.8rem;padding:1rem;margin:0 0 1rem}',
+  '.card{position:relative;background:var(--card);border:1px solid var(--line);border-radius:.8rem;padding:1rem;margin:0 0 1rem}',
   'dl{display:grid;grid-template-columns:auto 1fr;gap:.35rem 1rem;margin:0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}',
-  '.badge{display:inline-block;padding:.1rem .6rem;border-radius:999px;background:#e6f2ec;color:var(--brand);font-weight:600}',
+  '.badge{display:inline-block;padding:.1rem .6rem;border-radius:.5rem;background:#e6f2ec;color:var(--brand);font-weight:600}',
+  '.ask{margin:0 0 1rem;padding:.7rem .9rem;border-left:4px solid var(--brand);background:#f2f7f4;border-radius:0 .5rem .5rem 0}',
+  '.ask p{margin:0}.ask .small{margin-top:.3rem}.field{font-weight:600;margin:.2rem 0}',
+  '.picker{position:absolute;left:0;top:0;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip-path:inset(50%);white-space:nowrap}',
+  '.pick{display:inline-block;font-weight:600;padding:.55rem 1rem;margin:.4rem 0;border:1px dashed var(--accent);border-radius:.6rem;color:var(--accent);background:#f3f7fd}',
+  '.preview{display:grid;grid-template-columns:repeat(3,1fr);gap:.5rem;margin:.4rem 0}.preview img{width:100%;aspect-ratio:1;object-fit:cover;border-radius:.4rem;border:1px solid var(--line)}',
   '.text{white-space:pre-line;overflow-wrap:anywhere}.small{font-size:.85rem;color:var(--muted)}',
   '.thanks{padding:.8rem 1rem;border-radius:.6rem;background:#2a7d4f;color:#fff;margin:1rem 0}',
   '.note{padding:.7rem 1rem;border-radius:.6rem;background:#fff7e0;border:1px solid #f0d98a;margin:0 0 1rem}',
@@ -53,7 +58,9 @@ const STYLE = [
 const SCRIPT = `(()=>{const f=document.getElementById('reply');if(!f)return;
 const input=f.querySelector('input[type=file]'),out=f.querySelector('.progress'),button=f.querySelector('button');
 const max=Number(f.dataset.max);
-input.addEventListener('change',()=>{out.textContent=input.files.length>max?f.dataset.tooMany:input.files.length?f.dataset.chosen.replace('{n}',String(input.files.length)):'';});
+const preview=f.querySelector('.preview');
+input.addEventListener('change',()=>{out.textContent=input.files.length>max?f.dataset.tooMany:input.files.length?f.dataset.chosen.replace('{n}',String(input.files.length)):'';
+preview.replaceChildren(...[...input.files].slice(0,max).map((file)=>{const i=document.createElement('img');i.alt=file.name;i.src=URL.createObjectURL(file);return i;}));});
 f.addEventListener('submit',async(e)=>{if(f.dataset.busy){e.preventDefault();return;}
 if(!input.files.length){f.dataset.busy='1';return;}
 e.preventDefault();if(input.files.length>max){out.textContent=f.dataset.tooMany;return;}
@@ -78,7 +85,8 @@ export function pageCsp(filesOrigin?: string): string {
     "default-src 'none'",
     `style-src ${sha256(STYLE)}`,
     `script-src ${sha256(SCRIPT)}`,
-    `img-src ${filesOrigin ?? "'none'"}`,
+    // blob: the photos chosen, previewed before they are sent.
+    `img-src ${filesOrigin ? `${filesOrigin} blob:` : "'none'"}`,
     `connect-src 'self'${filesOrigin ? ` ${filesOrigin}` : ''}`,
     "form-action 'self'",
     "base-uri 'none'",
@@ -185,7 +193,7 @@ ${
 ${deadline}</dl></div>
 <div class="card"><h2>${words.nextStep}</h2>
 <p class="text">${view.nextStep}</p></div>
-${view.canReply && replyForm(words, `${view_}/reply${keepLang}`, `${view_}/uploads`)}${view.answer && answerSection(view, words, when)}${view.canRate && ratingForm(words, `${view_}/feedback${keepLang}`)}${view.photos.length > 0 && photoSection(view, words)}<div class="card"><h2>${words.timeline}</h2>
+${view.canReply && replyForm(view, words, `${view_}/reply${keepLang}`, `${view_}/uploads`)}${view.answer && answerSection(view, words, when)}${view.canRate && ratingForm(words, `${view_}/feedback${keepLang}`)}${view.photos.length > 0 && photoSection(view, words)}<div class="card"><h2>${words.timeline}</h2>
 <ol>
 ${view.timeline.map(
   (entry) => markup`<li>${when(entry.at)}<span class="text">${entry.text}</span></li>
@@ -205,7 +213,11 @@ function photoSection(view: PublicComplaintView, words: PageWords): Html {
 }
 
 /** The reply form: text always; photos through the script (presigned uploads), which then submits it. */
-function replyForm(words: PageWords, action: string, uploads: string): Html {
+function replyForm(view: PublicComplaintView, words: PageWords, action: string, uploads: string): Html {
+  const ask =
+    view.infoRequest &&
+    markup`<blockquote class="ask"><p class="text">${view.infoRequest.text}</p><p class="small">${formatShanghaiTime(view.infoRequest.at, view.locale)}</p></blockquote>
+`;
   const max = String(ATTACHMENT_LIMITS.perReply);
   const photosLabel = render(words.photosLabel, {
     max,
@@ -213,11 +225,12 @@ function replyForm(words: PageWords, action: string, uploads: string): Html {
   });
   return markup`<form id="reply" class="card" method="post" action="${action}" accept-charset="utf-8" data-uploads="${uploads}" data-max="${max}" data-uploading="${words.uploading}" data-failed="${words.uploadFailed}" data-chosen="${words.photosChosen}" data-too-many="${words.tooManyPhotos}">
 <h2>${words.replyTitle}</h2>
-<p class="small">${words.replyHint}</p>
-<label for="message">${words.replyLabel}</label>
+${ask}<label for="message">${words.replyLabel}</label>
 <textarea id="message" name="message" rows="4" required maxlength="${MAX_REPLY_MESSAGE}"></textarea>
-<label for="photos">${photosLabel}</label>
-<input id="photos" type="file" accept="${PHOTO_TYPES.join(',')}" multiple>
+<p class="field">${photosLabel}</p>
+<input id="photos" class="picker" type="file" accept="${PHOTO_TYPES.join(',')}" multiple>
+<label for="photos" class="pick">${words.pickPhotos}</label>
+<div class="preview"></div>
 <p class="small">${words.photosHint}</p>
 <noscript><p class="small">${words.photosNeedScript}</p></noscript>
 <p class="progress" role="status" aria-live="polite"></p>

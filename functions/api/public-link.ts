@@ -84,6 +84,9 @@ export function presentPublicComplaint(
       : null,
     canRate: view.canRate,
     rating: view.rating ?? null,
+    infoRequest: view.infoRequest
+      ? { text: maskPhonesIn(view.infoRequest.text), at: view.infoRequest.at }
+      : null,
     canReply: c.status === 'pending-customer',
     photos,
     timeline: view.timeline.map((entry) => ({ at: entry.at, text: maskPhonesIn(entry.text) })),

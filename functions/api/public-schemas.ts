@@ -141,11 +141,15 @@ export const publicComplaintView = z
       .boolean()
       .meta({ description: 'Whether POST …/feedback is open (only while awaiting a rating).' }),
     rating: z.object({ score: z.int().min(1).max(5), at: instant }).nullable(),
-    canReply: z
-      .boolean()
+    infoRequest: z
+      .object({ text: z.string(), at: instant })
+      .nullable()
       .meta({
-        description: 'Whether POST …/reply is open (only while the complaint waits for the customer).',
+        description: 'While the complaint waits for the customer: what we asked for, phone numbers masked.',
       }),
+    canReply: z.boolean().meta({
+      description: 'Whether POST …/reply is open (only while the complaint waits for the customer).',
+    }),
     photos: z
       .array(z.object({ url: z.url(), at: instant }))
       .meta({ description: "The customer's own photos, as signed URLs valid for a few minutes." }),

@@ -45,6 +45,7 @@ const view: fc.Arbitrary<PublicComplaintView> = fc.record({
   ),
   canRate: fc.boolean(),
   rating: fc.option(fc.record({ score: fc.integer({ min: 1, max: 5 }), at: instant })),
+  infoRequest: fc.option(fc.record({ text: hostile, at: instant })),
   canReply: fc.boolean(),
   photos: fc.array(fc.record({ url: hostile, at: instant }), { maxLength: 3 }),
   timeline: fc.array(fc.record({ at: instant, text: hostile }), { maxLength: 6 }),
@@ -61,6 +62,7 @@ function harmless(v: PublicComplaintView): PublicComplaintView {
     answer: v.answer ? { ...v.answer, text: 'x' } : null,
     timeline: v.timeline.map((entry) => ({ ...entry, text: 'x' })),
     photos: v.photos.map((photo) => ({ ...photo, url: 'x' })),
+    infoRequest: v.infoRequest ? { ...v.infoRequest, text: 'x' } : null,
   };
 }
 
@@ -124,6 +126,7 @@ describe('complaintPage', () => {
       answer: null,
       canRate: false,
       rating: null,
+      infoRequest: { text: 'Photos please', at: '2026-10-01T08:00:00.000Z' },
       canReply: true,
       photos: [],
       timeline: [],

@@ -146,7 +146,7 @@ async function tokenInAnsweredText(id: string): Promise<string> {
 const tagsOf = (html: string) =>
   new Set([...html.matchAll(/<([a-zA-Z][\w-]*)/g)].map((m) => m[1]!.toLowerCase()));
 const PAGE_TAGS = new Set(
-  'html head meta title style script noscript body header b main div h1 h2 p dl dt dd time ol li span form fieldset legend label input textarea button section a hr img'.split(
+  'html head meta title style script noscript body header b main div h1 h2 p dl dt dd time ol li span form fieldset legend label input textarea button section a hr img blockquote'.split(
     ' ',
   ),
 );
@@ -177,7 +177,7 @@ function expectSecurePage(reply: Reply, status: number): void {
       "form-action 'self'",
       "frame-ancestors 'none'",
       `style-src ${hashOf(style)}`,
-      `img-src ${files ?? "'none'"}`,
+      `img-src ${files ? `${files} blob:` : "'none'"}`,
       `connect-src 'self'${files ? ` ${files}` : ''}`,
     ].sort(),
   );
