@@ -141,12 +141,9 @@ export const publicComplaintView = z
       .boolean()
       .meta({ description: 'Whether POST …/feedback is open (only while awaiting a rating).' }),
     rating: z.object({ score: z.int().min(1).max(5), at: instant }).nullable(),
-    infoRequest: z
-      .object({ text: z.string(), at: instant })
-      .nullable()
-      .meta({
-        description: 'While the complaint waits for the customer: what we asked for, phone numbers masked.',
-      }),
+    infoRequest: z.object({ text: z.string(), at: instant }).nullable().meta({
+      description: 'While the complaint waits for the customer: what we asked for, phone numbers masked.',
+    }),
     canReply: z.boolean().meta({
       description: 'Whether POST …/reply is open (only while the complaint waits for the customer).',
     }),

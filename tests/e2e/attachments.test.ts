@@ -237,12 +237,10 @@ describe('staff evidence', () => {
   it('a PDF accepted after its content check, on the timeline once, readable by any reader of the complaint', async () => {
     // Prepare
     const { id } = await waitingForCustomer();
-    const asked = await api
-      .as(AGENT)
-      .post<Upload>(`/v1/complaints/${id}/attachments`, {
-        contentType: 'application/pdf',
-        size: PDF.byteLength,
-      });
+    const asked = await api.as(AGENT).post<Upload>(`/v1/complaints/${id}/attachments`, {
+      contentType: 'application/pdf',
+      size: PDF.byteLength,
+    });
     expect(asked.status, JSON.stringify(asked.body)).toBe(201);
     expect(await uploadTo(asked.body.upload, PDF, 'application/pdf')).toBeLessThan(300);
 
