@@ -905,3 +905,21 @@ describe('the attachments bucket', () => {
     }
   });
 });
+
+describe('the customer link methods', () => {
+  it('each have their own token bucket, the reply, the uploads and HEAD included', () => {
+    const [[, stage]] = ofType('AWS::ApiGateway::Stage') as [[string, CfnResource]];
+    const settings = stage.Properties.MethodSettings as Record<string, unknown>[];
+    const linkRoutes = API_ROUTES.filter((r) => r.resource.includes('{token}'));
+
+    expect(linkRoutes).toHaveLength(7);
+    for (const route of linkRoutes) {
+      const path = `/${route.resource.replace(/\//g, '~1')}`;
+      const setting = settings.find((s) => s.ResourcePath === path && s.HttpMethod === route.method);
+      expect(setting, `${route.method} ${route.resource}`).toMatchObject({
+        ThrottlingRateLimit: 10,
+        ThrottlingBurstLimit: 20,
+      });
+    }
+  });
+});
