@@ -34,11 +34,25 @@ export class DynamoAttachmentIndex implements AttachmentIndex {
     this.#tableName = tableName;
   }
 
-  async reserve(attachment: Attachment, max: number): Promise<boolean> {
+  async reserve(
+    attachment: Attachment,
+    max: number,
+    abandonedBefore: string,
+  ): Promise<{ reserved: boolean; reclaimed: Attachment[] }> {
+    const reclaimed: Attachment[] = [];
     for (;;) {
-      const taken = new Set((await this.#items(attachment.complaintId)).map((item) => item.sk));
+      const items = await this.#items(attachment.complaintId);
+      const taken = new Set(items.map((item) => item.sk));
       const free = Array.from({ length: max }, (_, slot) => slotKey(slot)).find((sk) => !taken.has(sk));
-      if (free === undefined) return false;
+      if (free === undefined) {
+        // Full: the oldest reservation whose upload was never confirmed in time gives up its place.
+        const abandoned = items
+          .filter((i) => i.status === 'pending' && i.requestedAt < abandonedBefore)
+          .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt))[0];
+        if (abandoned === undefined) return { reserved: false, reclaimed };
+        if (await this.#removePending(abandoned)) reclaimed.push(fromItem(abandoned));
+        continue;
+      }
       try {
         await this.#doc.send(
           new PutCommand({
@@ -47,7 +61,7 @@ export class DynamoAttachmentIndex implements AttachmentIndex {
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
-        return true;
+        return { reserved: true, reclaimed };
       } catch (error) {
         // Another upload took this slot between the read and the put: look again.
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -86,20 +100,25 @@ export class DynamoAttachmentIndex implements AttachmentIndex {
 
   async remove(complaintId: string, attachmentId: string): Promise<void> {
     const item = (await this.#items(complaintId)).find((i) => i.id === attachmentId);
-    if (!item) return;
+    if (item) await this.#removePending(item);
+  }
+
+  /** Deletes a pending item: never an accepted one, nor a slot another attachment took meanwhile. */
+  async #removePending(item: AttachmentItem): Promise<boolean> {
     try {
       await this.#doc.send(
         new DeleteCommand({
           TableName: this.#tableName,
           Key: { pk: item.pk, sk: item.sk },
-          // Never an accepted one, nor a slot another attachment took meanwhile.
           ConditionExpression: 'id = :id AND #status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':id': attachmentId, ':pending': 'pending' },
+          ExpressionAttributeValues: { ':id': item.id, ':pending': 'pending' },
         }),
       );
+      return true;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return false;
     }
   }
 

@@ -22,6 +22,11 @@ export const ATTACHMENT_LIMITS = {
   maxBytes: 10 * 1024 * 1024,
   /** How long a presigned upload stays usable. */
   uploadSeconds: 300,
+  /**
+   * A reservation not accepted this long after it was made is abandoned (the upload expired long ago; a
+   * reply names its photos within minutes): a full complaint may reclaim its place.
+   */
+  abandonedAfterSeconds: 3600,
   /** How long a signed read URL stays usable. */
   readSeconds: 300,
   /** Bytes read back to recognise a file's type by its content. */

@@ -327,8 +327,16 @@ export interface AttachmentFiles {
 
 /** Attachment metadata: one item per attachment beside the complaint, their number bounded per complaint. */
 export interface AttachmentIndex {
-  /** Records a pending attachment unless the complaint already holds `max`; false when it does. */
-  reserve(attachment: Attachment, max: number): Promise<boolean>;
+  /**
+   * Records a pending attachment unless the complaint already holds `max`. When it is full, a pending one
+   * requested before `abandonedBefore` (its upload never confirmed) gives up its place: it is forgotten
+   * and returned, for its file to be deleted.
+   */
+  reserve(
+    attachment: Attachment,
+    max: number,
+    abandonedBefore: string,
+  ): Promise<{ reserved: boolean; reclaimed: Attachment[] }>;
   get(complaintId: string, attachmentId: string): Promise<Attachment | undefined>;
   list(complaintId: string): Promise<Attachment[]>;
   /** pending -> accepted (with the stored size); idempotent for an accepted one. */

@@ -45,6 +45,13 @@ export interface AttachmentView {
   urlExpiresAt: string;
 }
 
+/**
+ * A reservation older than this was abandoned: its presigned upload has expired and it was never named in
+ * a reply or accepted, so a full complaint may give its place to a new one.
+ */
+export const abandonedBefore = (now: Date): string =>
+  new Date(now.getTime() - ATTACHMENT_LIMITS.abandonedAfterSeconds * 1000).toISOString();
+
 /** Reserves an attachment (pending) and presigns its upload; LimitReached when the complaint is full. */
 export async function requestUpload(
   deps: Pick<AttachmentDeps, 'files' | 'attachments' | 'clock' | 'newId'>,
@@ -64,9 +71,14 @@ export async function requestUpload(
     status: 'pending',
     requestedAt: deps.clock.now().toISOString(),
   };
-  if (!(await deps.attachments.reserve(attachment, ATTACHMENT_LIMITS.perComplaint))) {
-    throw new LimitReached('attachments', ATTACHMENT_LIMITS.perComplaint);
-  }
+  const { reserved, reclaimed } = await deps.attachments.reserve(
+    attachment,
+    ATTACHMENT_LIMITS.perComplaint,
+    abandonedBefore(deps.clock.now()),
+  );
+  // Their uploads were never confirmed: whatever arrived for them goes too.
+  for (const gone of reclaimed) await deps.files.delete(attachmentKey(gone.complaintId, gone.id));
+  if (!reserved) throw new LimitReached('attachments', ATTACHMENT_LIMITS.perComplaint);
   const upload = await deps.files.presignUpload(attachmentKey(complaint.id, attachment.id), {
     contentType,
     maxBytes: ATTACHMENT_LIMITS.maxBytes,
