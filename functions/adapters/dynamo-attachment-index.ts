@@ -98,6 +98,21 @@ export class DynamoAttachmentIndex implements AttachmentIndex {
     return fromItem(updated.Attributes as AttachmentItem);
   }
 
+  async markErased(complaintId: string, attachmentId: string, at: string): Promise<void> {
+    const item = (await this.#items(complaintId)).find((i) => i.id === attachmentId);
+    if (!item || item.status === 'erased') return;
+    await this.#doc.send(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: 'SET #status = :erased, erasedAt = :at',
+        ConditionExpression: 'id = :id',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':erased': 'erased', ':at': at, ':id': attachmentId },
+      }),
+    );
+  }
+
   async remove(complaintId: string, attachmentId: string): Promise<void> {
     const item = (await this.#items(complaintId)).find((i) => i.id === attachmentId);
     if (item) await this.#removePending(item);

@@ -46,10 +46,14 @@ export interface Attachment {
   size: number;
   /** Who uploaded it: the staff member (and the system that carried the call), or the customer. */
   uploadedBy: { actor: string; client?: string };
-  /** pending: an upload was handed out; accepted: the stored object was checked and is part of the complaint. */
-  status: 'pending' | 'accepted';
+  /**
+   * pending: an upload was handed out; accepted: the stored object was checked and is part of the
+   * complaint; erased: the customer's erasure request (PIPL) deleted the file, the record stays.
+   */
+  status: 'pending' | 'accepted' | 'erased';
   requestedAt: string;
   acceptedAt?: string;
+  erasedAt?: string;
 }
 
 export interface UploadRequest {

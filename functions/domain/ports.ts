@@ -343,4 +343,6 @@ export interface AttachmentIndex {
   accept(complaintId: string, attachmentId: string, size: number, at: string): Promise<Attachment>;
   /** Forgets a pending attachment and frees its place. */
   remove(complaintId: string, attachmentId: string): Promise<void>;
+  /** Marks the attachment erased (its file deleted); the record and its place stay. */
+  markErased(complaintId: string, attachmentId: string, at: string): Promise<void>;
 }

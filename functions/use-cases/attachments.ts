@@ -137,6 +137,24 @@ export async function acceptUploads(
   return accepted;
 }
 
+/**
+ * The customer's erasure request (PIPL): every file of the complaint is deleted (photos of a parcel show
+ * names and addresses; staff evidence may too), each record kept as `erased`. Idempotent: a repeat deletes
+ * nothing more.
+ */
+export async function eraseAttachments(
+  deps: Pick<AttachmentDeps, 'files' | 'attachments'>,
+  complaintId: string,
+  at: string,
+): Promise<number> {
+  const present = (await deps.attachments.list(complaintId)).filter((a) => a.status !== 'erased');
+  for (const attachment of present) {
+    await deps.files.delete(attachmentKey(complaintId, attachment.id));
+    await deps.attachments.markErased(complaintId, attachment.id, at);
+  }
+  return present.length;
+}
+
 /** Signed URLs for accepted attachments, optionally of one source only (the customer sees their own). */
 export async function attachmentViews(
   deps: Pick<AttachmentDeps, 'files' | 'attachments' | 'clock'>,

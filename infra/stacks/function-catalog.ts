@@ -46,8 +46,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Reads the complaint and its audit trail and checks the hash chain.
   'get-audit': { table: 'read' },
   // Finds the customer's complaints by the keyed phone hash, redacts their events, revokes their link
-  // tokens and writes each complaint anonymised.
-  'post-erasure-request': { table: 'readwrite', phoneHashKey: true },
+  // tokens, deletes their files (photos, evidence) and writes each complaint anonymised.
+  'post-erasure-request': { table: 'readwrite', phoneHashKey: true, attachments: 'check' },
   // Commit the action, then complete the waiting stage task with the next stage; an execution found
   // ended (stopped, failed) is restarted (DescribeExecution, StartExecution).
   'post-action': { table: 'readwrite', complaintWorkflow: ['signal', 'observe', 'start'] },

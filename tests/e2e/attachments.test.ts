@@ -44,13 +44,13 @@ interface Upload {
 
 let seq = 0;
 /** A complaint waiting for the customer (info requested), and the token of the link in that text. */
-async function waitingForCustomer(): Promise<{ id: string; token: string }> {
+async function waitingForCustomer(phone?: string): Promise<{ id: string; token: string }> {
   seq += 1;
   const created = await api.as(INTAKE).post<{ id: string }>(
     '/v1/complaints',
     sampleComplaint({
       category: 'damage',
-      customer: { phone: `1370000${String(seq).padStart(4, '0')}` },
+      customer: { phone: phone ?? `1370000${String(seq).padStart(4, '0')}` },
       trackingNumber: `EA${String(700000000 + seq)}CN`,
     }),
   );
@@ -230,6 +230,35 @@ describe('the customer replies through the link', () => {
     expect(view.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(await view.text()).toBe('');
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe('erasure (PIPL)', () => {
+  it("deletes the complaint's photos from the bucket; the records stay, marked erased, and list nothing", async () => {
+    // Prepare
+    seq += 1;
+    const phone = `1370000${String(seq).padStart(4, '0')}`;
+    const { id, token } = await waitingForCustomer(phone);
+    const photoId = await photoUpload(token, PHOTO);
+    const replied = await postUntilReady(
+      { post: (path, body) => api.anonymous.post(path, body), as: () => api.anonymous },
+      `/v1/public/complaints/${token}/reply`,
+      { message: '照片见附件', attachmentIds: [photoId] },
+    );
+    expect(replied.status, JSON.stringify(replied.body)).toBe(200);
+    expect(await exists(attachmentKey(id, photoId))).toBe(true);
+
+    // Act
+    const erased = await api
+      .as({ role: 'supervisor', user: 'sup-erasure' })
+      .post<{ complaintIds: string[] }>('/v1/erasure-requests', { phone, reference: 'PIPL-2026-0042' });
+    const listed = await api.as(AGENT).get<{ items: unknown[] }>(`/v1/complaints/${id}/attachments`);
+
+    // Assess
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    expect(erased.body.complaintIds).toEqual([id]);
+    expect(await exists(attachmentKey(id, photoId))).toBe(false);
+    expect(listed.body.items).toEqual([]);
   });
 });
 

@@ -880,6 +880,7 @@ describe('the attachments bucket', () => {
         'post-public-feedback',
         'post-public-reply',
         'post-public-upload',
+        'post-erasure-request',
       ].sort(),
     );
     for (const spec of functionSpecs()) {
