@@ -393,6 +393,66 @@ describe('the rating form, posted form-encoded as a browser does', () => {
   });
 });
 
+describe('the reply form, posted form-encoded as a browser without scripts does', () => {
+  /** Registered, accepted and asked for information: waiting for the customer's reply. */
+  async function waitingForReply(): Promise<{ id: string; token: string }> {
+    const created = await staffPost('/v1/complaints', {
+      channel: 'hotline',
+      description: DESCRIPTION,
+      trackingNumber: `EA${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}CN`,
+      customer: { phone: PHONE, name: NAME },
+    });
+    const id = created.id as string;
+    await act(id, { action: 'accept' });
+    await act(id, { action: 'request-info', message: '请提供外包装照片' });
+    const text = await eventually(
+      async () =>
+        api.stack.sns
+          .outbox({ complaintId: id })
+          .find((e: OutboxEntry) => e.status === 'sent' && e.kind === 'sms' && e.event === 'info-requested'),
+      10_000,
+      'the info-requested SMS',
+    );
+    const token = LINK.exec(text.message)?.[1];
+    if (!token) throw new Error(`no link in the info-requested text: ${text.message}`);
+    return { id, token };
+  }
+
+  const postReply = (token: string, form: string) =>
+    send('POST', `/v1/public/complaints/${token}/reply`, {
+      body: form,
+      headers: { 'content-type': FORM, accept: BROWSER },
+    });
+
+  it('shows the request and the form; a double tap records one reply and confirms both times', async () => {
+    // Prepare
+    const { id, token } = await waitingForReply();
+    const shown = await page(`/v1/public/complaints/${token}`);
+    const form = new URLSearchParams({ message: '外箱破了，照片稍后发' }).toString();
+
+    // Act
+    const [first, second] = [await postReply(token, form), await postReply(token, form)];
+    const other = await postReply(token, new URLSearchParams({ message: '另一条回复' }).toString());
+    const empty = await postReply(token, 'message=');
+    const timeline = json(await send('GET', `/v1/complaints/${id}/timeline`)).items as { type: string }[];
+
+    // Assess
+    expectSecurePage(shown, 200);
+    expect(shown.text).toContain('<blockquote class="ask"><p class="text">请提供外包装照片</p>');
+    expect(shown.text).toContain(`<form id="reply" class="card" method="post" action="${token}/reply"`);
+    for (const reply of [first, second]) {
+      expectSecurePage(reply, 200);
+      expect(reply.text).toContain('我们已收到您的回复，将尽快继续处理。');
+      expect(reply.text).not.toContain('<form');
+    }
+    expectSecurePage(other, 409);
+    expect(other.text).toContain('暂时无法回复');
+    expect(other.text).toContain(`href="../${token}"`);
+    expectSecurePage(empty, 400);
+    expect(timeline.filter((e) => e.type === 'customer-replied')).toHaveLength(1);
+  });
+});
+
 describe('links that open nothing, in a browser', () => {
   it('answers a 404 page in both languages for a token never issued and for a malformed short link', async () => {
     // Act
