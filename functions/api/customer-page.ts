@@ -53,7 +53,8 @@ const STYLE = [
 /**
  * Uploads the chosen photos (presigned POST straight to the bucket), then sends the form natively with
  * their ids: the confirmation is the next page, exactly as without photos. A second tap while it runs
- * does nothing; without scripts the form still sends the text.
+ * does nothing; without scripts the form still sends the text. Some Android browsers give a HEIC photo
+ * no type: its name tells.
  */
 const SCRIPT = `(()=>{const f=document.getElementById('reply');if(!f)return;
 const input=f.querySelector('input[type=file]'),out=f.querySelector('.progress'),button=f.querySelector('button');
@@ -66,7 +67,7 @@ if(!input.files.length){f.dataset.busy='1';return;}
 e.preventDefault();if(input.files.length>max){out.textContent=f.dataset.tooMany;return;}
 f.dataset.busy='1';button.disabled=true;out.textContent=f.dataset.uploading;
 try{for(const file of input.files){
-const r=await fetch(f.dataset.uploads,{method:'POST',headers:{'Content-Type':'application/json',Accept:'application/json'},body:JSON.stringify({contentType:file.type,size:file.size})});
+const r=await fetch(f.dataset.uploads,{method:'POST',headers:{'Content-Type':'application/json',Accept:'application/json'},body:JSON.stringify({contentType:file.type||(/\\.hei[cf]$/i.test(file.name)?'image/heic':''),size:file.size})});
 if(!r.ok)throw new Error(String(r.status));const p=await r.json();const d=new FormData();
 for(const [k,v] of Object.entries(p.upload.fields))d.append(k,v);d.append('file',file);
 const u=await fetch(p.upload.url,{method:'POST',body:d});if(!u.ok)throw new Error(String(u.status));
