@@ -253,7 +253,7 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
     const url = `${options.url}${path}${query.size > 0 ? `?${query}` : ''}`;
     const bearer = chance(0.1) ? undefined : pick(bearers);
     if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
-    if (op.method === 'GET') return { url, init: { method: 'GET', headers } };
+    if (op.method === 'GET' || op.method === 'HEAD') return { url, init: { method: op.method, headers } };
     const valid = op.body ? validValue(op.body) : {};
     const body = chance(0.3) ? valid : mutate(valid);
     const roll = next();

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { headerOf, MAX_BODY_BYTES } from '#commons/http';
 import { isLinkTokenFormat } from '#domain/link-token';
 import { prefersHtml } from './content-negotiation.ts';
-import { pageResult, problemPage } from './customer-page.ts';
+import { pageResult, problemPage, type Page } from './customer-page.ts';
 import type { ProblemPageKind } from './customer-page-texts.ts';
 import type { Html } from './html.ts';
 import { answerLocale } from './public-link.ts';
@@ -19,18 +19,28 @@ export const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
 
 export interface BrowserPages {
   /** The page for a 200 answer (a PublicComplaintView); without it a 200 stays as the route made it. */
-  viewPage?: (view: PublicComplaintView, token: string) => Html;
+  viewPage?: (
+    view: PublicComplaintView,
+    token: string,
+    event: APIGatewayProxyEvent,
+  ) => Promise<Page> | Page | Html;
   /** Reads a form-encoded body as the JSON body the route validates; without it such a body gets 415. */
   readForm?: (form: URLSearchParams) => Record<string, unknown>;
   /** The complaint view's address relative to this route, for error pages' way back. */
   viewFromHere?: (token: string) => string;
+  /** The pages for a refused body (400) and a refused state (409 without Retry-After); default: a rating's. */
+  refusals?: { invalid: ProblemPageKind; refused: ProblemPageKind };
 }
 
 export function servingBrowsers(route: ProxyHandler, pages: BrowserPages = {}): ProxyHandler {
   return async (event, context) => {
     const answer = await route(pages.readForm ? formAsJson(event, pages.readForm) : event, context);
     const negotiated = { ...answer, headers: withVary(answer.headers ?? {}, 'Accept') };
-    return prefersHtml(headerOf(event, 'accept')) ? asPage(negotiated, event, pages) : negotiated;
+    const result = prefersHtml(headerOf(event, 'accept'))
+      ? await asPage(negotiated, event, pages)
+      : negotiated;
+    // HEAD (link previews): the GET's status and headers, no body.
+    return event.httpMethod === 'HEAD' ? { ...result, body: '' } : result;
   };
 }
 
@@ -65,12 +75,13 @@ function withVary(headers: NonNullable<APIGatewayProxyResult['headers']>, name: 
 }
 
 /** The public link routes answer each problem status for one reason only, so the status names the page. */
-function problemKind(answer: APIGatewayProxyResult): ProblemPageKind {
+function problemKind(answer: APIGatewayProxyResult, pages: BrowserPages): ProblemPageKind {
   const status = answer.statusCode;
+  const refusals = pages.refusals ?? { invalid: 'rating-invalid', refused: 'rating-refused' };
   if (status === 404) return 'link-not-found';
   if (status === 410) return 'link-expired';
-  if (status === 400) return 'rating-invalid';
-  if (status === 409) return 'retry-after' in keptHeaders(answer) ? 'try-again-soon' : 'rating-refused';
+  if (status === 400) return refusals.invalid;
+  if (status === 409) return 'retry-after' in keptHeaders(answer) ? 'try-again-soon' : refusals.refused;
   return status < 500 ? 'unreadable' : 'failed';
 }
 
@@ -82,15 +93,22 @@ function keptHeaders(answer: APIGatewayProxyResult): Record<string, string> {
   return Object.fromEntries(kept.map(([name, value]) => [name.toLowerCase(), String(value)]));
 }
 
-function asPage(answer: APIGatewayProxyResult, event: APIGatewayProxyEvent, pages: BrowserPages) {
+async function asPage(answer: APIGatewayProxyResult, event: APIGatewayProxyEvent, pages: BrowserPages) {
   const token = event.pathParameters?.token ?? '';
   if (answer.statusCode === 200 && pages.viewPage) {
     const view = JSON.parse(answer.body) as PublicComplaintView;
-    return pageResult(200, pages.viewPage(view, token), keptHeaders(answer));
+    return pageResult(200, await pages.viewPage(view, token, event), keptHeaders(answer));
   }
   if (answer.statusCode < 400) return answer;
-  const kind = problemKind(answer);
-  const wayBack = ['rating-invalid', 'rating-refused', 'try-again-soon', 'unreadable'].includes(kind);
+  const kind = problemKind(answer, pages);
+  const wayBack = [
+    'rating-invalid',
+    'rating-refused',
+    'reply-invalid',
+    'reply-refused',
+    'try-again-soon',
+    'unreadable',
+  ].includes(kind);
   const page = problemPage(kind, {
     locale: answerLocale(headerOf(event, 'accept-language'), 'zh-CN'),
     ...(wayBack && pages.viewFromHere && isLinkTokenFormat(token)

@@ -20,6 +20,30 @@ export interface PageWords {
   comment: string;
   send: string;
   thanks: string;
+  /** The service's name in the page header. */
+  brand: string;
+  /** The language switch: the label of the other language, in that language. */
+  switchTo: string;
+  replyTitle: string;
+  replyLabel: string;
+  /** {max}: photos per reply; {mb}: largest photo in MB. */
+  photosLabel: string;
+  photosHint: string;
+  /** The button that opens the phone's photo picker. */
+  pickPhotos: string;
+  /** Shown without JavaScript: the form sends text only. */
+  photosNeedScript: string;
+  replySend: string;
+  /** While photos upload (the script). */
+  uploading: string;
+  /** {n}: photos chosen. */
+  photosChosen: string;
+  uploadFailed: string;
+  tooManyPhotos: string;
+  replied: string;
+  yourPhotos: string;
+  /** Closed: the outcome stays visible. */
+  closedNote: string;
 }
 
 export const PAGE_WORDS: Readonly<Record<Locale, PageWords>> = {
@@ -40,6 +64,22 @@ export const PAGE_WORDS: Readonly<Record<Locale, PageWords>> = {
     comment: '补充说明（选填）',
     send: '提交评分',
     thanks: '感谢您的评价，我们已记录您的评分。',
+    brand: '邮政快递投诉服务',
+    switchTo: 'English',
+    replyTitle: '补充信息',
+    pickPhotos: '＋ 添加照片',
+    replyLabel: '您的回复',
+    photosLabel: '照片（选填，最多{max}张，每张不超过{mb}MB）',
+    photosHint: '可上传破损外包装、内件、面单等照片，支持JPG、PNG、WebP、HEIC格式。',
+    photosNeedScript: '您的浏览器未启用脚本，暂时只能提交文字回复。',
+    replySend: '提交回复',
+    uploading: '正在上传照片，请勿关闭页面…',
+    photosChosen: '已选择{n}张照片',
+    uploadFailed: '照片上传失败，请检查照片格式和大小后重试。',
+    tooManyPhotos: '照片数量超出上限，请重新选择。',
+    replied: '我们已收到您的回复，将尽快继续处理。',
+    yourPhotos: '您提交的照片',
+    closedNote: '此投诉已办结，以下为处理结果。',
   },
   en: {
     title: 'Your complaint',
@@ -64,6 +104,23 @@ export const PAGE_WORDS: Readonly<Record<Locale, PageWords>> = {
     comment: 'Comment (optional)',
     send: 'Send rating',
     thanks: 'Thank you: your rating has been recorded.',
+    brand: 'Postal & Express Complaints',
+    switchTo: '中文',
+    replyTitle: 'Send us the information',
+    pickPhotos: '+ Add photos',
+    replyLabel: 'Your reply',
+    photosLabel: 'Photos (optional, up to {max}, {mb} MB each)',
+    photosHint:
+      'For example the damaged packaging, the contents or the shipping label. JPG, PNG, WebP or HEIC.',
+    photosNeedScript: 'Scripts are off in your browser, so only the text of your reply can be sent.',
+    replySend: 'Send reply',
+    uploading: 'Uploading your photos. Please keep this page open…',
+    photosChosen: 'Photos chosen: {n}',
+    uploadFailed: 'A photo could not be uploaded. Please check its format and size and try again.',
+    tooManyPhotos: 'Too many photos: please choose fewer.',
+    replied: 'We have your reply and will carry on with your complaint.',
+    yourPhotos: 'Your photos',
+    closedNote: 'This complaint is closed. Here is how it ended.',
   },
 };
 
@@ -79,6 +136,8 @@ export type ProblemPageKind =
   | 'rating-invalid'
   | 'rating-refused'
   | 'try-again-soon'
+  | 'reply-invalid'
+  | 'reply-refused'
   | 'unreadable'
   | 'failed';
 
@@ -91,10 +150,14 @@ export const PROBLEM_WORDS: Readonly<Record<ProblemPageKind, Readonly<Record<Loc
     },
   },
   'link-expired': {
-    'zh-CN': { title: '链接已失效', detail: '投诉已结案，此链接不再可用。' },
+    'zh-CN': {
+      title: '投诉已办结',
+      detail: '此投诉已办结，不能再提交回复或评分。打开短信中的链接可查看处理结果。',
+    },
     en: {
-      title: 'Link expired',
-      detail: 'The complaint is closed, so its link no longer opens it.',
+      title: 'Complaint closed',
+      detail:
+        'This complaint is closed, so it takes no new reply or rating. The link in your text still shows how it ended.',
     },
   },
   'rating-invalid': {
@@ -116,6 +179,23 @@ export const PROBLEM_WORDS: Readonly<Record<ProblemPageKind, Readonly<Record<Loc
     en: {
       title: 'Please try again',
       detail: 'We are still processing your complaint. Please send it again in a moment.',
+    },
+  },
+  'reply-invalid': {
+    'zh-CN': {
+      title: '回复未提交',
+      detail: '请填写回复内容（最多{max}字）；照片须为JPG、PNG、WebP或HEIC格式。',
+    },
+    en: {
+      title: 'Reply not sent',
+      detail: 'Please write your reply (up to {max} characters); photos must be JPG, PNG, WebP or HEIC.',
+    },
+  },
+  'reply-refused': {
+    'zh-CN': { title: '暂时无法回复', detail: '投诉当前不需要您补充信息，您的回复未被记录。' },
+    en: {
+      title: 'Reply not possible now',
+      detail: 'The complaint is not waiting for information from you, so your reply was not recorded.',
     },
   },
   unreadable: {

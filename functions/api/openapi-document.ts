@@ -31,7 +31,20 @@ import {
 import { newComplaintBody } from './intake-schemas.ts';
 import { directoryView, orgUnitView } from './org-schemas.ts';
 import { orgUnitInput } from '#domain/organisation';
-import { linkTokenPath, publicComplaintView, publicFeedbackBody, publicHeaders } from './public-schemas.ts';
+import {
+  attachmentPath,
+  attachmentView,
+  evidenceUploadBody,
+  linkTokenPath,
+  publicComplaintView,
+  publicFeedbackBody,
+  publicHeaders,
+  publicQuery,
+  publicReplyBody,
+  publicUploadBody,
+  uploadView,
+} from './public-schemas.ts';
+import * as z from 'zod';
 
 const PROBLEMS = {
   400: 'Invalid request: malformed JSON, an invalid or unknown field (see `errors`), or a malformed id.',
@@ -40,7 +53,7 @@ const PROBLEMS = {
   401: 'No bearer token, or one that is expired, malformed, from another issuer or app client, or badly signed.',
   403: "The caller's roles may not do this (see x-permissions), or it names an agent without the delegation scope.",
   413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
-  410: 'The complaint is closed: its link has expired.',
+  410: 'The complaint is closed: its link still shows it but takes no new reply or rating.',
   415: 'The body is not application/json.',
   500: 'Unexpected failure; the response carries a requestId to quote.',
 } as const;
@@ -351,6 +364,7 @@ function buildRegistry(): OpenAPIRegistry {
   });
 
   registerCustomerLink(registry);
+  registerAttachments(registry);
   return registry;
 }
 
@@ -407,13 +421,94 @@ function registerCustomerLink(registry: OpenAPIRegistry): void {
     operationId: 'getPublicComplaint',
     summary: 'The customer’s view of their complaint, in plain words',
     description:
-      'Status, what happens next, the deadline, the answer and a timeline of the steps that concern the ' +
-      "customer, in the customer's language (Accept-Language may choose zh-CN or en). No personal data.",
+      'Status, what happens next, the deadline, the answer, the customer’s own photos and a timeline of the ' +
+      "steps that concern the customer, in the customer's stored language (`lang` switches). No personal " +
+      'data. A closed complaint keeps showing its outcome.',
     security: [],
-    request: { params: linkTokenPath, headers: publicHeaders },
+    request: { params: linkTokenPath, query: publicQuery, headers: publicHeaders },
     responses: alsoAsPage({
       200: json(publicComplaintView, 'The complaint as its customer sees it.'),
-      ...problems([404, 410, 500], { 404: LINK_NOT_FOUND }),
+      ...problems([404, 500], { 404: LINK_NOT_FOUND }),
+    }),
+  });
+
+  registry.registerPath({
+    method: 'head',
+    path: '/v1/public/complaints/{token}',
+    operationId: 'headPublicComplaint',
+    summary: 'The view’s status and headers without a body (link previews)',
+    security: [],
+    request: { params: linkTokenPath, query: publicQuery, headers: publicHeaders },
+    responses: {
+      200: { description: 'The view exists; the headers are those of GET.' },
+      404: { description: LINK_NOT_FOUND },
+    },
+  });
+
+  registry.registerPath({
+    method: 'head',
+    path: '/{token}',
+    operationId: 'headCustomerLink',
+    summary: 'The short link’s redirect without a body (link previews)',
+    security: [],
+    request: { params: linkTokenPath },
+    responses: {
+      302: { description: 'Found: the public view of the complaint.' },
+      404: { description: LINK_NOT_FOUND },
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/public/complaints/{token}/uploads',
+    operationId: 'uploadPhotoThroughLink',
+    summary: 'A presigned upload for one photo of the customer’s reply',
+    description:
+      'Only while the complaint waits for the customer. The photo goes straight to the attachments bucket; ' +
+      'it counts once named in …/reply, where its content is checked.',
+    security: [],
+    request: { params: linkTokenPath, body: jsonBody(publicUploadBody, 'The photo’s type and size.') },
+    responses: {
+      201: json(uploadView, 'Where and how to upload the photo.'),
+      ...problems([400, 404, 409, 410, 413, 415, 500], {
+        400: 'An invalid body, or a type or size that could never be accepted (see `errors`).',
+        404: LINK_NOT_FOUND,
+        409: 'The complaint is not waiting for the customer, or holds its maximum of attachments.',
+      }),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/public/complaints/{token}/reply',
+    operationId: 'replyThroughLink',
+    summary: 'The customer answers an information request (text and photos)',
+    description:
+      'Recorded as the customer’s `customer-reply`: the complaint goes back to investigating. Each photo ' +
+      'named must have been uploaded through …/uploads and is accepted only if its content is an allowed ' +
+      'image of the declared type (otherwise deleted, 400). Sending the same reply again answers like the first.',
+    security: [],
+    request: {
+      params: linkTokenPath,
+      query: publicQuery,
+      headers: publicHeaders,
+      body: {
+        required: true,
+        description: "The reply, as JSON or as the page's form sends it (application/x-www-form-urlencoded).",
+        content: {
+          'application/json': { schema: publicReplyBody },
+          'application/x-www-form-urlencoded': { schema: publicReplyBody },
+        },
+      },
+    },
+    responses: alsoAsPage({
+      200: json(publicComplaintView, 'The complaint after the reply (investigating).'),
+      ...problems([400, 404, 409, 410, 413, 415, 500], {
+        400: 'Invalid body, or a photo refused by its content (see `errors`).',
+        404: LINK_NOT_FOUND,
+        409: 'The complaint is not waiting for the customer.',
+        415: 'The body is neither application/json nor application/x-www-form-urlencoded.',
+      }),
     }),
   });
 
@@ -451,6 +546,48 @@ function registerCustomerLink(registry: OpenAPIRegistry): void {
   });
 }
 
+/** Staff evidence: presigned upload, acceptance after the content check, signed reads. */
+function registerAttachments(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/complaints/{id}/attachments',
+    operationId: 'requestEvidenceUpload',
+    summary: 'A presigned upload for a piece of evidence (photo or PDF)',
+    request: { params: complaintPath, body: jsonBody(evidenceUploadBody, 'The file’s type and size.') },
+    responses: {
+      201: json(uploadView, 'Where and how to upload the file.'),
+      ...problems([400, 404, 409, 413, 415, 500], {
+        409: 'The complaint holds its maximum of attachments.',
+      }),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/complaints/{id}/attachments/{attachmentId}',
+    operationId: 'attachEvidence',
+    summary: 'Accept uploaded evidence onto the complaint (checked by content)',
+    description:
+      'The stored file must be the declared, allowed type (recognised from its bytes) and within the size ' +
+      'limit; otherwise it is deleted and refused (400). Recorded once on the timeline (`evidence-attached`).',
+    request: { params: attachmentPath },
+    responses: {
+      200: json(attachmentView, 'The attachment, with a signed URL valid for a few minutes.'),
+      ...problems([400, 404, 500], { 400: 'No such upload, nothing uploaded, or refused by its content.' }),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/complaints/{id}/attachments',
+    operationId: 'listAttachments',
+    summary: 'The complaint’s attachments, each with a short-lived signed URL',
+    request: { params: complaintPath },
+    responses: {
+      200: json(z.object({ items: z.array(attachmentView) }), 'Accepted attachments, oldest first.'),
+      ...problems([400, 404, 500]),
+    },
+  });
+}
+
 /** Which rows of the permission table each authenticated operation performs. */
 const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
   createComplaint: ['register'],
@@ -466,6 +603,9 @@ const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
   getOrganisation: ['read', 'directory'],
   putOrganisationUnit: ['directory'],
   suggestCompensation: ['work'],
+  requestEvidenceUpload: ['work'],
+  attachEvidence: ['work'],
+  listAttachments: ['read'],
 };
 
 const BEARER = 'bearer';

@@ -1,31 +1,43 @@
 // POST /v1/public/complaints/{token}/feedback: the customer rates the answer through the link in the text.
-// 4-5 closes the complaint as satisfied, 3 as neutral, 1-2 opens a review and alerts a supervisor (SPEC 复核); 409 outside
-// awaiting-feedback, 404 for a token never issued, 410 once closed. Answers with the customer's view.
+// 4-5 closes the complaint as satisfied, 3 as neutral, 1-2 opens a review and alerts a supervisor (SPEC 复核);
+// 409 outside awaiting-feedback, 404 for a token never issued, 410 once closed (unless this very rating
+// closed it: a second tap or a reload is answered like the first). Answers with the customer's view.
 //
 // The page's plain HTML form posts here form-encoded, and a browser is answered with a page: 200 with the
 // view as it now is and a thank-you, rather than 303 See Other to the view, because a satisfied rating
 // closes the complaint and the view then answers 410: a redirect would greet the customer with "link
-// expired". Reloading re-posts, which records nothing (410 closed, 409 in review) and says so.
-import { getServiceDeps } from '#commons/deps';
-import { headerOf, httpHandler } from '#commons/http';
+// expired". Reloading re-posts, which records nothing and shows the same thanks.
+import { getAttachmentDeps } from '#commons/deps';
+import { httpHandler } from '#commons/http';
 import { rateThroughLink } from '#use-cases/customer-link';
 import { servingBrowsers } from './browser-pages.ts';
 import { complaintPage } from './customer-page.ts';
-import { answerLocale, openedComplaint, presentPublicComplaint } from './public-link.ts';
-import { linkTokenPath, publicFeedbackBody } from './public-schemas.ts';
+import {
+  customerPhotos,
+  langOf,
+  openedComplaint,
+  presentPublicComplaint,
+  viewLocale,
+} from './public-link.ts';
+import { linkTokenPath, publicFeedbackBody, publicQuery } from './public-schemas.ts';
 
 const rating = httpHandler(
-  async ({ path, body, event }) => {
-    const deps = getServiceDeps();
+  async ({ path, body, query }) => {
+    const deps = getAttachmentDeps();
     const complaint = openedComplaint(await rateThroughLink(deps, path.token, body));
-    const locale = answerLocale(headerOf(event, 'accept-language'), complaint.customer.locale);
+    const locale = viewLocale(query.lang, complaint.customer.locale);
     return {
       statusCode: 200,
-      headers: { 'Content-Language': locale, Vary: 'Accept-Language' },
-      body: presentPublicComplaint(complaint, locale, deps.clock.now()),
+      headers: { 'Content-Language': locale },
+      body: presentPublicComplaint(
+        complaint,
+        locale,
+        deps.clock.now(),
+        await customerPhotos(deps, complaint),
+      ),
     };
   },
-  { path: linkTokenPath, body: publicFeedbackBody, public: true },
+  { path: linkTokenPath, body: publicFeedbackBody, query: publicQuery, public: true },
 );
 
 /**
@@ -45,7 +57,16 @@ export function feedbackFromForm(form: URLSearchParams): Record<string, unknown>
 }
 
 export const handler = servingBrowsers(rating, {
-  viewPage: (view, token) => complaintPage(view, { token, thanks: true }),
+  viewPage: async (view, token, event) => {
+    const lang = langOf(event);
+    return complaintPage(view, {
+      token,
+      base: '../',
+      thanks: true,
+      ...(lang ? { lang } : {}),
+      filesOrigin: await getAttachmentDeps().files.origin(),
+    });
+  },
   readForm: feedbackFromForm,
   // From …/complaints/{token}/feedback, `../{token}` is …/complaints/{token}, whatever prefix the API has.
   viewFromHere: (token) => `../${encodeURIComponent(token)}`,

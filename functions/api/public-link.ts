@@ -1,9 +1,11 @@
 // What the public link routes share: the problems a link answers with, the language of the answer, and the
 // view as JSON. The link token is the caller's only credential, so it never goes into a log line here.
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { customerView } from '#domain/customer-view';
-import type { Complaint, Locale } from '#domain/complaint';
+import { LOCALES, type Complaint, type Locale } from '#domain/complaint';
+import { attachmentViews, type AttachmentDeps } from '#use-cases/attachments';
 import { HttpProblem } from '#commons/http';
-import type { LinkLookup, LinkRating } from '#use-cases/customer-link';
+import type { LinkLookup, LinkRating, LinkReply } from '#use-cases/customer-link';
 import { maskPhonesIn } from './presenters.ts';
 import type { PublicComplaintView } from './public-schemas.ts';
 
@@ -20,14 +22,19 @@ export const linkExpired = (): HttpProblem =>
     status: 410,
     code: 'link-expired',
     title: 'Link expired',
-    detail: 'the complaint is closed, so its link no longer opens it',
+    detail: 'the complaint is closed: its link still shows it, but takes no new reply or rating',
   });
 
-/** The complaint a lookup found, or the problem that answers it (404 never issued, 410 closed). */
-export function openedComplaint(found: LinkLookup | LinkRating): Complaint {
+/** The complaint a lookup found, or the problem that answers it (404 never issued, 410 closed to input). */
+export function openedComplaint(found: LinkLookup | LinkRating | LinkReply): Complaint {
   if (found.kind === 'unknown') throw linkNotFound();
   if (found.kind === 'closed') throw linkExpired();
   return found.complaint;
+}
+
+/** The page's language: the switch's choice (`?lang=`), else the customer's stored language. */
+export function viewLocale(chosen: Locale | undefined, customerLocale: Locale): Locale {
+  return chosen ?? customerLocale;
 }
 
 /**
@@ -53,7 +60,12 @@ export function answerLocale(acceptLanguage: string | undefined, customerLocale:
 }
 
 /** The customer's view as JSON: every free text staff wrote has phone numbers masked. */
-export function presentPublicComplaint(c: Complaint, locale: Locale, now: Date): PublicComplaintView {
+export function presentPublicComplaint(
+  c: Complaint,
+  locale: Locale,
+  now: Date,
+  photos: PublicComplaintView['photos'] = [],
+): PublicComplaintView {
   const view = customerView(c, locale, now);
   return {
     complaintNumber: view.complaintNumber,
@@ -72,6 +84,26 @@ export function presentPublicComplaint(c: Complaint, locale: Locale, now: Date):
       : null,
     canRate: view.canRate,
     rating: view.rating ?? null,
+    infoRequest: view.infoRequest
+      ? { text: maskPhonesIn(view.infoRequest.text), at: view.infoRequest.at }
+      : null,
+    canReply: c.status === 'pending-customer',
+    photos,
     timeline: view.timeline.map((entry) => ({ at: entry.at, text: maskPhonesIn(entry.text) })),
   };
+}
+
+/** The language the page's switch chose, as the query carries it (the route validated it). */
+export function langOf(event: Pick<APIGatewayProxyEvent, 'queryStringParameters'>): Locale | undefined {
+  const lang = event.queryStringParameters?.lang;
+  return LOCALES.find((l) => l === lang);
+}
+
+/** The customer's own accepted photos, as signed URLs valid for a few minutes. */
+export async function customerPhotos(
+  deps: Pick<AttachmentDeps, 'files' | 'attachments' | 'clock'>,
+  c: Complaint,
+): Promise<PublicComplaintView['photos']> {
+  const photos = await attachmentViews(deps, c.id, 'customer');
+  return photos.map((p) => ({ url: p.url, at: p.at }));
 }

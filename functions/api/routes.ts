@@ -1,7 +1,7 @@
 // The API's routes in one list: the local gateway serves them and the CDK stack deploys one function
 // per entry, so both always expose the same API.
 export interface ApiRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'HEAD' | 'POST';
   /** API Gateway resource template, e.g. /v1/complaints/{id}/actions. */
   resource: string;
   /** Handler module (exports `handler`), relative to the repository root. */
@@ -125,5 +125,54 @@ export const API_ROUTES = [
     entry: 'functions/api/post-public-feedback.ts',
     functionName: 'post-public-feedback',
     public: true,
+  },
+  // Link previews (a messaging app unfurling the link) ask with HEAD: the GET's status and headers, no body.
+  {
+    method: 'HEAD',
+    resource: '/{token}',
+    entry: 'functions/api/follow-link.ts',
+    functionName: 'follow-link',
+    public: true,
+  },
+  {
+    method: 'HEAD',
+    resource: '/v1/public/complaints/{token}',
+    entry: 'functions/api/get-public-complaint.ts',
+    functionName: 'get-public-complaint',
+    public: true,
+  },
+  // The customer's reply to an information request, with photos uploaded straight to the bucket first.
+  {
+    method: 'POST',
+    resource: '/v1/public/complaints/{token}/reply',
+    entry: 'functions/api/post-public-reply.ts',
+    functionName: 'post-public-reply',
+    public: true,
+  },
+  {
+    method: 'POST',
+    resource: '/v1/public/complaints/{token}/uploads',
+    entry: 'functions/api/post-public-upload.ts',
+    functionName: 'post-public-upload',
+    public: true,
+  },
+  // Staff evidence: a presigned upload, then acceptance after the content check; reads by signed URL.
+  {
+    method: 'POST',
+    resource: '/v1/complaints/{id}/attachments',
+    entry: 'functions/api/post-attachment-upload.ts',
+    functionName: 'post-attachment-upload',
+  },
+  {
+    method: 'POST',
+    resource: '/v1/complaints/{id}/attachments/{attachmentId}',
+    entry: 'functions/api/post-attachment.ts',
+    functionName: 'post-attachment',
+  },
+  {
+    method: 'GET',
+    resource: '/v1/complaints/{id}/attachments',
+    entry: 'functions/api/get-attachments.ts',
+    functionName: 'get-attachments',
   },
 ] as const satisfies readonly ApiRoute[];

@@ -1,7 +1,8 @@
 // AWS SDK v3 clients, created once per container on first use and traced (when tracing is on). There is deliberately no
-// endpoint code: the local stack sets AWS_ENDPOINT_URL_DYNAMODB / _SFN / _SNS / _KMS, which the SDK reads itself.
+// endpoint code: the local stack sets AWS_ENDPOINT_URL_DYNAMODB / _SFN / _SNS / _KMS / _S3, which the SDK reads itself.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMS } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -13,6 +14,7 @@ let documentClient: DynamoDBDocumentClient | undefined;
 let stepFunctions: SFNClient | undefined;
 let notifications: SNSClient | undefined;
 let keys: KMS | undefined;
+let objects: S3Client | undefined;
 
 /** DynamoDB with plain JavaScript values; optional fields left undefined are simply not stored. */
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
@@ -36,4 +38,10 @@ export function snsClient(): SNSClient {
 export function kmsClient(): KMS {
   keys ??= traced(new KMS({}));
   return keys;
+}
+
+/** S3 for attachments; path-style addressing when configured (the local stand-in has no virtual hosts). */
+export function s3Client(forcePathStyle: boolean): S3Client {
+  objects ??= traced(new S3Client({ forcePathStyle }));
+  return objects;
 }

@@ -65,6 +65,11 @@ const environmentSchema = z.object({
   SLA_HOLIDAY_SCHEDULE: optional(
     jsonText.pipe(z.record(z.string(), z.unknown(), { error: 'must be a JSON object keyed by year' })),
   ),
+  // Only functions that handle attachments get it; they fail on first use without it.
+  ATTACHMENTS_BUCKET: optional(
+    z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+  ),
+  S3_FORCE_PATH_STYLE: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
 });
 
 /** Every variable the functions read (the README's configuration table names each one). */
@@ -101,6 +106,10 @@ export interface Config {
   staffAlertCalendar: CalendarName;
   /** Raw official holiday schedules for years the library lacks; the domain validates them. */
   holidaySchedule?: Record<string, unknown>;
+  /** The private bucket holding complaint attachments (photos, evidence). */
+  attachmentsBucket?: string;
+  /** Address the bucket by path (the local S3 stand-in) rather than by virtual host. */
+  s3ForcePathStyle: boolean;
 }
 
 export class ConfigurationError extends Error {
@@ -143,6 +152,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicBaseUrl: e.PUBLIC_BASE_URL,
     staffAlertCalendar: e.STAFF_ALERT_CALENDAR ?? '24x7',
     holidaySchedule: e.SLA_HOLIDAY_SCHEDULE,
+    attachmentsBucket: e.ATTACHMENTS_BUCKET,
+    s3ForcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
   };
 }
 

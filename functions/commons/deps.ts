@@ -1,7 +1,9 @@
 // The composition root: builds the use cases' dependencies once per container from the environment.
 // Local and deployed runs differ only in configuration (endpoints, table and ARNs), never in code.
 import { ulid } from 'ulid';
+import { DynamoAttachmentIndex } from '#adapters/dynamo-attachment-index';
 import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
+import { S3AttachmentFiles } from '#adapters/s3-attachment-files';
 import { DynamoDeliveryLog } from '#adapters/dynamo-delivery-log';
 import { DynamoOrgDirectory } from '#adapters/dynamo-org-directory';
 import { SnsAlertSubscriptions } from '#adapters/sns-alert-subscriptions';
@@ -16,9 +18,10 @@ import { DEFAULT_SLA_POLICY } from '#domain/sla';
 import { parseCompensationRules } from '#domain/compensation';
 import { parseRootCauses } from '#domain/responsibility';
 import { DEFAULT_EXECUTION_LIMITS, DEFAULT_RESTART_POLICY } from '#domain/execution';
-import type { PersonalDataCipher } from '#domain/ports';
+import type { AttachmentFiles, PersonalDataCipher } from '#domain/ports';
+import type { AttachmentDeps } from '#use-cases/attachments';
 import type { ServiceDeps } from '#use-cases/service-deps';
-import { dynamoDocumentClient, kmsClient, sfnClient, snsClient } from './clients.ts';
+import { dynamoDocumentClient, kmsClient, s3Client, sfnClient, snsClient } from './clients.ts';
 import { config, ConfigurationError } from './config.ts';
 import { phoneHasher } from './phone-hasher.ts';
 import { logger, metrics } from './powertools.ts';
@@ -29,6 +32,40 @@ let deps: ServiceDeps | undefined;
 export function getServiceDeps(): ServiceDeps {
   deps ??= buildServiceDeps();
   return deps;
+}
+
+let attachmentDeps: AttachmentDeps | undefined;
+
+/** The service's dependencies and the attachments' bucket and index (only attachment routes need them). */
+export function getAttachmentDeps(): AttachmentDeps {
+  attachmentDeps ??= buildAttachmentDeps();
+  return attachmentDeps;
+}
+
+function buildAttachmentDeps(): AttachmentDeps {
+  const cfg = config();
+  return {
+    ...getServiceDeps(),
+    files: attachmentFiles(cfg.attachmentsBucket, cfg.s3ForcePathStyle),
+    attachments: new DynamoAttachmentIndex(dynamoDocumentClient(), cfg.tableName),
+  };
+}
+
+/** The attachments bucket; without ATTACHMENTS_BUCKET, the first use fails naming it. */
+function attachmentFiles(bucket: string | undefined, forcePathStyle: boolean): AttachmentFiles {
+  if (bucket === undefined) {
+    const missing = async (): Promise<never> => {
+      throw new ConfigurationError([{ variable: 'ATTACHMENTS_BUCKET', message: 'is required' }]);
+    };
+    return {
+      presignUpload: missing,
+      readStart: missing,
+      delete: missing,
+      signedReadUrl: missing,
+      origin: missing,
+    };
+  }
+  return new S3AttachmentFiles(s3Client(forcePathStyle), bucket);
 }
 
 /** Envelope encryption of phone and name under the configured KMS key; without one, the first use fails. */

@@ -95,7 +95,12 @@ export type ComplaintAction =
   | (ActionBase & { action: 'accept' })
   | (ActionBase & { action: 'assign'; assignee: string })
   | (ActionBase & { action: 'request-info'; message: string })
-  | (ActionBase & { action: 'customer-reply'; message: string })
+  | (ActionBase & {
+      action: 'customer-reply';
+      message: string;
+      /** Photos sent with the reply, accepted onto the complaint before the reply is recorded. */
+      attachmentIds?: string[];
+    })
   | (ActionBase & {
       action: 'resolve';
       resolution: string;

@@ -40,8 +40,8 @@ export const NEXT_STEP_TEXT: Readonly<
       open: '专人正在处理，我们将尽快答复您。',
     },
     'pending-customer': {
-      due: '请在{deadline}前通过原投诉渠道补充信息，逾期未回复将结案。',
-      open: '请尽快通过原投诉渠道补充信息，逾期未回复将结案。',
+      due: '请于{deadline}前在本页补充所需信息，逾期未回复将结案。',
+      open: '请尽快在本页补充所需信息，逾期未回复将结案。',
     },
     'awaiting-feedback': {
       due: '请在{deadline}前为我们的答复评分（1-5分）。',
@@ -60,8 +60,8 @@ export const NEXT_STEP_TEXT: Readonly<
       open: 'An agent is handling your complaint and will answer as soon as possible.',
     },
     'pending-customer': {
-      due: 'Please send the information we asked for by {deadline} (Beijing time), through the channel you used to complain. Without it the complaint will be closed.',
-      open: 'Please send the information we asked for soon, through the channel you used to complain. Without it the complaint will be closed.',
+      due: 'Please send the information we asked for on this page by {deadline} (Beijing time). Without it the complaint will be closed.',
+      open: 'Please send the information we asked for on this page soon. Without it the complaint will be closed.',
     },
     'awaiting-feedback': {
       due: 'Please rate our answer from 1 to 5 by {deadline} (Beijing time).',

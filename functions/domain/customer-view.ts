@@ -44,6 +44,8 @@ export interface CustomerView {
   answer?: { text: string; at: Instant; compensation?: Money };
   canRate: boolean;
   rating?: { score: number; at: Instant };
+  /** While the complaint waits for the customer: what staff asked for (the latest request). */
+  infoRequest?: { text: string; at: Instant };
   timeline: CustomerTimelineEntry[];
 }
 
@@ -78,6 +80,10 @@ export function customerView(c: Complaint, locale: Locale, now: Date): CustomerV
     view.answer = { text, at, ...(compensation && compensation.amount > 0 ? { compensation } : {}) };
   }
   if (c.feedback) view.rating = { score: c.feedback.score, at: c.feedback.at };
+  const request =
+    c.status === 'pending-customer' ? c.timeline.findLast((e) => e.type === 'info-requested') : undefined;
+  if (typeof request?.data?.message === 'string')
+    view.infoRequest = { text: request.data.message, at: request.at };
   return view;
 }
 

@@ -146,7 +146,10 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
     case 'customer-reply': {
       const next = withEvent(
         endPause(c, ctx),
-        event('customer-replied', 'investigating', { message: action.message }),
+        event('customer-replied', 'investigating', {
+          message: action.message,
+          ...(action.attachmentIds?.length ? { attachmentIds: action.attachmentIds } : {}),
+        }),
       );
       return enterStatus(next, 'investigating', ctx);
     }

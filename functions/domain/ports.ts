@@ -11,6 +11,7 @@ import type {
   Status,
   TimelineEvent,
 } from './complaint.ts';
+import type { Attachment } from './attachments.ts';
 import type { ExecutionStatus } from './execution.ts';
 import type { AlertRecipient, OrgUnit, UnitKind } from './organisation.ts';
 
@@ -299,4 +300,49 @@ export interface PersonalDataCipher {
   seal(complaintId: string, data: PersonalData): Promise<string>;
   /** Throws when the value was sealed for another complaint or altered. */
   open(complaintId: string, sealed: string): Promise<PersonalData>;
+}
+
+/** A presigned browser upload: POST the fields and then the file (as `file`) to the url. */
+export interface PresignedUpload {
+  url: string;
+  fields: Record<string, string>;
+  expiresAt: string;
+}
+
+/** The attachments bucket (S3): uploads are presigned, reads are signed URLs; nothing is public. */
+export interface AttachmentFiles {
+  /** A POST policy for exactly this key, type and at most maxBytes, valid for `seconds`. */
+  presignUpload(
+    key: string,
+    limits: { contentType: string; maxBytes: number; seconds: number },
+  ): Promise<PresignedUpload>;
+  /** Size and first bytes of the stored object; undefined when nothing was uploaded. */
+  readStart(key: string, bytes: number): Promise<{ size: number; start: Uint8Array } | undefined>;
+  delete(key: string): Promise<void>;
+  /** A GET URL valid for `seconds`, answering with the given type. */
+  signedReadUrl(key: string, options: { seconds: number; contentType: string }): Promise<string>;
+  /** The bucket's origin as browsers reach it (for the customer page's content security policy). */
+  origin(): Promise<string>;
+}
+
+/** Attachment metadata: one item per attachment beside the complaint, their number bounded per complaint. */
+export interface AttachmentIndex {
+  /**
+   * Records a pending attachment unless the complaint already holds `max`. When it is full, a pending one
+   * requested before `abandonedBefore` (its upload never confirmed) gives up its place: it is forgotten
+   * and returned, for its file to be deleted.
+   */
+  reserve(
+    attachment: Attachment,
+    max: number,
+    abandonedBefore: string,
+  ): Promise<{ reserved: boolean; reclaimed: Attachment[] }>;
+  get(complaintId: string, attachmentId: string): Promise<Attachment | undefined>;
+  list(complaintId: string): Promise<Attachment[]>;
+  /** pending -> accepted (with the stored size); idempotent for an accepted one. */
+  accept(complaintId: string, attachmentId: string, size: number, at: string): Promise<Attachment>;
+  /** Forgets a pending attachment and frees its place. */
+  remove(complaintId: string, attachmentId: string): Promise<void>;
+  /** Marks the attachment erased (its file deleted); the record and its place stay. */
+  markErased(complaintId: string, attachmentId: string, at: string): Promise<void>;
 }

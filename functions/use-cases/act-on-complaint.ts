@@ -9,7 +9,13 @@ import type { Complaint } from '#domain/complaint';
 import { VersionConflict, WorkflowNotReady } from '#domain/errors';
 import { isFailure } from '#domain/execution';
 import { applyAction, applyFeedback, changesStatus } from '#domain/lifecycle';
-import { ACTION_OPERATION, actingPartyOf, recordedForCustomer, type Principal } from '#domain/permissions';
+import {
+  ACTION_OPERATION,
+  actingPartyOf,
+  CUSTOMER_ACTOR,
+  recordedForCustomer,
+  type Principal,
+} from '#domain/permissions';
 import { requirePermission } from './access.ts';
 import { workflowStagePlan } from '#domain/stage';
 import { responsibleUnits } from './organisation.ts';
@@ -71,6 +77,17 @@ export function recordCollectedFeedback(
     expectedVersion,
     guard,
   );
+}
+
+/** The customer's own reply through their link: the customer is the actor, no system carried it. */
+export function replyForCustomer(
+  deps: ServiceDeps,
+  complaintId: string,
+  reply: { message: string; attachmentIds?: string[] },
+): Promise<Complaint> {
+  const change: Change = (c, now) =>
+    applyAction(c, { action: 'customer-reply', actor: CUSTOMER_ACTOR, ...reply }, clockContext(deps, now));
+  return commitChange(deps, complaintId, change, changesStatus('customer-reply'), undefined);
 }
 
 export function submitFeedback(

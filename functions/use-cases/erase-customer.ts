@@ -2,12 +2,14 @@
 // is anonymised, its stored events redacted and its link token revoked; facts, clocks and the audit trail
 // stay, with an `erased` event. Each complaint's last step is its one conditional write, which also takes
 // it out of the byPhone index, so a request cut short is finished by asking again, and a request for a
-// customer already erased finds nothing and changes nothing.
+// customer already erased finds nothing and changes nothing. The complaint's files (the customer's photos,
+// staff evidence) are deleted from the bucket before that write.
 import { anonymiseComplaint } from '#domain/erasure';
 import { InvalidInput, VersionConflict } from '#domain/errors';
 import type { Principal } from '#domain/permissions';
 import { normalizePhone } from '#domain/phone';
 import { requirePermission } from './access.ts';
+import { eraseAttachments, type AttachmentDeps } from './attachments.ts';
 import { getComplaint } from './queries.ts';
 import { saveNext, type ServiceDeps } from './service-deps.ts';
 
@@ -25,12 +27,14 @@ export interface ErasureOutcome {
   changed: boolean;
 }
 
+export type ErasureDeps = ServiceDeps & Pick<AttachmentDeps, 'files' | 'attachments'>;
+
 /** Everything since the epoch: erasure covers every complaint, however old. */
 const ALL_TIME = '1970-01-01T00:00:00.000Z';
 const MAX_ATTEMPTS = 5;
 
 export async function eraseCustomer(
-  deps: ServiceDeps,
+  deps: ErasureDeps,
   requester: Principal,
   request: ErasureRequest,
 ): Promise<ErasureOutcome> {
@@ -52,7 +56,7 @@ export async function eraseCustomer(
 }
 
 async function eraseComplaint(
-  deps: ServiceDeps,
+  deps: ErasureDeps,
   complaintId: string,
   requester: Principal,
   reference: string,
@@ -67,6 +71,7 @@ async function eraseComplaint(
     await deps.store.flushEvents(current);
     await deps.store.redactEvents(current, reference, at);
     if (current.linkToken) await deps.store.revokeLinkToken(current.linkToken);
+    await eraseAttachments(deps, complaintId, at);
     const erased = anonymiseComplaint(current, { reference, by: requester.id, at });
     try {
       await saveNext(deps.store, current, erased, now);

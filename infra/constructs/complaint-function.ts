@@ -335,6 +335,34 @@ export class ComplaintFunction extends NodejsFunction {
     if (secret.encryptionKey) this.useKeyVia(secret.encryptionKey, ['kms:Decrypt'], 'secretsmanager');
   }
 
+  /**
+   * ATTACHMENTS_BUCKET, and the attachments' objects (never the bucket itself): `read` signs GET URLs,
+   * `presign` also signs upload policies (PutObject), `check` reads uploads back and deletes refused ones.
+   * Named by the bucket's fixed name, so no export ties this stack to the data stack's bucket.
+   */
+  useAttachments(
+    bucket: { name: string; keyPrefix: string; key: IKey; nagName: string },
+    level: 'read' | 'presign' | 'check',
+  ): this {
+    const { name: bucketName, keyPrefix, key } = bucket;
+    this.addEnvironment('ATTACHMENTS_BUCKET', bucketName);
+    const actions = {
+      read: ['s3:GetObject'],
+      presign: ['s3:GetObject', 's3:PutObject'],
+      check: ['s3:GetObject', 's3:DeleteObject'],
+    }[level];
+    const objects = `arn:${Aws.PARTITION}:s3:::${bucketName}/${keyPrefix}*`;
+    this.addToRolePolicy(new PolicyStatement({ actions, resources: [objects] }));
+    this.useKeyVia(key, level === 'presign' ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'], 's3');
+    Validations.of(this.role?.node.tryFindChild('DefaultPolicy') ?? this).acknowledge({
+      // cdk-nag names the finding after the ARN with its pseudo parameters spelled out.
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket.nagName}/${keyPrefix}*]`,
+      reason:
+        "Attachments are keyed per complaint and file: the wildcard covers only the attachments' prefix.",
+    });
+    return this;
+  }
+
   private useKeyVia(key: IKey, actions: string[], service: string): void {
     this.addToRolePolicy(
       new PolicyStatement({ actions, resources: [key.keyArn], conditions: viaService(service) }),

@@ -40,6 +40,10 @@ export const CUSTOMER_LINK_METHODS: readonly { method: string; resource: string 
   { method: 'GET', resource: '/{token}' },
   { method: 'GET', resource: '/v1/public/complaints/{token}' },
   { method: 'POST', resource: '/v1/public/complaints/{token}/feedback' },
+  { method: 'POST', resource: '/v1/public/complaints/{token}/reply' },
+  { method: 'POST', resource: '/v1/public/complaints/{token}/uploads' },
+  { method: 'HEAD', resource: '/{token}' },
+  { method: 'HEAD', resource: '/v1/public/complaints/{token}' },
 ];
 
 /**

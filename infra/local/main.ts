@@ -1,6 +1,7 @@
 // `npm start`: the embedded default. Configuration comes from the environment: PORT (3000), HOST
 // (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time), RECONCILE_INTERVAL_SECONDS (900),
-// the local servers' ports (LOCAL_DYNAMODB_PORT, LOCAL_SFN_PORT, LOCAL_SNS_PORT, LOCAL_SECRETS_PORT, LOCAL_KMS_PORT). Every
+// the local servers' ports (LOCAL_DYNAMODB_PORT, LOCAL_SFN_PORT, LOCAL_SNS_PORT, LOCAL_SECRETS_PORT, LOCAL_KMS_PORT,
+// LOCAL_S3_PORT). Every
 // start-up failure ends in one line on stderr and a non-zero exit (startup-failure.ts), never in a stack trace.
 import { startEmbeddedStack, ENDPOINTS_FILE } from './stack.ts';
 import {
@@ -64,6 +65,7 @@ Complaints platform (embedded) is ready.
   SNS             ${stack.sns.endpoint}  (outbox in ${dataDir}/outbox.jsonl)
   secrets         ${stack.secrets.endpoint}  (Parameters and Secrets extension protocol: the phone-hash key)
   KMS             ${stack.kms.endpoint}  (keys in ${dataDir}/kms-keys.json: phone numbers and names are sealed with them)
+  S3              ${stack.s3.endpoint}  (s3rver, attachments in ${dataDir}/s3)
   endpoints file  ${dataDir}/${ENDPOINTS_FILE}  (set -a; . ${dataDir}/${ENDPOINTS_FILE}; set +a)
   token issuer    ${stack.issuer.issuer}  (Cognito stand-in; signing key in ${dataDir}/token-signing-key.json)
   time scale      ${timeScale ? `1 SLA hour = ${(3600 / timeScale).toFixed(2)} s, quiet hours off` : 'real time; customer texts wait out 21:00-08:00 Asia/Shanghai'}

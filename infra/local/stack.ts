@@ -37,6 +37,7 @@ import {
   type LocalStepFunctions,
 } from './sfn-server.ts';
 import { startLocalKms, type LocalKms } from './kms-server.ts';
+import { startLocalS3, type LocalS3 } from './s3-server.ts';
 import { startLocalSecrets, type LocalSecrets } from './secrets-server.ts';
 import { startLocalSns, type LocalSns, type OutboxEntry } from './sns-server.ts';
 
@@ -52,6 +53,8 @@ const NOTIFICATION_MACHINE = `arn:${PARTITION}:states:${REGION}:${ACCOUNT}:state
 const DEAD_LETTER_QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/complaint-notifications-dlq`;
 const PHONE_HASH_SECRET_ID = 'complaints/local/phone-hash-key';
 export const PERSONAL_DATA_KEY_ALIAS = 'alias/complaints-local-personal-data';
+/** The attachments bucket of the local S3 stand-in (customers' photos, staff evidence). */
+export const ATTACHMENTS_BUCKET = 'complaints-local-attachments';
 const STAFF_TOPICS = [0, 1, 2, 3].map(
   (level) => `arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:complaints-staff-level-${level}`,
 );
@@ -98,7 +101,7 @@ export interface EmbeddedStackOptions {
 }
 
 /** The local AWS servers whose ports an operator may pin. */
-export type LocalService = 'dynamodb' | 'sfn' | 'sns' | 'secrets' | 'kms';
+export type LocalService = 'dynamodb' | 'sfn' | 'sns' | 'secrets' | 'kms' | 's3';
 
 /** Written into the data directory while the stack runs, for tools to source; removed on a clean stop. */
 export const ENDPOINTS_FILE = 'endpoints.env';
@@ -112,6 +115,8 @@ export interface EmbeddedStack {
   secrets: LocalSecrets;
   /** KMS's stand-in, holding the key that wraps personal data (PERSONAL_DATA_KEY_ALIAS). */
   kms: LocalKms;
+  /** S3's stand-in (s3rver), holding the attachments bucket (ATTACHMENTS_BUCKET) under DATA_DIR/s3. */
+  s3: LocalS3;
   gateway: RunningGateway;
   /** The Cognito stand-in: signs the access tokens the authorizer accepts here. */
   issuer: LocalTokenIssuer;
@@ -204,6 +209,16 @@ async function startServers(
     log,
   });
   started.push(() => kms.close());
+  // Attachments as deployed: presigned uploads and signed reads against the bucket, objects in DATA_DIR/s3.
+  const s3 = await startLocalS3({
+    ...(dataDir ? { directory: join(dataDir, 's3') } : {}),
+    ...(ports.s3 ? { port: ports.s3 } : {}),
+    buckets: [ATTACHMENTS_BUCKET],
+    accessKeyId: 'local',
+    secretAccessKey: 'local',
+    log,
+  });
+  started.push(() => s3.close());
   // Everything below reads configuration lazily, so the environment is complete before the first call.
   Object.assign(process.env, {
     AWS_REGION: REGION,
@@ -213,6 +228,10 @@ async function startServers(
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SNS: sns.endpoint,
     AWS_ENDPOINT_URL_KMS: kms.endpoint,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    // s3rver serves buckets by path, not by virtual host.
+    S3_FORCE_PATH_STYLE: 'true',
+    ATTACHMENTS_BUCKET,
     PERSONAL_DATA_KEY_ARN: kms.key(PERSONAL_DATA_KEY_ALIAS).arn,
     TABLE_NAME,
     COMPLAINT_STATE_MACHINE_ARN: `${COMPLAINT_MACHINE}:${LIVE}`,
@@ -306,7 +325,7 @@ async function startServers(
 
   if (dataDir) {
     const endpointsFile = join(dataDir, ENDPOINTS_FILE);
-    writeFileSync(endpointsFile, endpointsEnv(gateway.url, { dynamo, sfn, sns, kms }));
+    writeFileSync(endpointsFile, endpointsEnv(gateway.url, { dynamo, sfn, sns, kms, s3 }));
     started.push(() => rmSync(endpointsFile, { force: true }));
   }
 
@@ -317,6 +336,7 @@ async function startServers(
     sns,
     secrets,
     kms,
+    s3,
     gateway,
     issuer,
     reconciled,
@@ -335,7 +355,7 @@ async function startServers(
 /** KEY=value lines a shell can source (`set -a; . DATA_DIR/endpoints.env; set +a`) to reach this stack. */
 function endpointsEnv(
   apiUrl: string,
-  servers: { dynamo: LocalDynamo; sfn: LocalStepFunctions; sns: LocalSns; kms: LocalKms },
+  servers: { dynamo: LocalDynamo; sfn: LocalStepFunctions; sns: LocalSns; kms: LocalKms; s3: LocalS3 },
 ): string {
   return [
     `# The embedded stack of process ${process.pid}; removed when it stops cleanly.`,
@@ -344,6 +364,8 @@ function endpointsEnv(
     `AWS_ENDPOINT_URL_SFN=${servers.sfn.endpoint}`,
     `AWS_ENDPOINT_URL_SNS=${servers.sns.endpoint}`,
     `AWS_ENDPOINT_URL_KMS=${servers.kms.endpoint}`,
+    `AWS_ENDPOINT_URL_S3=${servers.s3.endpoint}`,
+    `ATTACHMENTS_BUCKET=${ATTACHMENTS_BUCKET}`,
     `PERSONAL_DATA_KEY_ARN=${servers.kms.key(PERSONAL_DATA_KEY_ALIAS).arn}`,
     `AWS_REGION=${REGION}`,
     `AWS_DEFAULT_REGION=${REGION}`,

@@ -31,6 +31,7 @@ export const SERVICE_PORT_VARIABLES: Record<
   sns: { variable: 'LOCAL_SNS_PORT', offset: 3, name: 'the local SNS' },
   secrets: { variable: 'LOCAL_SECRETS_PORT', offset: 4, name: 'the local secrets extension' },
   kms: { variable: 'LOCAL_KMS_PORT', offset: 5, name: 'the local KMS' },
+  s3: { variable: 'LOCAL_S3_PORT', offset: 6, name: 'the local S3' },
 };
 
 export interface StartPorts {

@@ -1,11 +1,18 @@
 // Everything that holds state and must outlive a redeploy of the code: the KMS keys, the complaint table,
 // the phone-hash key, the staff and ops topics (their subscriptions are state too) and the dead letters.
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  HttpMethods,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -24,6 +31,21 @@ export interface ComplaintsDataStackProps extends StackProps {
 export function phoneHashSecretName(stage: string): string {
   return `complaints/${stage}/phone-hash-key`;
 }
+
+/**
+ * The attachments bucket's name: fixed per stage, account and region, so the service stack can grant
+ * access to its objects by name (no cross-stack export of the bucket) and cdk-nag names the grant plainly.
+ */
+export function attachmentsBucketName(stage: string): string {
+  return `complaints-${stage}-attachments-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+}
+
+/** The same name as cdk-nag prints it (pseudo parameters spelled out), for acknowledging grants on it. */
+export const attachmentsBucketNagName = (stage: string): string =>
+  `complaints-${stage}-attachments-<AWS::AccountId>-<AWS::Region>`;
+
+/** Object keys of attachments start so (functions/domain/attachments.ts): grants cover only those. */
+export const ATTACHMENT_KEY_PREFIX = 'complaints/';
 
 const STAFF_LEVEL_NAMES = [
   'owning agent / outlet',
@@ -49,6 +71,10 @@ export class ComplaintsDataStack extends Stack {
   readonly notificationDeadLetters: Queue;
   /** HMAC key for phone numbers: losing it orphans every customer's complaint history. */
   readonly phoneHashSecret: Secret;
+  /** Encrypts the attachments bucket (customers' photos, staff evidence). */
+  readonly attachmentsKey: Key;
+  /** Private, KMS-encrypted: uploads by presigned POST, reads by signed GET URL only. */
+  readonly attachments: Bucket;
   /** Staff users and upstream systems' app clients (absent when the deployment trusts its own issuer). */
   readonly identity: StaffIdentity | undefined;
 
@@ -79,6 +105,50 @@ export class ComplaintsDataStack extends Stack {
     });
 
     this.complaints = new ComplaintTable(this, 'Complaints', { encryptionKey: this.dataKey });
+
+    this.attachmentsKey = new Key(this, 'AttachmentsKey', {
+      alias: `alias/complaints-${config.stage}-attachments`,
+      description: `Complaints (${config.stage}): attachments (customers' photos, staff evidence)`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const accessLogs = new Bucket(this, 'AttachmentsAccessLogs', {
+      // Server access log delivery writes with S3-managed keys only.
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(400) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket receives the attachments bucket’s server access logs; logging it would recurse.',
+    });
+    this.attachments = new Bucket(this, 'Attachments', {
+      bucketName: attachmentsBucketName(config.stage),
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.attachmentsKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'attachments/',
+      // The customer's page uploads with the presigned POST and shows photos by signed URL from its own
+      // origin; the signatures, not the origin, are what let a request through.
+      cors: [
+        {
+          allowedMethods: [HttpMethods.POST, HttpMethods.GET],
+          allowedOrigins: ['*'],
+          allowedHeaders: ['*'],
+          maxAge: 3000,
+        },
+      ],
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     this.identity = config.externalIssuer
       ? undefined

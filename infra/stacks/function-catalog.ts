@@ -17,6 +17,11 @@ export interface FunctionAccess {
   textMessaging?: boolean;
   /** Hashes phone numbers: fetches the HMAC key from Secrets Manager through the extension. */
   phoneHashKey?: boolean;
+  /**
+   * The attachments bucket: `presign` signs uploads and reads (PutObject, GetObject), `check` also reads
+   * uploads back and deletes refused ones (GetObject, DeleteObject); `read` signs reads only.
+   */
+  attachments?: 'read' | 'presign' | 'check';
 }
 
 export interface FunctionSpec {
@@ -41,8 +46,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Reads the complaint and its audit trail and checks the hash chain.
   'get-audit': { table: 'read' },
   // Finds the customer's complaints by the keyed phone hash, redacts their events, revokes their link
-  // tokens and writes each complaint anonymised.
-  'post-erasure-request': { table: 'readwrite', phoneHashKey: true },
+  // tokens, deletes their files (photos, evidence) and writes each complaint anonymised.
+  'post-erasure-request': { table: 'readwrite', phoneHashKey: true, attachments: 'check' },
   // Commit the action, then complete the waiting stage task with the next stage; an execution found
   // ended (stopped, failed) is restarted (DescribeExecution, StartExecution).
   // A claim offered or paid (no stage change, possibly on a closed complaint) hands its text to delivery.
@@ -64,8 +69,25 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // The customer's link: the redirect reads nothing; the view reads the token's item and the complaint;
   // rating through it commits like post-feedback and completes the waiting stage task.
   'follow-link': {},
-  'get-public-complaint': { table: 'read' },
-  'post-public-feedback': { table: 'readwrite', complaintWorkflow: ['signal', 'observe', 'start'] },
+  'get-public-complaint': { table: 'read', attachments: 'read' },
+  // The customer's reply: checks the uploaded photos (reads their first bytes, deletes refused ones),
+  // records attachment items and the reply, and completes the waiting stage task like post-action.
+  'post-public-reply': {
+    table: 'readwrite',
+    complaintWorkflow: ['signal', 'observe', 'start'],
+    attachments: 'check',
+  },
+  // Reserves an attachment item and signs a POST policy for the photo.
+  'post-public-upload': { table: 'readwrite', attachments: 'presign' },
+  'post-attachment-upload': { table: 'readwrite', attachments: 'presign' },
+  // Checks the uploaded evidence, records it and its timeline event.
+  'post-attachment': { table: 'readwrite', attachments: 'check' },
+  'get-attachments': { table: 'read', attachments: 'read' },
+  'post-public-feedback': {
+    table: 'readwrite',
+    complaintWorkflow: ['signal', 'observe', 'start'],
+    attachments: 'read',
+  },
   // Stage handlers save the complaint and hand customer and staff notices to the notification workflow.
   'open-stage': { table: 'readwrite', notificationWorkflow: 'start' },
   // Stores the task token; completes the task itself when an action already moved the stage on.

@@ -22,7 +22,12 @@ import type { StateMachineAddress } from '../constructs/complaint-function.ts';
 import { ComplaintsApi } from '../constructs/complaints-api.ts';
 import { OperationsMonitoring } from '../constructs/operations-monitoring.ts';
 import { stateMachineAddress, WorkflowStateMachine } from '../constructs/workflow-state-machine.ts';
-import type { ComplaintsDataStack } from './data-stack.ts';
+import {
+  ATTACHMENT_KEY_PREFIX,
+  attachmentsBucketName,
+  attachmentsBucketNagName,
+  type ComplaintsDataStack,
+} from './data-stack.ts';
 import { DeploymentConfigError, type DeploymentConfig } from './deployment-config.ts';
 import { AUTHORIZER_FUNCTION, functionSpecs, taskFunctionName } from './function-catalog.ts';
 import { DEFAULT_RESOURCE_SERVER } from '../../functions/auth/token-claims.ts';
@@ -287,6 +292,17 @@ export class ComplaintsServiceStack extends Stack {
     if (access.staffTopics) fn.useStaffTopics(data.staffTopics, data.dataKey);
     if (access.staffTopicSubscriptions) fn.useStaffTopicSubscriptions(data.staffTopics);
     if (access.textMessaging) fn.useTextMessaging();
+    if (access.attachments) {
+      fn.useAttachments(
+        {
+          name: attachmentsBucketName(config.stage),
+          keyPrefix: ATTACHMENT_KEY_PREFIX,
+          key: data.attachmentsKey,
+          nagName: attachmentsBucketNagName(config.stage),
+        },
+        access.attachments,
+      );
+    }
     return fn;
   }
 }

@@ -1,6 +1,7 @@
 // The satisfaction loop through the customer's link, over real HTTP against the embedded stack: the
 // answered text carries the short link, the link redirects to the public view (plain words, no personal
-// data), a rating through it closes or opens a review, and a closed complaint's link answers 410.
+// data), a rating through it closes or opens a review, and a closed complaint's link keeps showing the
+// outcome while refusing new input (410), except the very rating that closed it, sent again.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
@@ -208,17 +209,27 @@ describe('GET /v1/public/complaints/{token}', () => {
     }
   });
 
-  it('answers in the language Accept-Language ranks first', async () => {
+  it("answers in the customer's stored language whatever the browser's, and in the one `lang` switches to", async () => {
     // Prepare
     const id = await answeredComplaint();
     const { token } = await linkInAnsweredText(id);
 
     // Act
-    const english = await send('GET', `/v1/public/complaints/${token}`, undefined, {
-      'Accept-Language': 'fr-FR, en-GB;q=0.8, zh;q=0.5',
+    const stored = await send('GET', `/v1/public/complaints/${token}`, undefined, {
+      'Accept-Language': 'en-GB, en;q=0.8',
     });
+    const english = await send(
+      'GET',
+      `/v1/public/complaints/${token}?lang=en&from=singlemessage`,
+      undefined,
+      {
+        'Accept-Language': 'zh-CN',
+      },
+    );
 
     // Assess
+    expect(stored.headers.get('content-language')).toBe('zh-CN');
+    expect(stored.body).toMatchObject({ locale: 'zh-CN' });
     expect(english.status).toBe(200);
     expect(english.headers.get('content-language')).toBe('en');
     expect(english.body).toMatchObject({
@@ -266,7 +277,7 @@ describe('GET /v1/public/complaints/{token}', () => {
 });
 
 describe('POST /v1/public/complaints/{token}/feedback', () => {
-  it('5 closes the complaint as satisfied; the link then answers 410 Gone', async () => {
+  it('5 closes the complaint as satisfied; the link then shows the outcome and refuses another score', async () => {
     // Prepare
     const id = await answeredComplaint();
     const { token, link } = await linkInAnsweredText(id);
@@ -277,6 +288,10 @@ describe('POST /v1/public/complaints/{token}/feedback', () => {
       comment: '处理很快，谢谢',
     });
     const viewAfter = await send('GET', `/v1/public/complaints/${token}`);
+    const sameAgain = await send('POST', `/v1/public/complaints/${token}/feedback`, {
+      score: 5,
+      comment: '处理很快，谢谢',
+    });
     const ratingAgain = await send('POST', `/v1/public/complaints/${token}/feedback`, { score: 1 });
     const staff = await send('GET', `/v1/complaints/${id}`);
     const staffTimeline = await send('GET', `/v1/complaints/${id}/timeline`);
@@ -291,11 +306,13 @@ describe('POST /v1/public/complaints/{token}/feedback', () => {
       canRate: false,
       rating: { score: 5 },
     });
-    for (const reply of [viewAfter, ratingAgain]) {
-      expect(reply.status).toBe(410);
-      expect(reply.headers.get('content-type')).toBe('application/problem+json');
-      expect(reply.body).toMatchObject({ type: 'urn:complaints:problem:link-expired', status: 410 });
+    for (const reply of [viewAfter, sameAgain]) {
+      expect(reply.status, reply.text).toBe(200);
+      expect(reply.body).toMatchObject({ status: 'closed', rating: { score: 5 }, canRate: false });
     }
+    expect(ratingAgain.status).toBe(410);
+    expect(ratingAgain.headers.get('content-type')).toBe('application/problem+json');
+    expect(ratingAgain.body).toMatchObject({ type: 'urn:complaints:problem:link-expired', status: 410 });
     expect(staff.body).toMatchObject({
       status: 'closed',
       closeReason: 'satisfied',
@@ -306,9 +323,9 @@ describe('POST /v1/public/complaints/{token}/feedback', () => {
         expect.objectContaining({ type: 'feedback', actor: 'customer', data: { score: 5, via: 'link' } }),
       ]),
     );
-    // The short link never reads: it still redirects, and the view it leads to says 410.
+    // The short link never reads: it still redirects, and the view it leads to shows the outcome.
     const followed = await fetch(reachable(link));
-    expect(followed.status).toBe(410);
+    expect(followed.status).toBe(200);
   });
 
   it('1 opens a review and alerts a supervisor on the level-1 topic', async () => {
@@ -366,7 +383,7 @@ describe('POST /v1/public/complaints/{token}/feedback', () => {
     );
   });
 
-  it('closes as no-feedback when the window passes without a rating; the link then answers 410', async () => {
+  it('closes as no-feedback when the window passes without a rating; the link still shows it', async () => {
     // Prepare
     const id = await answeredComplaint();
     const { token } = await linkInAnsweredText(id);
@@ -383,8 +400,13 @@ describe('POST /v1/public/complaints/{token}/feedback', () => {
     const view = await send('GET', `/v1/public/complaints/${token}`);
 
     // Assess
+    const late = await send('POST', `/v1/public/complaints/${token}/feedback`, { score: 4 });
+
+    // Assess
     expect(closed.closeReason).toBe('no-feedback');
-    expect(view.status).toBe(410);
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ status: 'closed', canRate: false });
+    expect(late.status).toBe(410);
   });
 });
 

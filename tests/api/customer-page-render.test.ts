@@ -1,6 +1,7 @@
 // The customer's page as rendered from the public view: whatever the view's texts hold, the page has the
 // same markup as for harmless texts (nothing typed becomes a tag or leaves an attribute), the form shows
-// only while a rating is open, and error pages carry both languages.
+// only while a rating is open, the reply form (and its one script) only while the complaint waits for the
+// customer, and error pages carry both languages.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LOCALES, STATUSES } from '#domain/complaint';
@@ -44,6 +45,9 @@ const view: fc.Arbitrary<PublicComplaintView> = fc.record({
   ),
   canRate: fc.boolean(),
   rating: fc.option(fc.record({ score: fc.integer({ min: 1, max: 5 }), at: instant })),
+  infoRequest: fc.option(fc.record({ text: hostile, at: instant })),
+  canReply: fc.boolean(),
+  photos: fc.array(fc.record({ url: hostile, at: instant }), { maxLength: 3 }),
   timeline: fc.array(fc.record({ at: instant, text: hostile }), { maxLength: 6 }),
 });
 
@@ -57,6 +61,8 @@ function harmless(v: PublicComplaintView): PublicComplaintView {
     nextStep: 'x',
     answer: v.answer ? { ...v.answer, text: 'x' } : null,
     timeline: v.timeline.map((entry) => ({ ...entry, text: 'x' })),
+    photos: v.photos.map((photo) => ({ ...photo, url: 'x' })),
+    infoRequest: v.infoRequest ? { ...v.infoRequest, text: 'x' } : null,
   };
 }
 
@@ -67,8 +73,8 @@ describe('complaintPage', () => {
     fc.assert(
       fc.property(view, fc.string(), (v, token) => {
         // Act
-        const page = complaintPage(v, { token }).markup;
-        const reference = complaintPage(harmless(v), { token }).markup;
+        const page = complaintPage(v, { token }).html.markup;
+        const reference = complaintPage(harmless(v), { token }).html.markup;
 
         // Assess
         expect(markupCharacters(page)).toBe(markupCharacters(reference));
@@ -85,10 +91,48 @@ describe('complaintPage', () => {
   it('shows the rating form exactly while the view says a rating is open', () => {
     fc.assert(
       fc.property(view, (v) => {
-        const page = complaintPage(v, { token: 'aZ3kP9qL2x' }).markup;
-        expect(page.includes('<form method="post" action="aZ3kP9qL2x/feedback"')).toBe(v.canRate);
+        const page = complaintPage(v, { token: 'aZ3kP9qL2x' }).html.markup;
+        expect(page.includes('<form class="card" method="post" action="aZ3kP9qL2x/feedback"')).toBe(
+          v.canRate,
+        );
       }),
     );
+  });
+
+  it('shows the reply form and its script exactly while the complaint waits for the customer', () => {
+    fc.assert(
+      fc.property(view, fc.constantFrom<'' | '../'>('', '../'), (v, base) => {
+        const page = complaintPage(v, { token: 'aZ3kP9qL2x', base }).html.markup;
+        expect(
+          page.includes(`<form id="reply" class="card" method="post" action="${base}aZ3kP9qL2x/reply"`),
+        ).toBe(v.canReply);
+        expect(page.includes('<script>')).toBe(v.canReply);
+        // The language switch always leads to the view in the other language.
+        const other = v.locale === 'en' ? 'zh-CN' : 'en';
+        expect(page).toContain(`href="${base}aZ3kP9qL2x?lang=${other}"`);
+      }),
+    );
+  });
+
+  it('keeps a chosen language through the forms', () => {
+    const v: PublicComplaintView = {
+      complaintNumber: 'K7Q2M-9X4TB',
+      locale: 'en',
+      about: 'Damage',
+      status: 'pending-customer',
+      statusText: 'Waiting for you',
+      nextStep: 'Reply',
+      deadline: null,
+      answer: null,
+      canRate: false,
+      rating: null,
+      infoRequest: { text: 'Photos please', at: '2026-10-01T08:00:00.000Z' },
+      canReply: true,
+      photos: [],
+      timeline: [],
+    };
+    const page = complaintPage(v, { token: 'aZ3kP9qL2x', lang: 'en' }).html.markup;
+    expect(page).toContain('action="aZ3kP9qL2x/reply?lang=en"');
   });
 });
 

@@ -146,7 +146,7 @@ async function tokenInAnsweredText(id: string): Promise<string> {
 const tagsOf = (html: string) =>
   new Set([...html.matchAll(/<([a-zA-Z][\w-]*)/g)].map((m) => m[1]!.toLowerCase()));
 const PAGE_TAGS = new Set(
-  'html head meta title style body main h1 h2 p dl dt dd strong time ol li span form fieldset legend label input textarea button section a hr'.split(
+  'html head meta title style script noscript body header b main div h1 h2 p dl dt dd time ol li span form fieldset legend label input textarea button section a hr img blockquote'.split(
     ' ',
   ),
 );
@@ -158,21 +158,31 @@ function expectSecurePage(reply: Reply, status: number): void {
   expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
   expect(reply.headers.get('referrer-policy')).toBe('no-referrer');
   expect(reply.headers.get('vary')).toMatch(/\bAccept\b/);
-  // The CSP allows no script and no source at all, and exactly the page's one inline style sheet.
+  // The CSP allows the page's one inline style sheet and script (by hash) and, on a complaint's view, the
+  // attachments bucket for photos and uploads: nothing else from anywhere.
+  const hashOf = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
   const style = /<style>([^<]*)<\/style>/.exec(reply.text)?.[1] ?? '';
-  const hash = createHash('sha256').update(style).digest('base64');
+  const script = /<script>([\s\S]*?)<\/script>/.exec(reply.text)?.[1];
   const policy = reply.headers.get('content-security-policy') ?? '';
-  expect(policy.split(/;\s*/).sort()).toEqual(
+  const directives = policy.split(/;\s*/);
+  const scriptSrc = directives.find((d) => d.startsWith('script-src '));
+  expect(scriptSrc).toMatch(/^script-src 'sha256-[A-Za-z0-9+/]+=*'$/);
+  if (script !== undefined) expect(scriptSrc).toBe(`script-src ${hashOf(script)}`);
+  const bucket = new URL(api.stack.s3.endpoint).origin;
+  const files = status === 200 ? bucket : undefined;
+  expect(directives.filter((d) => d !== scriptSrc).sort()).toEqual(
     [
       "base-uri 'none'",
       "default-src 'none'",
       "form-action 'self'",
       "frame-ancestors 'none'",
-      `style-src 'sha256-${hash}'`,
+      `style-src ${hashOf(style)}`,
+      `img-src ${files ? `${files} blob:` : "'none'"}`,
+      `connect-src 'self'${files ? ` ${files}` : ''}`,
     ].sort(),
   );
   expect([...tagsOf(reply.text)].filter((tag) => !PAGE_TAGS.has(tag))).toEqual([]);
-  expect(Buffer.byteLength(reply.text)).toBeLessThan(8 * 1024);
+  expect(Buffer.byteLength(reply.text)).toBeLessThan(16 * 1024);
 }
 
 describe('GET /v1/public/complaints/{token} in a browser', () => {
@@ -202,7 +212,7 @@ describe('GET /v1/public/complaints/{token} in a browser', () => {
       expect(viewed.text, String(words)).toContain(words);
     }
     expect(viewed.text).toContain(`<time datetime="${String(view.deadline)}">`);
-    expect(viewed.text).toContain(`<form method="post" action="${token}/feedback"`);
+    expect(viewed.text).toContain(`<form class="card" method="post" action="${token}/feedback"`);
     for (const score of [1, 2, 3, 4, 5]) {
       expect(viewed.text).toContain(`<input type="radio" name="score" value="${score}" required>`);
     }
@@ -222,15 +232,20 @@ describe('GET /v1/public/complaints/{token} in a browser', () => {
     }
   });
 
-  it('speaks English when Accept-Language ranks it first', async () => {
+  it("speaks the customer's language, not the browser's, and English when the switch asks for it", async () => {
     // Prepare
     const { token } = await answeredComplaint();
 
     // Act
-    const shown = await page(`/v1/public/complaints/${token}`, { 'accept-language': 'en-GB,en;q=0.9' });
+    const stored = await page(`/v1/public/complaints/${token}`, { 'accept-language': 'en-GB,en;q=0.9' });
+    const shown = await page(`/v1/public/complaints/${token}?lang=en`, { 'accept-language': 'zh-CN' });
 
     // Assess
+    expect(stored.text).toContain('<html lang="zh-CN">');
+    expect(stored.text).toContain(`href="${token}?lang=en"`);
     expectSecurePage(shown, 200);
+    expect(shown.text).toContain(`href="${token}?lang=zh-CN"`);
+    expect(shown.text).toContain(`action="${token}/feedback?lang=en"`);
     expect(shown.text).toContain('<html lang="en">');
     expect(shown.headers.get('content-language')).toBe('en');
     expect(shown.text).toContain('answered, waiting for your rating');
@@ -268,7 +283,7 @@ describe('GET /v1/public/complaints/{token} in a browser', () => {
 });
 
 describe('the rating form, posted form-encoded as a browser does', () => {
-  it('5 closes the complaint as satisfied and thanks the customer; the link then answers a 410 page', async () => {
+  it('5 closes the complaint as satisfied and thanks the customer; a double tap thanks again; the link keeps the outcome', async () => {
     // Prepare
     const { id, token } = await answeredComplaint();
 
@@ -277,9 +292,14 @@ describe('the rating form, posted form-encoded as a browser does', () => {
       token,
       new URLSearchParams({ score: '5', comment: '很快，谢谢！' }).toString(),
     );
+    const doubleTap = await postForm(
+      token,
+      new URLSearchParams({ score: '5', comment: '很快，谢谢！' }).toString(),
+    );
     const staff = await staffView(id);
     const after = await page(`/v1/public/complaints/${token}`);
     const afterJson = await send('GET', `/v1/public/complaints/${token}`);
+    const otherScore = await postForm(token, new URLSearchParams({ score: '2' }).toString());
 
     // Assess
     expectSecurePage(rated, 200);
@@ -292,13 +312,17 @@ describe('the rating form, posted form-encoded as a browser does', () => {
       closeReason: 'satisfied',
       feedback: { score: 5, comment: '很快，谢谢！' },
     });
-    expectSecurePage(after, 410);
+    expectSecurePage(doubleTap, 200);
+    expect(doubleTap.text).toContain('感谢您的评价，我们已记录您的评分。');
+    expectSecurePage(after, 200);
     expect(after.text).toContain('<html lang="zh-CN">');
-    expect(after.text).toContain('链接已失效');
-    expect(after.text).toContain('<section lang="en">');
-    expect(after.text).toContain('Link expired');
-    expect(afterJson.status).toBe(410);
-    expect(afterJson.headers.get('content-type')).toBe('application/problem+json');
+    expect(after.text).toContain('此投诉已办结，以下为处理结果。');
+    expect(after.text).toContain('您为答复评了5分');
+    expect(afterJson.status).toBe(200);
+    expectSecurePage(otherScore, 410);
+    expect(otherScore.text).toContain('投诉已办结');
+    expect(otherScore.text).toContain('<section lang="en">');
+    expect(otherScore.text).toContain('Complaint closed');
   });
 
   it('1 opens a review; rating again answers a 409 page with the way back to the complaint', async () => {
@@ -366,6 +390,66 @@ describe('the rating form, posted form-encoded as a browser does', () => {
     expect(rated.status).toBe(200);
     expect(rated.headers.get('content-type')).toBe('application/json');
     expect(json(rated)).toMatchObject({ status: 'closed', rating: { score: 4 } });
+  });
+});
+
+describe('the reply form, posted form-encoded as a browser without scripts does', () => {
+  /** Registered, accepted and asked for information: waiting for the customer's reply. */
+  async function waitingForReply(): Promise<{ id: string; token: string }> {
+    const created = await staffPost('/v1/complaints', {
+      channel: 'hotline',
+      description: DESCRIPTION,
+      trackingNumber: `EA${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}CN`,
+      customer: { phone: PHONE, name: NAME },
+    });
+    const id = created.id as string;
+    await act(id, { action: 'accept' });
+    await act(id, { action: 'request-info', message: '请提供外包装照片' });
+    const text = await eventually(
+      async () =>
+        api.stack.sns
+          .outbox({ complaintId: id })
+          .find((e: OutboxEntry) => e.status === 'sent' && e.kind === 'sms' && e.event === 'info-requested'),
+      10_000,
+      'the info-requested SMS',
+    );
+    const token = LINK.exec(text.message)?.[1];
+    if (!token) throw new Error(`no link in the info-requested text: ${text.message}`);
+    return { id, token };
+  }
+
+  const postReply = (token: string, form: string) =>
+    send('POST', `/v1/public/complaints/${token}/reply`, {
+      body: form,
+      headers: { 'content-type': FORM, accept: BROWSER },
+    });
+
+  it('shows the request and the form; a double tap records one reply and confirms both times', async () => {
+    // Prepare
+    const { id, token } = await waitingForReply();
+    const shown = await page(`/v1/public/complaints/${token}`);
+    const form = new URLSearchParams({ message: '外箱破了，照片稍后发' }).toString();
+
+    // Act
+    const [first, second] = [await postReply(token, form), await postReply(token, form)];
+    const other = await postReply(token, new URLSearchParams({ message: '另一条回复' }).toString());
+    const empty = await postReply(token, 'message=');
+    const timeline = json(await send('GET', `/v1/complaints/${id}/timeline`)).items as { type: string }[];
+
+    // Assess
+    expectSecurePage(shown, 200);
+    expect(shown.text).toContain('<blockquote class="ask"><p class="text">请提供外包装照片</p>');
+    expect(shown.text).toContain(`<form id="reply" class="card" method="post" action="${token}/reply"`);
+    for (const reply of [first, second]) {
+      expectSecurePage(reply, 200);
+      expect(reply.text).toContain('我们已收到您的回复，将尽快继续处理。');
+      expect(reply.text).not.toContain('<form');
+    }
+    expectSecurePage(other, 409);
+    expect(other.text).toContain('暂时无法回复');
+    expect(other.text).toContain(`href="../${token}"`);
+    expectSecurePage(empty, 400);
+    expect(timeline.filter((e) => e.type === 'customer-replied')).toHaveLength(1);
   });
 });
 

@@ -72,7 +72,20 @@ describe('the OpenAPI document', () => {
     ['get', '/v1/health', ['200', '500']],
     ['get', '/v1/openapi.json', ['200']],
     ['get', '/{token}', ['302', '404', '500']],
-    ['get', '/v1/public/complaints/{token}', ['200', '404', '410', '500']],
+    ['get', '/v1/public/complaints/{token}', ['200', '404', '500']],
+    ['post', '/v1/public/complaints/{token}/reply', ['200', '400', '404', '409', '410', '413', '415', '500']],
+    [
+      'post',
+      '/v1/public/complaints/{token}/uploads',
+      ['201', '400', '404', '409', '410', '413', '415', '500'],
+    ],
+    [
+      'post',
+      '/v1/complaints/{id}/attachments',
+      ['201', '400', '401', '403', '404', '409', '413', '415', '500'],
+    ],
+    ['post', '/v1/complaints/{id}/attachments/{attachmentId}', ['200', '400', '401', '403', '404', '500']],
+    ['get', '/v1/complaints/{id}/attachments', ['200', '400', '401', '403', '404', '500']],
     [
       'post',
       '/v1/public/complaints/{token}/feedback',
@@ -110,6 +123,10 @@ describe('the OpenAPI document', () => {
         'GET /{token}',
         'GET /v1/public/complaints/{token}',
         'POST /v1/public/complaints/{token}/feedback',
+        'HEAD /{token}',
+        'HEAD /v1/public/complaints/{token}',
+        'POST /v1/public/complaints/{token}/reply',
+        'POST /v1/public/complaints/{token}/uploads',
       ].sort(),
     );
     for (const route of API_ROUTES) {
@@ -216,7 +233,7 @@ describe('the OpenAPI document', () => {
         expect(op.security, path).toEqual([]);
       }
     }
-    expect(Object.keys(doc.paths).filter((p) => p.includes('{token}'))).toHaveLength(3);
+    expect(Object.keys(doc.paths).filter((p) => p.includes('{token}'))).toHaveLength(5);
   });
 
   it('says request bodies reject unknown fields', () => {

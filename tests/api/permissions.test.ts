@@ -282,5 +282,26 @@ describe('the customer column: the link routes', () => {
     expect(rated.status, JSON.stringify(rated.body)).toBe(200);
   });
 
-  it.todo('customer-reply (yes): no link route carries a reply yet');
+  it('customer-reply (yes) through the link: recorded as the customer’s own, no system named', async () => {
+    // Prepare
+    expect(PERMISSIONS['customer-reply'].grants.customer).toBe('yes');
+    const id = await prepared('pending-customer');
+    const token = await linkToken(id);
+
+    // Act
+    const replied = await postUntilReady(
+      { post: (path, body) => api.anonymous.post(path, body), as: () => api.anonymous },
+      `/v1/public/complaints/${token}/reply`,
+      { message: '外包装照片稍后补上' },
+    );
+    const timeline = (await api.as(AGENT).get<{ items: TimelineItem[] }>(`/v1/complaints/${id}/timeline`))
+      .body.items;
+
+    // Assess
+    expect(replied.status, JSON.stringify(replied.body)).toBe(200);
+    expect(replied.body).toMatchObject({ status: 'investigating' });
+    const reply = timeline.find((e) => e.type === 'customer-replied');
+    expect(reply).toMatchObject({ actor: 'customer', data: { message: '外包装照片稍后补上' } });
+    expect(reply).not.toHaveProperty('client');
+  });
 });

@@ -38,10 +38,14 @@ describe('parseConfig', () => {
       SLA_HOLIDAY_SCHEDULE: '{"2031":{"holidays":["2031-01-23"],"workdays":[]}}',
       PHONE_HASH_SECRET_ID: 'complaints/prod/phone-hash-key',
       PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2800',
+      ATTACHMENTS_BUCKET: 'complaints-prod-attachments-123456789012-cn-north-1',
+      S3_FORCE_PATH_STYLE: 'false',
     });
 
     // Assess
     expect(config).toEqual({
+      attachmentsBucket: 'complaints-prod-attachments-123456789012-cn-north-1',
+      s3ForcePathStyle: false,
       tableName: 'complaints',
       complaintStateMachineArn: VALID.COMPLAINT_STATE_MACHINE_ARN,
       notificationStateMachineArn: VALID.NOTIFICATION_STATE_MACHINE_ARN,
@@ -58,6 +62,13 @@ describe('parseConfig', () => {
       staffAlertCalendar: 'cn-workdays',
       holidaySchedule: { 2031: { holidays: ['2031-01-23'], workdays: [] } },
     });
+  });
+
+  it('names a bad attachments bucket or path-style flag, and addresses by virtual host by default', () => {
+    expect(parseConfig(VALID).s3ForcePathStyle).toBe(false);
+    expect(parseConfig({ ...VALID, S3_FORCE_PATH_STYLE: 'true' }).s3ForcePathStyle).toBe(true);
+    expect(() => parseConfig({ ...VALID, ATTACHMENTS_BUCKET: 'Not_A_Bucket' })).toThrow(/ATTACHMENTS_BUCKET/);
+    expect(() => parseConfig({ ...VALID, S3_FORCE_PATH_STYLE: 'yes' })).toThrow(/S3_FORCE_PATH_STYLE/);
   });
 
   it('defaults staff alerts to 24x7 and names a bad calendar or schedule', () => {

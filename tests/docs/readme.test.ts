@@ -57,8 +57,11 @@ describe('README walkthrough', () => {
 });
 
 describe('README route table', () => {
+  // A row names its method and path; "(and `HEAD`)" after a GET documents the HEAD beside it.
   const documented = new Set(
-    [...README.matchAll(/^\| `(GET|POST|PUT|DELETE|PATCH|HEAD) ([^`?]+)/gm)].map((m) => `${m[1]} ${m[2]}`),
+    [...README.matchAll(/^\| `(GET|POST|PUT|DELETE|PATCH) ([^`?]+)[^|]*?(\(and `HEAD`\))?\s*\|/gm)].flatMap(
+      (m) => (m[3] ? [`${m[1]} ${m[2]}`, `HEAD ${m[2]}`] : [`${m[1]} ${m[2]}`]),
+    ),
   );
 
   it('lists every route the API serves', () => {

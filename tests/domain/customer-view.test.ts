@@ -41,6 +41,29 @@ describe('customerView', () => {
     expect(texts(c)).toEqual(['投诉已登记', '专人已受理您的投诉', '我们已答复您的投诉，拟向您支付35.50元']);
   });
 
+  it('while it waits for the customer, quotes the latest request and says to reply on this page', () => {
+    // Prepare
+    const dc = domainContext(START);
+    let c = complaintIn('investigating', dc);
+    c = act(dc, c, { action: 'request-info', actor: 'agent-1', message: '请提供寄件凭证' });
+    c = act(dc, c, { action: 'customer-reply', actor: 'customer', message: '已发' });
+    c = act(dc, c, { action: 'request-info', actor: 'agent-1', message: '请上传外包装照片' });
+
+    // Act
+    const waiting = customerView(c, 'zh-CN', dc.now());
+    const replied = customerView(
+      act(dc, c, { action: 'customer-reply', actor: 'customer', message: '照片见附件' }),
+      'zh-CN',
+      dc.now(),
+    );
+
+    // Assess
+    expect(waiting.infoRequest).toMatchObject({ text: '请上传外包装照片' });
+    expect(waiting.nextStep).toMatch(/^请于.+前在本页补充所需信息，逾期未回复将结案。$/);
+    expect(customerView(c, 'en', dc.now()).nextStep).toMatch(/on this page by .+ \(Beijing time\)\./);
+    expect(replied.infoRequest).toBeUndefined();
+  });
+
   it('drops a deadline that has passed and says "as soon as possible" instead', () => {
     // Prepare
     const dc = domainContext(START);

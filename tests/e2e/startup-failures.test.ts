@@ -56,6 +56,7 @@ function run(script: string, env: Record<string, string>): Promise<Run> {
       LOCAL_SNS_PORT: '0',
       LOCAL_SECRETS_PORT: '0',
       LOCAL_KMS_PORT: '0',
+      LOCAL_S3_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -114,7 +114,8 @@ describe('the personal-data key', () => {
     const aliases = resourcesOfType('AWS::KMS::Alias').map(([, alias]) => alias.Properties.AliasName);
 
     // Assess
-    expect(keys).toHaveLength(2);
+    // The data key, this one and the attachments' key.
+    expect(keys).toHaveLength(3);
     expect(personal.Properties.EnableKeyRotation).toBe(true);
     expect(personal.DeletionPolicy).toBe('Retain');
     expect(aliases).toContain('alias/complaints-dev-personal-data');
@@ -241,5 +242,44 @@ describe('the staff user pool', () => {
     expect(JSON.stringify(byName('-hotline')?.AllowedOAuthScopes)).not.toContain('act-for-agent');
     expect(JSON.stringify(byName('-wechat-desk')?.AllowedOAuthScopes)).toContain('/act-for-agent');
     expect(resourcesOfType('AWS::Cognito::UserPoolDomain')).toHaveLength(1);
+  });
+});
+
+describe('the attachments bucket', () => {
+  it('is private, encrypted with its own rotating key, refuses plain HTTP, logs access and is retained', () => {
+    // Prepare
+    const buckets = resourcesOfType('AWS::S3::Bucket');
+    const attachmentsId = data.getLogicalId(data.attachments.node.defaultChild as CfnKey);
+    const bucket = template.toJSON().Resources[attachmentsId] as CfnResource;
+    const key = template.toJSON().Resources[logicalIdOf(data.attachmentsKey)] as CfnResource;
+    const policies = resourcesOfType('AWS::S3::BucketPolicy').map(([, policy]) => policy.Properties);
+
+    // Assess
+    expect(buckets).toHaveLength(2); // the attachments and their access logs
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [logicalIdOf(data.attachmentsKey), 'Arn'] },
+            },
+          },
+        ],
+      },
+      LoggingConfiguration: { LogFilePrefix: 'attachments/' },
+    });
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
+    // No statement anywhere grants the world: reads are signed URLs of allowed callers only.
+    expect(JSON.stringify(policies)).not.toMatch(/"Principal":"\*","Action":"s3:GetObject"/);
   });
 });

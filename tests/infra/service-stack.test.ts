@@ -677,6 +677,8 @@ describe('the REST API', () => {
         '/{token}',
         '/v1/public/complaints/{token}',
         '/v1/public/complaints/{token}/feedback',
+        '/v1/public/complaints/{token}/reply',
+        '/v1/public/complaints/{token}/uploads',
       ].sort(),
     );
     for (const method of methods) {
@@ -864,5 +866,63 @@ describe('monitoring', () => {
       expect(body, metric).toContain(metric);
     }
     expect(body).toContain('ApproximateNumberOfMessagesVisible');
+  });
+});
+
+describe('the attachments bucket', () => {
+  const attachmentFunctions = functionSpecs().filter((spec) => spec.access.attachments !== undefined);
+
+  it('is reached only by the attachment routes, on its objects under the complaints prefix only', () => {
+    expect(attachmentFunctions.map((spec) => spec.functionName).sort()).toEqual(
+      [
+        'get-attachments',
+        'get-public-complaint',
+        'post-attachment',
+        'post-attachment-upload',
+        'post-public-feedback',
+        'post-public-reply',
+        'post-public-upload',
+        'post-erasure-request',
+      ].sort(),
+    );
+    for (const spec of functionSpecs()) {
+      const roleId = roleIdOf(spec.functionName);
+      const s3Actions = actionsOfRole(roleId).filter((action) => action.startsWith('s3:'));
+      const expected = {
+        read: ['s3:GetObject'],
+        presign: ['s3:GetObject', 's3:PutObject'],
+        check: ['s3:DeleteObject', 's3:GetObject'],
+      };
+      expect(s3Actions.sort(), spec.functionName).toEqual(
+        spec.access.attachments ? expected[spec.access.attachments] : [],
+      );
+      for (const resource of grantedOn(roleId, 's3:GetObject')) {
+        expect(JSON.stringify(resource), spec.functionName).toMatch(/attachments-.*\/complaints\/\*"\]\]\}$/);
+      }
+      const environment = (
+        functionProps(spec.functionName).Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      expect('ATTACHMENTS_BUCKET' in environment, spec.functionName).toBe(
+        spec.access.attachments !== undefined,
+      );
+    }
+  });
+});
+
+describe('the customer link methods', () => {
+  it('each have their own token bucket, the reply, the uploads and HEAD included', () => {
+    const [[, stage]] = ofType('AWS::ApiGateway::Stage') as [[string, CfnResource]];
+    const settings = stage.Properties.MethodSettings as Record<string, unknown>[];
+    const linkRoutes = API_ROUTES.filter((r) => r.resource.includes('{token}'));
+
+    expect(linkRoutes).toHaveLength(7);
+    for (const route of linkRoutes) {
+      const path = `/${route.resource.replace(/\//g, '~1')}`;
+      const setting = settings.find((s) => s.ResourcePath === path && s.HttpMethod === route.method);
+      expect(setting, `${route.method} ${route.resource}`).toMatchObject({
+        ThrottlingRateLimit: 10,
+        ThrottlingBurstLimit: 20,
+      });
+    }
   });
 });

@@ -72,6 +72,7 @@ function childEnvironment(port: number, dataDir: string, timeScale: number | und
     LOCAL_SNS_PORT: '0',
     LOCAL_SECRETS_PORT: '0',
     LOCAL_KMS_PORT: '0',
+    LOCAL_S3_PORT: '0',
     ...(timeScale ? { COMPLAINTS_TIME_SCALE: String(timeScale) } : {}),
   };
 }
