@@ -76,6 +76,7 @@ const GATEWAY_PROBLEM = JSON.stringify({
 export class ComplaintsApi extends Construct {
   readonly restApi: RestApi;
   private authorizer: TokenAuthorizer | undefined;
+  private iamAuthorization = false;
   private readonly stage: string;
   private readonly apiKeyRequired: boolean;
 
@@ -176,6 +177,15 @@ export class ComplaintsApi extends Construct {
     });
   }
 
+  /**
+   * Every non-public method requires a SigV4-signed request of an IAM principal allowed execute-api:Invoke
+   * (apiAuthorization `iam`); the handlers map that principal to the product's (IAM_PRINCIPALS). Call
+   * before addRoutes, instead of useAuthorizer.
+   */
+  useIamAuthorization(): void {
+    this.iamAuthorization = true;
+  }
+
   /** Deploys each route to its function (by functionName). Call once, after the functions exist. */
   addRoutes(routes: readonly ApiRouteSpec[], handlers: ReadonlyMap<string, IFunction>): void {
     for (const route of routes) this.addRoute(route, handlers);
@@ -191,8 +201,10 @@ export class ComplaintsApi extends Construct {
     if (!handler)
       throw new Error(`API route ${route.method} ${route.resource}: no function ${route.functionName}`);
     const isPublic = route.public === true;
-    if (!isPublic && !this.authorizer) {
-      throw new Error(`API route ${route.method} ${route.resource}: call useAuthorizer before addRoutes`);
+    if (!isPublic && !this.authorizer && !this.iamAuthorization) {
+      throw new Error(
+        `API route ${route.method} ${route.resource}: call useAuthorizer or useIamAuthorization before addRoutes`,
+      );
     }
     const method = this.restApi.root
       .resourceForPath(route.resource)
@@ -201,14 +213,18 @@ export class ComplaintsApi extends Construct {
         // customer's link stay open.
         ...(isPublic
           ? { authorizationType: AuthorizationType.NONE }
-          : { authorizationType: AuthorizationType.CUSTOM, authorizer: this.authorizer }),
+          : this.iamAuthorization
+            ? { authorizationType: AuthorizationType.IAM }
+            : { authorizationType: AuthorizationType.CUSTOM, authorizer: this.authorizer }),
         apiKeyRequired: this.apiKeyRequired && !isPublic,
       });
     Validations.of(method).acknowledge({
       id: 'AwsSolutions-COG4',
       reason: isPublic
         ? 'Open by SPEC section 9: no caller identity at all.'
-        : "A Lambda authorizer verifies the user pool's access tokens (aws-jwt-verify), which also carries client-credentials scopes and delegation.",
+        : this.iamAuthorization
+          ? 'The operator chose AWS IAM (apiAuthorization=iam): SigV4-signed callers, each IAM principal mapped to its roles.'
+          : "A Lambda authorizer verifies the user pool's access tokens (aws-jwt-verify), which also carries client-credentials scopes and delegation.",
     });
     if (isPublic) {
       Validations.of(method).acknowledge({
