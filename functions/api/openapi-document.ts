@@ -114,6 +114,16 @@ const EXAMPLE_COMPLAINT = {
   resolution: null,
   feedback: null,
   needsOperator: null,
+  clockFacts: {
+    firstResponseAt: null,
+    handlingStartedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    totalPausedMs: 0,
+    pausedSince: null,
+    clocks: {},
+    breaches: [],
+  },
   allowedActions: ['accept', 'assign', 'close', 'note', 'reclassify', 'route'],
 };
 
@@ -430,6 +440,33 @@ function registerCustomerLink(registry: OpenAPIRegistry): void {
   });
 }
 
+const METHOD_NOT_ALLOWED =
+  'The path exists but does not serve this method (answered by the gateway): `Allow` lists the methods it does.';
+
+/**
+ * What the gateway answers before any function runs: a method the path does not serve is a 405 problem
+ * with `Allow`, on every path (an unknown path is a 404 problem, described in `info`).
+ */
+function documentGatewayAnswers(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const op = item[method];
+      if (!op) continue;
+      op.responses = {
+        ...op.responses,
+        405: {
+          description: METHOD_NOT_ALLOWED,
+          headers: {
+            Allow: { description: 'The methods this path serves, e.g. `GET`.', schema: { type: 'string' } },
+          },
+          content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+        },
+      };
+    }
+  }
+  return document;
+}
+
 /** Which rows of the permission table each authenticated operation performs. */
 const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
   createComplaint: ['register'],
@@ -506,21 +543,38 @@ function secure(document: OpenAPIObject): OpenAPIObject {
 let document: OpenAPIObject | undefined;
 
 export function openApiDocument(): OpenAPIObject {
-  document ??= secure(
-    new OpenApiGeneratorV31(buildRegistry().definitions).generateDocument({
-      openapi: '3.1.0',
-      info: {
-        title: 'Complaints API',
-        version: '1.0.0',
-        description:
-          'Complaint handling for postal and express operators. Errors are RFC 9457 problem details ' +
-          '(application/problem+json) with an `errors` array of `{ path, message }` for invalid fields. ' +
-          'Every operation but health, this document and the customer link needs a bearer token; ' +
-          '`x-permissions` lists, per operation of the permission table, the roles that may perform it: ' +
-          '`own` only on complaints the caller registered, `delegated` only for an agent named in ' +
-          "X-On-Behalf-Of, `for-customer` recorded as the customer's.",
-      },
-    }),
+  document ??= documentGatewayAnswers(
+    secure(
+      new OpenApiGeneratorV31(buildRegistry().definitions).generateDocument({
+        openapi: '3.1.0',
+        // Relative to where the document is served (<base>/v1/openapi.json): the stage URL on AWS,
+        // http://127.0.0.1:PORT with npm start. One document for every deployment.
+        servers: [
+          {
+            url: '..',
+            description:
+              'The deployment serving this document: its base URL is the one above /v1/openapi.json.',
+          },
+        ],
+        info: {
+          title: 'Complaints API',
+          version: '1.0.0',
+          license: {
+            name: 'Proprietary: licensed to the operator running this deployment',
+            identifier: 'LicenseRef-Proprietary',
+          },
+          description:
+            'Complaint handling for postal and express operators. Errors are RFC 9457 problem details ' +
+            '(application/problem+json) with an `errors` array of `{ path, message }` for invalid fields. ' +
+            'Every operation but health, this document and the customer link needs a bearer token; ' +
+            '`x-permissions` lists, per operation of the permission table, the roles that may perform it: ' +
+            '`own` only on complaints the caller registered, `delegated` only for an agent named in ' +
+            "X-On-Behalf-Of, `for-customer` recorded as the customer's. A path the API does not serve is " +
+            'a 404 problem (`urn:complaints:problem:not-found`), a method a path does not serve a 405 problem ' +
+            'with `Allow`, both answered by the gateway.',
+        },
+      }),
+    ),
   );
   return document;
 }

@@ -83,7 +83,9 @@ describe('the OpenAPI document', () => {
     const op = operation(method, path);
 
     // Assess
-    expect(Object.keys(op.responses).sort()).toEqual([...statuses].sort());
+    // Plus the gateway's 405 for a method the path does not serve, on every path.
+    expect(Object.keys(op.responses).sort()).toEqual([...statuses, '405'].sort());
+    expect(op.responses['405']?.headers).toHaveProperty('Allow');
     expect(op.operationId).toBeTruthy();
     for (const [status, response] of Object.entries(op.responses)) {
       expect(response.description).toBeTruthy();
