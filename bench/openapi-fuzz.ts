@@ -73,7 +73,10 @@ export interface FuzzReport {
   serverErrors: { method: string; path: string; credential: string; status: number; body: string }[];
   /** Statuses by credential label (`none` for no Authorization header, `bad:<label>` for refused tokens). */
   byCredential: Record<string, Record<string, number>>;
-  /** Complaints in the store that no 2xx answer announced (stored despite a refusal). */
+  /**
+   * Complaints in the store that no 2xx answer announced, plus organisation units (kind, id, version)
+   * in the directory that neither existed before the run nor came back in a 2xx (stored despite a refusal).
+   */
   storedDespiteRefusal: number;
   created: number;
   seconds: number;
@@ -378,6 +381,17 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
     seconds: 0,
   };
   const announced = new Set<string>();
+  type Directory = { hq?: Unit; regions: Unit[]; outlets: Unit[] };
+  type Unit = { kind: string; id: string; version: number };
+  const unitKey = (unit: Unit) => `${unit.kind}:${unit.id}:${unit.version}`;
+  const directoryUnits = async (): Promise<string[]> => {
+    const response = await fetch(`${options.url}/v1/org`, {
+      headers: { authorization: `Bearer ${options.tokens.supervisor}` },
+    });
+    const directory = (await response.json()) as Directory;
+    return [...(directory.hq ? [directory.hq] : []), ...directory.regions, ...directory.outlets].map(unitKey);
+  };
+  const unitsAnnounced = new Set(await directoryUnits());
 
   // A few real complaints (fixed valid bodies) so actions, reads and the personal-data route meet real ids.
   for (let i = 0; i < 3; i++) {
@@ -421,6 +435,9 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
         const id = (JSON.parse(text) as { id?: string }).id;
         if (id) announced.add(id);
       }
+      if (op.method === 'POST' && op.path === '/v1/org/units' && status >= 200 && status < 300) {
+        unitsAnnounced.add(unitKey(JSON.parse(text) as Unit));
+      }
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
@@ -442,7 +459,9 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   report.created = announced.size - seeds.length;
-  report.storedDespiteRefusal = stored.filter((id) => !announced.has(id)).length;
+  report.storedDespiteRefusal =
+    stored.filter((id) => !announced.has(id)).length +
+    (await directoryUnits()).filter((unit) => !unitsAnnounced.has(unit)).length;
   report.seconds = (Date.now() - started) / 1000;
   return report;
 }
