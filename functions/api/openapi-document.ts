@@ -441,7 +441,9 @@ function registerCustomerLink(registry: OpenAPIRegistry): void {
 }
 
 const METHOD_NOT_ALLOWED =
-  'The path exists but does not serve this method (answered by the gateway): `Allow` lists the methods it does.';
+  'The path exists but does not serve this method (answered by the gateway): `Allow` lists the methods it ' +
+  'does. The embedded stack answers 405; API Gateway cannot tell a method from a path it does not serve and ' +
+  'answers both with the 404 problem.';
 
 /**
  * What the gateway answers before any function runs: a method the path does not serve is a 405 problem

@@ -65,6 +65,15 @@ const UNAUTHORIZED_BODY = JSON.stringify({
   requestId: '$context.requestId',
 });
 
+const NO_ROUTE_BODY = JSON.stringify({
+  type: problemType('not-found'),
+  title: 'Not found',
+  status: 404,
+  detail: 'no route for $context.httpMethod $context.path',
+  instance: '$context.path',
+  requestId: '$context.requestId',
+});
+
 // API Gateway's own rejections (auth, throttling, unknown route) answer problem details like the handlers.
 const GATEWAY_PROBLEM = JSON.stringify({
   type: 'about:blank',
@@ -174,6 +183,15 @@ export class ComplaintsApi extends Construct {
       identitySource: IdentitySource.header('Authorization'),
       resultsCacheTtl: Duration.minutes(5),
       authorizerName: `complaints-${this.stage}-bearer`,
+    });
+    // With bearer tokens a missing header is the authorizer's 401, so API Gateway's "Missing
+    // Authentication Token" only ever means a path or method the API does not serve: answer it as the
+    // 404 problem the OpenAPI document describes. (With IAM it also means "not signed": left a 403.)
+    this.restApi.addGatewayResponse('ProblemNoRoute', {
+      type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
+      statusCode: '404',
+      responseHeaders: { 'Content-Type': "'application/problem+json'" },
+      templates: { 'application/json': NO_ROUTE_BODY },
     });
   }
 

@@ -72,6 +72,12 @@ describe('apiAuthorization=iam', () => {
     expect(methods.every((m) => m.AuthorizerId === undefined)).toBe(true);
     expect(ofType(service, 'AWS::ApiGateway::Authorizer')).toEqual([]);
     expect(iam.service.functions.has('authorizer')).toBe(false);
+    // Unsigned requests are API Gateway's "Missing Authentication Token": it stays a 403 here.
+    expect(
+      ofType(service, 'AWS::ApiGateway::GatewayResponse').filter(
+        (r) => r.Properties.ResponseType === 'MISSING_AUTHENTICATION_TOKEN',
+      ),
+    ).toEqual([]);
   });
 
   it('creates no user pool (nothing would read its tokens)', () => {
@@ -123,6 +129,14 @@ describe('apiAuthorization=jwt (the default)', () => {
 
     expect(jwt.config.apiAuthorization).toBe('jwt');
     expect(ofType(service, 'AWS::ApiGateway::Authorizer')).toHaveLength(1);
+    // A missing token is the authorizer's 401, so "Missing Authentication Token" means no such route: 404.
+    const noRoute = ofType(service, 'AWS::ApiGateway::GatewayResponse').find(
+      (r) => r.Properties.ResponseType === 'MISSING_AUTHENTICATION_TOKEN',
+    );
+    expect(noRoute?.Properties.StatusCode).toBe('404');
+    expect(JSON.stringify(noRoute?.Properties.ResponseTemplates)).toContain(
+      'urn:complaints:problem:not-found',
+    );
     expect(ofType(resourcesOf(jwt, 'data'), 'AWS::Cognito::UserPool')).toHaveLength(1);
     for (const functionName of API_FUNCTIONS) {
       const variables = variablesOf(jwt, functionName);
