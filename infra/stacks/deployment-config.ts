@@ -136,6 +136,9 @@ const validatedBy = (parse: (json: unknown) => unknown) =>
     }
   });
 
+/** IAM_PRINCIPALS shares Lambda's 4 KB of environment with the other variables. */
+export const MAX_IAM_PRINCIPALS_JSON = 2500;
+
 const contextSchema = z
   .object({
     stage: z
@@ -205,6 +208,13 @@ const contextSchema = z
         path: ['iamPrincipals'],
         message:
           'required with apiAuthorization=iam: the IAM principals that may call, with their id and roles',
+      });
+    }
+    if (JSON.stringify(c.iamPrincipals ?? []).length > MAX_IAM_PRINCIPALS_JSON) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['iamPrincipals'],
+        message: `must fit in ${MAX_IAM_PRINCIPALS_JSON} characters of JSON: it travels in the API functions' environment (4 KB in all); map roles, not people`,
       });
     }
     if (c.apiAuthorization === 'jwt' && c.iamPrincipals !== undefined) {

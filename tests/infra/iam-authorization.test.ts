@@ -182,6 +182,19 @@ describe('bad authorization context', () => {
       },
       'iamPrincipals.0.delegation: only an intake system may delegate',
     ],
+    [
+      {
+        apiAuthorization: 'iam',
+        iamPrincipals: JSON.stringify(
+          Array.from({ length: 40 }, (_, i) => ({
+            arn: `arn:aws-cn:iam::${ACCOUNT}:role/staff/quality-team-member-${i}`,
+            id: `quality-member-${i}`,
+            roles: ['supervisor'],
+          })),
+        ),
+      },
+      "iamPrincipals: must fit in 2500 characters of JSON: it travels in the API functions' environment",
+    ],
   ])('%j fails synth naming the key', (context, message) => {
     let error: unknown;
     try {
