@@ -47,6 +47,13 @@ describe("Redocly's recommended rules on /v1/openapi.json", () => {
     expect(report.totals).toEqual({ errors: 0, warnings: 0, ignored: 0 });
   }, 120_000);
 
+  it('find none in the document of a deployment that authorizes with IAM either', () => {
+    const report = lint(openApiDocument('iam'));
+
+    expect(summary(report)).toEqual([]);
+    expect(report.totals).toEqual({ errors: 0, warnings: 0, ignored: 0 });
+  }, 120_000);
+
   it('would catch a stale example and a missing server (the lint really runs)', () => {
     // Prepare: the document with an example missing a required field, and without servers.
     const broken = structuredClone(openApiDocument()) as unknown as {

@@ -121,6 +121,26 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('asks for a SigV4 signature instead where the deployment authorizes with IAM (API_AUTHORIZATION=iam)', () => {
+    // Prepare
+    const iam = openApiDocument('iam') as unknown as typeof doc;
+
+    // Assess: one scheme, on the same operations; API Gateway refuses unsigned requests with 403, never 401
+    expect(Object.keys(iam.components.securitySchemes ?? {})).toEqual(['sigv4']);
+    expect(iam.components.securitySchemes?.sigv4).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      'x-amazon-apigateway-authtype': 'awsSigv4',
+    });
+    for (const route of API_ROUTES) {
+      const op = iam.paths[route.resource]?.[route.method.toLowerCase()];
+      const open = 'public' in route && route.public;
+      expect(op?.security, route.resource).toEqual(open ? [] : [{ sigv4: [] }]);
+      if (!open) expect(Object.keys(op?.responses ?? {}), route.resource).not.toContain('401');
+    }
+  });
+
   it('lists, per operation, the roles the permission table lets through', () => {
     const roles = (method: string, path: string) =>
       (operation(method, path) as unknown as { 'x-permissions': Record<string, Record<string, string>> })[
