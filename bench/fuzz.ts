@@ -1,8 +1,9 @@
 // npm run bench:fuzz: the OpenAPI-driven fuzz run against the embedded stack over loopback (in memory),
-// BENCH_FUZZ_REQUESTS (10,000) requests or BENCH_FUZZ_SECONDS (900) at most, seed BENCH_FUZZ_SEED. Prints the
-// statuses seen, every 5xx with its request, and complaints stored despite a refusal; exits 1 on either.
+// BENCH_FUZZ_REQUESTS (10,000) requests or BENCH_FUZZ_SECONDS (900) at most, seed BENCH_FUZZ_SEED, as every
+// role, a delegating system, bad tokens and none (fuzzCredentials). Prints the statuses seen (in all and by
+// credential), every 5xx with its request, and complaints stored despite a refusal; exits 1 on either.
 import { startEmbeddedStack } from '../infra/local/stack.ts';
-import { fuzzApi } from './openapi-fuzz.ts';
+import { fuzzApi, fuzzCredentials } from './openapi-fuzz.ts';
 
 const requests = Number(process.env.BENCH_FUZZ_REQUESTS ?? 10_000);
 const seconds = Number(process.env.BENCH_FUZZ_SECONDS ?? 900);
@@ -11,15 +12,7 @@ const seed = Number(process.env.BENCH_FUZZ_SEED ?? 20261202);
 process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
 const stack = await startEmbeddedStack({ port: 0, timeScale: 3600, reconcileOnStart: false });
 try {
-  const tokens = {
-    intake: await stack.issuer.mint({ role: 'intake', user: 'fuzz-intake' }),
-    supervisor: await stack.issuer.mint({ role: 'supervisor', user: 'fuzz-supervisor' }),
-    others: [
-      await stack.issuer.mint({ role: 'agent', user: 'fuzz-agent' }),
-      await stack.issuer.mint({ role: 'auditor', user: 'fuzz-auditor' }),
-      await stack.issuer.mint({ role: 'admin', user: 'fuzz-admin' }),
-    ],
-  };
+  const tokens = await fuzzCredentials((options) => stack.issuer.mint(options));
   const report = await fuzzApi({ url: stack.url, requests, seconds, seed, tokens });
   console.log(
     JSON.stringify(
@@ -30,6 +23,7 @@ try {
         seconds: report.seconds,
         requestsPerSecond: Number((report.sent / report.seconds).toFixed(1)),
         byStatus: report.byStatus,
+        byCredential: report.byCredential,
         serverErrors: report.serverErrors.length,
         complaintsCreated: report.created,
         storedDespiteRefusal: report.storedDespiteRefusal,

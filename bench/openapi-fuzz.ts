@@ -52,19 +52,83 @@ export interface FuzzOptions {
   concurrency?: number;
   /**
    * Bearer tokens of the stack's issuer: `intake` registers the seed complaints, `supervisor` lists what
-   * is stored at the end; each generated request carries one of all of them, or (one in ten) none.
+   * is stored at the end; `others` are more valid credentials by label (other roles, a delegating system,
+   * whose requests name an agent in X-On-Behalf-Of half of the time); `bad` are tokens the authorizer must
+   * refuse (expired, another issuer, `alg: none`, a forged signature...). Each generated request carries
+   * a valid one (four in five), a bad one (one in ten) or none.
    */
-  tokens: { intake: string; supervisor: string; others?: readonly string[] };
+  tokens: {
+    intake: string;
+    supervisor: string;
+    others?: Readonly<Record<string, string>>;
+    bad?: Readonly<Record<string, string>>;
+    /** Label in `others` of a client with the delegation scope. */
+    delegating?: string;
+  };
 }
 
 export interface FuzzReport {
   sent: number;
   byStatus: Record<string, number>;
-  serverErrors: { method: string; path: string; status: number; body: string }[];
-  /** Complaints in the store that no 2xx answer announced (stored despite a refusal). */
+  serverErrors: { method: string; path: string; credential: string; status: number; body: string }[];
+  /** Statuses by credential label (`none` for no Authorization header, `bad:<label>` for refused tokens). */
+  byCredential: Record<string, Record<string, number>>;
+  /**
+   * Complaints in the store that no 2xx answer announced, plus organisation units (kind, id, version)
+   * in the directory that neither existed before the run nor came back in a 2xx (stored despite a refusal).
+   */
   storedDespiteRefusal: number;
   created: number;
   seconds: number;
+}
+
+/** What the stack's issuer can sign (infra/local/token-issuer.ts MintOptions, the parts used here). */
+type Mint = (options: {
+  role: 'intake' | 'agent' | 'supervisor' | 'auditor' | 'admin' | 'none';
+  user: string;
+  delegation?: boolean;
+  expiresIn?: number;
+  issuer?: string;
+  overrides?: Record<string, unknown>;
+}) => Promise<string>;
+
+const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * The credentials of a fuzz run: every role of the permission table, a system with the delegation scope,
+ * and tokens the authorizer must refuse (expired, foreign issuer, ID token, `alg: none`, claims changed
+ * after signing, a signature flipped, not a JWT at all) plus a valid token carrying no role (403).
+ */
+export async function fuzzCredentials(mint: Mint): Promise<FuzzOptions['tokens']> {
+  const agent = await mint({ role: 'agent', user: 'fuzz-agent' });
+  const [header = '', payload = '', signature = ''] = agent.split('.');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+  const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { kid?: string };
+  return {
+    intake: await mint({ role: 'intake', user: 'fuzz-intake' }),
+    supervisor: await mint({ role: 'supervisor', user: 'fuzz-supervisor' }),
+    others: {
+      agent,
+      auditor: await mint({ role: 'auditor', user: 'fuzz-auditor' }),
+      admin: await mint({ role: 'admin', user: 'fuzz-admin' }),
+      'intake-delegating': await mint({ role: 'intake', user: 'fuzz-delegating', delegation: true }),
+      'no-role': await mint({ role: 'none', user: 'fuzz-nobody' }),
+    },
+    delegating: 'intake-delegating',
+    bad: {
+      expired: await mint({ role: 'supervisor', user: 'fuzz-supervisor', expiresIn: -60 }),
+      'other-issuer': await mint({
+        role: 'admin',
+        user: 'fuzz-admin',
+        issuer: 'https://cognito-idp.example.com/pool',
+      }),
+      'id-token': await mint({ role: 'agent', user: 'fuzz-agent', overrides: { token_use: 'id' } }),
+      'alg-none': `${b64url({ alg: 'none', typ: 'JWT', kid })}.${payload}.`,
+      'claims-changed': `${header}.${b64url({ ...claims, 'cognito:groups': ['admin'] })}.${signature}`,
+      'signature-flipped': `${header}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`,
+      'not-a-jwt': 'not-a-token',
+    },
+  };
 }
 
 /** mulberry32: small, fast and seedable. */
@@ -104,6 +168,14 @@ const ODD_STRINGS = [
   '𠮷'.repeat(300),
 ];
 const ODD_NUMBERS = [1e-200, -1, 0, 1e308, 0.001, 12.345, 1e21, -0, 2 ** 53 + 1, 100_000_000.01];
+/** Values tried, in order, for a string with a pattern and no example (ids, ARNs, tracking numbers). */
+const PATTERN_SAMPLES = [
+  'outlet-12',
+  'EA123456789CN',
+  'arn:aws-cn:sns:cn-north-1:123456789012:endpoint/GCM/complaints-app/5a1c2d3e',
+  'agent-7',
+  'A1',
+];
 const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
 
 export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
@@ -111,7 +183,15 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
   const next = random(options.seed ?? 20261202);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const chance = (p: number) => next() < p;
-  const bearers = [options.tokens.intake, options.tokens.supervisor, ...(options.tokens.others ?? [])];
+  const goodCredentials: [string, string][] = [
+    ['intake', options.tokens.intake],
+    ['supervisor', options.tokens.supervisor],
+    ...Object.entries(options.tokens.others ?? {}),
+  ];
+  const badCredentials = Object.entries(options.tokens.bad ?? {}).map(([label, token]): [string, string] => [
+    `bad:${label}`,
+    token,
+  ]);
 
   const document = (await (await fetch(`${options.url}/v1/openapi.json`)).json()) as {
     paths: Record<
@@ -152,10 +232,13 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
         }
         return value;
       }
-      case 'array':
-        return Array.from({ length: 1 + Math.floor(next() * 2) }, () =>
+      case 'array': {
+        const items = Array.from({ length: 1 + Math.floor(next() * 2) }, () =>
           validValue(schema.items ?? {}, depth + 1),
         );
+        // Lists of choices (channels) take each once.
+        return [...new Map(items.map((item) => [JSON.stringify(item), item])).values()];
+      }
       case 'integer': {
         const min = schema.minimum ?? 0;
         const max = Math.min(schema.maximum ?? min + 100, min + 1000);
@@ -165,15 +248,24 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
         const min = schema.minimum ?? 0;
         const max = Math.min(schema.maximum ?? min + 1000, min + 1000);
         const value = min + next() * (max - min);
-        return schema.multipleOf ? Math.round(value / schema.multipleOf) * schema.multipleOf : value;
+        if (!schema.multipleOf) return value;
+        // 0.01 steps as a client writes them (12.34, never 12.340000000000002).
+        const decimals = Math.max(0, -Math.floor(Math.log10(schema.multipleOf)));
+        return Number((Math.round(value / schema.multipleOf) * schema.multipleOf).toFixed(decimals));
       }
       case 'boolean':
         return chance(0.5);
       case 'string':
       case undefined:
       default:
-        if (schema.example !== undefined && chance(0.8)) return schema.example;
+        // A recent instant: examples date from when the document was written, and some times must be recent.
         if (schema.format === 'date-time') return new Date(Date.now() - next() * 86_400_000).toISOString();
+        if (schema.example !== undefined && chance(0.8)) return schema.example;
+        if (schema.pattern !== undefined) {
+          const pattern = new RegExp(schema.pattern, 'u');
+          const fits = PATTERN_SAMPLES.find((sample) => pattern.test(sample));
+          if (fits !== undefined) return fits;
+        }
         if (schema.default !== undefined) return schema.default;
         return '快递还没到'.slice(0, Math.max(schema.minLength ?? 1, 1) + Math.floor(next() * 4));
     }
@@ -226,7 +318,7 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
     return pick(['aZ3kP9qL2x', 'short', segment(pick(ODD_STRINGS)), 'v1']);
   };
 
-  const build = (op: Operation): { url: string; init: RequestInit } => {
+  const build = (op: Operation): { url: string; init: RequestInit; credential: string } => {
     const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => pathValue(name));
     const query = new URLSearchParams();
     const headers: Record<string, string> = {};
@@ -251,9 +343,20 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
         ]),
       );
     const url = `${options.url}${path}${query.size > 0 ? `?${query}` : ''}`;
-    const bearer = chance(0.1) ? undefined : pick(bearers);
+    const roll0 = next();
+    const [credential, bearer] =
+      roll0 < 0.1
+        ? ['none', undefined]
+        : roll0 < 0.2 && badCredentials.length > 0
+          ? pick(badCredentials)
+          : pick(goodCredentials);
     if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
-    if (op.method === 'GET' || op.method === 'HEAD') return { url, init: { method: op.method, headers } };
+    if (credential === options.tokens.delegating && chance(0.5))
+      headers['X-On-Behalf-Of'] = chance(0.9)
+        ? pick(['agent-7', 'fuzz-agent'])
+        : pick(ODD_STRINGS.filter((text) => /^[\x20-\x7e]*$/.test(text)));
+    if (op.method === 'GET' || op.method === 'HEAD')
+      return { url, init: { method: op.method, headers }, credential };
     const valid = op.body ? validValue(op.body) : {};
     const body = chance(0.3) ? valid : mutate(valid);
     const roll = next();
@@ -266,18 +369,30 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
     headers['content-type'] = roll > 0.97 ? 'text/plain' : 'application/json';
     if (op.path === '/v1/complaints' && chance(0.3))
       headers['Idempotency-Key'] = `fuzz-${Math.floor(next() * 50)}`;
-    return { url, init: { method: op.method, headers, body: text } };
+    return { url, init: { method: op.method, headers, body: text }, credential };
   };
 
   const report: FuzzReport = {
     sent: 0,
     byStatus: {},
     serverErrors: [],
+    byCredential: {},
     storedDespiteRefusal: 0,
     created: 0,
     seconds: 0,
   };
   const announced = new Set<string>();
+  type Directory = { hq?: Unit; regions: Unit[]; outlets: Unit[] };
+  type Unit = { kind: string; id: string; version: number };
+  const unitKey = (unit: Unit) => `${unit.kind}:${unit.id}:${unit.version}`;
+  const directoryUnits = async (): Promise<string[]> => {
+    const response = await fetch(`${options.url}/v1/org`, {
+      headers: { authorization: `Bearer ${options.tokens.supervisor}` },
+    });
+    const directory = (await response.json()) as Directory;
+    return [...(directory.hq ? [directory.hq] : []), ...directory.regions, ...directory.outlets].map(unitKey);
+  };
+  const unitsAnnounced = new Set(await directoryUnits());
 
   // A few real complaints (fixed valid bodies) so actions, reads and the personal-data route meet real ids.
   for (let i = 0; i < 3; i++) {
@@ -301,15 +416,18 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
     while (report.sent < options.requests && Date.now() - started < options.seconds * 1000) {
       report.sent++;
       const op = pick(operations);
-      const { url, init } = build(op);
+      const { url, init, credential } = build(op);
       const response = await fetch(url, { ...init, redirect: 'manual' });
       const text = await response.text();
       const status = response.status;
       report.byStatus[status] = (report.byStatus[status] ?? 0) + 1;
+      const seen = (report.byCredential[credential] ??= {});
+      seen[status] = (seen[status] ?? 0) + 1;
       if (status >= 500) {
         report.serverErrors.push({
           method: init.method ?? 'GET',
           path: url.replace(options.url, ''),
+          credential,
           status,
           body: text.slice(0, 300),
         });
@@ -317,6 +435,9 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
       if (op.method === 'POST' && op.path === '/v1/complaints' && status >= 200 && status < 300) {
         const id = (JSON.parse(text) as { id?: string }).id;
         if (id) announced.add(id);
+      }
+      if (op.method === 'POST' && op.path === '/v1/org/units' && status >= 200 && status < 300) {
+        unitsAnnounced.add(unitKey(JSON.parse(text) as Unit));
       }
     }
   };
@@ -339,7 +460,9 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   report.created = announced.size - seeds.length;
-  report.storedDespiteRefusal = stored.filter((id) => !announced.has(id)).length;
+  report.storedDespiteRefusal =
+    stored.filter((id) => !announced.has(id)).length +
+    (await directoryUnits()).filter((unit) => !unitsAnnounced.has(unit)).length;
   report.seconds = (Date.now() - started) / 1000;
   return report;
 }

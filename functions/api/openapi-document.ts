@@ -5,6 +5,7 @@ import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { MAX_BODY_BYTES } from '#commons/http';
 import { PROBLEM_CONTENT_TYPE } from '#commons/http-problem';
 import { PERMISSIONS, rolesAllowed, type Operation } from '#domain/permissions';
+import { currentApiAuthorization, type ApiAuthorizationMode } from '#commons/authorizer-context';
 import {
   actionBody,
   auditVerdictView,
@@ -129,6 +130,16 @@ const EXAMPLE_COMPLAINT = {
   resolution: null,
   feedback: null,
   needsOperator: null,
+  clockFacts: {
+    firstResponseAt: null,
+    handlingStartedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    totalPausedMs: 0,
+    pausedSince: null,
+    clocks: {},
+    breaches: [],
+  },
   allowedActions: ['accept', 'assign', 'close', 'note', 'reclassify', 'route'],
 };
 
@@ -588,6 +599,35 @@ function registerAttachments(registry: OpenAPIRegistry): void {
   });
 }
 
+const METHOD_NOT_ALLOWED =
+  'The path exists but does not serve this method (answered by the gateway): `Allow` lists the methods it ' +
+  'does. The embedded stack answers 405; API Gateway cannot tell a method from a path it does not serve and ' +
+  'answers both with the 404 problem.';
+
+/**
+ * What the gateway answers before any function runs: a method the path does not serve is a 405 problem
+ * with `Allow`, on every path (an unknown path is a 404 problem, described in `info`).
+ */
+function documentGatewayAnswers(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const op = item[method];
+      if (!op) continue;
+      op.responses = {
+        ...op.responses,
+        405: {
+          description: METHOD_NOT_ALLOWED,
+          headers: {
+            Allow: { description: 'The methods this path serves, e.g. `GET`.', schema: { type: 'string' } },
+          },
+          content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+        },
+      };
+    }
+  }
+  return document;
+}
+
 /** Which rows of the permission table each authenticated operation performs. */
 const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
   createComplaint: ['register'],
@@ -609,6 +649,40 @@ const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
 };
 
 const BEARER = 'bearer';
+const SIGV4 = 'sigv4';
+
+/** How the deployment authenticates callers (functions/commons/authorizer-context.ts), as the document says it. */
+const SECURITY_SCHEMES = {
+  jwt: {
+    name: BEARER,
+    refusals: [401, 403] as const,
+    scheme: {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description:
+        "An access token of the deployment's Amazon Cognito user pool: a staff user's (groups agent, " +
+        "supervisor, auditor, admin) or an upstream system's (client credentials, scopes " +
+        'complaints/intake and complaints/act-for-agent). The embedded stack issues its own: ' +
+        '`npm run complaints -- token --role <role> --user <id>`.',
+    },
+  },
+  iam: {
+    name: SIGV4,
+    // API Gateway answers an unsigned or badly signed request 403 itself: there is no 401.
+    refusals: [403] as const,
+    scheme: {
+      type: 'apiKey',
+      name: 'Authorization',
+      in: 'header',
+      description:
+        'AWS Signature Version 4 for the service execute-api, by an IAM role or user the deployment maps ' +
+        'to an id and roles (CDK context iamPrincipals). Unsigned, badly signed or not allowed to invoke: ' +
+        "API Gateway's 403; a caller the mapping does not know has no role (403).",
+      'x-amazon-apigateway-authtype': 'awsSigv4',
+    },
+  },
+} as const;
 
 /** `{ operation: { role: grant } }` for the roles that may, in some case. */
 const permissionsOf = (operations: readonly Operation[]) =>
@@ -624,19 +698,20 @@ const permissionsOf = (operations: readonly Operation[]) =>
  * permission table lets through (`x-permissions`) and its 401 and 403 answers. An operation missing from
  * OPERATION_PERMISSIONS fails here, so a new route cannot go undocumented.
  */
-function secure(document: OpenAPIObject): OpenAPIObject {
+function secure(document: OpenAPIObject, mode: ApiAuthorizationMode): OpenAPIObject {
+  const security = SECURITY_SCHEMES[mode];
   for (const item of Object.values(document.paths ?? {})) {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
       const op = item[method];
       if (!op || (op.security && op.security.length === 0)) continue;
       const operations = OPERATION_PERMISSIONS[op.operationId ?? ''];
       if (!operations) throw new Error(`operation ${op.operationId} has no entry in OPERATION_PERMISSIONS`);
-      op.security = [{ [BEARER]: [] }];
+      op.security = [{ [security.name]: [] }];
       op['x-permissions'] = permissionsOf(operations);
       op.responses = {
         ...op.responses,
         ...Object.fromEntries(
-          ([401, 403] as const).map((status) => [
+          security.refusals.map((status) => [
             String(status),
             {
               description: PROBLEMS[status],
@@ -649,40 +724,52 @@ function secure(document: OpenAPIObject): OpenAPIObject {
   }
   document.components = {
     ...document.components,
-    securitySchemes: {
-      [BEARER]: {
-        type: 'http',
-        scheme: 'bearer',
-        bearerFormat: 'JWT',
-        description:
-          "An access token of the deployment's Amazon Cognito user pool: a staff user's (groups agent, " +
-          "supervisor, auditor, admin) or an upstream system's (client credentials, scopes " +
-          'complaints/intake and complaints/act-for-agent). The embedded stack issues its own: ' +
-          '`npm run complaints -- token --role <role> --user <id>`.',
-      },
-    },
+    securitySchemes: { [security.name]: security.scheme },
   };
   return document;
 }
 
-let document: OpenAPIObject | undefined;
+const documents = new Map<ApiAuthorizationMode, OpenAPIObject>();
 
-export function openApiDocument(): OpenAPIObject {
-  document ??= secure(
-    new OpenApiGeneratorV31(buildRegistry().definitions).generateDocument({
-      openapi: '3.1.0',
-      info: {
-        title: 'Complaints API',
-        version: '1.0.0',
-        description:
-          'Complaint handling for postal and express operators. Errors are RFC 9457 problem details ' +
-          '(application/problem+json) with an `errors` array of `{ path, message }` for invalid fields. ' +
-          'Every operation but health, this document and the customer link needs a bearer token; ' +
-          '`x-permissions` lists, per operation of the permission table, the roles that may perform it: ' +
-          '`own` only on complaints the caller registered, `delegated` only for an agent named in ' +
-          "X-On-Behalf-Of, `for-customer` recorded as the customer's.",
-      },
-    }),
+/** The document of the deployment's authorization mode (API_AUTHORIZATION; bearer tokens by default). */
+export function openApiDocument(mode: ApiAuthorizationMode = currentApiAuthorization().mode): OpenAPIObject {
+  let document = documents.get(mode);
+  if (document) return document;
+  document = documentGatewayAnswers(
+    secure(
+      new OpenApiGeneratorV31(buildRegistry().definitions).generateDocument({
+        openapi: '3.1.0',
+        // Relative to where the document is served (<base>/v1/openapi.json): the stage URL on AWS,
+        // http://127.0.0.1:PORT with npm start. One document for every deployment.
+        servers: [
+          {
+            url: '..',
+            description:
+              'The deployment serving this document: its base URL is the one above /v1/openapi.json.',
+          },
+        ],
+        info: {
+          title: 'Complaints API',
+          version: '1.0.0',
+          license: {
+            name: 'Proprietary: licensed to the operator running this deployment',
+            identifier: 'LicenseRef-Proprietary',
+          },
+          description:
+            'Complaint handling for postal and express operators. Errors are RFC 9457 problem details ' +
+            '(application/problem+json) with an `errors` array of `{ path, message }` for invalid fields. ' +
+            'Every operation but health, this document and the customer link needs an authenticated caller ' +
+            '(securitySchemes: a bearer token, or SigV4 where the deployment chose IAM); ' +
+            '`x-permissions` lists, per operation of the permission table, the roles that may perform it: ' +
+            '`own` only on complaints the caller registered, `delegated` only for an agent named in ' +
+            "X-On-Behalf-Of, `for-customer` recorded as the customer's. A path the API does not serve is " +
+            'a 404 problem (`urn:complaints:problem:not-found`), a method a path does not serve a 405 problem ' +
+            'with `Allow`, both answered by the gateway.',
+        },
+      }),
+      mode,
+    ),
   );
+  documents.set(mode, document);
   return document;
 }

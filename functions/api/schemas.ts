@@ -8,6 +8,7 @@ import { ACTIONS, DAMAGE_SEVERITIES, MANUAL_CLOSE_REASONS } from '#domain/comman
 import { CLAIM_STATUSES, REMEDIES } from '#domain/claims';
 import { COMPENSATION_RULE_IDS } from '#domain/compensation';
 import { isWholeFen } from '#domain/compensation';
+import { freeTextProblem } from '#domain/free-text';
 import {
   CALENDAR_NAMES,
   CATEGORIES,
@@ -47,25 +48,8 @@ export const identifier = (max: number) =>
     .max(max)
     .regex(IDENTIFIER, 'must be letters, digits and . _ : @ - (starting with a letter or digit)');
 
-/** Control characters (line breaks and tabs are allowed in multi-line text) and format characters. */
-/** In u-mode a surrogate code unit matches only when it is not half of a pair. */
-const LONE_SURROGATE = /\p{Cs}/u;
-const FORBIDDEN_SINGLE_LINE = /[\p{Cc}\p{Cf}]/u;
-const FORBIDDEN_MULTI_LINE = /[^\P{Cc}\t\n\r]|\p{Cf}/u;
-/** A zero-width joiner inside an emoji sequence (👨‍👩‍👧) is the one format character text may carry. */
-const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu;
-
-/** Why free text is refused, if it is: invisible characters hide content from people and from masking. */
-export function freeTextProblem(value: string, multiline: boolean): string | undefined {
-  if (LONE_SURROGATE.test(value)) return 'must not contain lone surrogates (malformed UTF-16)';
-  const forbidden = multiline ? FORBIDDEN_MULTI_LINE : FORBIDDEN_SINGLE_LINE;
-  if (forbidden.test(value.replace(EMOJI_JOINER, ''))) {
-    return multiline
-      ? 'must not contain control or format characters (line breaks and tabs are fine)'
-      : 'must not contain control or format characters';
-  }
-  return undefined;
-}
+/** Why free text is refused, if it is (functions/domain/free-text.ts, shared with the domain's schemas). */
+export { freeTextProblem };
 
 /**
  * Free text people write: trimmed, 1..max characters, nothing invisible. `max` undefined: a cap the domain

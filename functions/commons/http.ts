@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import { AccessDenied } from '#domain/errors';
 import { PRINCIPAL_ID, type Operation, type Principal } from '#domain/permissions';
 import { requirePermission } from '#use-cases/access';
-import { principalFromAuthorizer } from './authorizer-context.ts';
+import { currentApiAuthorization, principalFromRequestContext } from './authorizer-context.ts';
 import { logger, metrics, tracer } from './powertools.ts';
 import {
   fieldErrors,
@@ -69,14 +69,15 @@ function onBehalfOf(
 
 /**
  * Takes the caller from `requestContext.authorizer` (the authorizer ran before the handler, on AWS and in
- * the local gateway alike) and, when the route names its operation, refuses roles that may never perform
- * it (403). Without an authorizer context the request is refused (401): a route deployed without the
- * authorizer fails closed.
+ * the local gateway alike), or from `requestContext.identity` when the deployment authorizes with AWS IAM
+ * (principalFromRequestContext maps both shapes to one principal), and, when the route names its
+ * operation, refuses roles that may never perform it (403). Without an authenticated caller the request is
+ * refused (401): a route deployed without the authorizer fails closed.
  */
 export const authenticate = (operation?: Operation): ApiMiddleware => ({
   name: 'authenticate',
   before: (request) => {
-    const authorized = principalFromAuthorizer(request.event.requestContext?.authorizer);
+    const authorized = principalFromRequestContext(request.event.requestContext, currentApiAuthorization());
     if (!authorized) throw new HttpProblem(UNAUTHORIZED_PROBLEM);
     const named = onBehalfOf(request.event, authorized);
     const caller: Caller = { ...authorized, ...(named === undefined ? {} : { onBehalfOf: named }) };

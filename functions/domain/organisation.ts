@@ -1,6 +1,7 @@
 // The organisation directory (SPEC sections 5 and 8): outlets (网点) belong to regions (区域中心) under
 // headquarters (总部). Each unit names the people its alerts reach; escalation and warning alerts go to the
 // responsible unit of their level only. Pure: validation, the routing rule and the seed file's shape.
+import { freeTextProblem } from './free-text.ts';
 import * as z from 'zod';
 import type { EscalationLevel } from './complaint.ts';
 import { InvalidInput } from './errors.ts';
@@ -66,7 +67,7 @@ export const alertRecipientSchema = z
         ? z.email().safeParse(recipient.endpoint).success
         : recipient.protocol === 'sms'
           ? E164.test(recipient.endpoint)
-          : /^https:\/\/[^\s]+$/.test(recipient.endpoint);
+          : /^https:\/\/[^\s\p{Cc}\p{Cf}\p{Cs}]+$/u.test(recipient.endpoint);
     if (!ok) {
       const expected = { email: 'an e-mail address', sms: 'an E.164 number', https: 'an https URL' };
       ctx.addIssue({
@@ -79,7 +80,16 @@ export const alertRecipientSchema = z
   .meta({ id: 'AlertRecipient', example: { protocol: 'email', endpoint: 'sh-pudong@example.com' } });
 
 const unitFields = {
-  name: z.string().trim().min(1).max(100),
+  // Staff alerts quote it: one line, nothing invisible (the 400 names the field).
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .superRefine((value, ctx) => {
+      const problem = freeTextProblem(value, false);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   recipients: z.array(alertRecipientSchema).max(20).default([]),
 };
 

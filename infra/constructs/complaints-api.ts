@@ -69,6 +69,15 @@ const UNAUTHORIZED_BODY = JSON.stringify({
   requestId: '$context.requestId',
 });
 
+const NO_ROUTE_BODY = JSON.stringify({
+  type: problemType('not-found'),
+  title: 'Not found',
+  status: 404,
+  detail: 'no route for $context.httpMethod $context.path',
+  instance: '$context.path',
+  requestId: '$context.requestId',
+});
+
 // API Gateway's own rejections (auth, throttling, unknown route) answer problem details like the handlers.
 const GATEWAY_PROBLEM = JSON.stringify({
   type: 'about:blank',
@@ -80,6 +89,7 @@ const GATEWAY_PROBLEM = JSON.stringify({
 export class ComplaintsApi extends Construct {
   readonly restApi: RestApi;
   private authorizer: TokenAuthorizer | undefined;
+  private iamAuthorization = false;
   private readonly stage: string;
   private readonly apiKeyRequired: boolean;
 
@@ -178,6 +188,24 @@ export class ComplaintsApi extends Construct {
       resultsCacheTtl: Duration.minutes(5),
       authorizerName: `complaints-${this.stage}-bearer`,
     });
+    // With bearer tokens a missing header is the authorizer's 401, so API Gateway's "Missing
+    // Authentication Token" only ever means a path or method the API does not serve: answer it as the
+    // 404 problem the OpenAPI document describes. (With IAM it also means "not signed": left a 403.)
+    this.restApi.addGatewayResponse('ProblemNoRoute', {
+      type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
+      statusCode: '404',
+      responseHeaders: { 'Content-Type': "'application/problem+json'" },
+      templates: { 'application/json': NO_ROUTE_BODY },
+    });
+  }
+
+  /**
+   * Every non-public method requires a SigV4-signed request of an IAM principal allowed execute-api:Invoke
+   * (apiAuthorization `iam`); the handlers map that principal to the product's (IAM_PRINCIPALS). Call
+   * before addRoutes, instead of useAuthorizer.
+   */
+  useIamAuthorization(): void {
+    this.iamAuthorization = true;
   }
 
   /** Deploys each route to its function (by functionName). Call once, after the functions exist. */
@@ -195,8 +223,10 @@ export class ComplaintsApi extends Construct {
     if (!handler)
       throw new Error(`API route ${route.method} ${route.resource}: no function ${route.functionName}`);
     const isPublic = route.public === true;
-    if (!isPublic && !this.authorizer) {
-      throw new Error(`API route ${route.method} ${route.resource}: call useAuthorizer before addRoutes`);
+    if (!isPublic && !this.authorizer && !this.iamAuthorization) {
+      throw new Error(
+        `API route ${route.method} ${route.resource}: call useAuthorizer or useIamAuthorization before addRoutes`,
+      );
     }
     const method = this.restApi.root
       .resourceForPath(route.resource)
@@ -205,14 +235,18 @@ export class ComplaintsApi extends Construct {
         // customer's link stay open.
         ...(isPublic
           ? { authorizationType: AuthorizationType.NONE }
-          : { authorizationType: AuthorizationType.CUSTOM, authorizer: this.authorizer }),
+          : this.iamAuthorization
+            ? { authorizationType: AuthorizationType.IAM }
+            : { authorizationType: AuthorizationType.CUSTOM, authorizer: this.authorizer }),
         apiKeyRequired: this.apiKeyRequired && !isPublic,
       });
     Validations.of(method).acknowledge({
       id: 'AwsSolutions-COG4',
       reason: isPublic
         ? 'Open by SPEC section 9: no caller identity at all.'
-        : "A Lambda authorizer verifies the user pool's access tokens (aws-jwt-verify), which also carries client-credentials scopes and delegation.",
+        : this.iamAuthorization
+          ? 'The operator chose AWS IAM (apiAuthorization=iam): SigV4-signed callers, each IAM principal mapped to its roles.'
+          : "A Lambda authorizer verifies the user pool's access tokens (aws-jwt-verify), which also carries client-credentials scopes and delegation.",
     });
     if (isPublic) {
       Validations.of(method).acknowledge({

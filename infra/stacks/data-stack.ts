@@ -150,9 +150,14 @@ export class ComplaintsDataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.identity = config.externalIssuer
-      ? undefined
-      : new StaffIdentity(this, 'Identity', { stage: config.stage, upstreamClients: config.upstreamClients });
+    // No user pool where another issuer signs the tokens, or where callers sign with IAM instead.
+    this.identity =
+      config.externalIssuer || config.apiAuthorization === 'iam'
+        ? undefined
+        : new StaffIdentity(this, 'Identity', {
+            stage: config.stage,
+            upstreamClients: config.upstreamClients,
+          });
 
     this.phoneHashSecret = new Secret(this, 'PhoneHashSecret', {
       secretName: phoneHashSecretName(config.stage),

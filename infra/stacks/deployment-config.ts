@@ -10,6 +10,12 @@ import { parseHolidaySchedule } from '#domain/calendars';
 import { parseCompensationRules } from '#domain/compensation';
 import { InvalidConfiguration, parseSlaPolicyOverride } from '#domain/policy';
 import { isSmsSignature, SMS_SIGNATURE_RULE } from '#domain/notifications/templates';
+import {
+  API_AUTHORIZATION_MODES,
+  iamPrincipalsSchema,
+  type ApiAuthorizationMode,
+  type IamPrincipalMapping,
+} from '#commons/authorizer-context';
 
 export interface DeploymentConfig {
   /** Names the deployment: stack names, the API stage, state machine and alias names. */
@@ -49,6 +55,13 @@ export interface DeploymentConfig {
    * none): its URL, its JWKS (default: issuer + /.well-known/jwks.json) and the accepted client ids.
    */
   externalIssuer?: { issuer: string; jwksUri?: string; clientIds?: string[] };
+  /**
+   * How API Gateway authenticates callers: `jwt` (bearer tokens through the Lambda authorizer, the default)
+   * or `iam` (SigV4-signed requests, each calling IAM principal mapped to a product identity below).
+   */
+  apiAuthorization: ApiAuthorizationMode;
+  /** `iam` only: role (or user) ARN -> id and roles, handed to the API functions as IAM_PRINCIPALS. */
+  iamPrincipals: IamPrincipalMapping[];
 }
 
 /** The context keys this app reads, with the value used when a key is not given. */
@@ -60,6 +73,7 @@ export const CONTEXT_DEFAULTS = {
   apiRateLimit: 50,
   apiBurstLimit: 100,
   apiKeyRequired: false,
+  apiAuthorization: 'jwt',
 } as const;
 
 export const CONTEXT_KEYS = [
@@ -83,6 +97,8 @@ export const CONTEXT_KEYS = [
   'authIssuer',
   'authJwksUri',
   'authClientIds',
+  'apiAuthorization',
+  'iamPrincipals',
 ] as const;
 
 export class DeploymentConfigError extends Error {
@@ -124,64 +140,96 @@ const validatedBy = (parse: (json: unknown) => unknown) =>
     }
   });
 
-const contextSchema = z.object({
-  stage: z
-    .string()
-    .regex(
-      /^[a-z][a-z0-9-]{0,19}$/,
-      'must be 1-20 lowercase letters, digits or dashes, starting with a letter',
-    )
-    .default(CONTEXT_DEFAULTS.stage),
-  slaPolicy: validatedBy(parseSlaPolicyOverride).optional(),
-  holidaySchedule: validatedBy(parseHolidaySchedule).optional(),
-  compensationRules: validatedBy(parseCompensationRules).optional(),
-  smsSenderId: z
-    .string()
-    .regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits')
-    .optional(),
-  smsSignature: z.string().refine(isSmsSignature, SMS_SIGNATURE_RULE).optional(),
-  smsMaxPrice: positiveNumber.optional(),
-  publicBaseUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
-  logRetentionDays: z.coerce
-    .number()
-    .refine((days) => RETENTION_DAYS.includes(days), `must be one of ${RETENTION_DAYS.join(', ')}`)
-    .default(CONTEXT_DEFAULTS.logRetentionDays),
-  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default(CONTEXT_DEFAULTS.logLevel),
-  alarmEmail: z.email('must be an email address').optional(),
-  staffAlertCalendar: z
-    .enum(CALENDAR_NAMES, { error: `must be one of ${CALENDAR_NAMES.join(', ')}` })
-    .default(CONTEXT_DEFAULTS.staffAlertCalendar),
-  apiRateLimit: positiveInteger.default(CONTEXT_DEFAULTS.apiRateLimit),
-  apiBurstLimit: positiveInteger.default(CONTEXT_DEFAULTS.apiBurstLimit),
-  apiKeyRequired: flag.default(CONTEXT_DEFAULTS.apiKeyRequired),
-  secretsExtensionLayerArn: z
-    .string()
-    .regex(
-      /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/,
-      'must be a Lambda layer version ARN (arn:PARTITION:lambda:REGION:ACCOUNT:layer:NAME:VERSION)',
-    )
-    .optional(),
-  upstreamClients: z
-    .preprocess(
-      fromJsonText,
-      z.array(
-        z.strictObject({
-          name: z
-            .string()
-            .regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be 1-40 lowercase letters, digits or dashes'),
-          delegation: z.boolean().optional(),
-        }),
-      ),
-    )
-    .refine((clients) => new Set(clients.map((c) => c.name)).size === clients.length, 'names must differ')
-    .default([]),
-  authIssuer: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
-  authJwksUri: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
-  authClientIds: z
-    .string()
-    .regex(/^[\w.-]+(,[\w.-]+)*$/, 'must be comma-separated client ids')
-    .optional(),
-});
+/** IAM_PRINCIPALS shares Lambda's 4 KB of environment with the other variables. */
+export const MAX_IAM_PRINCIPALS_JSON = 2500;
+
+const contextSchema = z
+  .object({
+    stage: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]{0,19}$/,
+        'must be 1-20 lowercase letters, digits or dashes, starting with a letter',
+      )
+      .default(CONTEXT_DEFAULTS.stage),
+    slaPolicy: validatedBy(parseSlaPolicyOverride).optional(),
+    holidaySchedule: validatedBy(parseHolidaySchedule).optional(),
+    compensationRules: validatedBy(parseCompensationRules).optional(),
+    smsSenderId: z
+      .string()
+      .regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits')
+      .optional(),
+    smsSignature: z.string().refine(isSmsSignature, SMS_SIGNATURE_RULE).optional(),
+    smsMaxPrice: positiveNumber.optional(),
+    publicBaseUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
+    logRetentionDays: z.coerce
+      .number()
+      .refine((days) => RETENTION_DAYS.includes(days), `must be one of ${RETENTION_DAYS.join(', ')}`)
+      .default(CONTEXT_DEFAULTS.logRetentionDays),
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default(CONTEXT_DEFAULTS.logLevel),
+    alarmEmail: z.email('must be an email address').optional(),
+    staffAlertCalendar: z
+      .enum(CALENDAR_NAMES, { error: `must be one of ${CALENDAR_NAMES.join(', ')}` })
+      .default(CONTEXT_DEFAULTS.staffAlertCalendar),
+    apiRateLimit: positiveInteger.default(CONTEXT_DEFAULTS.apiRateLimit),
+    apiBurstLimit: positiveInteger.default(CONTEXT_DEFAULTS.apiBurstLimit),
+    apiKeyRequired: flag.default(CONTEXT_DEFAULTS.apiKeyRequired),
+    secretsExtensionLayerArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/,
+        'must be a Lambda layer version ARN (arn:PARTITION:lambda:REGION:ACCOUNT:layer:NAME:VERSION)',
+      )
+      .optional(),
+    upstreamClients: z
+      .preprocess(
+        fromJsonText,
+        z.array(
+          z.strictObject({
+            name: z
+              .string()
+              .regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be 1-40 lowercase letters, digits or dashes'),
+            delegation: z.boolean().optional(),
+          }),
+        ),
+      )
+      .refine((clients) => new Set(clients.map((c) => c.name)).size === clients.length, 'names must differ')
+      .default([]),
+    authIssuer: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
+    authJwksUri: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
+    authClientIds: z
+      .string()
+      .regex(/^[\w.-]+(,[\w.-]+)*$/, 'must be comma-separated client ids')
+      .optional(),
+    apiAuthorization: z
+      .enum(API_AUTHORIZATION_MODES, { error: `must be one of ${API_AUTHORIZATION_MODES.join(', ')}` })
+      .default(CONTEXT_DEFAULTS.apiAuthorization),
+    iamPrincipals: z.preprocess(fromJsonText, iamPrincipalsSchema).optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.apiAuthorization === 'iam' && (c.iamPrincipals ?? []).length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['iamPrincipals'],
+        message:
+          'required with apiAuthorization=iam: the IAM principals that may call, with their id and roles',
+      });
+    }
+    if (JSON.stringify(c.iamPrincipals ?? []).length > MAX_IAM_PRINCIPALS_JSON) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['iamPrincipals'],
+        message: `must fit in ${MAX_IAM_PRINCIPALS_JSON} characters of JSON: it travels in the API functions' environment (4 KB in all); map roles, not people`,
+      });
+    }
+    if (c.apiAuthorization === 'jwt' && c.iamPrincipals !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['iamPrincipals'],
+        message: 'only read with apiAuthorization=iam',
+      });
+    }
+  });
 
 function formatIssuePath(path: readonly PropertyKey[]): string {
   return path.map(String).join('.');
@@ -226,6 +274,8 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
           },
         }
       : {}),
+    apiAuthorization: c.apiAuthorization,
+    iamPrincipals: c.iamPrincipals ?? [],
     upstreamClients: c.upstreamClients.map((client) => ({
       name: client.name,
       ...(client.delegation ? { delegation: true } : {}),

@@ -89,7 +89,7 @@ export class ComplaintsServiceStack extends Stack {
 
     const environment = this.functionEnvironment(config, data, complaintMachine, notificationMachine);
     const functions = new Map<string, ComplaintFunction>();
-    for (const spec of functionSpecs()) {
+    for (const spec of deployedFunctionSpecs(config)) {
       functions.set(
         spec.functionName,
         this.defineFunction(spec, environment, config, data, { complaintMachine, notificationMachine }),
@@ -130,18 +130,13 @@ export class ComplaintsServiceStack extends Stack {
       schedule: Schedule.rate(RECONCILE_INTERVAL),
       targets: [new LambdaFunction(this.functionNamed('reconcile'), { retryAttempts: 0 })],
     });
-    const authorizer = this.functionNamed(AUTHORIZER_FUNCTION.functionName);
-    // The user pool's tokens, of the app clients this deployment created (functions/auth/token-claims.ts),
-    // or the operator's own issuer where Cognito has no user pools (the China regions).
-    const trusted = config.externalIssuer ?? {
-      issuer: data.identity?.issuer ?? '',
-      clientIds: data.identity?.clientIds ?? [],
-    };
-    authorizer.addEnvironment('AUTH_ISSUER', trusted.issuer);
-    if ('jwksUri' in trusted && trusted.jwksUri) authorizer.addEnvironment('AUTH_JWKS_URI', trusted.jwksUri);
-    if (trusted.clientIds?.length) authorizer.addEnvironment('AUTH_CLIENT_IDS', trusted.clientIds.join(','));
-    authorizer.addEnvironment('AUTH_RESOURCE_SERVER', DEFAULT_RESOURCE_SERVER);
-    this.api.useAuthorizer(authorizer);
+    if (config.apiAuthorization === 'iam') {
+      // SigV4 and execute-api:Invoke checked by API Gateway; the handlers map the caller's IAM principal
+      // (functions/commons/authorizer-context.ts principalFromRequestContext).
+      this.api.useIamAuthorization();
+    } else {
+      this.useTokenAuthorizer(config, data);
+    }
     this.api.addRoutes(API_ROUTES, functions);
 
     this.complaintWorkflow = new WorkflowStateMachine(this, 'ComplaintWorkflow', {
@@ -181,7 +176,7 @@ export class ComplaintsServiceStack extends Stack {
         { name: 'ComplaintWorkflow', machine: this.complaintWorkflow.stateMachine },
         { name: 'NotificationWorkflow', machine: this.notificationWorkflow.stateMachine },
       ],
-      functions: functionSpecs().map((spec) => ({
+      functions: deployedFunctionSpecs(config).map((spec) => ({
         name: pascalCase(spec.functionName),
         fn: this.functionNamed(spec.functionName),
         // Workflow tasks throw VersionConflict on purpose to be retried; a burst of them is not an incident.
@@ -200,6 +195,22 @@ export class ComplaintsServiceStack extends Stack {
       }),
       opsTopic: data.opsTopic,
     });
+  }
+
+  /** The bearer-token authorizer in front of the API (apiAuthorization `jwt`, the default). */
+  private useTokenAuthorizer(config: DeploymentConfig, data: ComplaintsDataStack): void {
+    const authorizer = this.functionNamed(AUTHORIZER_FUNCTION.functionName);
+    // The user pool's tokens, of the app clients this deployment created (functions/auth/token-claims.ts),
+    // or the operator's own issuer where Cognito has no user pools (the China regions).
+    const trusted = config.externalIssuer ?? {
+      issuer: data.identity?.issuer ?? '',
+      clientIds: data.identity?.clientIds ?? [],
+    };
+    authorizer.addEnvironment('AUTH_ISSUER', trusted.issuer);
+    if ('jwksUri' in trusted && trusted.jwksUri) authorizer.addEnvironment('AUTH_JWKS_URI', trusted.jwksUri);
+    if (trusted.clientIds?.length) authorizer.addEnvironment('AUTH_CLIENT_IDS', trusted.clientIds.join(','));
+    authorizer.addEnvironment('AUTH_RESOURCE_SERVER', DEFAULT_RESOURCE_SERVER);
+    this.api.useAuthorizer(authorizer);
   }
 
   /** Every placeholder's value: a task function's ARN, or one of `others`; an unknown name fails synth. */
@@ -267,10 +278,15 @@ export class ComplaintsServiceStack extends Stack {
     data: ComplaintsDataStack,
     machines: { complaintMachine: StateMachineAddress; notificationMachine: StateMachineAddress },
   ): ComplaintFunction {
+    // The API functions' one mapping from request context to principal reads these (default: the authorizer's).
+    const authorization: Record<string, string> =
+      spec.kind === 'api' && config.apiAuthorization === 'iam'
+        ? { API_AUTHORIZATION: 'iam', IAM_PRINCIPALS: JSON.stringify(config.iamPrincipals) }
+        : {};
     const fn = new ComplaintFunction(this, pascalCase(spec.functionName), {
       entry: spec.entry,
       description: spec.description,
-      environment,
+      environment: { ...environment, ...authorization },
       // The key's ARN, never its value: anyone who may read a function's configuration would see a value.
       secrets: spec.access.phoneHashKey ? { PHONE_HASH_SECRET_ID: data.phoneHashSecret } : {},
       secretsExtensionLayerArn: config.secretsExtensionLayerArn,
@@ -314,6 +330,7 @@ export class ComplaintsServiceStack extends Stack {
 /** Amazon Cognito has no user pools in the China regions: there the deployment names its own issuer. */
 function requireIssuerWhereNoUserPools(region: string, config: DeploymentConfig): void {
   if (Token.isUnresolved(region) || !region.startsWith('cn-') || config.externalIssuer) return;
+  if (config.apiAuthorization === 'iam') return;
   throw new DeploymentConfigError([
     `authIssuer: required in ${region}: Amazon Cognito has no user pools there; give the https URL of the ` +
       "operator's OIDC issuer of access tokens (-c authIssuer=https://... -c authClientIds=a,b)",
@@ -327,4 +344,9 @@ function requireSecretsExtensionWhereUnlisted(region: string, config: Deployment
       'Lambda Extension layer there; give the arm64 layer version ARN AWS publishes for the region ' +
       `(-c secretsExtensionLayerArn=arn:aws-cn:lambda:${region}:ACCOUNT:layer:NAME:VERSION)`,
   ]);
+}
+
+/** The catalogue's functions this deployment runs: no token authorizer when API Gateway checks IAM. */
+function deployedFunctionSpecs(config: DeploymentConfig): FunctionSpec[] {
+  return functionSpecs().filter((spec) => spec.kind !== 'auth' || config.apiAuthorization === 'jwt');
 }

@@ -96,7 +96,9 @@ describe('the OpenAPI document', () => {
     const op = operation(method, path);
 
     // Assess
-    expect(Object.keys(op.responses).sort()).toEqual([...statuses].sort());
+    // Plus the gateway's 405 for a method the path does not serve, on every path.
+    expect(Object.keys(op.responses).sort()).toEqual([...statuses, '405'].sort());
+    expect(op.responses['405']?.headers).toHaveProperty('Allow');
     expect(op.operationId).toBeTruthy();
     for (const [status, response] of Object.entries(op.responses)) {
       expect(response.description).toBeTruthy();
@@ -133,6 +135,26 @@ describe('the OpenAPI document', () => {
       const op = operation(route.method.toLowerCase(), route.resource);
       const key = `${route.method} ${route.resource}`;
       expect(op.security, key).toEqual(open.has(key) ? [] : [{ bearer: [] }]);
+    }
+  });
+
+  it('asks for a SigV4 signature instead where the deployment authorizes with IAM (API_AUTHORIZATION=iam)', () => {
+    // Prepare
+    const iam = openApiDocument('iam') as unknown as typeof doc;
+
+    // Assess: one scheme, on the same operations; API Gateway refuses unsigned requests with 403, never 401
+    expect(Object.keys(iam.components.securitySchemes ?? {})).toEqual(['sigv4']);
+    expect(iam.components.securitySchemes?.sigv4).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      'x-amazon-apigateway-authtype': 'awsSigv4',
+    });
+    for (const route of API_ROUTES) {
+      const op = iam.paths[route.resource]?.[route.method.toLowerCase()];
+      const open = 'public' in route && route.public;
+      expect(op?.security, route.resource).toEqual(open ? [] : [{ sigv4: [] }]);
+      if (!open) expect(Object.keys(op?.responses ?? {}), route.resource).not.toContain('401');
     }
   });
 

@@ -12,6 +12,7 @@ import type { ComplaintQuery } from '#domain/ports';
 import { fieldErrors } from '#commons/http-problem';
 import { newComplaintBody } from '../../functions/api/intake-schemas.ts';
 import { actionBody, complaintPath, feedbackBody, listQuery } from '../../functions/api/schemas.ts';
+import { orgUnitInput } from '#domain/organisation';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type ParsedAction = DistributiveOmit<z.output<typeof actionBody>, 'expectedVersion'>;
@@ -360,6 +361,15 @@ describe('identifiers and free text', () => {
     expect(pathsOf(actionBody, { action: 'resolve', resolution: value })).toEqual(['resolution']);
     expect(pathsOf(feedbackBody, { score: 4, comment: value })).toEqual(['comment']);
     expect(pathsOf(newComplaintBody, { ...MINIMAL, externalRef: value })).toEqual(['externalRef']);
+    // The directory's unit names reach staff alerts: the same rule (POST /v1/org/units).
+    expect(pathsOf(orgUnitInput, { kind: 'region', id: 'SH', name: value })).toEqual(['name']);
+    expect(
+      pathsOf(orgUnitInput, {
+        kind: 'hq',
+        name: '总部',
+        recipients: [{ protocol: 'https', endpoint: `https://hooks.example.cn/${value}` }],
+      }),
+    ).toEqual(['recipients[0].endpoint']);
   });
 
   it('accepts line breaks and tabs in multi-line text, emoji sequences and every script', () => {

@@ -194,3 +194,28 @@ describe('POST /v1/erasure-requests', () => {
     );
   });
 });
+
+describe('`complaints erase`', () => {
+  it('erases as a supervisor (the default role), says so once, and is refused as an agent', async () => {
+    // Prepare
+    const phone = '13700002468';
+    const id = await register(phone, '包裹破损，请回电', '赵六');
+    const cli = cliSession({ COMPLAINTS_API: api.url });
+
+    // Act
+    const asAgent = await cli.run('erase', '--phone', phone, '--reference', 'PIPL-CLI-0', '--role', 'agent');
+    const first = await cli.run('erase', '--phone', phone, '--reference', 'PIPL-CLI-1');
+    const again = await cli.run('erase', '--phone', `+86 ${phone}`, '--reference', 'PIPL-CLI-2');
+
+    // Assess
+    expect(asAgent.code).not.toBe(0);
+    expect(asAgent.stderr).toMatch(/403|forbidden|may not/i);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe(`erased (PIPL-CLI-1): 1 complaint(s)\n  ${id}\n`);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('nothing to erase (PIPL-CLI-2)');
+    expect((await api.get(`/v1/complaints/${id}`)).body).toMatchObject({
+      customer: { name: null, phone: '' },
+    });
+  });
+});

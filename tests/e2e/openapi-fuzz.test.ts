@@ -1,7 +1,7 @@
 // A short run of the OpenAPI-driven fuzzer (bench/openapi-fuzz.ts; npm run bench:fuzz runs 10,000) through
 // the real local gateway: no request, valid or mutated, gets a 5xx, and no refused request stores anything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fuzzApi } from '../../bench/openapi-fuzz.ts';
+import { fuzzApi, fuzzCredentials } from '../../bench/openapi-fuzz.ts';
 import { startTestApi, type TestApi } from '../support/embedded.ts';
 
 let api: TestApi;
@@ -15,15 +15,7 @@ afterAll(async () => {
 describe('fuzzing from the OpenAPI document', () => {
   it('answers 300 generated requests without a 5xx and stores nothing it refused', async () => {
     // Act
-    const tokens = {
-      intake: await api.tokenFor({ role: 'intake', user: 'fuzz-intake' }),
-      supervisor: await api.tokenFor({ role: 'supervisor', user: 'fuzz-supervisor' }),
-      others: [
-        await api.tokenFor({ role: 'agent', user: 'fuzz-agent' }),
-        await api.tokenFor({ role: 'auditor', user: 'fuzz-auditor' }),
-        await api.tokenFor({ role: 'admin', user: 'fuzz-admin' }),
-      ],
-    };
+    const tokens = await fuzzCredentials((options) => api.stack.issuer.mint(options));
     const report = await fuzzApi({
       url: api.url,
       requests: 300,
@@ -39,5 +31,9 @@ describe('fuzzing from the OpenAPI document', () => {
     expect(report.storedDespiteRefusal).toBe(0);
     expect(report.byStatus['401']).toBeGreaterThan(0);
     expect(report.byStatus['403']).toBeGreaterThan(0);
+    // Every refused token was refused, whatever the route: 401, or the public routes' own answers.
+    for (const [credential, statuses] of Object.entries(report.byCredential)) {
+      if (credential.startsWith('bad:')) expect(Object.keys(statuses)).not.toContain('201');
+    }
   }, 120_000);
 });

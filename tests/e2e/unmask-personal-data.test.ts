@@ -65,6 +65,17 @@ describe('POST /v1/complaints/{id}/personal-data', () => {
         data: expect.objectContaining({ reason: '客户要求回电', role: 'supervisor' }),
       }),
     ]);
+    // The read is an audit event like any other: in the hash chain, which verifies intact with it (the
+    // workflow may append later events between the two reads, never fewer).
+    const timeline = await api
+      .as({ role: 'auditor', user: 'aud-1' })
+      .get<{ items: TimelineItem[] }>(`/v1/complaints/${id}/timeline`);
+    const audit = await api
+      .as({ role: 'auditor', user: 'aud-1' })
+      .get<{ intact: boolean; events: number }>(`/v1/complaints/${id}/audit`);
+    expect(timeline.body.items.map((e) => e.type)).toContain('personal-data-read');
+    expect(audit.body).toMatchObject({ intact: true, brokenAt: null });
+    expect(audit.body.events).toBeGreaterThanOrEqual(timeline.body.items.length);
   });
 
   it('answers the owning agent, and refuses with 403 an agent who does not own the complaint', async () => {

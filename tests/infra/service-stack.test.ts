@@ -747,6 +747,7 @@ describe('the REST API', () => {
     expect(responses.map((r) => r.ResponseType).sort()).toEqual([
       'DEFAULT_4XX',
       'DEFAULT_5XX',
+      'MISSING_AUTHENTICATION_TOKEN',
       'UNAUTHORIZED',
     ]);
     for (const response of responses) {
