@@ -128,6 +128,7 @@ const EXAMPLE_COMPLAINT = {
   insured: null,
   externalRef: null,
   resolution: null,
+  claim: null,
   feedback: null,
   needsOperator: null,
   clockFacts: {

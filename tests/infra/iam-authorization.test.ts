@@ -39,7 +39,10 @@ function nagFindings(scope: IConstruct): string[] {
     );
 }
 
-const OPEN = new Set<string>(API_ROUTES.filter((r) => 'public' in r && r.public).map((r) => r.resource));
+// Public methods (a resource may serve GET and HEAD, both open).
+const OPEN = new Set<string>(
+  API_ROUTES.filter((r) => 'public' in r && r.public).map((r) => `${r.method} ${r.resource}`),
+);
 const API_FUNCTIONS = new Set(
   functionSpecs()
     .filter((s) => s.kind === 'api')
