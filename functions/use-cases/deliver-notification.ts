@@ -34,6 +34,7 @@ export async function deliverNotification(
   const messages = composeMessages(complaint, notification, {
     publicBaseUrl: deps.publicBaseUrl,
     sentAt: now,
+    pushAvailable: deps.pushAvailable ?? true,
     ...(complaint.linkToken ? { link: customerLink(deps.publicBaseUrl, complaint.linkToken) } : {}),
   });
   const messageIds: string[] = [];
