@@ -126,7 +126,10 @@ export interface SmsConfig {
   signName?: string;
   /** SMS_TEMPLATE_CODES: registered template codes by locale and wording (template providers). */
   templateCodes?: TemplateCodes;
-  /** SMS_CREDENTIALS_SECRET_ID: Secrets Manager id of the provider's AccessKey pair (JSON). */
+  /**
+   * SMS_CREDENTIALS_SECRET_ID: Secrets Manager id of the provider's AccessKey pair (JSON). Only the function
+   * that sends texts gets it; it fails on first send without it.
+   */
   credentialsSecretId?: string;
   /** ALIYUN_SMS_ENDPOINT (default dysmsapi.aliyuncs.com). */
   aliyunEndpoint: string;
@@ -149,11 +152,6 @@ function smsConfig(e: z.infer<typeof environmentSchema>): SmsConfig {
       const problem = signNameProblem(provider, e.SMS_SIGN_NAME);
       if (problem) problems.push({ variable: 'SMS_SIGN_NAME', message: problem });
     }
-    if (e.SMS_CREDENTIALS_SECRET_ID === undefined)
-      problems.push({
-        variable: 'SMS_CREDENTIALS_SECRET_ID',
-        message: `is required with SMS_PROVIDER=${provider}`,
-      });
     if (e.SMS_TEMPLATE_CODES === undefined) {
       problems.push({ variable: 'SMS_TEMPLATE_CODES', message: `is required with SMS_PROVIDER=${provider}` });
     } else {

@@ -47,12 +47,21 @@ function smsSender(cfg: Config, extension: () => SecretsExtension): SmsSender | 
         ...(cfg.smsMaxPrice ? { maxPrice: cfg.smsMaxPrice } : {}),
       });
     case 'aliyun': {
-      // config.ts refused the start without these; the checks narrow the types.
+      // config.ts refused the start without these; the check narrows the types.
       const { signName, templateCodes, credentialsSecretId } = sms;
-      if (!signName || !templateCodes || !credentialsSecretId)
+      if (!signName || !templateCodes)
         throw new ConfigurationError([{ variable: 'SMS_PROVIDER', message: 'aliyun needs its settings' }]);
       return new AliyunSmsSender(
         onceRetried(async () => {
+          // Only the sending function gets the secret: others never build this client.
+          if (!credentialsSecretId) {
+            throw new ConfigurationError([
+              {
+                variable: 'SMS_CREDENTIALS_SECRET_ID',
+                message: 'is required by the function that sends texts',
+              },
+            ]);
+          }
           const secret = await getSecretString(credentialsSecretId, extension());
           return aliyunSmsClient(parseAliyunCredentials(credentialsSecretId, secret), sms.aliyunEndpoint);
         }),
