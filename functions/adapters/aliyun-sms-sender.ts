@@ -56,8 +56,11 @@ export interface AliyunCredentials {
 /** SendSms as the SDK client offers it (the adapter's only call). */
 export type AliyunSmsClient = Pick<InstanceType<typeof Dysmsapi>, 'sendSms'>;
 
-// A CommonJS module: its default export is the client class under `default` of module.exports.
-const Dysmsapi = dysmsapi.default;
+type DysmsapiClass = typeof dysmsapi.default;
+// A CommonJS module: Node's default import is its exports object (the class under `default`); esbuild's
+// bundle and vitest follow __esModule and hand the class itself.
+const Dysmsapi: DysmsapiClass =
+  (dysmsapi as unknown as { default?: DysmsapiClass }).default ?? (dysmsapi as unknown as DysmsapiClass);
 
 export interface AliyunSmsSenderOptions {
   /** The registered signature, without 【】. */
