@@ -94,4 +94,27 @@ describe('customer texts through each SMS provider', () => {
     console.log(`outbox of complaint ${id}:\n${excerpt.join('\n')}`);
     expect(excerpt).toHaveLength(3);
   }, 120_000);
+
+  it('texts a customer who chose push when the deployment has none (aliyun: China, no SNS push)', async () => {
+    const api = await startWith(stack?.port ?? (await freePort()), 'aliyun');
+    const created = await api.post(
+      '/v1/complaints',
+      sampleComplaint({
+        externalRef: 'providers-push',
+        customer: {
+          phone: '13812345679',
+          channels: ['push'],
+          pushEndpointArn: 'arn:aws-cn:sns:cn-north-1:123456789012:endpoint/BAIDU/complaints-app/5f1c2d3e',
+        },
+      }),
+      { 'Idempotency-Key': 'providers-push' },
+    );
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = String(created.body.id);
+
+    const received = await textOf(api, id, 'received');
+
+    expect(received).toMatchObject({ provider: 'aliyun', to: '+8613812345679' });
+    expect((await outboxOf(api, id)).map((item) => item.kind)).toEqual(['sms']);
+  }, 60_000);
 });
