@@ -2,7 +2,6 @@
 // endpoint code: the local stack sets AWS_ENDPOINT_URL_DYNAMODB / _SFN / _SNS / _KMS, which the SDK reads itself.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMS } from '@aws-sdk/client-kms';
-import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -14,7 +13,6 @@ let documentClient: DynamoDBDocumentClient | undefined;
 let stepFunctions: SFNClient | undefined;
 let notifications: SNSClient | undefined;
 let keys: KMS | undefined;
-let textMessages: PinpointSMSVoiceV2Client | undefined;
 
 /** DynamoDB with plain JavaScript values; optional fields left undefined are simply not stored. */
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
@@ -38,10 +36,4 @@ export function snsClient(): SNSClient {
 export function kmsClient(): KMS {
   keys ??= traced(new KMS({}));
   return keys;
-}
-
-/** AWS End User Messaging SMS (locally: AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2, read by the SDK). */
-export function endUserMessagingClient(): PinpointSMSVoiceV2Client {
-  textMessages ??= traced(new PinpointSMSVoiceV2Client({}));
-  return textMessages;
 }

@@ -9,6 +9,7 @@ import { DynamoOperationsLedger } from '#adapters/dynamo-operations-ledger';
 import { EsdkPersonalDataCipher, kmsKeyring } from '#adapters/esdk-personal-data-cipher';
 import { SfnComplaintWorkflow } from '#adapters/sfn-complaint-workflow';
 import { SfnNotificationDispatcher } from '#adapters/sfn-notification-dispatcher';
+import { SnsMessageSender } from '#adapters/sns-message-sender';
 import { createCalendars, parseHolidaySchedule } from '#domain/calendars';
 import { parseSlaPolicyOverride, scalePolicy } from '#domain/policy';
 import { DEFAULT_SLA_POLICY } from '#domain/sla';
@@ -19,7 +20,6 @@ import type { PersonalDataCipher } from '#domain/ports';
 import type { ServiceDeps } from '#use-cases/service-deps';
 import { dynamoDocumentClient, kmsClient, sfnClient, snsClient } from './clients.ts';
 import { config, ConfigurationError } from './config.ts';
-import { deploymentSender } from './message-sender.ts';
 import { phoneHasher } from './phone-hasher.ts';
 import { logger, metrics } from './powertools.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -57,9 +57,6 @@ function buildServiceDeps(): ServiceDeps {
     },
   });
   const doc = dynamoDocumentClient();
-  // The sandbox's own credential, read when a secret is fetched; never stored in the configuration.
-  const extension = () => ({ port: cfg.secretsExtensionPort, sessionToken: process.env.AWS_SESSION_TOKEN });
-  const { sender, pushAvailable } = deploymentSender(cfg, extension);
   return {
     store: new DynamoComplaintStore(doc, cfg.tableName, personalDataCipher(cfg.personalDataKeyArn)),
     org: new DynamoOrgDirectory(doc, cfg.tableName),
@@ -68,8 +65,11 @@ function buildServiceDeps(): ServiceDeps {
     operations: new DynamoOperationsLedger(doc, cfg.tableName),
     workflow: new SfnComplaintWorkflow(sfnClient(), cfg.complaintStateMachineArn),
     dispatcher: new SfnNotificationDispatcher(sfnClient(), cfg.notificationStateMachineArn),
-    sender,
-    pushAvailable,
+    sender: new SnsMessageSender(snsClient(), {
+      staffTopicArns: cfg.staffTopicArns,
+      ...(cfg.smsSenderId ? { smsSenderId: cfg.smsSenderId } : {}),
+      ...(cfg.smsMaxPrice ? { smsMaxPrice: cfg.smsMaxPrice } : {}),
+    }),
     clock: { now: () => new Date() },
     hashPhone: phoneHasher({
       secretId: cfg.phoneHashSecretId,

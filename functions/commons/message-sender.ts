@@ -2,6 +2,9 @@
 // deployment sends customer texts with. Staff alerts always go through the SNS topics; mobile push through
 // SNS unless MOBILE_PUSH=none (Amazon SNS has no mobile push in the China regions), when compose.ts texts
 // push customers instead. Handlers and use cases see one MessageSender.
+//
+// Apart from deps.ts on purpose: only the function that sends (send-notification) imports this module, so
+// the providers' SDKs (about 800 KB minified with Alibaba's) stay out of every other function's bundle.
 import {
   aliyunSmsClient,
   AliyunSmsSender,
@@ -11,10 +14,37 @@ import {
 import { EumSmsSender } from '#adapters/eum-sms-sender';
 import { RoutedMessageSender, type SmsSender } from '#adapters/routed-message-sender';
 import { SnsMessageSender } from '#adapters/sns-message-sender';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type { MessageSender } from '#domain/ports';
-import { endUserMessagingClient, snsClient } from './clients.ts';
-import { ConfigurationError, type Config } from './config.ts';
+import type { ServiceDeps } from '#use-cases/service-deps';
+import { snsClient } from './clients.ts';
+import { config, ConfigurationError, type Config } from './config.ts';
+import { getServiceDeps } from './deps.ts';
+import { tracer } from './powertools.ts';
 import { getSecretString, type SecretsExtension } from './secrets-extension.ts';
+
+let deliveryDeps: ServiceDeps | undefined;
+
+/** The container's dependencies with the deployment's sender: what the send step delivers with. */
+export function getDeliveryDeps(): ServiceDeps {
+  if (!deliveryDeps) {
+    const cfg = config();
+    // The sandbox's own credential, read when a secret is fetched; never stored in the configuration.
+    const extension = () => ({ port: cfg.secretsExtensionPort, sessionToken: process.env.AWS_SESSION_TOKEN });
+    deliveryDeps = { ...getServiceDeps(), ...deploymentSender(cfg, extension) };
+  }
+  return deliveryDeps;
+}
+
+let textMessages: PinpointSMSVoiceV2Client | undefined;
+
+/** AWS End User Messaging SMS (locally: AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2, read by the SDK). */
+function endUserMessagingClient(): PinpointSMSVoiceV2Client {
+  textMessages ??= tracer
+    ? tracer.captureAWSv3Client(new PinpointSMSVoiceV2Client({}))
+    : new PinpointSMSVoiceV2Client({});
+  return textMessages;
+}
 
 export interface DeploymentSender {
   sender: MessageSender;
