@@ -195,7 +195,6 @@ async function startServers(
     checkLevelStore(join(dataDir, 'dynamo'));
     readOutboxFile(join(dataDir, 'outbox.jsonl'));
   }
-  const phoneHashSecret = phoneHashKey(options.phoneHashKey, dataDir);
   // Refused before anything starts: a mapping that no longer matches the wordings (provider-templates.ts).
   const smsTemplates = options.smsTemplatesFile
     ? parseTemplateMapping('aliyun', readTemplateFile(options.smsTemplatesFile))
@@ -203,6 +202,7 @@ async function startServers(
   if (options.smsProvider === 'aliyun' && !options.smsTemplatesFile)
     parseTemplateMapping('aliyun', smsTemplates);
   const smsSignName = options.smsSignName ?? LOCAL_SMS_SIGN_NAME;
+  const phoneHashSecret = phoneHashKey(options.phoneHashKey, dataDir);
   const aliyunCredentials = {
     accessKeyId: 'LTAIlocal',
     accessKeySecret: randomBytes(24).toString('base64url'),

@@ -3,7 +3,12 @@
 // SMS_PROVIDER=aliyun answers it. Each text goes through that provider's adapter and SDK to its local
 // stand-in and lands in the one outbox, as the customer would read it: the Alibaba text is the registered
 // template filled with the parameters behind the operator's 【signature】.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { exampleTemplateMapping } from '#domain/notifications/provider-templates';
 import { maskPhone } from '#domain/masking';
 import { eventually, sampleComplaint } from '../support/embedded.ts';
 import {
@@ -18,11 +23,13 @@ import {
 } from '../support/spawned-stack.ts';
 
 const dataDir = temporaryDataDir();
+const refusedDirs: string[] = [];
 let stack: SpawnedStack | undefined;
 
 afterAll(async () => {
   await stack?.stop('SIGTERM');
   removeDataDir(dataDir);
+  for (const dir of refusedDirs) removeDataDir(dir);
 });
 
 async function startWith(port: number, provider: string): Promise<SpawnedStack> {
@@ -116,5 +123,53 @@ describe('customer texts through each SMS provider', () => {
 
     expect(received).toMatchObject({ provider: 'aliyun', to: '+8613812345679' });
     expect((await outboxOf(api, id)).map((item) => item.kind)).toEqual(['sms']);
+  }, 60_000);
+});
+
+/** `npm start` that is expected to refuse: its exit code and what it printed on stderr. */
+function refusedStart(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const dir = temporaryDataDir();
+  refusedDirs.push(dir);
+  const child = spawn(process.execPath, ['infra/local/main.ts'], {
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      DATA_DIR: dir,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  // Started after all: stop it so the assertion shows what it printed.
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (chunk.toString('utf8').includes('is ready')) child.kill('SIGTERM');
+  });
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stderr })));
+}
+
+describe('npm start refuses an SMS configuration it cannot send with', () => {
+  it('an unknown SMS_PROVIDER, or a template mapping that no longer matches the wordings', async () => {
+    const zh = {
+      ...exampleTemplateMapping()['zh-CN']!,
+      received: { code: 'SMS_900000000', params: ['shortId'] },
+    };
+    const file = join(dataDir, 'templates.json');
+    writeFileSync(file, JSON.stringify({ 'zh-CN': zh }));
+
+    const unknown = await refusedStart({ SMS_PROVIDER: 'twilio' });
+    const stale = await refusedStart({ SMS_PROVIDER: 'aliyun', SMS_TEMPLATES_FILE: file });
+
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toBe(
+      "npm start: SMS_PROVIDER must be one of sns, end-user-messaging, aliyun, not 'twilio'",
+    );
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toContain(
+      'zh-CN.received.params: registered with [shortId], the wording uses [shortId, answerBy]; missing answerBy',
+    );
+    expect(stale.stderr).not.toMatch(/^\s+at /m);
   }, 60_000);
 });
