@@ -86,7 +86,7 @@ export class AliyunSmsSender implements SmsSender {
     const code = this.#options.codes[template.locale as Locale]?.[template.name as CustomerTemplateName];
     if (!code) throw new SendRejected(PROVIDER, `NoTemplateFor:${template.locale}.${template.name}`, meta);
     const params = templateParams(PROVIDER, template.params, this.#options.publicBaseUrl);
-    if ('problem' in params) throw new SendRejected(PROVIDER, 'ParameterTooLong', meta);
+    if ('problem' in params) throw new SendRejected(PROVIDER, 'ParameterRefused', meta);
     let body;
     try {
       const client = await this.#client();

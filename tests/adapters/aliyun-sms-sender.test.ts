@@ -147,7 +147,7 @@ describe('AliyunSmsSender', () => {
       providerCode: 'NoTemplateFor:en.received',
     });
     await expect(sender.sendSms(foreignLink, meta('C-N'))).rejects.toMatchObject({
-      providerCode: 'ParameterTooLong',
+      providerCode: 'ParameterRefused',
     });
     expect(sns.outbox({ complaintId: 'C-N' })).toEqual([]);
   });
