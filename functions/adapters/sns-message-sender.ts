@@ -9,7 +9,7 @@ import {
   type SNSClient,
 } from '@aws-sdk/client-sns';
 import type { MessageSender, OutboundMessage, OutboundPush } from '#domain/ports';
-import { SmsOptedOut } from '#domain/notifications/errors';
+import { SendThrottled, SmsOptedOut } from '#domain/notifications/errors';
 
 export interface SnsMessageSenderOptions {
   /** Index = escalation level 0..3. */
@@ -25,6 +25,9 @@ type Meta = { complaintId: string; key: string; event: string };
 
 const SUBJECT_MAX = 99;
 
+/** SNS error names that mean "too fast, try later" (the SDK's own retries already gave up on them). */
+const SNS_THROTTLING = new Set(['ThrottledException', 'KMSThrottlingException', 'Throttled', 'Throttling']);
+
 export class SnsMessageSender implements MessageSender {
   readonly #sns: SNSClient;
   readonly #options: SnsMessageSenderOptions;
@@ -37,6 +40,17 @@ export class SnsMessageSender implements MessageSender {
   }
 
   async send(message: OutboundMessage, meta: Meta): Promise<{ messageId: string }> {
+    try {
+      return await this.#send(message, meta);
+    } catch (error) {
+      // SNS's own throttling (account rate, or KMS behind an encrypted topic): retry later, after a wait.
+      const name = error instanceof Error ? error.name : '';
+      if (SNS_THROTTLING.has(name)) throw new SendThrottled('sns', name, meta);
+      throw error;
+    }
+  }
+
+  async #send(message: OutboundMessage, meta: Meta): Promise<{ messageId: string }> {
     switch (message.kind) {
       case 'sms':
         return this.#sendSms(message.phone, message.message, meta);

@@ -3,6 +3,15 @@
 import * as z from 'zod';
 import { CALENDAR_NAMES, type CalendarName } from '#domain/complaint';
 import { isSmsSignature, SMS_SIGNATURE_RULE } from '#domain/notifications/templates';
+import {
+  isTemplateProvider,
+  parseTemplateCodes,
+  signNameProblem,
+  SMS_PROVIDERS,
+  TemplateMappingInvalid,
+  type SmsProvider,
+  type TemplateCodes,
+} from '#domain/notifications/provider-templates';
 
 /** Unset and empty are the same thing for optional variables (CloudFormation writes '' for "no value"). */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -58,6 +67,16 @@ const environmentSchema = z.object({
   SMS_MAX_PRICE: optional(
     z.coerce.number({ error: 'must be a positive number (USD)' }).positive('must be a positive number (USD)'),
   ),
+  SMS_PROVIDER: optional(z.enum(SMS_PROVIDERS, { error: `must be one of ${SMS_PROVIDERS.join(', ')}` })),
+  MOBILE_PUSH: optional(z.enum(['sns', 'none'], { error: 'must be sns or none' })),
+  SMS_SIGN_NAME: optional(z.string()),
+  SMS_TEMPLATE_CODES: optional(jsonText),
+  SMS_CREDENTIALS_SECRET_ID: optional(z.string().min(1)),
+  ALIYUN_SMS_ENDPOINT: optional(
+    z.string().regex(/^(https?:\/\/)?[\w.-]+(:\d+)?\/?$/, 'must be a host name or http(s)://host:port'),
+  ),
+  SMS_ORIGINATION_IDENTITY: optional(z.string().min(1)),
+  SMS_CONFIGURATION_SET: optional(z.string().min(1)),
   PUBLIC_BASE_URL: z.url('must be an absolute URL'),
   STAFF_ALERT_CALENDAR: optional(
     z.enum(CALENDAR_NAMES, { error: `must be one of ${CALENDAR_NAMES.join(', ')}` }),
@@ -110,6 +129,67 @@ export interface Config {
   attachmentsBucket?: string;
   /** Address the bucket by path (the local S3 stand-in) rather than by virtual host. */
   s3ForcePathStyle: boolean;
+  /** Who sends customer SMS, and whether the deployment has mobile push (docs/deploy.md). */
+  sms: SmsConfig;
+}
+
+export interface SmsConfig {
+  /** SMS_PROVIDER (default sns). */
+  provider: SmsProvider;
+  /** MOBILE_PUSH: 'sns', or 'none' where SNS has no mobile push (default none with a mainland provider). */
+  push: 'sns' | 'none';
+  /** SMS_SIGN_NAME: the registered signature (template providers). */
+  signName?: string;
+  /** SMS_TEMPLATE_CODES: registered template codes by locale and wording (template providers). */
+  templateCodes?: TemplateCodes;
+  /**
+   * SMS_CREDENTIALS_SECRET_ID: Secrets Manager id of the provider's AccessKey pair (JSON). Only the function
+   * that sends texts gets it; it fails on first send without it.
+   */
+  credentialsSecretId?: string;
+  /** ALIYUN_SMS_ENDPOINT (default dysmsapi.aliyuncs.com). */
+  aliyunEndpoint: string;
+  /** End User Messaging: SMS_ORIGINATION_IDENTITY and SMS_CONFIGURATION_SET. */
+  originationIdentity?: string;
+  configurationSetName?: string;
+}
+
+export const DEFAULT_ALIYUN_SMS_ENDPOINT = 'dysmsapi.aliyuncs.com';
+
+/** The provider's own settings, checked together (a mainland provider needs signature, codes, secret). */
+function smsConfig(e: z.infer<typeof environmentSchema>): SmsConfig {
+  const provider = e.SMS_PROVIDER ?? 'sns';
+  const problems: { variable: string; message: string }[] = [];
+  let templateCodes: TemplateCodes | undefined;
+  if (isTemplateProvider(provider)) {
+    if (e.SMS_SIGN_NAME === undefined) {
+      problems.push({ variable: 'SMS_SIGN_NAME', message: `is required with SMS_PROVIDER=${provider}` });
+    } else {
+      const problem = signNameProblem(provider, e.SMS_SIGN_NAME);
+      if (problem) problems.push({ variable: 'SMS_SIGN_NAME', message: problem });
+    }
+    if (e.SMS_TEMPLATE_CODES === undefined) {
+      problems.push({ variable: 'SMS_TEMPLATE_CODES', message: `is required with SMS_PROVIDER=${provider}` });
+    } else {
+      try {
+        templateCodes = parseTemplateCodes(provider, e.SMS_TEMPLATE_CODES);
+      } catch (error) {
+        if (!(error instanceof TemplateMappingInvalid)) throw error;
+        problems.push({ variable: 'SMS_TEMPLATE_CODES', message: error.problems.join('; ') });
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return {
+    provider,
+    push: e.MOBILE_PUSH ?? (isTemplateProvider(provider) ? 'none' : 'sns'),
+    ...(e.SMS_SIGN_NAME !== undefined ? { signName: e.SMS_SIGN_NAME } : {}),
+    ...(templateCodes ? { templateCodes } : {}),
+    ...(e.SMS_CREDENTIALS_SECRET_ID ? { credentialsSecretId: e.SMS_CREDENTIALS_SECRET_ID } : {}),
+    aliyunEndpoint: e.ALIYUN_SMS_ENDPOINT ?? DEFAULT_ALIYUN_SMS_ENDPOINT,
+    ...(e.SMS_ORIGINATION_IDENTITY ? { originationIdentity: e.SMS_ORIGINATION_IDENTITY } : {}),
+    ...(e.SMS_CONFIGURATION_SET ? { configurationSetName: e.SMS_CONFIGURATION_SET } : {}),
+  };
 }
 
 export class ConfigurationError extends Error {
@@ -154,6 +234,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     holidaySchedule: e.SLA_HOLIDAY_SCHEDULE,
     attachmentsBucket: e.ATTACHMENTS_BUCKET,
     s3ForcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
+    sms: smsConfig(e),
   };
 }
 

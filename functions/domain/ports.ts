@@ -7,6 +7,7 @@ import type {
   Complaint,
   ComplaintType,
   EscalationLevel,
+  Locale,
   PendingNotification,
   Status,
   TimelineEvent,
@@ -252,6 +253,18 @@ export interface OutboundSms {
   kind: 'sms';
   phone: string;
   message: string;
+  /**
+   * Which customer wording `message` is and the values it was filled with: what a provider of registered
+   * templates (notifications/provider-templates.ts) sends instead of the text.
+   */
+  template?: SmsTemplateUse;
+}
+export interface SmsTemplateUse {
+  /** A CustomerTemplateName (notifications/templates.ts). */
+  name: string;
+  locale: Locale;
+  /** Every variable of the wording, by name, as filled into `message`. */
+  params: Readonly<Record<string, string>>;
 }
 export interface OutboundPush {
   kind: 'push';
@@ -269,7 +282,11 @@ export interface OutboundTopic {
 }
 export type OutboundMessage = OutboundSms | OutboundPush | OutboundTopic;
 
-/** Delivers one message (SNS). Throws SmsOptedOut for an opted-out number, other errors are retryable. */
+/**
+ * Delivers one message (SNS, or an SMS provider chosen per deployment beside SNS). Throws SmsOptedOut for an
+ * opted-out number, SendRejected when the provider refuses the text for good, SendThrottled when it refuses
+ * it for now (flow control); other errors are retryable.
+ */
 export interface MessageSender {
   send(
     message: OutboundMessage,

@@ -46,6 +46,7 @@ export async function deliverNotification(
     publicBaseUrl: deps.publicBaseUrl,
     sentAt: now,
     ...(deps.smsSignature ? { smsSignature: deps.smsSignature } : {}),
+    pushAvailable: deps.pushAvailable ?? true,
     ...(complaint.linkToken ? { link: customerLink(deps.publicBaseUrl, complaint.linkToken) } : {}),
   });
   const messageIds: string[] = [];

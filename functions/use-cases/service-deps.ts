@@ -31,6 +31,8 @@ export interface ServiceDeps {
   /** The needs-operator list and the reconciler's resume points. */
   operations: OperationsLedger;
   sender: MessageSender;
+  /** false: the deployment has no mobile push; customers who chose it are texted. Default true. */
+  pushAvailable?: boolean;
   clock: Clock;
   hashPhone: PhoneHasher;
   newId: () => string;

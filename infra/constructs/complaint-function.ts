@@ -326,6 +326,24 @@ export class ComplaintFunction extends NodejsFunction {
   }
 
   /**
+   * Customer SMS through AWS End User Messaging SMS. SendTextMessage's resources are the origination
+   * identities, configuration sets and opt-out lists the account picks per message, so the grant is on "*"
+   * of the one action.
+   */
+  useEndUserMessaging(): this {
+    this.addToRolePolicy(new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: ['*'] }));
+    const policy = this.role?.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      Validations.of(policy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'sms-voice:SendTextMessage picks its origination identity per message; sns:Publish to a phone number has no ARN.',
+      });
+    }
+    return this;
+  }
+
+  /**
    * GetSecretValue and DescribeSecret on the secret, and Decrypt on its key through Secrets Manager only.
    * Granted on a reference by ARN: the secret's own grantRead would also write this role into the key's
    * policy in the data stack, which then depends on this stack (a cycle); the role's policy is enough.

@@ -13,6 +13,8 @@ export interface OutboxItem {
   event: string | null;
   key: string | null;
   status: string;
+  /** Which provider's stand-in took it (absent: SNS). */
+  provider?: string;
   subject?: string;
   reason?: string;
 }

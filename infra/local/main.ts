@@ -1,13 +1,15 @@
 // `npm start`: the embedded default. Configuration comes from the environment: PORT (3000), HOST
 // (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time), RECONCILE_INTERVAL_SECONDS (900),
 // the local servers' ports (LOCAL_DYNAMODB_PORT, LOCAL_SFN_PORT, LOCAL_SNS_PORT, LOCAL_SECRETS_PORT, LOCAL_KMS_PORT,
-// LOCAL_S3_PORT). Every
+// LOCAL_S3_PORT), SMS_PROVIDER (sns | end-user-messaging | aliyun), SMS_TEMPLATES_FILE and SMS_SIGN_NAME
+// (aliyun). Every
 // start-up failure ends in one line on stderr and a non-zero exit (startup-failure.ts), never in a stack trace.
 import { startEmbeddedStack, ENDPOINTS_FILE } from './stack.ts';
 import {
   checkStartConfiguration,
   describeStartupFailure,
   servicePortsFrom,
+  smsProviderFrom,
   StartupError,
 } from './startup-failure.ts';
 
@@ -38,7 +40,11 @@ try {
     );
   }
   checkStartConfiguration(process.env);
+  const smsProvider = smsProviderFrom(process.env);
   stack = await startEmbeddedStack({
+    smsProvider,
+    ...(process.env.SMS_TEMPLATES_FILE ? { smsTemplatesFile: process.env.SMS_TEMPLATES_FILE } : {}),
+    ...(process.env.SMS_SIGN_NAME ? { smsSignName: process.env.SMS_SIGN_NAME } : {}),
     port: ports.api,
     host,
     dataDir,
@@ -63,6 +69,7 @@ Complaints platform (embedded) is ready.
   DynamoDB        ${stack.dynamo.endpoint}  (dynalite, data in ${dataDir}/dynamo)
   Step Functions  ${stack.sfn.endpoint}  (aws-local-stepfunctions)
   SNS             ${stack.sns.endpoint}  (outbox in ${dataDir}/outbox.jsonl)
+  SMS provider    ${smsProviderFrom(process.env)}  (End User Messaging ${stack.eum.endpoint}, Alibaba Cloud SMS ${stack.aliyun.endpoint}: texts into the same outbox)
   secrets         ${stack.secrets.endpoint}  (Parameters and Secrets extension protocol: the phone-hash key)
   KMS             ${stack.kms.endpoint}  (keys in ${dataDir}/kms-keys.json: phone numbers and names are sealed with them)
   S3              ${stack.s3.endpoint}  (s3rver, attachments in ${dataDir}/s3)

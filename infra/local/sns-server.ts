@@ -39,6 +39,10 @@ export interface OutboxEntry {
   reason?: string;
   /** All String message attributes as sent. */
   attributes?: Record<string, string>;
+  /** Which provider's stand-in took the message (absent: SNS). */
+  provider?: 'end-user-messaging' | 'aliyun';
+  /** A registered template's code and parameters, when the provider sends templates (the text is filled). */
+  template?: { code: string; params: Record<string, string> };
 }
 
 export interface LocalSnsOptions {
@@ -70,6 +74,8 @@ export interface LocalSns {
     reason: string,
     details?: Partial<Pick<OutboxEntry, 'kind' | 'to' | 'message' | 'event'>>,
   ): OutboxEntry;
+  /** Appends a message another provider's stand-in accepted to the same outbox (and echoes it). */
+  record(entry: OutboxEntry): void;
   /** The next n Publish requests fail with this AWS error code (default InternalError). */
   failNext(n: number, code?: string): void;
   /** Each Publish fails with this probability (0 turns it off). */
@@ -188,6 +194,10 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
   return {
     endpoint,
     outbox: (filter) => outbox.list(filter?.complaintId),
+    record: (entry) => {
+      outbox.append(entry);
+      log(describe(entry));
+    },
     subscriptions: () => subscriptions.list(),
     markFailed: (complaintId, key, reason, details = {}) => {
       const entry: OutboxEntry = {
@@ -376,7 +386,9 @@ function describe(entry: OutboxEntry): string {
   const about = [entry.complaintId && `complaint ${entry.complaintId}`, entry.event, entry.key]
     .filter(Boolean)
     .join(', ');
-  const head = entry.status === 'failed' ? `[sns] FAILED ${entry.kind}` : `[sns] ${entry.kind.toUpperCase()}`;
+  const via = entry.provider ?? 'sns';
+  const head =
+    entry.status === 'failed' ? `[${via}] FAILED ${entry.kind}` : `[${via}] ${entry.kind.toUpperCase()}`;
   const subject = entry.subject ? ` "${entry.subject}"` : '';
   const tail = entry.status === 'failed' ? ` (${entry.reason})` : '';
   // The console is a log: a customer's number appears masked, as everywhere else (the outbox keeps it).

@@ -40,6 +40,19 @@ import { startLocalKms, type LocalKms } from './kms-server.ts';
 import { startLocalS3, type LocalS3 } from './s3-server.ts';
 import { startLocalSecrets, type LocalSecrets } from './secrets-server.ts';
 import { startLocalSns, type LocalSns, type OutboxEntry } from './sns-server.ts';
+import { startLocalEum, type LocalEum } from './eum-sms-server.ts';
+import { startLocalAliyun, type LocalAliyun } from './aliyun-sms-server.ts';
+import {
+  exampleTemplateMapping,
+  parseTemplateMapping,
+  TemplateMappingInvalid,
+  registrationText,
+  templateCodes,
+  type SmsProvider,
+  type TemplateMapping,
+} from '#domain/notifications/provider-templates';
+import type { Locale } from '#domain/complaint';
+import type { CustomerTemplateName } from '#domain/notifications/templates';
 
 const REGION = 'us-east-1';
 const PARTITION = 'aws';
@@ -98,7 +111,20 @@ export interface EmbeddedStackOptions {
   functionBundles?: string;
   /** Tests only: shorter Retry intervals by state name (ms), so retry paths run in seconds. */
   retryIntervalOverrides?: Record<string, number | number[]>;
+  /** Who sends customer SMS (SMS_PROVIDER for the handlers); default sns. Every provider's stand-in runs. */
+  smsProvider?: SmsProvider;
+  /**
+   * The registered template mapping (JSON, docs/deploy.md) the Alibaba Cloud SMS stand-in registers and the
+   * handlers get the codes of; default: every zh-CN wording under a made-up code. Checked at start.
+   */
+  smsTemplatesFile?: string;
+  /** The registered signature (SMS_SIGN_NAME); default 邮政投诉. */
+  smsSignName?: string;
 }
+
+/** The local stand-in's signature and AccessKey id; its secret is random per start. */
+export const LOCAL_SMS_SIGN_NAME = '邮政投诉';
+const ALIYUN_SECRET_ID = 'complaints/local/aliyun-sms';
 
 /** The local AWS servers whose ports an operator may pin. */
 export type LocalService = 'dynamodb' | 'sfn' | 'sns' | 'secrets' | 'kms' | 's3';
@@ -111,6 +137,12 @@ export interface EmbeddedStack {
   dynamo: LocalDynamo;
   sfn: LocalStepFunctions;
   sns: LocalSns;
+  /** AWS End User Messaging SMS's stand-in (texts into the SNS outbox). */
+  eum: LocalEum;
+  /** Alibaba Cloud SMS's stand-in (texts into the SNS outbox, as the customer reads them). */
+  aliyun: LocalAliyun;
+  /** The registered template mapping the Alibaba stand-in holds (checked at start). */
+  smsTemplates: TemplateMapping;
   /** The secrets extension's stand-in, holding the phone-hash key under PHONE_HASH_SECRET_ID. */
   secrets: LocalSecrets;
   /** KMS's stand-in, holding the key that wraps personal data (PERSONAL_DATA_KEY_ALIAS). */
@@ -168,7 +200,18 @@ async function startServers(
     checkLevelStore(join(dataDir, 'dynamo'));
     readOutboxFile(join(dataDir, 'outbox.jsonl'));
   }
+  // Refused before anything starts: a mapping that no longer matches the wordings (provider-templates.ts).
+  const smsTemplates = options.smsTemplatesFile
+    ? parseTemplateMapping('aliyun', readTemplateFile(options.smsTemplatesFile))
+    : exampleTemplateMapping();
+  if (options.smsProvider === 'aliyun' && !options.smsTemplatesFile)
+    parseTemplateMapping('aliyun', smsTemplates);
+  const smsSignName = options.smsSignName ?? LOCAL_SMS_SIGN_NAME;
   const phoneHashSecret = phoneHashKey(options.phoneHashKey, dataDir);
+  const aliyunCredentials = {
+    accessKeyId: 'LTAIlocal',
+    accessKeySecret: randomBytes(24).toString('base64url'),
+  };
 
   const dynamo = await startLocalDynamo({
     ...(dataDir ? { path: join(dataDir, 'dynamo') } : {}),
@@ -194,8 +237,17 @@ async function startServers(
   started.push(() => issuer.close());
   // The handlers fetch the key as deployed ones do: from the extension's API, with the session token.
   const sessionToken = randomUUID();
+  const eum = await startLocalEum({
+    record: (entry) => sns.record(entry),
+    ...(options.optedOutNumbers ? { optedOutNumbers: options.optedOutNumbers } : {}),
+    log,
+  });
+  started.push(() => eum.close());
   const secrets = await startLocalSecrets({
-    secrets: { [PHONE_HASH_SECRET_ID]: phoneHashSecret },
+    secrets: {
+      [PHONE_HASH_SECRET_ID]: phoneHashSecret,
+      [ALIYUN_SECRET_ID]: JSON.stringify(aliyunCredentials),
+    },
     sessionToken,
     ...(ports.secrets ? { port: ports.secrets } : {}),
     log,
@@ -232,6 +284,11 @@ async function startServers(
     // s3rver serves buckets by path, not by virtual host.
     S3_FORCE_PATH_STYLE: 'true',
     ATTACHMENTS_BUCKET,
+    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: eum.endpoint,
+    SMS_PROVIDER: options.smsProvider ?? 'sns',
+    SMS_SIGN_NAME: smsSignName,
+    SMS_TEMPLATE_CODES: JSON.stringify(templateCodes(smsTemplates)),
+    SMS_CREDENTIALS_SECRET_ID: ALIYUN_SECRET_ID,
     PERSONAL_DATA_KEY_ARN: kms.key(PERSONAL_DATA_KEY_ALIAS).arn,
     TABLE_NAME,
     COMPLAINT_STATE_MACHINE_ARN: `${COMPLAINT_MACHINE}:${LIVE}`,
@@ -295,6 +352,17 @@ async function startServers(
   // Links in texts point at this gateway unless the operator names a public address.
   process.env.PUBLIC_BASE_URL = options.environment?.PUBLIC_BASE_URL ?? `http://localhost:${gateway.port}`;
 
+  // Alibaba's templates hold the fixed link address, so they are registered once it is known.
+  const aliyun = await startLocalAliyun({
+    record: (entry) => sns.record(entry),
+    ...aliyunCredentials,
+    signNames: [smsSignName],
+    templates: registeredTemplates(smsTemplates, process.env.PUBLIC_BASE_URL),
+    log,
+  });
+  started.push(() => aliyun.close());
+  process.env.ALIYUN_SMS_ENDPOINT = options.environment?.ALIYUN_SMS_ENDPOINT ?? aliyun.endpoint;
+
   const directoryFile = options.orgDirectoryFile ?? process.env.ORG_DIRECTORY_FILE;
   if (directoryFile) {
     const { seedDirectory } = await import('#use-cases/organisation');
@@ -334,6 +402,9 @@ async function startServers(
     dynamo,
     sfn,
     sns,
+    eum,
+    aliyun,
+    smsTemplates,
     secrets,
     kms,
     s3,
@@ -521,6 +592,31 @@ function deadLetter(sns: LocalSns, parameters: unknown, log: (line: string) => v
   return { MessageId: randomUUID() };
 }
 
+function readTemplateFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(resolve(file), 'utf8'));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TemplateMappingInvalid([`SMS_TEMPLATES_FILE ${file} cannot be read as JSON (${reason})`]);
+  }
+}
+
+/** What the Alibaba stand-in holds: each code with the text registered for its wording. */
+function registeredTemplates(
+  mapping: TemplateMapping,
+  publicBaseUrl: string,
+): Record<string, { text: string }> {
+  const templates: Record<string, { text: string }> = {};
+  for (const [locale, byName] of Object.entries(mapping)) {
+    for (const [name, template] of Object.entries(byName)) {
+      templates[template.code] = {
+        text: registrationText('aliyun', name as CustomerTemplateName, locale as Locale, publicBaseUrl),
+      };
+    }
+  }
+  return templates;
+}
+
 function outboxRoute(sns: LocalSns) {
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const complaintId = event.queryStringParameters?.complaintId;
@@ -593,6 +689,7 @@ function presentOutboxEntry(entry: OutboxEntry) {
     event: entry.event ?? null,
     key: entry.key ?? null,
     status: entry.status,
+    ...(entry.provider ? { provider: entry.provider } : {}),
     ...(entry.subject ? { subject: entry.subject } : {}),
     ...(entry.reason ? { reason: entry.reason } : {}),
   };

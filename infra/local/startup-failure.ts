@@ -4,6 +4,7 @@
 import { parseCompensationRules } from '#domain/compensation';
 import { InvalidConfiguration, loadSlaPolicy } from '#domain/policy';
 import { ConfigurationError } from '#commons/config';
+import { SMS_PROVIDERS, TemplateMappingInvalid } from '#domain/notifications/provider-templates';
 import { DataDirInUse } from './data-dir-lock.ts';
 import { StoreDamaged } from './level-store-check.ts';
 import { OutboxDamaged } from './outbox-file.ts';
@@ -92,7 +93,11 @@ export function describeStartupFailure(
   ports: StartPorts | undefined,
 ): { line: string; exitCode: number } {
   if (error instanceof StartupError) return { line: error.message, exitCode: error.exitCode };
-  if (error instanceof InvalidConfiguration || error instanceof ConfigurationError) {
+  if (
+    error instanceof InvalidConfiguration ||
+    error instanceof ConfigurationError ||
+    error instanceof TemplateMappingInvalid
+  ) {
     return { line: error.message, exitCode: EXIT_CONFIGURATION };
   }
   if (error instanceof DataDirInUse || error instanceof StoreDamaged || error instanceof OutboxDamaged) {
@@ -145,4 +150,13 @@ function portOwner(
 
 function firstLine(text: string): string {
   return text.split('\n')[0]!.trim();
+}
+
+/** SMS_PROVIDER for `npm start` (default sns). @throws StartupError naming the variable. */
+export function smsProviderFrom(env: Record<string, string | undefined>): (typeof SMS_PROVIDERS)[number] {
+  const raw = env.SMS_PROVIDER;
+  if (raw === undefined || raw === '') return 'sns';
+  const found = SMS_PROVIDERS.find((provider) => provider === raw);
+  if (!found) throw new StartupError(`SMS_PROVIDER must be one of ${SMS_PROVIDERS.join(', ')}, not '${raw}'`);
+  return found;
 }

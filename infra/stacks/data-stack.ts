@@ -19,6 +19,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ESCALATION_LEVELS } from '#domain/complaint';
+import { isTemplateProvider } from '#domain/notifications/provider-templates';
 import { ComplaintTable } from '../constructs/complaint-table.ts';
 import { StaffIdentity } from '../constructs/staff-identity.ts';
 import type { DeploymentConfig } from './deployment-config.ts';
@@ -46,6 +47,11 @@ export const attachmentsBucketNagName = (stage: string): string =>
 
 /** Object keys of attachments start so (functions/domain/attachments.ts): grants cover only those. */
 export const ATTACHMENT_KEY_PREFIX = 'complaints/';
+
+/** The SMS provider's AccessKey pair (mainland providers), by name. */
+export function smsCredentialsSecretName(stage: string): string {
+  return `complaints/${stage}/sms-provider-credentials`;
+}
 
 const STAFF_LEVEL_NAMES = [
   'owning agent / outlet',
@@ -75,6 +81,11 @@ export class ComplaintsDataStack extends Stack {
   readonly attachmentsKey: Key;
   /** Private, KMS-encrypted: uploads by presigned POST, reads by signed GET URL only. */
   readonly attachments: Bucket;
+  /**
+   * The mainland SMS provider's AccessKey pair, JSON {"accessKeyId", "accessKeySecret"}: created with a
+   * placeholder id the operator replaces (docs/deploy.md). Absent with SNS or End User Messaging.
+   */
+  readonly smsCredentialsSecret: Secret | undefined;
   /** Staff users and upstream systems' app clients (absent when the deployment trusts its own issuer). */
   readonly identity: StaffIdentity | undefined;
 
@@ -170,6 +181,26 @@ export class ComplaintsDataStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason: 'Rotating the phone-hash key would orphan every stored phone hash (repeat detection, lookups).',
     });
+
+    this.smsCredentialsSecret = isTemplateProvider(config.sms.provider)
+      ? new Secret(this, 'SmsProviderCredentials', {
+          secretName: smsCredentialsSecretName(config.stage),
+          description: `Complaints (${config.stage}): ${config.sms.provider} SMS AccessKey pair (set by the operator)`,
+          encryptionKey: this.dataKey,
+          generateSecretString: {
+            secretStringTemplate: JSON.stringify({ accessKeyId: 'set-me' }),
+            generateStringKey: 'accessKeySecret',
+          },
+          removalPolicy: RemovalPolicy.RETAIN,
+        })
+      : undefined;
+    if (this.smsCredentialsSecret) {
+      Validations.of(this.smsCredentialsSecret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          "The provider's AccessKey pair is rotated in the provider's console, then put here by the operator.",
+      });
+    }
 
     this.staffTopics = ESCALATION_LEVELS.map(
       (level) =>

@@ -16,6 +16,15 @@ import {
   type ApiAuthorizationMode,
   type IamPrincipalMapping,
 } from '#commons/authorizer-context';
+import {
+  isTemplateProvider,
+  parseTemplateMapping,
+  signNameProblem,
+  SMS_PROVIDERS,
+  TemplateMappingInvalid,
+  type SmsProvider,
+  type TemplateMapping,
+} from '#domain/notifications/provider-templates';
 
 export interface DeploymentConfig {
   /** Names the deployment: stack names, the API stage, state machine and alias names. */
@@ -62,6 +71,21 @@ export interface DeploymentConfig {
   apiAuthorization: ApiAuthorizationMode;
   /** `iam` only: role (or user) ARN -> id and roles, handed to the API functions as IAM_PRINCIPALS. */
   iamPrincipals: IamPrincipalMapping[];
+  /** Who sends customer SMS and whether the deployment has mobile push (docs/deploy.md). */
+  sms: DeploymentSms;
+}
+
+export interface DeploymentSms {
+  provider: SmsProvider;
+  /** 'none' where Amazon SNS has no mobile push (the China regions): push customers are texted. */
+  push: 'sns' | 'none';
+  /** The registered signature (mainland providers). */
+  signName?: string;
+  /** Checked against the wordings at synth (mainland providers). */
+  templates?: TemplateMapping;
+  /** End User Messaging: origination identity and configuration set. */
+  originationIdentity?: string;
+  configurationSetName?: string;
 }
 
 /** The context keys this app reads, with the value used when a key is not given. */
@@ -99,6 +123,12 @@ export const CONTEXT_KEYS = [
   'authClientIds',
   'apiAuthorization',
   'iamPrincipals',
+  'smsProvider',
+  'smsSignName',
+  'smsTemplates',
+  'smsOriginationIdentity',
+  'smsConfigurationSet',
+  'mobilePush',
 ] as const;
 
 export class DeploymentConfigError extends Error {
@@ -205,6 +235,17 @@ const contextSchema = z
       .enum(API_AUTHORIZATION_MODES, { error: `must be one of ${API_AUTHORIZATION_MODES.join(', ')}` })
       .default(CONTEXT_DEFAULTS.apiAuthorization),
     iamPrincipals: z.preprocess(fromJsonText, iamPrincipalsSchema).optional(),
+    smsProvider: z
+      .enum(SMS_PROVIDERS, { error: `must be one of ${SMS_PROVIDERS.join(', ')}` })
+      .default('sns'),
+    smsSignName: z.string().optional(),
+    smsTemplates: z.preprocess(fromJsonText, z.unknown()).optional(),
+    smsOriginationIdentity: z.string().min(1).optional(),
+    smsConfigurationSet: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a configuration set name')
+      .optional(),
+    mobilePush: z.enum(['sns', 'none'], { error: 'must be sns or none' }).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.apiAuthorization === 'iam' && (c.iamPrincipals ?? []).length === 0) {
@@ -231,6 +272,29 @@ const contextSchema = z
     }
   });
 
+/** A mainland provider's signature and template mapping, checked by the domain as the start checks them. */
+function smsIssues(c: z.infer<typeof contextSchema>): { templates?: TemplateMapping; problems: string[] } {
+  if (!isTemplateProvider(c.smsProvider)) return { problems: [] };
+  const problems: string[] = [];
+  if (c.smsSignName === undefined) problems.push(`smsSignName: required with smsProvider ${c.smsProvider}`);
+  else {
+    const problem = signNameProblem(c.smsProvider, c.smsSignName);
+    if (problem) problems.push(`smsSignName: ${problem}`);
+  }
+  if (c.smsTemplates === undefined) {
+    problems.push(
+      `smsTemplates: required with smsProvider ${c.smsProvider} (every customer text kind's registered template)`,
+    );
+    return { problems };
+  }
+  try {
+    return { templates: parseTemplateMapping(c.smsProvider, c.smsTemplates), problems };
+  } catch (error) {
+    if (!(error instanceof TemplateMappingInvalid)) throw error;
+    return { problems: [...problems, ...error.problems.map((problem) => `smsTemplates.${problem}`)] };
+  }
+}
+
 function formatIssuePath(path: readonly PropertyKey[]): string {
   return path.map(String).join('.');
 }
@@ -249,6 +313,8 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     );
   }
   const c = parsed.data;
+  const sms = smsIssues(c);
+  if (sms.problems.length > 0) throw new DeploymentConfigError(sms.problems);
   return {
     stage: c.stage,
     slaPolicyOverride: c.slaPolicy as Record<string, unknown> | undefined,
@@ -280,5 +346,13 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
       name: client.name,
       ...(client.delegation ? { delegation: true } : {}),
     })),
+    sms: {
+      provider: c.smsProvider,
+      push: c.mobilePush ?? (isTemplateProvider(c.smsProvider) ? 'none' : 'sns'),
+      ...(c.smsSignName !== undefined ? { signName: c.smsSignName } : {}),
+      ...(sms.templates ? { templates: sms.templates } : {}),
+      ...(c.smsOriginationIdentity ? { originationIdentity: c.smsOriginationIdentity } : {}),
+      ...(c.smsConfigurationSet ? { configurationSetName: c.smsConfigurationSet } : {}),
+    },
   };
 }

@@ -15,6 +15,7 @@ import {
   notificationDefinitionTemplate,
 } from '#workflows/definitions';
 import { PERSONAL_DATA_PURPOSE } from '#adapters/personal-data-context';
+import { isTemplateProvider, templateCodes } from '#domain/notifications/provider-templates';
 import { API_ROUTES } from '../../functions/api/routes.ts';
 import { EXECUTION_STATUS_CHANGE } from '../../functions/ops/execution-events.ts';
 import { ComplaintFunction, viaService } from '../constructs/complaint-function.ts';
@@ -66,6 +67,7 @@ export class ComplaintsServiceStack extends Stack {
     const { config, data } = props;
     requireSecretsExtensionWhereUnlisted(this.region, config);
     requireIssuerWhereNoUserPools(this.region, config);
+    requireSmsProviderWhereNoSns(this.region, config);
 
     const complaintMachine = stateMachineAddress(
       this,
@@ -265,6 +267,15 @@ export class ComplaintsServiceStack extends Stack {
       ...optional('SMS_SENDER_ID', config.smsSenderId),
       ...optional('SMS_SIGNATURE', config.smsSignature),
       ...optional('SMS_MAX_PRICE', config.smsMaxPrice),
+      SMS_PROVIDER: config.sms.provider,
+      MOBILE_PUSH: config.sms.push,
+      ...optional('SMS_SIGN_NAME', config.sms.signName),
+      ...optional(
+        'SMS_TEMPLATE_CODES',
+        config.sms.templates && JSON.stringify(templateCodes(config.sms.templates)),
+      ),
+      ...optional('SMS_ORIGINATION_IDENTITY', config.sms.originationIdentity),
+      ...optional('SMS_CONFIGURATION_SET', config.sms.configurationSetName),
       POWERTOOLS_SERVICE_NAME: 'complaints',
       POWERTOOLS_METRICS_NAMESPACE: 'Complaints',
       POWERTOOLS_LOG_LEVEL: config.logLevel,
@@ -288,7 +299,13 @@ export class ComplaintsServiceStack extends Stack {
       description: spec.description,
       environment: { ...environment, ...authorization },
       // The key's ARN, never its value: anyone who may read a function's configuration would see a value.
-      secrets: spec.access.phoneHashKey ? { PHONE_HASH_SECRET_ID: data.phoneHashSecret } : {},
+      secrets: {
+        ...(spec.access.phoneHashKey ? { PHONE_HASH_SECRET_ID: data.phoneHashSecret } : {}),
+        // Only the function that sends texts holds the mainland provider's AccessKey pair.
+        ...(spec.access.textMessaging && data.smsCredentialsSecret
+          ? { SMS_CREDENTIALS_SECRET_ID: data.smsCredentialsSecret }
+          : {}),
+      },
       secretsExtensionLayerArn: config.secretsExtensionLayerArn,
       logRetention: config.logRetention,
       // Workflow tasks may send or wait on SNS; API Gateway gives up on an integration after 29 s anyway;
@@ -307,7 +324,11 @@ export class ComplaintsServiceStack extends Stack {
       fn.useStateMachine(machines.notificationMachine, access.notificationWorkflow);
     if (access.staffTopics) fn.useStaffTopics(data.staffTopics, data.dataKey);
     if (access.staffTopicSubscriptions) fn.useStaffTopicSubscriptions(data.staffTopics);
-    if (access.textMessaging) fn.useTextMessaging();
+    if (access.textMessaging) {
+      // SNS for push and (provider sns) SMS; End User Messaging's SendTextMessage when it sends the SMS.
+      if (config.sms.provider === 'sns' || config.sms.push === 'sns') fn.useTextMessaging();
+      if (config.sms.provider === 'end-user-messaging') fn.useEndUserMessaging();
+    }
     if (access.attachments) {
       fn.useAttachments(
         {
@@ -327,6 +348,23 @@ export class ComplaintsServiceStack extends Stack {
  * aws-cdk-lib's table of Parameters and Secrets extension layers has no China region: there the layer ARN
  * must be given, or the deploy would fail on a missing mapping. Checked when the region is known at synth.
  */
+/**
+ * Amazon SNS sends no SMS and no mobile push in the China regions, and AWS End User Messaging SMS is not
+ * offered there: a deployment there texts through a mainland provider and has no push (push customers are
+ * texted instead). Checked when the region is known at synth.
+ */
+function requireSmsProviderWhereNoSns(region: string, config: DeploymentConfig): void {
+  if (Token.isUnresolved(region) || !region.startsWith('cn-')) return;
+  const problems: string[] = [];
+  if (!isTemplateProvider(config.sms.provider))
+    problems.push(
+      `smsProvider: ${config.sms.provider} cannot text customers in ${region}: use a mainland provider (aliyun)`,
+    );
+  if (config.sms.push === 'sns')
+    problems.push(`mobilePush: Amazon SNS has no mobile push in ${region}: leave it unset or set none`);
+  if (problems.length > 0) throw new DeploymentConfigError(problems);
+}
+
 /** Amazon Cognito has no user pools in the China regions: there the deployment names its own issuer. */
 function requireIssuerWhereNoUserPools(region: string, config: DeploymentConfig): void {
   if (Token.isUnresolved(region) || !region.startsWith('cn-') || config.externalIssuer) return;

@@ -2,7 +2,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SnsMessageSender, snsSubject } from '#adapters/sns-message-sender';
-import { SmsOptedOut } from '#domain/notifications/errors';
+import { SendThrottled, SmsOptedOut } from '#domain/notifications/errors';
 import { startLocalSns, type LocalSns } from '../../infra/local/sns-server.ts';
 
 const OPTED_OUT = '+8613900000000';
@@ -106,6 +106,24 @@ describe('SnsMessageSender, SMS', () => {
     await expect(sender.send({ kind: 'sms', phone: PHONE, message: 'hello' }, meta())).rejects.toBeInstanceOf(
       SmsOptedOut,
     );
+  });
+
+  it('raises SendThrottled when SNS throttles (what reaches it once the SDK gives up)', async () => {
+    // Prepare: Throttled answers 429 (ThrottledException).
+    const sender = new SnsMessageSender(client(1), { staffTopicArns: TOPICS });
+    sns.failNext(1, 'Throttled');
+    // Act
+    const failure = await sender
+      .send({ kind: 'sms', phone: PHONE, message: 'hello' }, meta())
+      .catch((e: unknown) => e);
+    const topic = await sender
+      .send({ kind: 'topic', level: 1, unit: 'outlet:x', subject: 's', message: 'm' }, meta())
+      .then(() => 'sent');
+    // Assess
+    expect(failure).toBeInstanceOf(SendThrottled);
+    expect(failure).toMatchObject({ name: 'SendThrottled', providerCode: 'ThrottledException' });
+    expect(JSON.stringify(failure)).not.toContain('13812345678');
+    expect(topic).toBe('sent');
   });
 
   it('lets other failures through for the workflow to retry, without the phone number in them', async () => {

@@ -2,6 +2,7 @@
 // named in one error without echoing its value.
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, parseConfig } from '#commons/config';
+import { exampleTemplateMapping, templateCodes } from '#domain/notifications/provider-templates';
 
 const topic = (level: number) => `arn:aws:sns:cn-north-1:123456789012:complaints-staff-level-${level}`;
 
@@ -61,6 +62,7 @@ describe('parseConfig', () => {
       publicBaseUrl: 'https://complaints.example.cn',
       staffAlertCalendar: 'cn-workdays',
       holidaySchedule: { 2031: { holidays: ['2031-01-23'], workdays: [] } },
+      sms: { provider: 'sns', push: 'sns', aliyunEndpoint: 'dysmsapi.aliyuncs.com' },
     });
   });
 
@@ -114,6 +116,9 @@ describe('parseConfig', () => {
     ['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT', '0'],
     ['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT', '65536'],
     ['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT', '2773.5'],
+    ['SMS_PROVIDER', 'twilio'],
+    ['MOBILE_PUSH', 'fcm'],
+    ['ALIYUN_SMS_ENDPOINT', 'dysmsapi.aliyuncs.com/path?x'],
   ])('names %s when it is %j', (variable, value) => {
     const error = problemsOf({ ...VALID, [variable]: value });
     expect(error.variables).toEqual([variable]);
@@ -133,5 +138,59 @@ describe('parseConfig', () => {
   it('ignores a phone-hash key left in the environment: the key is never configuration', () => {
     const config = parseConfig({ ...VALID, PHONE_HASH_SECRET: 'a-secret-of-at-least-16-chars' });
     expect(JSON.stringify(config)).not.toContain('a-secret-of-at-least-16-chars');
+  });
+});
+
+describe('parseConfig: the SMS provider', () => {
+  const codes = JSON.stringify(templateCodes(exampleTemplateMapping()));
+
+  it('takes a mainland provider with its signature and codes; push off unless asked for', () => {
+    const config = parseConfig({
+      ...VALID,
+      SMS_PROVIDER: 'aliyun',
+      SMS_SIGN_NAME: '邮政投诉',
+      SMS_TEMPLATE_CODES: codes,
+      SMS_CREDENTIALS_SECRET_ID: 'complaints/prod/sms-provider-credentials',
+      ALIYUN_SMS_ENDPOINT: 'http://127.0.0.1:4599',
+    });
+
+    expect(config.sms).toMatchObject({
+      provider: 'aliyun',
+      push: 'none',
+      signName: '邮政投诉',
+      credentialsSecretId: 'complaints/prod/sms-provider-credentials',
+      aliyunEndpoint: 'http://127.0.0.1:4599',
+    });
+    expect(config.sms.templateCodes?.['zh-CN']?.received).toMatch(/^SMS_\d+$/);
+  });
+
+  it('names the signature and codes a mainland provider lacks; the secret is checked on first send only', () => {
+    const error = problemsOf({ ...VALID, SMS_PROVIDER: 'aliyun', SMS_SIGN_NAME: '邮' });
+    expect(error.variables.sort()).toEqual(['SMS_SIGN_NAME', 'SMS_TEMPLATE_CODES']);
+    expect(error.message).toContain('SMS_SIGN_NAME must have 2-12 characters');
+
+    const partial = problemsOf({
+      ...VALID,
+      SMS_PROVIDER: 'aliyun',
+      SMS_SIGN_NAME: '邮政投诉',
+      SMS_TEMPLATE_CODES: JSON.stringify({ 'zh-CN': { received: 'SMS_1234' } }),
+    });
+    expect(partial.variables).toEqual(['SMS_TEMPLATE_CODES']);
+    expect(partial.message).toContain('zh-CN.accepted: needs a template code');
+  });
+
+  it('takes End User Messaging with its origination identity, push through SNS', () => {
+    const config = parseConfig({
+      ...VALID,
+      SMS_PROVIDER: 'end-user-messaging',
+      SMS_ORIGINATION_IDENTITY: 'pool-0123456789abcdef',
+      SMS_CONFIGURATION_SET: 'complaints',
+    });
+    expect(config.sms).toMatchObject({
+      provider: 'end-user-messaging',
+      push: 'sns',
+      originationIdentity: 'pool-0123456789abcdef',
+      configurationSetName: 'complaints',
+    });
   });
 });

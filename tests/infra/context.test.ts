@@ -8,6 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { createComplaintsApp } from '../../infra/stacks/complaints-app.ts';
 import { DeploymentConfigError } from '../../infra/stacks/deployment-config.ts';
+import { CHINA_SMS_CONTEXT } from '../support/sms-context.ts';
 
 const negativeLossBudget = { handling: { loss: { urgent: { budget: { workingDays: -1 } } } } };
 
@@ -169,14 +170,20 @@ describe('the secrets extension layer in the China regions', () => {
       bundling: false,
       env: beijing,
       // Amazon Cognito has no user pools in the China regions: the operator's own issuer.
-      context: { secretsExtensionLayerArn: chinaLayer, authIssuer: 'https://idp.example.cn/realms/staff' },
+      // Amazon SNS has no SMS there: a mainland provider, whose AccessKey pair is a secret too.
+      context: {
+        secretsExtensionLayerArn: chinaLayer,
+        authIssuer: 'https://idp.example.cn/realms/staff',
+        ...CHINA_SMS_CONTEXT,
+      },
     });
     const functions = Object.values(Template.fromStack(service).findResources('AWS::Lambda::Function'));
     const layered = functions.filter((fn) => (fn as { Properties: { Layers?: unknown } }).Properties.Layers);
 
     // Assess
-    // create-complaint and post-erasure-request
+    // create-complaint and post-erasure-request (phone-hash key), send-notification (SMS credentials)
     expect(layered.map((fn) => (fn as { Properties: { Layers: unknown } }).Properties.Layers)).toEqual([
+      [chinaLayer],
       [chinaLayer],
       [chinaLayer],
     ]);

@@ -4,6 +4,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { createComplaintsApp } from '../../infra/stacks/complaints-app.ts';
+import { CHINA_SMS_CONTEXT } from '../support/sms-context.ts';
 
 const ACCOUNT = '123456789012';
 const REGIONS = [
@@ -25,6 +26,8 @@ function templates({ region, partition }: Target): Record<string, unknown> {
           secretsExtensionLayerArn: `arn:${partition}:lambda:${region}:${ACCOUNT}:layer:secrets-extension:1`,
           authIssuer: 'https://idp.example.cn/realms/staff',
           authClientIds: 'console,hotline',
+          // Amazon SNS has no SMS there: a mainland provider.
+          ...CHINA_SMS_CONTEXT,
         }
       : {},
   });

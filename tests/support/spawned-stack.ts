@@ -23,6 +23,8 @@ export interface SpawnOptions {
   /** Reuse a port (respawn); a free one by default. */
   port?: number;
   readyTimeoutMs?: number;
+  /** Extra variables for the process (e.g. SMS_PROVIDER). */
+  environment?: Record<string, string>;
 }
 
 export interface SpawnedStack extends HttpApi {
@@ -59,7 +61,12 @@ export const temporaryDataDir = (): string => mkdtempSync(join(tmpdir(), 'compla
 export const removeDataDir = (dataDir: string): void => rmSync(dataDir, { recursive: true, force: true });
 
 /** Only what the process needs: variables the test runner or an in-process stack set must not leak in. */
-function childEnvironment(port: number, dataDir: string, timeScale: number | undefined): NodeJS.ProcessEnv {
+function childEnvironment(
+  port: number,
+  dataDir: string,
+  timeScale: number | undefined,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'SYSTEMROOT'];
   return {
     ...Object.fromEntries(keep.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))),
@@ -74,6 +81,7 @@ function childEnvironment(port: number, dataDir: string, timeScale: number | und
     LOCAL_KMS_PORT: '0',
     LOCAL_S3_PORT: '0',
     ...(timeScale ? { COMPLAINTS_TIME_SCALE: String(timeScale) } : {}),
+    ...extra,
   };
 }
 
@@ -83,7 +91,7 @@ export async function spawnStack(options: SpawnOptions = {}): Promise<SpawnedSta
   // process.execPath is the Node the tests run on (24 under vitest), the one `npm start` uses.
   const child = spawn(process.execPath, [MAIN], {
     cwd: REPOSITORY_ROOT,
-    env: childEnvironment(port, dataDir, options.timeScale),
+    env: childEnvironment(port, dataDir, options.timeScale, options.environment),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

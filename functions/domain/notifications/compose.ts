@@ -50,6 +50,7 @@ import {
   formatShanghaiTime,
   render,
   smsText,
+  templateVariables,
   type CustomerEvent,
   type CustomerTemplateName,
   type StaffEvent,
@@ -66,6 +67,11 @@ export interface ComposeOptions {
   sentAt?: Date;
   /** The operator's registered SMS signature (SMS_SIGNATURE); default DEFAULT_SMS_SIGNATURE. */
   smsSignature?: string;
+  /**
+   * false: the deployment has no mobile push (Amazon SNS has none in the China regions), so a customer who
+   * chose push gets the text by SMS instead. Default true.
+   */
+  pushAvailable?: boolean;
 }
 
 type Vars = Record<string, string>;
@@ -99,14 +105,24 @@ function composeCustomerMessages(
     return { title: template.title, body: render(template.body, vars) };
   });
   const messages: OutboundMessage[] = [];
-  if (customer.channels.includes('sms') && !customer.smsOptedOutAt) {
+  const pushAvailable = options.pushAvailable ?? true;
+  // Without push in the deployment, a customer who chose push is texted instead.
+  const wantsSms =
+    customer.channels.includes('sms') || (!pushAvailable && customer.channels.includes('push'));
+  if (wantsSms && !customer.smsOptedOutAt) {
+    const chosen = smsWording(locale, wordings, options.smsSignature);
+    const name = names[chosen]!;
+    const params = Object.fromEntries(
+      templateVariables(CUSTOMER_TEMPLATES[locale][name].body).map((variable) => [variable, vars[variable]!]),
+    );
     messages.push({
       kind: 'sms',
       phone: customer.phone,
-      message: smsWording(locale, wordings, options.smsSignature),
+      message: smsText(locale, wordings[chosen]!.body, options.smsSignature),
+      template: { name, locale, params },
     });
   }
-  if (customer.channels.includes('push') && customer.pushEndpointArn) {
+  if (pushAvailable && customer.channels.includes('push') && customer.pushEndpointArn) {
     // Push has no segments: always the richest wording.
     const { title, body } = wordings[0]!;
     messages.push({ kind: 'push', targetArn: customer.pushEndpointArn, title, message: body });
@@ -115,9 +131,9 @@ function composeCustomerMessages(
 }
 
 /** The richest wording whose SMS fits one segment; the last (link-free, proven to fit) otherwise. */
-function smsWording(locale: Locale, wordings: readonly Wording[], signature?: string): string {
-  const texts = wordings.map((w) => smsText(locale, w.body, signature));
-  return texts.find(fitsOneSegment) ?? texts.at(-1)!;
+function smsWording(locale: Locale, wordings: readonly Wording[], signature?: string): number {
+  const fits = wordings.findIndex((w) => fitsOneSegment(smsText(locale, w.body, signature)));
+  return fits === -1 ? wordings.length - 1 : fits;
 }
 
 function composeStaffAlert(

@@ -31,3 +31,42 @@ export class NotificationDataMissing extends Error {
     this.name = 'NotificationDataMissing';
   }
 }
+
+/**
+ * The SMS provider refused the text for now (flow control, throttling, a daily or monthly cap): nothing was
+ * sent and the same text may go later, after a long wait. Carries no phone number.
+ */
+export class SendThrottled extends DomainError {
+  override readonly name = 'SendThrottled';
+  readonly code = 'send-throttled';
+  /** The provider's own code (e.g. isv.BUSINESS_LIMIT_CONTROL, ThrottlingException). */
+  readonly providerCode: string;
+  constructor(provider: string, providerCode: string, meta: { complaintId: string; key: string }) {
+    super(`${provider} throttled message ${meta.key} of complaint ${meta.complaintId} (${providerCode})`, {
+      provider,
+      providerCode,
+      complaintId: meta.complaintId,
+      key: meta.key,
+    });
+    this.providerCode = providerCode;
+  }
+}
+
+/**
+ * The SMS provider refused the text for good (blocked or invalid number, unregistered template or
+ * signature, a parameter it will never accept): sending it again changes nothing. Carries no phone number.
+ */
+export class SendRejected extends DomainError {
+  override readonly name = 'SendRejected';
+  readonly code = 'send-rejected';
+  readonly providerCode: string;
+  constructor(provider: string, providerCode: string, meta: { complaintId: string; key: string }) {
+    super(`${provider} rejected message ${meta.key} of complaint ${meta.complaintId} (${providerCode})`, {
+      provider,
+      providerCode,
+      complaintId: meta.complaintId,
+      key: meta.key,
+    });
+    this.providerCode = providerCode;
+  }
+}

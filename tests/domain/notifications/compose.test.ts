@@ -19,8 +19,13 @@ import {
   MAX_AMOUNT_IN_TEXT,
   MAX_LINK_LENGTH,
   STAFF_EVENTS,
+  CUSTOMER_TEMPLATES,
   fitsOneSegment,
   formatAmount,
+  render,
+  smsText,
+  templateVariables,
+  type CustomerTemplateName,
 } from '#domain/notifications/templates';
 import type { OutboundMessage } from '#domain/ports';
 import { complaintFixture } from '../../support/complaint-fixture.ts';
@@ -55,6 +60,12 @@ describe('composeMessages for the customer', () => {
       kind: 'sms',
       phone: c.customer.phone,
       message: `【邮政投诉】已收到您的投诉，编号${c.shortId}，预计3月9日16:00前答复。`,
+      // What a provider of registered templates sends instead: the wording and its values.
+      template: {
+        name: 'received',
+        locale: 'zh-CN',
+        params: { shortId: c.shortId, answerBy: '3月9日16:00' },
+      },
     });
   });
 
@@ -473,6 +484,83 @@ describe('every composed message', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('composeMessages in a deployment without mobile push', () => {
+  const arn = 'arn:aws:sns:us-east-1:123456789012:endpoint/GCM/app/1a2b';
+
+  it('texts a customer who chose push instead, once, and never pushes', () => {
+    // Prepare
+    const pushOnly = complaint({
+      customer: { ...complaint().customer, channels: ['push'], pushEndpointArn: arn },
+    });
+    const both = complaint({
+      customer: { ...complaint().customer, channels: ['sms', 'push'], pushEndpointArn: arn },
+    });
+
+    // Act
+    const fallback = composeMessages(pushOnly, notification('accepted'), {
+      publicBaseUrl: BASE_URL,
+      pushAvailable: false,
+    });
+    const withPush = composeMessages(pushOnly, notification('accepted'), { publicBaseUrl: BASE_URL });
+    const bothWithout = composeMessages(both, notification('accepted'), {
+      publicBaseUrl: BASE_URL,
+      pushAvailable: false,
+    });
+
+    // Assess
+    expect(fallback).toEqual([
+      expect.objectContaining({
+        kind: 'sms',
+        phone: pushOnly.customer.phone,
+        template: expect.objectContaining({ name: 'accepted' }),
+      }),
+    ]);
+    expect(withPush.map((m) => m.kind)).toEqual(['push']);
+    expect(bothWithout.map((m) => m.kind)).toEqual(['sms']);
+  });
+
+  it('keeps an opted-out push customer silent rather than text them', () => {
+    const optedOut = complaint({
+      customer: {
+        ...complaint().customer,
+        channels: ['push'],
+        pushEndpointArn: arn,
+        smsOptedOutAt: '2026-03-01T00:00:00.000Z',
+      },
+    });
+    expect(
+      composeMessages(optedOut, notification('accepted'), { publicBaseUrl: BASE_URL, pushAvailable: false }),
+    ).toEqual([]);
+  });
+
+  it('names the wording the text was sent in, with exactly its variables', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...CUSTOMER_EVENTS),
+        fc.constantFrom(...LOCALES),
+        fc.option(fc.integer({ min: 1, max: 10_000_000_000 }).map((fen) => fen / 100)),
+        fc.constantFrom('https://ts.example.cn', 'https://complaints.postal-operator.example.com.cn'),
+        (event, locale, amount, publicBaseUrl) => {
+          const c = complaint({ customer: { ...complaint().customer, locale }, closeReason: 'withdrawn' });
+          const data = {
+            reason: 'withdrawn',
+            dueAt: '2026-03-20T08:00:00.000Z',
+            // A claim's texts name its remedy: money with an amount, otherwise goods sent.
+            remedy: amount !== null ? 'money' : 'resend',
+            ...(amount !== null ? { amount } : {}),
+          };
+          const [sms] = composeMessages(c, notification(event, { data }), { publicBaseUrl });
+          if (sms?.kind !== 'sms') throw new Error('no text');
+          const template = sms.template!;
+          const body = CUSTOMER_TEMPLATES[locale][template.name as CustomerTemplateName].body;
+          expect(Object.keys(template.params).sort()).toEqual(templateVariables(body).sort());
+          expect(smsText(locale, render(body, template.params))).toBe(sms.message);
+        },
+      ),
     );
   });
 });
