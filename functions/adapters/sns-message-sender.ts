@@ -9,7 +9,7 @@ import {
   type SNSClient,
 } from '@aws-sdk/client-sns';
 import type { MessageSender, OutboundMessage, OutboundPush } from '#domain/ports';
-import { SmsOptedOut } from '#domain/notifications/errors';
+import { SendRejected, SendThrottled, SmsOptedOut } from '#domain/notifications/errors';
 
 export interface SnsMessageSenderOptions {
   /** Index = escalation level 0..3. */
@@ -37,6 +37,14 @@ export class SnsMessageSender implements MessageSender {
   }
 
   async send(message: OutboundMessage, meta: Meta): Promise<{ messageId: string }> {
+    try {
+      return await this.#send(message, meta);
+    } catch (error) {
+      throw classified(error, meta);
+    }
+  }
+
+  async #send(message: OutboundMessage, meta: Meta): Promise<{ messageId: string }> {
     switch (message.kind) {
       case 'sms':
         return this.#sendSms(message.phone, message.message, meta);
@@ -134,6 +142,26 @@ export function snsSubject(subject: string): string {
     .trim();
   const cut = ascii.length > SUBJECT_MAX ? `${ascii.slice(0, SUBJECT_MAX - 3).trimEnd()}...` : ascii;
   return cut === '' ? 'Complaint alert' : cut;
+}
+
+/** SNS's answers that mean "slow down" (the SDK has retried them already) and "never": see docs/deploy.md. */
+const THROTTLED = new Set(['Throttled', 'ThrottledException', 'Throttling', 'ThrottlingException']);
+const REJECTED = new Set([
+  'EndpointDisabled',
+  'EndpointDisabledException',
+  'InvalidParameter',
+  'InvalidParameterException',
+  'InvalidParameterValue',
+  'InvalidParameterValueException',
+]);
+
+/** Throttling and permanent refusals as the domain's typed errors; anything else as it came. */
+function classified(error: unknown, meta: Meta): unknown {
+  if (!(error instanceof Error) || error instanceof SmsOptedOut) return error;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (THROTTLED.has(error.name) || status === 429) return new SendThrottled(meta.complaintId, meta.key, error.name);
+  if (REJECTED.has(error.name)) return new SendRejected(meta.complaintId, meta.key, error.name);
+  return error;
 }
 
 function isOptedOut(error: unknown): boolean {
