@@ -1,6 +1,7 @@
 // `npm start`: the embedded default. Configuration comes from the environment: PORT (3000), HOST
 // (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time), RECONCILE_INTERVAL_SECONDS (900),
-// the local servers' ports (LOCAL_DYNAMODB_PORT, LOCAL_SFN_PORT, LOCAL_SNS_PORT, LOCAL_SECRETS_PORT, LOCAL_KMS_PORT). Every
+// the local servers' ports (LOCAL_DYNAMODB_PORT, LOCAL_SFN_PORT, LOCAL_SNS_PORT, LOCAL_SECRETS_PORT, LOCAL_KMS_PORT),
+// LOCAL_SNS_MAX_RATE (unset: no limit; the local SNS answers Throttled above this many Publish a second). Every
 // start-up failure ends in one line on stderr and a non-zero exit (startup-failure.ts), never in a stack trace.
 import { startEmbeddedStack, ENDPOINTS_FILE } from './stack.ts';
 import {
@@ -21,6 +22,7 @@ const host = process.env.HOST ?? '127.0.0.1';
 const dataDir = process.env.DATA_DIR ?? '.data';
 const timeScale = process.env.COMPLAINTS_TIME_SCALE ? Number(process.env.COMPLAINTS_TIME_SCALE) : undefined;
 const reconcileSeconds = Number(process.env.RECONCILE_INTERVAL_SECONDS ?? 900);
+const snsMaxRate = Number(process.env.LOCAL_SNS_MAX_RATE ?? 0);
 
 let stack: Awaited<ReturnType<typeof startEmbeddedStack>>;
 let ports: ReturnType<typeof servicePortsFrom>;
@@ -36,6 +38,11 @@ try {
       `RECONCILE_INTERVAL_SECONDS must be a number of seconds (0: never), not '${process.env.RECONCILE_INTERVAL_SECONDS}'`,
     );
   }
+  if (!Number.isFinite(snsMaxRate) || snsMaxRate < 0) {
+    throw new StartupError(
+      `LOCAL_SNS_MAX_RATE must be a number of messages a second (0: no limit), not '${process.env.LOCAL_SNS_MAX_RATE}'`,
+    );
+  }
   checkStartConfiguration(process.env);
   stack = await startEmbeddedStack({
     port: ports.api,
@@ -44,6 +51,7 @@ try {
     servicePorts: ports.services,
     reconcileIntervalMs: reconcileSeconds * 1000,
     ...(timeScale ? { timeScale } : {}),
+    ...(snsMaxRate > 0 ? { snsMaxRate } : {}),
     log: (line) => console.log(line),
   });
 } catch (error) {

@@ -55,6 +55,11 @@ export interface LocalSnsOptions {
   random?: () => number;
   /** The topics that exist (on AWS: created by the deployment); a Publish to any other answers NotFound. */
   topics?: readonly string[];
+  /**
+   * Publish requests per second the account may send (LOCAL_SNS_MAX_RATE), as SNS's SMS rate quota: above it
+   * Publish answers Throttled (HTTP 429). Absent or 0: no limit.
+   */
+  maxRate?: number;
 }
 
 export interface LocalSns {
@@ -74,6 +79,10 @@ export interface LocalSns {
   failNext(n: number, code?: string): void;
   /** Each Publish fails with this probability (0 turns it off). */
   setFailureRate(rate: number, code?: string): void;
+  /** Publish requests per second before Throttled (0: no limit). */
+  setMaxRate(perSecond: number): void;
+  /** Publish requests answered Throttled so far. */
+  throttledCount(): number;
   close(): Promise<void>;
 }
 
@@ -107,6 +116,7 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
   const topics = [...new Set(options.topics ?? [])];
   const outbox = new Outbox(options.outboxPath);
   const injected = { remaining: 0, nextCode: 'InternalError', rate: 0, rateCode: 'InternalError' };
+  const limiter = new RateLimiter(options.maxRate ?? 0);
 
   const injectedFault = (): SnsFault | undefined => {
     if (injected.remaining > 0) {
@@ -122,6 +132,7 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
   const subscriptions = new Subscriptions(options.subscriptionsPath);
 
   const publish = (params: URLSearchParams): string => {
+    if (!limiter.take()) throw new SnsFault('Throttled', 'Rate exceeded');
     const fault = injectedFault();
     if (fault) throw fault;
     const topicArn = params.get('TopicArn');
@@ -214,6 +225,8 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
       injected.rate = rate;
       injected.rateCode = code;
     },
+    setMaxRate: (perSecond) => limiter.setRate(perSecond),
+    throttledCount: () => limiter.refused,
     close: async () => {
       await closeServer(server);
       outbox.recordCleanStop();
@@ -605,4 +618,39 @@ export function policyMatches(policy: FilterPolicy, attributes: Record<string, s
       return !excluded.includes(value);
     });
   });
+}
+
+/**
+ * A token bucket holding one second of requests: `rate` a second on average, never more than `rate` in
+ * any second. The local stand-in for the account's SMS rate quota.
+ */
+class RateLimiter {
+  #rate: number;
+  #tokens: number;
+  #at = performance.now();
+  refused = 0;
+
+  constructor(rate: number) {
+    this.#rate = rate;
+    this.#tokens = rate;
+  }
+
+  setRate(rate: number): void {
+    this.#rate = rate;
+    this.#tokens = Math.min(this.#tokens, rate);
+    this.#at = performance.now();
+  }
+
+  take(): boolean {
+    if (!(this.#rate > 0)) return true;
+    const now = performance.now();
+    this.#tokens = Math.min(this.#rate, this.#tokens + ((now - this.#at) / 1000) * this.#rate);
+    this.#at = now;
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      return true;
+    }
+    this.refused++;
+    return false;
+  }
 }

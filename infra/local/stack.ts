@@ -95,6 +95,13 @@ export interface EmbeddedStackOptions {
   functionBundles?: string;
   /** Tests only: shorter Retry intervals by state name (ms), so retry paths run in seconds. */
   retryIntervalOverrides?: Record<string, number | number[]>;
+  /**
+   * Tests and benchmarks: every Retry's IntervalSeconds and MaxDelaySeconds divided by this, backoff and
+   * jitter kept (retryIntervalOverrides, where given, replace both).
+   */
+  retryTimeScale?: number;
+  /** LOCAL_SNS_MAX_RATE: Publish requests a second before the local SNS answers Throttled (default: none). */
+  snsMaxRate?: number;
 }
 
 /** The local AWS servers whose ports an operator may pin. */
@@ -181,6 +188,7 @@ async function startServers(
       : {}),
     ...(ports.sns ? { port: ports.sns } : {}),
     ...(options.optedOutNumbers ? { optedOutNumbers: options.optedOutNumbers } : {}),
+    ...(options.snsMaxRate ? { maxRate: options.snsMaxRate } : {}),
     topics: STAFF_TOPICS,
     log,
   });
@@ -253,6 +261,13 @@ async function startServers(
     eventRules: options.executionEvents === false ? [] : [statusChangeRule(ops.statusChanged)],
     log,
     ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
+    ...(options.retryTimeScale ? { retryTimeScale: options.retryTimeScale } : {}),
+    // Reserved concurrency as deployed (functions/workflow/tasks.ts): above it, an invocation is throttled.
+    lambdaConcurrency: Object.fromEntries(
+      WORKFLOW_TASKS.flatMap((t) =>
+        'reservedConcurrency' in t ? [[functionArn(t.functionName), t.reservedConcurrency]] : [],
+      ),
+    ),
     serviceHandlers: {
       [`arn:${PARTITION}:states:::sqs:sendMessage`]: (parameters) => deadLetter(sns, parameters, log),
     },
