@@ -166,7 +166,8 @@ export class DynamoDeliveryLog implements DeliveryLog {
     // No record: nothing was ever scheduled or attempted (e.g. the complaint was erased first).
     if (!record || record.status === 'sent' || record.status === 'skipped') return;
     // An attempt cut off mid-send that then ran out of retries may have sent the text: uncertain, not failed.
-    const state = record.status === 'sending' || record.status === 'uncertain' ? 'uncertain' : 'dead-lettered';
+    const state =
+      record.status === 'sending' || record.status === 'uncertain' ? 'uncertain' : 'dead-lettered';
     try {
       await this.#doc.send(
         new UpdateCommand({
@@ -200,7 +201,8 @@ export class DynamoDeliveryLog implements DeliveryLog {
         new QueryCommand({
           TableName: this.#tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          FilterExpression: '#status = :sending AND lastAttemptAt < :before AND attribute_not_exists(stuckSince)',
+          FilterExpression:
+            '#status = :sending AND lastAttemptAt < :before AND attribute_not_exists(stuckSince)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':pk': `${COMPLAINT_PARTITION_PREFIX}${complaintId}`,
@@ -284,7 +286,8 @@ export class DynamoDeliveryLog implements DeliveryLog {
     const sendAt = notification?.audience === 'staff' ? sendAts.staff : sendAts.customer;
     const seen = typeof record.redrive === 'number' ? record.redrive : 0;
     const status = String(record.status ?? 'unknown');
-    const listed = status === 'dead-lettered' || status === 'uncertain' || (status === 'sending' && record.stuckSince);
+    const listed =
+      status === 'dead-lettered' || status === 'uncertain' || (status === 'sending' && record.stuckSince);
     if (!listed || !notification) throw new DeliveryNotResendable(complaintId, key, status);
     try {
       // The gate: of two re-sends of the same failure, only the one that still sees it moves it on.
@@ -330,7 +333,11 @@ export class DynamoDeliveryLog implements DeliveryLog {
 
   async #record(complaintId: string, key: string): Promise<Record<string, unknown> | undefined> {
     const { Item } = await this.#doc.send(
-      new GetCommand({ TableName: this.#tableName, Key: deliveryKey(complaintId, key), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: deliveryKey(complaintId, key),
+        ConsistentRead: true,
+      }),
     );
     return Item;
   }

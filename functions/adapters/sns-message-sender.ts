@@ -159,7 +159,8 @@ const REJECTED = new Set([
 function classified(error: unknown, meta: Meta): unknown {
   if (!(error instanceof Error) || error instanceof SmsOptedOut) return error;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  if (THROTTLED.has(error.name) || status === 429) return new SendThrottled(meta.complaintId, meta.key, error.name);
+  if (THROTTLED.has(error.name) || status === 429)
+    return new SendThrottled(meta.complaintId, meta.key, error.name);
   if (REJECTED.has(error.name)) return new SendRejected(meta.complaintId, meta.key, error.name);
   return error;
 }

@@ -18,7 +18,7 @@ import { parseRootCauses } from '#domain/responsibility';
 import { DEFAULT_EXECUTION_LIMITS, DEFAULT_RESTART_POLICY } from '#domain/execution';
 import type { PersonalDataCipher } from '#domain/ports';
 import type { ServiceDeps } from '#use-cases/service-deps';
-import { dynamoDocumentClient, kmsClient, sfnClient, snsClient } from './clients.ts';
+import { dynamoDocumentClient, kmsClient, sfnClient, snsClient, snsSenderClient } from './clients.ts';
 import { config, ConfigurationError } from './config.ts';
 import { phoneHasher } from './phone-hasher.ts';
 import { logger, metrics } from './powertools.ts';
@@ -65,7 +65,7 @@ function buildServiceDeps(): ServiceDeps {
     operations: new DynamoOperationsLedger(doc, cfg.tableName),
     workflow: new SfnComplaintWorkflow(sfnClient(), cfg.complaintStateMachineArn),
     dispatcher: new SfnNotificationDispatcher(sfnClient(), cfg.notificationStateMachineArn),
-    sender: new SnsMessageSender(snsClient(), {
+    sender: new SnsMessageSender(snsSenderClient(), {
       staffTopicArns: cfg.staffTopicArns,
       ...(cfg.smsSenderId ? { smsSenderId: cfg.smsSenderId } : {}),
       ...(cfg.smsMaxPrice ? { smsMaxPrice: cfg.smsMaxPrice } : {}),

@@ -216,7 +216,12 @@ export interface NotificationDispatcher {
    * `redrive`: 0 (or absent) for the first hand-over; an operator's n-th re-send starts a fresh execution
    * of its own, since the first one's name stays taken after it ended.
    */
-  dispatch(complaintId: string, notification: PendingNotification, sendAt: Date, redrive?: number): Promise<void>;
+  dispatch(
+    complaintId: string,
+    notification: PendingNotification,
+    sendAt: Date,
+    redrive?: number,
+  ): Promise<void>;
 }
 
 /** What a delivery execution passes to the send step. */

@@ -109,7 +109,11 @@ export async function recordUndelivered(
 ): Promise<void> {
   const { complaintId, notification } = request;
   const error = request.error.Error ?? 'Unknown';
-  deps.log.error('message undelivered: listed for an operator', { complaintId, key: notification.key, error });
+  deps.log.error('message undelivered: listed for an operator', {
+    complaintId,
+    key: notification.key,
+    error,
+  });
   await deps.deliveries.markDeadLettered(complaintId, notification.key, deps.clock.now(), error);
 }
 
@@ -139,10 +143,19 @@ export async function resendDelivery(
   await getComplaint(deps, complaintId);
   const now = deps.clock.now();
   const sendAt = {
-    customer: customerSendAt(now, { quietHours: deps.quietHours, releaseKey: releaseKeyOf(complaintId, key) }),
+    customer: customerSendAt(now, {
+      quietHours: deps.quietHours,
+      releaseKey: releaseKeyOf(complaintId, key),
+    }),
     staff: now,
   };
-  const delivery = await deps.deliveries.redrive(complaintId, key, now, `${caller.kind}:${caller.id}`, sendAt);
+  const delivery = await deps.deliveries.redrive(
+    complaintId,
+    key,
+    now,
+    `${caller.kind}:${caller.id}`,
+    sendAt,
+  );
   const redrive = delivery.redrive ?? 1;
   await deps.dispatcher.dispatch(complaintId, delivery.notification, delivery.sendAt, redrive);
   return { complaintId, key, redrive, sendAt: delivery.sendAt.toISOString() };

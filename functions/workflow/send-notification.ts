@@ -18,6 +18,7 @@ export const handler = taskHandler(sendNotificationPayload, async (payload) => {
     const outcome = await deliverNotification(getServiceDeps(), { complaintId, notification });
     if (outcome === 'uncertain') metrics.addMetric('DeliveriesUncertain', MetricUnit.Count, 1);
     if (outcome === 'sent') metrics.addMetric('DeliveriesSent', MetricUnit.Count, 1);
+    if (outcome === 'nothing-to-send') metrics.addMetric('DeliveriesSkipped', MetricUnit.Count, 1);
     return { outcome };
   } catch (error) {
     // The workflow retries it after a long backoff; the rate of these shows the provider's limit is near.

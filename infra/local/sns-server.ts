@@ -621,33 +621,28 @@ export function policyMatches(policy: FilterPolicy, attributes: Record<string, s
 }
 
 /**
- * A token bucket holding one second of requests: `rate` a second on average, never more than `rate` in
- * any second. The local stand-in for the account's SMS rate quota.
+ * At most `rate` requests in any rolling second (the accepted ones' instants are kept): the local stand-in
+ * for the account's SMS rate quota. A refused request does not count.
  */
 class RateLimiter {
   #rate: number;
-  #tokens: number;
-  #at = performance.now();
+  readonly #accepted: number[] = [];
   refused = 0;
 
   constructor(rate: number) {
     this.#rate = rate;
-    this.#tokens = rate;
   }
 
   setRate(rate: number): void {
     this.#rate = rate;
-    this.#tokens = Math.min(this.#tokens, rate);
-    this.#at = performance.now();
   }
 
   take(): boolean {
     if (!(this.#rate > 0)) return true;
     const now = performance.now();
-    this.#tokens = Math.min(this.#rate, this.#tokens + ((now - this.#at) / 1000) * this.#rate);
-    this.#at = now;
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
+    while (this.#accepted.length > 0 && now - this.#accepted[0]! >= 1000) this.#accepted.shift();
+    if (this.#accepted.length < this.#rate) {
+      this.#accepted.push(now);
       return true;
     }
     this.refused++;

@@ -46,6 +46,12 @@ export interface DeploymentConfig {
    * none): its URL, its JWKS (default: issuer + /.well-known/jwks.json) and the accepted client ids.
    */
   externalIssuer?: { issuer: string; jwksUri?: string; clientIds?: string[] };
+  /** USD a month the account may spend on SMS (SNS's spend quota): the spend alarm fires at 80%. */
+  smsMonthlySpendLimit: number;
+  /** Requests per client IP in 5 minutes the web ACL lets through to the customer link routes. */
+  publicRateLimitPerIp: number;
+  /** Reserve the sender's concurrency (false where the account's concurrency quota is too small to reserve). */
+  reserveSendConcurrency: boolean;
 }
 
 /** The context keys this app reads, with the value used when a key is not given. */
@@ -57,6 +63,10 @@ export const CONTEXT_DEFAULTS = {
   apiRateLimit: 50,
   apiBurstLimit: 100,
   apiKeyRequired: false,
+  // SNS's default account spend quota for SMS: raise both together.
+  smsMonthlySpendLimit: 1,
+  publicRateLimitPerIp: 500,
+  reserveSendConcurrency: true,
 } as const;
 
 export const CONTEXT_KEYS = [
@@ -79,6 +89,9 @@ export const CONTEXT_KEYS = [
   'authIssuer',
   'authJwksUri',
   'authClientIds',
+  'smsMonthlySpendLimit',
+  'publicRateLimitPerIp',
+  'reserveSendConcurrency',
 ] as const;
 
 export class DeploymentConfigError extends Error {
@@ -149,6 +162,13 @@ const contextSchema = z.object({
   apiRateLimit: positiveInteger.default(CONTEXT_DEFAULTS.apiRateLimit),
   apiBurstLimit: positiveInteger.default(CONTEXT_DEFAULTS.apiBurstLimit),
   apiKeyRequired: flag.default(CONTEXT_DEFAULTS.apiKeyRequired),
+  smsMonthlySpendLimit: positiveNumber.default(CONTEXT_DEFAULTS.smsMonthlySpendLimit),
+  // WAF's rate-based rules take 10 to 2,000,000,000 requests per window.
+  publicRateLimitPerIp: positiveInteger
+    .min(10, 'must be at least 10 (WAF)')
+    .max(2_000_000_000, 'must be at most 2000000000 (WAF)')
+    .default(CONTEXT_DEFAULTS.publicRateLimitPerIp),
+  reserveSendConcurrency: flag.default(CONTEXT_DEFAULTS.reserveSendConcurrency),
   secretsExtensionLayerArn: z
     .string()
     .regex(
@@ -209,6 +229,9 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     alarmEmail: c.alarmEmail,
     staffAlertCalendar: c.staffAlertCalendar,
     apiThrottle: { rateLimit: c.apiRateLimit, burstLimit: c.apiBurstLimit },
+    smsMonthlySpendLimit: c.smsMonthlySpendLimit,
+    publicRateLimitPerIp: c.publicRateLimitPerIp,
+    reserveSendConcurrency: c.reserveSendConcurrency,
     apiKeyRequired: c.apiKeyRequired,
     secretsExtensionLayerArn: c.secretsExtensionLayerArn,
     ...(c.authIssuer

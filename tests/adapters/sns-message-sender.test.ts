@@ -122,9 +122,15 @@ describe('SnsMessageSender, SMS', () => {
       .catch((e: unknown) => e);
     // Assess
     expect(throttled).toBeInstanceOf(SendThrottled);
-    expect(throttled).toMatchObject({ name: 'SendThrottled', details: { providerCode: 'ThrottledException' } });
+    expect(throttled).toMatchObject({
+      name: 'SendThrottled',
+      details: { providerCode: 'ThrottledException' },
+    });
     expect(invalid).toBeInstanceOf(SendRejected);
-    expect(invalid).toMatchObject({ name: 'SendRejected', details: { providerCode: 'InvalidParameterException' } });
+    expect(invalid).toMatchObject({
+      name: 'SendRejected',
+      details: { providerCode: 'InvalidParameterException' },
+    });
     const invalidText = `${(invalid as Error).message}\n${(invalid as Error).stack}\n${JSON.stringify(invalid)}`;
     expect(invalidText).not.toContain('13812345678');
     expect(published()).toEqual([]);
