@@ -4,10 +4,10 @@
 // executions in memory) can be handed over again after a restart. Deliveries an operator must look at
 // (dead-lettered, uncertain, stuck in sending) are also listed under one partition (pk
 // OPS#DELIVERY_ATTENTION, sk {complaintId}#{key}): the record is written first and stays the truth (a re-send
-// is a conditional write on it), the listing after it; the happy path writes no listing at all.
+// is a conditional write on it), the listing after it, marked cleared on a re-send (no function deletes
+// items); the happy path writes no listing at all.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -28,8 +28,10 @@ import { COMPLAINT_PARTITION_PREFIX, TTL_ATTRIBUTE } from './table-design.ts';
 export const DELIVERY_RECORD_TTL_SECONDS = 400 * 24 * 3600;
 
 const DELIVERY_PREFIX = 'DELIVERY#';
-/** Deliveries waiting for an operator: one small item each, removed when re-sent. */
+/** Deliveries waiting for an operator: one small item each, marked cleared when re-sent. */
 export const DELIVERY_ATTENTION_PARTITION = 'OPS#DELIVERY_ATTENTION';
+/** A cleared listing stays this long (what was re-sent, by whom is on the delivery record). */
+const CLEARED_LISTING_TTL_SECONDS = 7 * 24 * 3600;
 
 const attentionKey = (complaintId: string, key: string) => ({
   pk: DELIVERY_ATTENTION_PARTITION,
@@ -258,11 +260,14 @@ export class DynamoDeliveryLog implements DeliveryLog {
           KeyConditionExpression: 'pk = :pk',
           ...(query.state
             ? {
-                FilterExpression: '#state = :state',
+                FilterExpression: '#state = :state AND attribute_not_exists(clearedAt)',
                 ExpressionAttributeNames: { '#state': 'state' },
                 ExpressionAttributeValues: { ':pk': DELIVERY_ATTENTION_PARTITION, ':state': query.state },
               }
-            : { ExpressionAttributeValues: { ':pk': DELIVERY_ATTENTION_PARTITION } }),
+            : {
+                FilterExpression: 'attribute_not_exists(clearedAt)',
+                ExpressionAttributeValues: { ':pk': DELIVERY_ATTENTION_PARTITION },
+              }),
           Limit: query.limit - items.length,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
@@ -316,13 +321,20 @@ export class DynamoDeliveryLog implements DeliveryLog {
         throw new DeliveryNotResendable(complaintId, key, 're-sent already');
       throw error;
     }
+    // Cleared, not deleted (no function may delete items): hidden from the listing, gone with its TTL.
     try {
       await this.#doc.send(
-        new DeleteCommand({
+        new UpdateCommand({
           TableName: this.#tableName,
           Key: attentionKey(complaintId, key),
-          ConditionExpression: 'attribute_not_exists(redrive) OR redrive = :seen',
-          ExpressionAttributeValues: { ':seen': seen },
+          UpdateExpression: 'SET clearedAt = :at, #ttl = :ttl',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(redrive) OR redrive = :seen)',
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ':at': at.toISOString(),
+            ':ttl': Math.floor(at.getTime() / 1000) + CLEARED_LISTING_TTL_SECONDS,
+            ':seen': seen,
+          },
         }),
       );
     } catch (error) {

@@ -52,6 +52,8 @@ try {
     reconcileIntervalMs: reconcileSeconds * 1000,
     ...(timeScale ? { timeScale } : {}),
     ...(snsMaxRate > 0 ? { snsMaxRate } : {}),
+    // As deployed: at most SEND_CONCURRENCY sends at once.
+    reservedConcurrency: true,
     log: (line) => console.log(line),
   });
 } catch (error) {

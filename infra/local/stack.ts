@@ -102,6 +102,12 @@ export interface EmbeddedStackOptions {
   retryTimeScale?: number;
   /** LOCAL_SNS_MAX_RATE: Publish requests a second before the local SNS answers Throttled (default: none). */
   snsMaxRate?: number;
+  /**
+   * Enforce the task functions' reserved concurrency (functions/workflow/tasks.ts) as Lambda does: above it
+   * an invocation is throttled and the state machine backs off. `npm start` and the burst tests turn it
+   * on; off by default, so tests that send many texts at once are not slowed by the long backoff.
+   */
+  reservedConcurrency?: boolean;
 }
 
 /** The local AWS servers whose ports an operator may pin. */
@@ -263,11 +269,15 @@ async function startServers(
     ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
     ...(options.retryTimeScale ? { retryTimeScale: options.retryTimeScale } : {}),
     // Reserved concurrency as deployed (functions/workflow/tasks.ts): above it, an invocation is throttled.
-    lambdaConcurrency: Object.fromEntries(
-      WORKFLOW_TASKS.flatMap((t) =>
-        'reservedConcurrency' in t ? [[functionArn(t.functionName), t.reservedConcurrency]] : [],
-      ),
-    ),
+    ...(options.reservedConcurrency
+      ? {
+          lambdaConcurrency: Object.fromEntries(
+            WORKFLOW_TASKS.flatMap((t) =>
+              'reservedConcurrency' in t ? [[functionArn(t.functionName), t.reservedConcurrency]] : [],
+            ),
+          ),
+        }
+      : {}),
     serviceHandlers: {
       [`arn:${PARTITION}:states:::sqs:sendMessage`]: (parameters) => deadLetter(sns, parameters, log),
     },

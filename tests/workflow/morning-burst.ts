@@ -58,6 +58,7 @@ export async function runMorningBurst(options: BurstOptions): Promise<BurstFigur
     timeScale: options.timeScale,
     retryTimeScale: options.timeScale,
     snsMaxRate: options.rate,
+    reservedConcurrency: true,
     reconcileOnStart: false,
     reconcileIntervalMs: 0,
   });
