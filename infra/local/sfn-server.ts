@@ -50,7 +50,7 @@ export interface LocalStepFunctions {
   events(executionArn: string): readonly EngineEvent[];
   /** Callback tasks waiting for SendTaskSuccess/SendTaskFailure, over all executions. */
   waitingTasks(): number;
-  /** Invocations refused for reserved concurrency, and the most that ran at once, by function ARN. */
+  /** Invocations refused for reserved concurrency, and the most that ran at once, by function name. */
   lambdaStats(): Record<string, { throttled: number; peak: number }>;
   /** Stops delivering status change events (and waits for those under way): the stack is shutting down. */
   stopEvents(): Promise<void>;
