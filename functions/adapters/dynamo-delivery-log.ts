@@ -15,6 +15,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { PendingNotification } from '#domain/complaint';
+import { InvalidInput } from '#domain/errors';
 import { DeliveryNotFound, DeliveryNotResendable } from '#domain/notifications/errors';
 import type {
   DeliveryAttention,
@@ -422,7 +423,7 @@ function encodeCursor(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-function decodeCursor(cursor: string): Record<string, unknown> | undefined {
+function decodeCursor(cursor: string): Record<string, unknown> {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (key && typeof key === 'object' && (key as { pk?: unknown }).pk === DELIVERY_ATTENTION_PARTITION)
@@ -430,5 +431,7 @@ function decodeCursor(cursor: string): Record<string, unknown> | undefined {
   } catch {
     // answered below
   }
-  return undefined;
+  throw new InvalidInput('the cursor is not one this list handed out', [
+    { path: 'cursor', message: 'must be the nextCursor of a previous page' },
+  ]);
 }

@@ -146,10 +146,11 @@ describe('undelivered texts', () => {
     expect((await outbox(id, 'closed.43')).filter((m) => m.status === 'sent')).toHaveLength(1);
   });
 
-  it('answers 404 for a delivery never recorded and 400 for a malformed key', async () => {
+  it('answers 404 for a delivery never recorded, 400 for a malformed key, state or cursor', async () => {
     const { id } = await complaintOwing('closed.44');
     expect((await supervisor().post(resendPath(id, 'closed.99'), {})).status).toBe(404);
     expect((await supervisor().post(resendPath(id, 'closed 99!'), {})).status).toBe(400);
     expect((await supervisor().get('/v1/deliveries?state=lost')).status).toBe(400);
+    expect((await supervisor().get('/v1/deliveries?cursor=bm90LWEtY3Vyc29y')).status).toBe(400);
   });
 });
