@@ -1,7 +1,8 @@
 // `npm start`: the embedded default. Configuration comes from the environment: PORT (3000), HOST
 // (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time), RECONCILE_INTERVAL_SECONDS (900),
 // the local servers' ports (LOCAL_DYNAMODB_PORT, LOCAL_SFN_PORT, LOCAL_SNS_PORT, LOCAL_SECRETS_PORT, LOCAL_KMS_PORT),
-// LOCAL_SNS_MAX_RATE (unset: no limit; the local SNS answers Throttled above this many Publish a second). Every
+// LOCAL_SNS_MAX_RATE (unset: no limit; the local SNS answers Throttled above this many Publish a second),
+// LOCAL_RESERVED_CONCURRENCY (true/false; default true in real time, false with COMPLAINTS_TIME_SCALE). Every
 // start-up failure ends in one line on stderr and a non-zero exit (startup-failure.ts), never in a stack trace.
 import { startEmbeddedStack, ENDPOINTS_FILE } from './stack.ts';
 import {
@@ -23,6 +24,7 @@ const dataDir = process.env.DATA_DIR ?? '.data';
 const timeScale = process.env.COMPLAINTS_TIME_SCALE ? Number(process.env.COMPLAINTS_TIME_SCALE) : undefined;
 const reconcileSeconds = Number(process.env.RECONCILE_INTERVAL_SECONDS ?? 900);
 const snsMaxRate = Number(process.env.LOCAL_SNS_MAX_RATE ?? 0);
+const reservedConcurrency = { true: true, false: false }[process.env.LOCAL_RESERVED_CONCURRENCY ?? ''];
 
 let stack: Awaited<ReturnType<typeof startEmbeddedStack>>;
 let ports: ReturnType<typeof servicePortsFrom>;
@@ -52,8 +54,9 @@ try {
     reconcileIntervalMs: reconcileSeconds * 1000,
     ...(timeScale ? { timeScale } : {}),
     ...(snsMaxRate > 0 ? { snsMaxRate } : {}),
-    // As deployed: at most SEND_CONCURRENCY sends at once.
-    reservedConcurrency: true,
+    // As deployed: at most SEND_CONCURRENCY sends at once, with the workflow's real backoff. Time-scaled
+    // demos and tests compress everything else, not that backoff, so there it is off unless asked for.
+    reservedConcurrency: reservedConcurrency ?? timeScale === undefined,
     log: (line) => console.log(line),
   });
 } catch (error) {

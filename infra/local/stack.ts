@@ -104,8 +104,9 @@ export interface EmbeddedStackOptions {
   snsMaxRate?: number;
   /**
    * Enforce the task functions' reserved concurrency (functions/workflow/tasks.ts) as Lambda does: above it
-   * an invocation is throttled and the state machine backs off. `npm start` and the burst tests turn it
-   * on; off by default, so tests that send many texts at once are not slowed by the long backoff.
+   * an invocation is throttled and the state machine backs off. `npm start` in real time and the burst
+   * tests turn it on; off by default, so tests that send many texts at once are not slowed by the long
+   * backoff.
    */
   reservedConcurrency?: boolean;
 }
