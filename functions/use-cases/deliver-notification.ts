@@ -109,7 +109,7 @@ export async function recordUndelivered(
 ): Promise<void> {
   const { complaintId, notification } = request;
   const error = request.error.Error ?? 'Unknown';
-  deps.log.error('message undelivered: listed for an operator', {
+  deps.log.warn('message undelivered: listed for an operator', {
     complaintId,
     key: notification.key,
     error,
