@@ -9,7 +9,7 @@ import {
   type SNSClient,
 } from '@aws-sdk/client-sns';
 import type { MessageSender, OutboundMessage, OutboundPush } from '#domain/ports';
-import { SendThrottled, SmsOptedOut } from '#domain/notifications/errors';
+import { SendRejected, SendThrottled, SmsOptedOut } from '#domain/notifications/errors';
 
 export interface SnsMessageSenderOptions {
   /** Index = escalation level 0..3. */
@@ -24,9 +24,6 @@ type Attributes = Record<string, MessageAttributeValue>;
 type Meta = { complaintId: string; key: string; event: string };
 
 const SUBJECT_MAX = 99;
-
-/** SNS error names that mean "too fast, try later" (the SDK's own retries already gave up on them). */
-const SNS_THROTTLING = new Set(['ThrottledException', 'KMSThrottlingException', 'Throttled', 'Throttling']);
 
 export class SnsMessageSender implements MessageSender {
   readonly #sns: SNSClient;
@@ -43,10 +40,7 @@ export class SnsMessageSender implements MessageSender {
     try {
       return await this.#send(message, meta);
     } catch (error) {
-      // SNS's own throttling (account rate, or KMS behind an encrypted topic): retry later, after a wait.
-      const name = error instanceof Error ? error.name : '';
-      if (SNS_THROTTLING.has(name)) throw new SendThrottled('sns', name, meta);
-      throw error;
+      throw classified(error, meta);
     }
   }
 
@@ -148,6 +142,33 @@ export function snsSubject(subject: string): string {
     .trim();
   const cut = ascii.length > SUBJECT_MAX ? `${ascii.slice(0, SUBJECT_MAX - 3).trimEnd()}...` : ascii;
   return cut === '' ? 'Complaint alert' : cut;
+}
+
+/** SNS's answers that mean "slow down" (the SDK has retried them already) and "never": see docs/deploy.md. */
+const THROTTLED = new Set([
+  'Throttled',
+  'ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  // KMS behind an encrypted topic
+  'KMSThrottlingException',
+]);
+const REJECTED = new Set([
+  'EndpointDisabled',
+  'EndpointDisabledException',
+  'InvalidParameter',
+  'InvalidParameterException',
+  'InvalidParameterValue',
+  'InvalidParameterValueException',
+]);
+
+/** Throttling and permanent refusals as the domain's typed errors; anything else as it came. */
+function classified(error: unknown, meta: Meta): unknown {
+  if (!(error instanceof Error) || error instanceof SmsOptedOut) return error;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (THROTTLED.has(error.name) || status === 429) return new SendThrottled('sns', error.name, meta);
+  if (REJECTED.has(error.name)) return new SendRejected('sns', error.name, meta);
+  return error;
 }
 
 function isOptedOut(error: unknown): boolean {

@@ -31,6 +31,7 @@ import {
 } from './schemas.ts';
 import { newComplaintBody } from './intake-schemas.ts';
 import { directoryView, orgUnitView } from './org-schemas.ts';
+import { deliveriesPage, deliveriesQuery, deliveryPath, resendView } from './delivery-schemas.ts';
 import { orgUnitInput } from '#domain/organisation';
 import {
   attachmentPath,
@@ -345,6 +346,34 @@ function buildRegistry(): OpenAPIRegistry {
 
   registry.registerPath({
     method: 'get',
+    path: '/v1/deliveries',
+    operationId: 'listUndeliveredMessages',
+    summary: 'Texts and alerts that were not delivered and wait for an operator',
+    description:
+      'Dead-lettered (retries ran out, or the provider rejected the message), uncertain (an attempt was cut off mid-send: it may have gone out) and stuck in sending (found by the reconciler). Supervisors and admins.',
+    request: { query: deliveriesQuery },
+    responses: {
+      200: json(deliveriesPage, 'One page; pass nextCursor as cursor for the next one.'),
+      ...problems([400, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/deliveries/{id}/{key}/resend',
+    operationId: 'resendMessage',
+    summary: 'Re-send a listed message, once',
+    description:
+      'Moves the message back to scheduled and starts a fresh delivery (quiet hours apply). Of two re-sends of the same failure one wins; the other, and any re-send of a message not listed, gets 409.',
+    request: { params: deliveryPath },
+    responses: {
+      202: json(resendView, 'Re-sent: when it goes out.'),
+      ...problems([400, 404, 409, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
     path: '/v1/sla/preview',
     operationId: 'previewSla',
     summary: 'When would a complaint received and accepted at `at` be due?',
@@ -647,6 +676,8 @@ const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
   requestEvidenceUpload: ['work'],
   attachEvidence: ['work'],
   listAttachments: ['read'],
+  listUndeliveredMessages: ['deliveries'],
+  resendMessage: ['deliveries'],
 };
 
 const BEARER = 'bearer';

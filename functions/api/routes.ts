@@ -175,4 +175,17 @@ export const API_ROUTES = [
     entry: 'functions/api/get-attachments.ts',
     functionName: 'get-attachments',
   },
+  // Undelivered texts and alerts, for an operator (docs/spec.md, "Undelivered texts").
+  {
+    method: 'GET',
+    resource: '/v1/deliveries',
+    entry: 'functions/api/list-deliveries.ts',
+    functionName: 'list-deliveries',
+  },
+  {
+    method: 'POST',
+    resource: '/v1/deliveries/{id}/{key}/resend',
+    entry: 'functions/api/resend-delivery.ts',
+    functionName: 'resend-delivery',
+  },
 ] as const satisfies readonly ApiRoute[];

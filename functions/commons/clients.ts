@@ -15,6 +15,7 @@ let stepFunctions: SFNClient | undefined;
 let notifications: SNSClient | undefined;
 let keys: KMS | undefined;
 let objects: S3Client | undefined;
+let sender: SNSClient | undefined;
 
 /** DynamoDB with plain JavaScript values; optional fields left undefined are simply not stored. */
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
@@ -32,6 +33,16 @@ export function sfnClient(): SFNClient {
 export function snsClient(): SNSClient {
   notifications ??= traced(new SNSClient({}));
   return notifications;
+}
+
+/**
+ * SNS for sending customer texts and alerts: one attempt per call. The delivery workflow retries a failed
+ * send itself, a throttled one with a backoff of minutes; the SDK's own retries would wait inside the
+ * function, holding one of the sender's few concurrent slots while the provider asks to slow down.
+ */
+export function snsSenderClient(): SNSClient {
+  sender ??= traced(new SNSClient({ maxAttempts: 1 }));
+  return sender;
 }
 
 /** The aggregated KMS client: the shape the AWS Encryption SDK's KMS keyring calls. */

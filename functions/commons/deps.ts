@@ -21,7 +21,14 @@ import { DEFAULT_EXECUTION_LIMITS, DEFAULT_RESTART_POLICY } from '#domain/execut
 import type { AttachmentFiles, PersonalDataCipher } from '#domain/ports';
 import type { AttachmentDeps } from '#use-cases/attachments';
 import type { ServiceDeps } from '#use-cases/service-deps';
-import { dynamoDocumentClient, kmsClient, s3Client, sfnClient, snsClient } from './clients.ts';
+import {
+  dynamoDocumentClient,
+  kmsClient,
+  s3Client,
+  sfnClient,
+  snsClient,
+  snsSenderClient,
+} from './clients.ts';
 import { config, ConfigurationError } from './config.ts';
 import { phoneHasher } from './phone-hasher.ts';
 import { logger, metrics } from './powertools.ts';
@@ -102,7 +109,7 @@ function buildServiceDeps(): ServiceDeps {
     operations: new DynamoOperationsLedger(doc, cfg.tableName),
     workflow: new SfnComplaintWorkflow(sfnClient(), cfg.complaintStateMachineArn),
     dispatcher: new SfnNotificationDispatcher(sfnClient(), cfg.notificationStateMachineArn),
-    sender: new SnsMessageSender(snsClient(), {
+    sender: new SnsMessageSender(snsSenderClient(), {
       staffTopicArns: cfg.staffTopicArns,
       ...(cfg.smsSenderId ? { smsSenderId: cfg.smsSenderId } : {}),
       ...(cfg.smsMaxPrice ? { smsMaxPrice: cfg.smsMaxPrice } : {}),

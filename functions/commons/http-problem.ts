@@ -17,6 +17,7 @@ import {
   VersionConflict,
   WorkflowNotReady,
 } from '#domain/errors';
+import { DeliveryNotFound, DeliveryNotResendable } from '#domain/notifications/errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -109,6 +110,8 @@ export const DOMAIN_PROBLEM_RULES: readonly DomainProblemRule[] = [
     extensions: (e) => ({ limit: e.details.limit, max: e.details.max }),
   }),
   rule({ error: ContentTooLarge, status: 413, title: 'Content too large', errors: (e) => e.errors }),
+  rule({ error: DeliveryNotFound, status: 404, title: 'Delivery not found' }),
+  rule({ error: DeliveryNotResendable, status: 409, title: 'Nothing to re-send' }),
   rule({
     error: AccessDenied,
     status: 403,

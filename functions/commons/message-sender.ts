@@ -17,7 +17,7 @@ import { SnsMessageSender } from '#adapters/sns-message-sender';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type { MessageSender } from '#domain/ports';
 import type { ServiceDeps } from '#use-cases/service-deps';
-import { snsClient } from './clients.ts';
+import { snsSenderClient } from './clients.ts';
 import { config, ConfigurationError, type Config } from './config.ts';
 import { getServiceDeps } from './deps.ts';
 import { tracer } from './powertools.ts';
@@ -53,7 +53,8 @@ export interface DeploymentSender {
 }
 
 export function deploymentSender(cfg: Config, extension: () => SecretsExtension): DeploymentSender {
-  const sns = new SnsMessageSender(snsClient(), {
+  // One attempt per call: the delivery workflow retries throttling with a long backoff of its own.
+  const sns = new SnsMessageSender(snsSenderClient(), {
     staffTopicArns: cfg.staffTopicArns,
     ...(cfg.smsSenderId ? { smsSenderId: cfg.smsSenderId } : {}),
     ...(cfg.smsMaxPrice ? { smsMaxPrice: cfg.smsMaxPrice } : {}),

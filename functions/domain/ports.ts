@@ -214,7 +214,16 @@ export interface OperationsLedger {
 
 /** Hands a pending notification to delivery, which waits out quiet hours and retries. Idempotent per key. */
 export interface NotificationDispatcher {
-  dispatch(complaintId: string, notification: PendingNotification, sendAt: Date): Promise<void>;
+  /**
+   * `redrive`: 0 (or absent) for the first hand-over; an operator's n-th re-send starts a fresh execution
+   * of its own, since the first one's name stays taken after it ended.
+   */
+  dispatch(
+    complaintId: string,
+    notification: PendingNotification,
+    sendAt: Date,
+    redrive?: number,
+  ): Promise<void>;
 }
 
 /** What a delivery execution passes to the send step. */
@@ -230,6 +239,29 @@ export interface DeliveryRequest {
 export interface ScheduledDelivery {
   notification: PendingNotification;
   sendAt: Date;
+  /** How many times an operator re-sent it (0: never). */
+  redrive?: number;
+}
+
+/**
+ * Deliveries an operator must look at (docs/spec.md, "Undelivered texts"): dead-lettered (retries ran
+ * out, or the provider rejected it), uncertain (an attempt was cut off mid-send: it may be out), or stuck
+ * in `sending` (an attempt began long ago and never finished).
+ */
+export const DELIVERY_ATTENTION_STATES = ['dead-lettered', 'uncertain', 'sending'] as const;
+export type DeliveryAttentionState = (typeof DELIVERY_ATTENTION_STATES)[number];
+
+export interface DeliveryAttention {
+  complaintId: string;
+  key: string;
+  event: string;
+  state: DeliveryAttentionState;
+  /** When it entered that state. */
+  since: string;
+  attempts: number;
+  /** The error of the last failed attempt (an error name, never personal data). */
+  lastError?: string;
+  redrive: number;
 }
 
 export interface DeliveryLog {
@@ -247,6 +279,30 @@ export interface DeliveryLog {
   markAttemptFailed(complaintId: string, key: string, at: Date, error: string): Promise<void>;
   markSent(complaintId: string, key: string, at: Date, messageIds: string[]): Promise<void>;
   markSkipped(complaintId: string, key: string, at: Date, reason: string): Promise<void>;
+  /** The attempt was cut off mid-send earlier: settled as uncertain, listed for an operator. */
+  markUncertain(complaintId: string, key: string, at: Date): Promise<void>;
+  /** The delivery workflow gave up (retries ran out or the provider rejected it): listed for an operator. */
+  markDeadLettered(complaintId: string, key: string, at: Date, error: string): Promise<void>;
+  /** Lists the complaint's deliveries in `sending` since before `olderThan` for an operator; how many. */
+  flagStuck(complaintId: string, olderThan: Date, at: Date): Promise<number>;
+  /** Deliveries waiting for an operator, oldest first, optionally of one state. */
+  attention(query: {
+    state?: DeliveryAttentionState;
+    limit: number;
+    cursor?: string;
+  }): Promise<{ items: DeliveryAttention[]; cursor?: string }>;
+  /**
+   * An operator's re-send: one conditional write moves a listed delivery back to `scheduled` with its
+   * re-send count raised, so of two concurrent re-sends one wins. Throws DeliveryNotFound, or
+   * DeliveryNotResendable when it is not listed (any more).
+   */
+  redrive(
+    complaintId: string,
+    key: string,
+    at: Date,
+    by: string,
+    sendAt: { customer: Date; staff: Date },
+  ): Promise<ScheduledDelivery>;
 }
 
 export interface OutboundSms {
@@ -284,8 +340,8 @@ export type OutboundMessage = OutboundSms | OutboundPush | OutboundTopic;
 
 /**
  * Delivers one message (SNS, or an SMS provider chosen per deployment beside SNS). Throws SmsOptedOut for an
- * opted-out number, SendRejected when the provider refuses the text for good, SendThrottled when it refuses
- * it for now (flow control); other errors are retryable.
+ * opted-out number, SendThrottled when the provider asks to slow down (retried later, with a long backoff),
+ * SendRejected when it refuses the message for good (never retried); other errors are retryable.
  */
 export interface MessageSender {
   send(

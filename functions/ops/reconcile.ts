@@ -62,4 +62,7 @@ function recordReport(report: ReconcileReport): void {
   metrics.addMetric('ReconcileErrors', MetricUnit.Count, report.errors);
   // The alarm's gauge: it stays up while any complaint waits for an operator.
   metrics.addMetric('ComplaintsNeedingOperator', MetricUnit.Count, report.needsOperator);
+  metrics.addMetric('DeliveriesStuck', MetricUnit.Count, report.deliveriesStuck);
+  // The gauge of undelivered texts: its alarm stays up while any waits for an operator's re-send.
+  metrics.addMetric('DeliveriesAwaitingOperator', MetricUnit.Count, report.deliveriesAwaitingOperator);
 }

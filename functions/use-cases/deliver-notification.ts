@@ -2,10 +2,13 @@
 // now and send them once. A retried step finds the delivery already recorded and sends nothing.
 import type { Complaint } from '#domain/complaint';
 import { composeMessages } from '#domain/notifications/compose';
-import { SmsOptedOut } from '#domain/notifications/errors';
+import { SendRejected, SendThrottled, SmsOptedOut } from '#domain/notifications/errors';
 import { withEvent } from '#domain/notices';
 import { isTooLateToWarn } from '#domain/timers';
-import type { DeliveryRequest } from '#domain/ports';
+import { customerSendAt, releaseKeyOf } from '#domain/notifications/quiet-hours';
+import type { DeliveryAttention, DeliveryAttentionState, DeliveryRequest } from '#domain/ports';
+import { requirePermission } from './access.ts';
+import type { Principal } from '#domain/permissions';
 import { getComplaint } from './queries.ts';
 import { saveNext, type ServiceDeps } from './service-deps.ts';
 
@@ -28,8 +31,9 @@ export async function deliverNotification(
   if (decision === 'already-sent') return 'already-sent';
   if (decision === 'uncertain') {
     // An earlier attempt was cut off between sending and recording: the text may be out. Never twice.
+    // Listed for an operator, who may re-send it after checking with the customer.
     deps.log.warn('delivery interrupted mid-send earlier; not sending again', { complaintId, key });
-    await deps.deliveries.markSkipped(complaintId, key, now, 'interrupted-mid-send');
+    await deps.deliveries.markUncertain(complaintId, key, now);
     return 'uncertain';
   }
   // A pre-breach warning held back (staff calendar, retries) until its deadline had passed is not sent.
@@ -60,7 +64,8 @@ export async function deliverNotification(
         continue;
       }
       if (messageIds.length === 0) {
-        // Nothing went out: record that a retry is safe, and let the workflow's Retry try again.
+        // Nothing went out: record that a retry is safe, and let the workflow's Retry try again (after a
+        // long backoff for SendThrottled; never for SendRejected, which the workflow dead-letters).
         await deps.deliveries.markAttemptFailed(
           complaintId,
           key,
@@ -101,4 +106,70 @@ async function recordOptOut(deps: ServiceDeps, complaintId: string, now: Date): 
       if (attempt === 3) throw error;
     }
   }
+}
+
+/** Errors the delivery workflow treats apart: a throttled send waits long, a rejected one never retries. */
+export const isThrottled = (error: unknown): error is SendThrottled => error instanceof SendThrottled;
+export const isRejected = (error: unknown): error is SendRejected => error instanceof SendRejected;
+
+/**
+ * The delivery workflow gave up on a message (its DeadLetter path): the delivery is recorded as
+ * dead-lettered, or uncertain when the last attempt was cut off mid-send, and listed for an operator.
+ */
+export async function recordUndelivered(
+  deps: ServiceDeps,
+  request: DeliveryRequest & { error: { Error?: string | undefined } },
+): Promise<void> {
+  const { complaintId, notification } = request;
+  const error = request.error.Error ?? 'Unknown';
+  deps.log.warn('message undelivered: listed for an operator', {
+    complaintId,
+    key: notification.key,
+    error,
+  });
+  await deps.deliveries.markDeadLettered(complaintId, notification.key, deps.clock.now(), error);
+}
+
+/** Deliveries waiting for an operator (supervisor, admin): `GET /v1/deliveries`. */
+export async function listUndelivered(
+  deps: ServiceDeps,
+  caller: Principal,
+  query: { state?: DeliveryAttentionState; limit: number; cursor?: string },
+): Promise<{ items: DeliveryAttention[]; nextCursor: string | null }> {
+  requirePermission(caller, 'deliveries');
+  const page = await deps.deliveries.attention(query);
+  return { items: page.items, nextCursor: page.cursor ?? null };
+}
+
+/**
+ * An operator re-sends a listed delivery, once: the conditional write in the delivery log lets one re-send
+ * through, a second (or a concurrent one) gets DeliveryNotResendable (409). The re-send is a fresh
+ * delivery execution, sent at once (quiet hours apply as to any text: it waits until morning).
+ */
+export async function resendDelivery(
+  deps: ServiceDeps,
+  caller: Principal,
+  complaintId: string,
+  key: string,
+): Promise<{ complaintId: string; key: string; redrive: number; sendAt: string }> {
+  requirePermission(caller, 'deliveries');
+  await getComplaint(deps, complaintId);
+  const now = deps.clock.now();
+  const sendAt = {
+    customer: customerSendAt(now, {
+      quietHours: deps.quietHours,
+      releaseKey: releaseKeyOf(complaintId, key),
+    }),
+    staff: now,
+  };
+  const delivery = await deps.deliveries.redrive(
+    complaintId,
+    key,
+    now,
+    `${caller.kind}:${caller.id}`,
+    sendAt,
+  );
+  const redrive = delivery.redrive ?? 1;
+  await deps.dispatcher.dispatch(complaintId, delivery.notification, delivery.sendAt, redrive);
+  return { complaintId, key, redrive, sendAt: delivery.sendAt.toISOString() };
 }

@@ -17,6 +17,10 @@ import { finishComplaint } from './stage-workflow.ts';
 
 /** A committed signal younger than this may still be on its way; leave it alone. */
 export const SIGNAL_GRACE_MS = 30_000;
+/** A delivery attempt in `sending` this long is stuck: no Lambda runs longer (15 min). */
+export const STUCK_SENDING_MS = 15 * 60_000;
+/** The gauge of deliveries awaiting an operator counts up to this many (the alarm fires at 1). */
+const ATTENTION_GAUGE_LIMIT = 1000;
 
 /** How long a complaint may look stuck before a scheduled pass asks Step Functions about it. */
 export const STALL_GRACE_MS = 2 * 60_000;
@@ -54,6 +58,10 @@ export interface ReconcileReport {
   complete: boolean;
   /** Complaints waiting for an operator after this run. */
   needsOperator: number;
+  /** Deliveries found stuck in `sending` in this run (deep runs look), now listed for an operator. */
+  deliveriesStuck: number;
+  /** Deliveries listed for an operator after this run (dead-lettered, uncertain, stuck), up to 1,000. */
+  deliveriesAwaitingOperator: number;
 }
 
 export function emptyReport(): ReconcileReport {
@@ -67,6 +75,8 @@ export function emptyReport(): ReconcileReport {
     errors: 0,
     complete: false,
     needsOperator: 0,
+    deliveriesStuck: 0,
+    deliveriesAwaitingOperator: 0,
   };
 }
 
@@ -110,6 +120,9 @@ export async function reconcile(deps: ServiceDeps, options: ReconcileOptions = {
   }
   if (report.complete) await resumeRecentlyClosed(deps, options, report);
   report.needsOperator = (await listNeedsOperator(deps)).length;
+  report.deliveriesAwaitingOperator = (
+    await deps.deliveries.attention({ limit: ATTENTION_GAUGE_LIMIT })
+  ).items.length;
   return report;
 }
 
@@ -148,7 +161,7 @@ async function reconcileListed(
   } else if (await redeliverSignal(deps, complaint)) {
     report.signalsRedelivered++;
   }
-  if (options.deep) report.deliveriesResumed += await resumeDeliveries(deps, complaint.id);
+  if (options.deep) report.deliveriesResumed += await resumeDeliveries(deps, complaint.id, report);
 }
 
 /** A signal committed a while ago whose task never heard of it: deliver it again. */
@@ -167,10 +180,19 @@ async function redeliverSignal(deps: ServiceDeps, complaint: Complaint): Promise
  * Hands unfinished deliveries over again. Starting a delivery execution is idempotent by name and input,
  * so on AWS, where executions survive, this changes nothing; locally it replaces the lost ones.
  */
-async function resumeDeliveries(deps: ServiceDeps, complaintId: string): Promise<number> {
+async function resumeDeliveries(
+  deps: ServiceDeps,
+  complaintId: string,
+  report: ReconcileReport,
+): Promise<number> {
   const unsent = await deps.deliveries.unsent(complaintId);
-  for (const { notification, sendAt } of unsent)
-    await deps.dispatcher.dispatch(complaintId, notification, sendAt);
+  for (const { notification, sendAt, redrive } of unsent)
+    await deps.dispatcher.dispatch(complaintId, notification, sendAt, redrive ?? 0);
+  // An attempt that began long ago and never finished (a crash mid-send): listed for an operator.
+  const now = deps.clock.now();
+  const stuck = await deps.deliveries.flagStuck(complaintId, new Date(now.getTime() - STUCK_SENDING_MS), now);
+  if (stuck > 0) deps.log.warn('deliveries stuck in sending listed for an operator', { complaintId, stuck });
+  report.deliveriesStuck += stuck;
   return unsent.length;
 }
 
@@ -195,7 +217,7 @@ async function resumeRecentlyClosed(
           report.deliveriesResumed += complaint.outbox.length;
           await finishComplaint(deps, complaint.id);
         }
-        if (options.deep) report.deliveriesResumed += await resumeDeliveries(deps, complaint.id);
+        if (options.deep) report.deliveriesResumed += await resumeDeliveries(deps, complaint.id, report);
       } catch (error) {
         report.errors++;
         logFailure(deps, 'reconciler could not finish a closed complaint', complaint.id, error);

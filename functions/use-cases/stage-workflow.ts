@@ -3,7 +3,7 @@
 // by Step Functions, so each is safe to run twice.
 import type { Complaint, PendingNotification } from '#domain/complaint';
 import { VersionConflict } from '#domain/errors';
-import { customerSendAt, staffSendAt } from '#domain/notifications/quiet-hours';
+import { customerSendAt, releaseKeyOf, staffSendAt } from '#domain/notifications/quiet-hours';
 import { handOver, renewalIsDue } from '#domain/execution';
 import { withEvent } from '#domain/notices';
 import type { StageOpening, StageSignal, WorkflowStagePlan } from '#domain/ports';
@@ -154,14 +154,14 @@ export function recordFailure(
 /** Hands every notification the complaint owes to delivery (each idempotent per key). */
 export async function dispatchOutbox(deps: ServiceDeps, c: Complaint, now: Date): Promise<void> {
   for (const n of c.outbox) {
-    const at = sendAt(deps, n, now);
+    const at = sendAt(deps, c.id, n, now);
     await deps.deliveries.schedule(c.id, n, at);
     await deps.dispatcher.dispatch(c.id, n, at);
   }
 }
 
-function sendAt(deps: ServiceDeps, n: PendingNotification, now: Date): Date {
+function sendAt(deps: ServiceDeps, complaintId: string, n: PendingNotification, now: Date): Date {
   return n.audience === 'customer'
-    ? customerSendAt(now, { quietHours: deps.quietHours })
+    ? customerSendAt(now, { quietHours: deps.quietHours, releaseKey: releaseKeyOf(complaintId, n.key) })
     : staffSendAt(now, deps.staffCalendar ? { calendar: deps.staffCalendar } : {});
 }

@@ -67,9 +67,13 @@ const notification = z.object({
   createdAt: z.string(),
   data: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
-/** The notification machine's Send task: one message of one complaint. */
+/**
+ * The notification machine's Send task: one message of one complaint. Its RecordUndelivered task passes
+ * the same with `undelivered`, the error the workflow gave up on (added without a version bump: older
+ * definitions never send it, and older code never receives it).
+ */
 export const sendNotificationPayload = versioned(
-  { complaintId: z.string().min(1), notification },
+  { complaintId: z.string().min(1), notification, undelivered: workflowError.optional() },
   { complaintId: z.string().min(1), notification },
 );
 

@@ -8,7 +8,20 @@ export interface WorkflowTask {
   entry: string;
   machine: 'complaint' | 'notification';
   substitution: ComplaintSubstitution | NotificationSubstitution;
+  /**
+   * Reserved concurrency (CDK) and the local stack's matching limit: above it an invocation is throttled
+   * (Lambda.TooManyRequestsException), and the state machine retries it with its long backoff.
+   */
+  reservedConcurrency?: number;
 }
+
+/**
+ * At most this many sends run at once, whatever the burst (docs/spec.md, "Quiet hours and the morning
+ * release"): 10 sends of about 100 ms each are some 100 a second, above SNS's default SMS rate (20 a
+ * second), so the provider's rate, not Lambda, sets the pace, and the account's other functions keep
+ * their concurrency.
+ */
+export const SEND_CONCURRENCY = 10;
 
 export const WORKFLOW_TASKS = [
   {
@@ -46,5 +59,6 @@ export const WORKFLOW_TASKS = [
     entry: 'functions/workflow/send-notification.ts',
     machine: 'notification',
     substitution: 'SendNotificationFunctionArn',
+    reservedConcurrency: SEND_CONCURRENCY,
   },
 ] as const satisfies readonly WorkflowTask[];

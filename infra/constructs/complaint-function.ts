@@ -50,6 +50,8 @@ export interface ComplaintFunctionProps {
   secrets?: Readonly<Record<string, ISecret>>;
   /** The extension's layer version ARN for functions with secrets (context key secretsExtensionLayerArn). */
   secretsExtensionLayerArn?: string;
+  /** Reserved concurrency: at most this many run at once (functions/workflow/tasks.ts). */
+  reservedConcurrentExecutions?: number;
 }
 
 /** A table and the indexes a grant should name (never `index/*`). */
@@ -186,6 +188,9 @@ export class ComplaintFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       tracing: Tracing.ACTIVE,
       // A state machine version invokes the function versions it was published with, for as long as an
       // execution started on it runs (weeks): a deploy must not delete them.

@@ -168,7 +168,7 @@ export class ComplaintsApi extends Construct {
     acknowledge.acknowledge({
       id: 'AwsSolutions-APIG3',
       reason:
-        'Throttling is per stage and per API key (usage plan); a WAF web ACL is an account-level choice.',
+        'Throttling is per stage, per customer link method and per API key (usage plan); the web ACL with the per-IP rule on the public routes is associated with the stage in OperatorAlarms (infra/constructs/operator-alarms.ts).',
     });
     acknowledge.acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',

@@ -35,6 +35,8 @@ export function defaultRoleOf(command: string, args: readonly string[]): string 
     case 'reconcile': // the operator's reconciler commands: any valid token opens the local ops route
     case 'needs-operator':
     case 'retry':
+    case 'deliveries': // undelivered texts, and their re-send: the `deliveries` permission
+    case 'resend':
       return 'supervisor';
     // The directory whole, and changes to it: the `directory` permission.
     case 'org':

@@ -1,7 +1,9 @@
 // The operator's commands against the embedded stack's reconciler route (POST /_local/reconcile, which
 // takes what the reconcile Lambda takes on AWS): run a pass, list the complaints waiting for an operator,
-// retry one after a fix.
-import type { Command } from 'commander';
+// retry one after a fix. And the undelivered texts through the API (GET /v1/deliveries, POST
+// /v1/deliveries/{id}/{key}/resend): list them, re-send one.
+import { Option, type Command } from 'commander';
+import { DELIVERY_ATTENTION_STATES, type DeliveryAttention } from '#domain/ports';
 import type { ReconcileReport } from '#use-cases/reconcile';
 import { fields, shanghaiTime } from './cli-format.ts';
 import type { CliContext } from './cli-program.ts';
@@ -40,6 +42,8 @@ export function registerOpsCommands(program: Command, cx: CliContext): void {
           ['parked', String(body.parked)],
           ['errors', String(body.errors)],
           ['needs operator', String(body.needsOperator)],
+          ['stuck sending', String(body.deliveriesStuck)],
+          ['undelivered', String(body.deliveriesAwaitingOperator)],
         ]),
       ]);
     });
@@ -86,5 +90,56 @@ export function registerOpsCommands(program: Command, cx: CliContext): void {
           'not-found': `${id}: no such complaint`,
         }[body.outcome] ?? `${id}: ${body.outcome}`,
       );
+    });
+
+  program
+    .command('deliveries')
+    .description('list texts and alerts that were not delivered and wait for an operator')
+    .addOption(new Option('--state <state>', 'only this state').choices([...DELIVERY_ATTENTION_STATES]))
+    .option('--limit <n>', 'at most this many (1-100)', '50')
+    .option('--json', 'print the raw page')
+    .action(async (options: { state?: string; limit: string; json?: boolean }) => {
+      const { body } = await cx
+        .api()
+        .get<{ items: DeliveryAttention[]; nextCursor: string | null }>('/v1/deliveries', {
+          limit: options.limit,
+          ...(options.state ? { state: options.state } : {}),
+        });
+      if (options.json) return cx.json(body);
+      if (body.items.length === 0) return cx.out('no undelivered message waits for an operator');
+      cx.out([
+        ...body.items.map((d) =>
+          [
+            `${d.complaintId}/${d.key}`,
+            d.state.padEnd(13),
+            shanghaiTime(d.since),
+            `${d.attempts} attempts`,
+            d.lastError ?? '',
+            d.redrive > 0 ? `re-sent ${d.redrive}x before` : '',
+          ]
+            .filter((part) => part !== '')
+            .join('  '),
+        ),
+        ...(body.nextCursor ? ['(more: use --json for the cursor)'] : []),
+      ]);
+    });
+
+  program
+    .command('resend')
+    .description('re-send an undelivered message once (after checking an uncertain one with the customer)')
+    .argument('<delivery>', 'complaintId/key, as `deliveries` lists it')
+    .action(async (delivery: string) => {
+      const slash = delivery.indexOf('/');
+      if (slash <= 0 || slash === delivery.length - 1)
+        throw new Error(`'${delivery}' is not complaintId/key (see \`complaints deliveries\`)`);
+      const id = delivery.slice(0, slash);
+      const key = delivery.slice(slash + 1);
+      const { body } = await cx
+        .api()
+        .post<{ redrive: number; sendAt: string }>(
+          `/v1/deliveries/${encodeURIComponent(id)}/${encodeURIComponent(key)}/resend`,
+          {},
+        );
+      cx.out(`${id}/${key}: re-sent (re-send ${body.redrive}), goes out ${shanghaiTime(body.sendAt)}`);
     });
 }

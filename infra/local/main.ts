@@ -2,7 +2,9 @@
 // (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time), RECONCILE_INTERVAL_SECONDS (900),
 // the local servers' ports (LOCAL_DYNAMODB_PORT, LOCAL_SFN_PORT, LOCAL_SNS_PORT, LOCAL_SECRETS_PORT, LOCAL_KMS_PORT,
 // LOCAL_S3_PORT), SMS_PROVIDER (sns | end-user-messaging | aliyun), SMS_TEMPLATES_FILE and SMS_SIGN_NAME
-// (aliyun). Every
+// (aliyun), LOCAL_SNS_MAX_RATE (unset: no limit; the local SNS answers Throttled above this many Publish a
+// second), LOCAL_RESERVED_CONCURRENCY (true/false; default true in real time, false with
+// COMPLAINTS_TIME_SCALE). Every
 // start-up failure ends in one line on stderr and a non-zero exit (startup-failure.ts), never in a stack trace.
 import { startEmbeddedStack, ENDPOINTS_FILE } from './stack.ts';
 import {
@@ -24,6 +26,8 @@ const host = process.env.HOST ?? '127.0.0.1';
 const dataDir = process.env.DATA_DIR ?? '.data';
 const timeScale = process.env.COMPLAINTS_TIME_SCALE ? Number(process.env.COMPLAINTS_TIME_SCALE) : undefined;
 const reconcileSeconds = Number(process.env.RECONCILE_INTERVAL_SECONDS ?? 900);
+const snsMaxRate = Number(process.env.LOCAL_SNS_MAX_RATE ?? 0);
+const reservedConcurrency = { true: true, false: false }[process.env.LOCAL_RESERVED_CONCURRENCY ?? ''];
 
 let stack: Awaited<ReturnType<typeof startEmbeddedStack>>;
 let ports: ReturnType<typeof servicePortsFrom>;
@@ -37,6 +41,11 @@ try {
   if (!Number.isFinite(reconcileSeconds) || reconcileSeconds < 0) {
     throw new StartupError(
       `RECONCILE_INTERVAL_SECONDS must be a number of seconds (0: never), not '${process.env.RECONCILE_INTERVAL_SECONDS}'`,
+    );
+  }
+  if (!Number.isFinite(snsMaxRate) || snsMaxRate < 0) {
+    throw new StartupError(
+      `LOCAL_SNS_MAX_RATE must be a number of messages a second (0: no limit), not '${process.env.LOCAL_SNS_MAX_RATE}'`,
     );
   }
   checkStartConfiguration(process.env);
@@ -53,6 +62,10 @@ try {
     ...(timeScale ? { timeScale } : {}),
     // Links in texts point at the local gateway unless the operator names the public address.
     ...(process.env.PUBLIC_BASE_URL ? { environment: { PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL } } : {}),
+    ...(snsMaxRate > 0 ? { snsMaxRate } : {}),
+    // As deployed: at most SEND_CONCURRENCY sends at once, with the workflow's real backoff. Time-scaled
+    // demos and tests compress everything else, not that backoff, so there it is off unless asked for.
+    reservedConcurrency: reservedConcurrency ?? timeScale === undefined,
     log: (line) => console.log(line),
   });
 } catch (error) {

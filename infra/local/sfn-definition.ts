@@ -28,17 +28,23 @@ export interface PreparedDefinition {
   tasks: ReadonlyMap<string, TaskStateDefinition>;
 }
 
-export function prepareDefinition(definition: object): PreparedDefinition {
+export interface PrepareOptions {
+  /** Retry intervals and their caps divided by this (tests and benchmarks run hours of backoff in seconds). */
+  retryTimeScale?: number;
+}
+
+export function prepareDefinition(definition: object, options: PrepareOptions = {}): PreparedDefinition {
   const engineDefinition = structuredClone(definition) as StatesScope;
   engineDefinition.TimeoutSeconds = fitTimer(engineDefinition.TimeoutSeconds);
   if (engineDefinition.TimeoutSeconds === undefined) delete engineDefinition.TimeoutSeconds;
   const tasks = new Map<string, TaskStateDefinition>();
-  prepareScope(engineDefinition, tasks);
+  prepareScope(engineDefinition, tasks, options.retryTimeScale ?? 1);
   return { engineDefinition: engineDefinition as unknown as StateMachineDefinition, tasks };
 }
 
-function prepareScope(scope: StatesScope, tasks: Map<string, TaskStateDefinition>): void {
+function prepareScope(scope: StatesScope, tasks: Map<string, TaskStateDefinition>, retryScale: number): void {
   for (const [name, state] of Object.entries(scope.States ?? {})) {
+    if (retryScale !== 1 && Array.isArray(state.Retry)) scaleRetriers(state.Retry as Retrier[], retryScale);
     if (state.Type === 'Task') {
       // The engine finds overrides by state name alone, so a name used twice would be ambiguous (AWS
       // rejects such definitions too).
@@ -47,7 +53,20 @@ function prepareScope(scope: StatesScope, tasks: Map<string, TaskStateDefinition
       tasks.set(name, state as unknown as TaskStateDefinition);
     }
     if (state.Type === 'Wait' && typeof state.Seconds === 'number') state.Seconds = fitTimer(state.Seconds);
-    for (const nested of nestedScopes(state)) prepareScope(nested, tasks);
+    for (const nested of nestedScopes(state)) prepareScope(nested, tasks, retryScale);
+  }
+}
+
+interface Retrier {
+  IntervalSeconds?: number;
+  MaxDelaySeconds?: number;
+}
+
+/** States-language defaults: IntervalSeconds 1; no MaxDelaySeconds (no cap). */
+function scaleRetriers(retriers: Retrier[], scale: number): void {
+  for (const retrier of retriers) {
+    retrier.IntervalSeconds = (retrier.IntervalSeconds ?? 1) / scale;
+    if (retrier.MaxDelaySeconds !== undefined) retrier.MaxDelaySeconds = retrier.MaxDelaySeconds / scale;
   }
 }
 

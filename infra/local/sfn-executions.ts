@@ -39,6 +39,8 @@ export interface ExecutionOptions {
   waitTimeOverrides?: Record<string, number>;
   /** Retry intervals by state name in milliseconds (tests only). */
   retryIntervalOverrides?: Record<string, number | number[]>;
+  /** Every Retry's IntervalSeconds and MaxDelaySeconds divided by this (tests and benchmarks). */
+  retryTimeScale?: number;
   /**
    * Closed executions that keep their full event log (default 10,000, about 3 KB each); older ones keep
    * status, input and output only. None is forgotten: a closed name must stay taken for idempotent starts.
@@ -93,7 +95,9 @@ export class LocalExecutions {
     for (const { arn, definition } of machines) {
       const name = STATE_MACHINE_ARN.exec(arn)?.[1];
       if (!name) throw new Error(`Not a state machine ARN: ${arn}`);
-      const prepared = prepareDefinition(definition);
+      const prepared = prepareDefinition(definition, {
+        ...(options.retryTimeScale ? { retryTimeScale: options.retryTimeScale } : {}),
+      });
       const engine = engineFor(prepared);
       this.#machines.set(arn, {
         arn,
@@ -200,6 +204,15 @@ export class LocalExecutions {
 
   waitingTasks(): number {
     return this.#runtime.tokens.size;
+  }
+
+  lambdaStats(): Record<string, { throttled: number; peak: number }> {
+    return Object.fromEntries(
+      [...this.#runtime.lambdaLoad.entries()].map(([arn, load]) => [
+        arn,
+        { throttled: load.throttled, peak: load.peak },
+      ]),
+    );
   }
 
   abortAll(): void {

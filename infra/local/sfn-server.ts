@@ -31,6 +31,11 @@ export interface LocalStepFunctionsOptions extends ExecutionOptions {
   lambdaHandlers?: Record<string, LambdaHandler>;
   /** By resource ARN, e.g. arn:aws:states:::sqs:sendMessage: called with the effective Parameters. */
   serviceHandlers?: Record<string, ServiceHandler>;
+  /**
+   * Reserved concurrency by function ARN: an invocation above it fails with Lambda.TooManyRequestsException,
+   * as the lambda:invoke integration reports a throttled function.
+   */
+  lambdaConcurrency?: Record<string, number>;
   /** EventBridge rules on the executions' status change events, with their targets. */
   eventRules?: readonly LocalEventRule[];
   log?: (line: string) => void;
@@ -45,6 +50,8 @@ export interface LocalStepFunctions {
   events(executionArn: string): readonly EngineEvent[];
   /** Callback tasks waiting for SendTaskSuccess/SendTaskFailure, over all executions. */
   waitingTasks(): number;
+  /** Invocations refused for reserved concurrency, and the most that ran at once, by function name. */
+  lambdaStats(): Record<string, { throttled: number; peak: number }>;
   /** Stops delivering status change events (and waits for those under way): the stack is shutting down. */
   stopEvents(): Promise<void>;
   /** Aborts every running execution and stops listening. */
@@ -68,6 +75,8 @@ export async function startLocalStepFunctions(
     {
       lambdaHandlers: options.lambdaHandlers ?? {},
       serviceHandlers: options.serviceHandlers ?? {},
+      lambdaConcurrency: options.lambdaConcurrency ?? {},
+      lambdaLoad: new Map(),
       tokens: new TaskTokens(),
       log,
     },
@@ -81,6 +90,7 @@ export async function startLocalStepFunctions(
     transitions: (executionArn) => executions.describe(executionArn).stateEntered,
     events: (executionArn) => executions.describe(executionArn).events,
     waitingTasks: () => executions.waitingTasks(),
+    lambdaStats: () => executions.lambdaStats(),
     stopEvents: () => events.close(),
     close: async () => {
       await events.close();

@@ -19,6 +19,10 @@ export interface TaskRuntime {
   lambdaHandlers: Readonly<Record<string, LambdaHandler>>;
   /** By resource ARN without the .waitForTaskToken suffix, e.g. arn:aws:states:::sqs:sendMessage (any partition). */
   serviceHandlers: Readonly<Record<string, ServiceHandler>>;
+  /** Reserved concurrency by function ARN (a bare name or qualified ARN also finds it). */
+  lambdaConcurrency: Readonly<Record<string, number>>;
+  /** Invocations in flight, refused and the peak, by the function's name (filled as they run). */
+  lambdaLoad: Map<string, { running: number; throttled: number; peak: number }>;
   tokens: TaskTokens;
   log: (line: string) => void;
 }
@@ -111,11 +115,29 @@ async function callLambda(functionName: string, payload: unknown, runtime: TaskR
       name: 'Lambda.ResourceNotFoundException',
     });
   }
+  const name = lambdaName(functionName);
+  const load = runtime.lambdaLoad.get(name) ?? { running: 0, throttled: 0, peak: 0 };
+  runtime.lambdaLoad.set(name, load);
+  const reserved = findLimit(name, runtime.lambdaConcurrency);
+  if (reserved !== undefined && load.running >= reserved) {
+    // As Lambda answers an invocation above the function's reserved concurrency (HTTP 429).
+    load.throttled++;
+    throw Object.assign(new Error('Rate Exceeded.'), { name: 'Lambda.TooManyRequestsException' });
+  }
+  load.running++;
+  load.peak = Math.max(load.peak, load.running);
   try {
     return toJson(await handler(structuredClone(payload)));
   } catch (error) {
     throw asLambdaFunctionError(error);
+  } finally {
+    load.running--;
   }
+}
+
+function findLimit(name: string, limits: TaskRuntime['lambdaConcurrency']): number | undefined {
+  const match = Object.keys(limits).find((key) => lambdaName(key) === name);
+  return match === undefined ? undefined : limits[match];
 }
 
 function findLambda(

@@ -59,6 +59,11 @@ export interface LocalSnsOptions {
   random?: () => number;
   /** The topics that exist (on AWS: created by the deployment); a Publish to any other answers NotFound. */
   topics?: readonly string[];
+  /**
+   * Publish requests per second the account may send (LOCAL_SNS_MAX_RATE), as SNS's SMS rate quota: above it
+   * Publish answers Throttled (HTTP 429). Absent or 0: no limit.
+   */
+  maxRate?: number;
 }
 
 export interface LocalSns {
@@ -80,6 +85,10 @@ export interface LocalSns {
   failNext(n: number, code?: string): void;
   /** Each Publish fails with this probability (0 turns it off). */
   setFailureRate(rate: number, code?: string): void;
+  /** Publish requests per second before Throttled (0: no limit). */
+  setMaxRate(perSecond: number): void;
+  /** Publish requests answered Throttled so far. */
+  throttledCount(): number;
   close(): Promise<void>;
 }
 
@@ -113,6 +122,7 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
   const topics = [...new Set(options.topics ?? [])];
   const outbox = new Outbox(options.outboxPath);
   const injected = { remaining: 0, nextCode: 'InternalError', rate: 0, rateCode: 'InternalError' };
+  const limiter = new RateLimiter(options.maxRate ?? 0);
 
   const injectedFault = (): SnsFault | undefined => {
     if (injected.remaining > 0) {
@@ -128,6 +138,7 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
   const subscriptions = new Subscriptions(options.subscriptionsPath);
 
   const publish = (params: URLSearchParams): string => {
+    if (!limiter.take()) throw new SnsFault('Throttled', 'Rate exceeded');
     const fault = injectedFault();
     if (fault) throw fault;
     const topicArn = params.get('TopicArn');
@@ -224,6 +235,8 @@ export async function startLocalSns(options: LocalSnsOptions = {}): Promise<Loca
       injected.rate = rate;
       injected.rateCode = code;
     },
+    setMaxRate: (perSecond) => limiter.setRate(perSecond),
+    throttledCount: () => limiter.refused,
     close: async () => {
       await closeServer(server);
       outbox.recordCleanStop();
@@ -617,4 +630,34 @@ export function policyMatches(policy: FilterPolicy, attributes: Record<string, s
       return !excluded.includes(value);
     });
   });
+}
+
+/**
+ * At most `rate` requests in any rolling second (the accepted ones' instants are kept): the local stand-in
+ * for the account's SMS rate quota. A refused request does not count.
+ */
+class RateLimiter {
+  #rate: number;
+  readonly #accepted: number[] = [];
+  refused = 0;
+
+  constructor(rate: number) {
+    this.#rate = rate;
+  }
+
+  setRate(rate: number): void {
+    this.#rate = rate;
+  }
+
+  take(): boolean {
+    if (!(this.#rate > 0)) return true;
+    const now = performance.now();
+    while (this.#accepted.length > 0 && now - this.#accepted[0]! >= 1000) this.#accepted.shift();
+    if (this.#accepted.length < this.#rate) {
+      this.#accepted.push(now);
+      return true;
+    }
+    this.refused++;
+    return false;
+  }
 }

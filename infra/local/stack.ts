@@ -120,6 +120,20 @@ export interface EmbeddedStackOptions {
   smsTemplatesFile?: string;
   /** The registered signature (SMS_SIGN_NAME); default 邮政投诉. */
   smsSignName?: string;
+  /**
+   * Tests and benchmarks: every Retry's IntervalSeconds and MaxDelaySeconds divided by this, backoff and
+   * jitter kept (retryIntervalOverrides, where given, replace both).
+   */
+  retryTimeScale?: number;
+  /** LOCAL_SNS_MAX_RATE: Publish requests a second before the local SNS answers Throttled (default: none). */
+  snsMaxRate?: number;
+  /**
+   * Enforce the task functions' reserved concurrency (functions/workflow/tasks.ts) as Lambda does: above it
+   * an invocation is throttled and the state machine backs off. `npm start` in real time and the burst
+   * tests turn it on; off by default, so tests that send many texts at once are not slowed by the long
+   * backoff.
+   */
+  reservedConcurrency?: boolean;
 }
 
 /** The local stand-in's signature and AccessKey id; its secret is random per start. */
@@ -229,6 +243,7 @@ async function startServers(
       : {}),
     ...(ports.sns ? { port: ports.sns } : {}),
     ...(options.optedOutNumbers ? { optedOutNumbers: options.optedOutNumbers } : {}),
+    ...(options.snsMaxRate ? { maxRate: options.snsMaxRate } : {}),
     topics: STAFF_TOPICS,
     log,
   });
@@ -329,6 +344,17 @@ async function startServers(
     eventRules: options.executionEvents === false ? [] : [statusChangeRule(ops.statusChanged)],
     log,
     ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
+    ...(options.retryTimeScale ? { retryTimeScale: options.retryTimeScale } : {}),
+    // Reserved concurrency as deployed (functions/workflow/tasks.ts): above it, an invocation is throttled.
+    ...(options.reservedConcurrency
+      ? {
+          lambdaConcurrency: Object.fromEntries(
+            WORKFLOW_TASKS.flatMap((t) =>
+              'reservedConcurrency' in t ? [[functionArn(t.functionName), t.reservedConcurrency]] : [],
+            ),
+          ),
+        }
+      : {}),
     serviceHandlers: {
       [`arn:${PARTITION}:states:::sqs:sendMessage`]: (parameters) => deadLetter(sns, parameters, log),
     },

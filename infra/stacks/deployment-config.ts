@@ -71,6 +71,12 @@ export interface DeploymentConfig {
   apiAuthorization: ApiAuthorizationMode;
   /** `iam` only: role (or user) ARN -> id and roles, handed to the API functions as IAM_PRINCIPALS. */
   iamPrincipals: IamPrincipalMapping[];
+  /** USD a month the account may spend on SMS (SNS's spend quota): the spend alarm fires at 80%. */
+  smsMonthlySpendLimit: number;
+  /** Requests per client IP in 5 minutes the web ACL lets through to the customer link routes. */
+  publicRateLimitPerIp: number;
+  /** Reserve the sender's concurrency (false where the account's concurrency quota is too small to reserve). */
+  reserveSendConcurrency: boolean;
   /** Who sends customer SMS and whether the deployment has mobile push (docs/deploy.md). */
   sms: DeploymentSms;
 }
@@ -98,6 +104,10 @@ export const CONTEXT_DEFAULTS = {
   apiBurstLimit: 100,
   apiKeyRequired: false,
   apiAuthorization: 'jwt',
+  // SNS's default account spend quota for SMS: raise both together.
+  smsMonthlySpendLimit: 1,
+  publicRateLimitPerIp: 500,
+  reserveSendConcurrency: true,
 } as const;
 
 export const CONTEXT_KEYS = [
@@ -129,6 +139,9 @@ export const CONTEXT_KEYS = [
   'smsOriginationIdentity',
   'smsConfigurationSet',
   'mobilePush',
+  'smsMonthlySpendLimit',
+  'publicRateLimitPerIp',
+  'reserveSendConcurrency',
 ] as const;
 
 export class DeploymentConfigError extends Error {
@@ -204,6 +217,13 @@ const contextSchema = z
     apiRateLimit: positiveInteger.default(CONTEXT_DEFAULTS.apiRateLimit),
     apiBurstLimit: positiveInteger.default(CONTEXT_DEFAULTS.apiBurstLimit),
     apiKeyRequired: flag.default(CONTEXT_DEFAULTS.apiKeyRequired),
+    smsMonthlySpendLimit: positiveNumber.default(CONTEXT_DEFAULTS.smsMonthlySpendLimit),
+    // WAF's rate-based rules take 10 to 2,000,000,000 requests per window.
+    publicRateLimitPerIp: positiveInteger
+      .min(10, 'must be at least 10 (WAF)')
+      .max(2_000_000_000, 'must be at most 2000000000 (WAF)')
+      .default(CONTEXT_DEFAULTS.publicRateLimitPerIp),
+    reserveSendConcurrency: flag.default(CONTEXT_DEFAULTS.reserveSendConcurrency),
     secretsExtensionLayerArn: z
       .string()
       .regex(
@@ -329,6 +349,9 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     alarmEmail: c.alarmEmail,
     staffAlertCalendar: c.staffAlertCalendar,
     apiThrottle: { rateLimit: c.apiRateLimit, burstLimit: c.apiBurstLimit },
+    smsMonthlySpendLimit: c.smsMonthlySpendLimit,
+    publicRateLimitPerIp: c.publicRateLimitPerIp,
+    reserveSendConcurrency: c.reserveSendConcurrency,
     apiKeyRequired: c.apiKeyRequired,
     secretsExtensionLayerArn: c.secretsExtensionLayerArn,
     ...(c.authIssuer

@@ -31,6 +31,8 @@ export interface FunctionSpec {
   description: string;
   kind: 'api' | 'workflow' | 'ops' | 'auth';
   access: FunctionAccess;
+  /** Reserved concurrency (functions/workflow/tasks.ts); absent: the account's unreserved pool. */
+  reservedConcurrency?: number;
 }
 
 /** Which port each function's use case drives (functions/use-cases), as IAM access. */
@@ -98,6 +100,10 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'finish-complaint': { table: 'readwrite', notificationWorkflow: 'start' },
   // Reads the complaint, records each delivery attempt, publishes the text, push or staff alert.
   'send-notification': { table: 'readwrite', staffTopics: true, textMessaging: true },
+  // Undelivered texts: the listing reads the operator partition; a re-send moves the delivery record back
+  // to scheduled and starts a fresh delivery execution.
+  'list-deliveries': { table: 'read' },
+  'resend-delivery': { table: 'readwrite', notificationWorkflow: 'start' },
   // Verifies bearer tokens against the user pool's public keys: no data, no workflow.
   authorizer: {},
   // Restarts executions that are not running, redelivers signals, re-dispatches unfinished deliveries.
@@ -144,11 +150,17 @@ export function taskFunctionName(placeholder: string): string | undefined {
 }
 
 /** The state machines' task functions: the list the embedded stack wires into its local engine too. */
-export function workflowFunctions(): { functionName: string; entry: string; description: string }[] {
+export function workflowFunctions(): {
+  functionName: string;
+  entry: string;
+  description: string;
+  reservedConcurrency?: number;
+}[] {
   return WORKFLOW_TASKS.map((task) => ({
     functionName: task.functionName,
     entry: task.entry,
     description: `${task.machine} workflow task (${task.substitution.replace(/FunctionArn$/, '')})`,
+    ...('reservedConcurrency' in task ? { reservedConcurrency: task.reservedConcurrency } : {}),
   }));
 }
 

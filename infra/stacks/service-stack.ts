@@ -20,8 +20,9 @@ import { API_ROUTES } from '../../functions/api/routes.ts';
 import { EXECUTION_STATUS_CHANGE } from '../../functions/ops/execution-events.ts';
 import { ComplaintFunction, viaService } from '../constructs/complaint-function.ts';
 import type { StateMachineAddress } from '../constructs/complaint-function.ts';
-import { ComplaintsApi } from '../constructs/complaints-api.ts';
+import { ComplaintsApi, CUSTOMER_LINK_METHODS } from '../constructs/complaints-api.ts';
 import { OperationsMonitoring } from '../constructs/operations-monitoring.ts';
+import { OperatorAlarms } from '../constructs/operator-alarms.ts';
 import { stateMachineAddress, WorkflowStateMachine } from '../constructs/workflow-state-machine.ts';
 import {
   ATTACHMENT_KEY_PREFIX,
@@ -59,6 +60,8 @@ export class ComplaintsServiceStack extends Stack {
   readonly notificationWorkflow: WorkflowStateMachine;
   readonly api: ComplaintsApi;
   readonly monitoring: OperationsMonitoring;
+  /** SMS, delivery, throttle and customer link alarms, and the web ACL on the public routes. */
+  readonly operatorAlarms: OperatorAlarms;
   /** Status events the self-healing function could not take after every retry (to replay by hand). */
   readonly executionEventDeadLetters: Queue;
 
@@ -197,6 +200,17 @@ export class ComplaintsServiceStack extends Stack {
       }),
       opsTopic: data.opsTopic,
     });
+    const sender = this.functionNamed('send-notification');
+    this.operatorAlarms = new OperatorAlarms(this, 'OperatorAlarms', {
+      stage: config.stage,
+      api: this.api.restApi,
+      customerLinkMethods: CUSTOMER_LINK_METHODS,
+      table: data.complaints.table,
+      sender,
+      smsMonthlySpendLimit: config.smsMonthlySpendLimit,
+      publicRateLimitPerIp: config.publicRateLimitPerIp,
+      opsTopic: data.opsTopic,
+    });
   }
 
   /** The bearer-token authorizer in front of the API (apiAuthorization `jwt`, the default). */
@@ -311,6 +325,10 @@ export class ComplaintsServiceStack extends Stack {
       // Workflow tasks may send or wait on SNS; API Gateway gives up on an integration after 29 s anyway;
       // the reconciler walks every open complaint.
       timeout: Duration.seconds({ api: 10, workflow: 30, ops: 900, auth: 5 }[spec.kind]),
+      // The sender's bound (docs/deploy.md): a morning release never takes the account's whole concurrency.
+      ...(spec.reservedConcurrency !== undefined && config.reserveSendConcurrency
+        ? { reservedConcurrentExecutions: spec.reservedConcurrency }
+        : {}),
     });
     const { access } = spec;
     if (access.table) {

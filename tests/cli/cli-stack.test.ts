@@ -323,3 +323,45 @@ describe('reaching the API', () => {
     expect(stderr).toContain('cannot reach the complaints API at http://127.0.0.1:9');
   });
 });
+
+describe('undelivered texts', () => {
+  it('lists an undelivered text as a supervisor and re-sends it once; a second re-send is refused', async () => {
+    // Prepare: a closing text the provider rejects, handed to delivery as the workflow would.
+    const { id } = await submitted();
+    await eventually(async () => {
+      const run = await cli.run('outbox', '--complaint', id);
+      return /received/.test(run.stdout) ? run : undefined;
+    });
+    const { getServiceDeps } = await import('#commons/deps');
+    const deps = getServiceDeps();
+    const notification = {
+      key: 'closed.61',
+      audience: 'customer' as const,
+      event: 'closed' as const,
+      createdAt: new Date().toISOString(),
+      data: { reason: 'withdrawn' },
+    };
+    stack.sns.failNext(1, 'InvalidParameter');
+    await deps.deliveries.schedule(id, notification, new Date());
+    await deps.dispatcher.dispatch(id, notification, new Date());
+
+    // Act
+    const listed = await eventually(async () => {
+      const run = await cli.run('deliveries', '--state', 'dead-lettered');
+      return run.stdout.includes(`${id}/closed.61`) ? run : undefined;
+    });
+    const resent = await cli.run('resend', `${id}/closed.61`);
+    const again = await cli.run('resend', `${id}/closed.61`);
+
+    // Assess
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(
+      new RegExp(`${id}/closed\\.61\\s+dead-lettered\\s+.*1 attempts\\s+SendRejected`),
+    );
+    expect(resent.code).toBe(0);
+    expect(resent.stdout).toContain(`${id}/closed.61: re-sent (re-send 1)`);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/409|Nothing to re-send/);
+    expect((await cli.run('resend', 'not-a-delivery')).code).not.toBe(0);
+  });
+});

@@ -93,3 +93,46 @@ describe('prepareDefinition', () => {
     expect(prepare).toThrow(/Send/);
   });
 });
+
+describe('prepareDefinition with retryTimeScale', () => {
+  it('divides every Retry interval and cap, keeps backoff, attempts and jitter, and leaves the original alone', () => {
+    // Prepare
+    const definition = {
+      StartAt: 'Send',
+      States: {
+        Send: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Retry: [
+            { ErrorEquals: ['Rejected'], MaxAttempts: 0 },
+            {
+              ErrorEquals: ['Throttled'],
+              IntervalSeconds: 30,
+              MaxAttempts: 30,
+              BackoffRate: 1.5,
+              MaxDelaySeconds: 900,
+              JitterStrategy: 'FULL',
+            },
+          ],
+          End: true,
+        },
+      },
+    };
+
+    // Act
+    const { engineDefinition } = prepareDefinition(definition, { retryTimeScale: 30 });
+
+    // Assess
+    const retry = (engineDefinition as unknown as typeof definition).States.Send.Retry;
+    expect(retry[0]).toEqual({ ErrorEquals: ['Rejected'], MaxAttempts: 0, IntervalSeconds: 1 / 30 });
+    expect(retry[1]).toEqual({
+      ErrorEquals: ['Throttled'],
+      IntervalSeconds: 1,
+      MaxAttempts: 30,
+      BackoffRate: 1.5,
+      MaxDelaySeconds: 30,
+      JitterStrategy: 'FULL',
+    });
+    expect(definition.States.Send.Retry[1]!.IntervalSeconds).toBe(30);
+  });
+});

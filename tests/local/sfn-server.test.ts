@@ -18,6 +18,7 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/sfn-server.ts';
+import { eventually } from '../support/embedded.ts';
 import {
   credentials,
   finished,
@@ -561,5 +562,75 @@ describe('history retention', () => {
     expect(newerHistory.events!.length).toBeGreaterThan(2);
     expect(olderExecution.status).toBe('SUCCEEDED');
     expect(small.transitions(older)).toBe(4);
+  });
+});
+
+describe('reserved concurrency and scaled retries', () => {
+  it('throttles invocations above a function’s reserved concurrency; Retry with backoff brings them through', async () => {
+    // Prepare: one slot; the first invocation holds it until released. Retry waits 20 s on AWS, 0.1 s here.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const slow = await startLocalStepFunctions({
+      stateMachines: [
+        {
+          arn: stateMachineArn('bounded'),
+          definition: {
+            StartAt: 'Send',
+            States: {
+              Send: {
+                Type: 'Task',
+                Resource: 'arn:aws:states:::lambda:invoke',
+                Parameters: { FunctionName: functionArn('bounded'), 'Payload.$': '$' },
+                Retry: [
+                  {
+                    ErrorEquals: ['Lambda.TooManyRequestsException'],
+                    IntervalSeconds: 20,
+                    BackoffRate: 1,
+                    MaxAttempts: 100,
+                  },
+                ],
+                End: true,
+              },
+            },
+          },
+        },
+      ],
+      lambdaHandlers: {
+        [functionArn('bounded')]: async () => {
+          calls += 1;
+          if (calls === 1) await held;
+          return { ok: true };
+        },
+      },
+      lambdaConcurrency: { [functionArn('bounded')]: 1 },
+      retryTimeScale: 200,
+    });
+    const boundedClient = new SFNClient({ endpoint: slow.endpoint, region, credentials });
+    try {
+      // Act
+      const started = await Promise.all(
+        [1, 2, 3].map((n) =>
+          boundedClient.send(
+            new StartExecutionCommand({ stateMachineArn: stateMachineArn('bounded'), input: `{"n":${n}}` }),
+          ),
+        ),
+      );
+      // The two others are refused while the first holds the slot, and retried.
+      const throttledWhileHeld = await eventually(async () => {
+        const throttled = slow.lambdaStats().bounded?.throttled ?? 0;
+        return throttled >= 2 ? throttled : undefined;
+      }, 10_000);
+      release();
+      const executions = await Promise.all(started.map((s) => finished(boundedClient, s.executionArn!)));
+
+      // Assess
+      expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+      expect(throttledWhileHeld).toBeGreaterThanOrEqual(2);
+      expect(slow.lambdaStats().bounded?.peak).toBe(1);
+      expect(calls).toBe(3);
+    } finally {
+      await slow.close();
+    }
   });
 });

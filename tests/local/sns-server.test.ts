@@ -287,6 +287,42 @@ describe('what the stand-in leaves readable', () => {
   });
 });
 
+describe('rate limit (LOCAL_SNS_MAX_RATE)', () => {
+  it('accepts at most maxRate publishes in any second and answers Throttled to the rest', async () => {
+    // Prepare
+    const { sns, client } = await start({ maxRate: 5 });
+    const publish = (i: number) =>
+      client.send(new PublishCommand({ PhoneNumber: '+8613800138000', Message: `burst ${i}` }));
+
+    // Act: twelve at once.
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => publish(i)));
+
+    // Assess
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(5);
+    expect(refused).toHaveLength(7);
+    for (const o of refused) expect((o as PromiseRejectedResult).reason).toBeInstanceOf(ThrottledException);
+    expect(sns.throttledCount()).toBe(7);
+    expect(sns.outbox()).toHaveLength(5);
+  });
+
+  it('lets requests through again once the second has passed, and not at all without a limit', async () => {
+    // Prepare
+    const { sns, client } = await start({ maxRate: 1 });
+    const publish = () => client.send(new PublishCommand({ PhoneNumber: '+8613800138000', Message: 'x' }));
+    await publish();
+    expect(await rejection(publish())).toBeInstanceOf(ThrottledException);
+
+    // Act: the limit lifted at run time.
+    sns.setMaxRate(0);
+    const results = await Promise.all([publish(), publish(), publish()]);
+
+    // Assess
+    expect(results.every((r) => r.MessageId)).toBe(true);
+    expect(sns.outbox()).toHaveLength(4);
+  });
+});
+
 describe('failure injection', () => {
   it('makes the SDK throw the named exception for the next n publishes, then recovers', async () => {
     // Prepare

@@ -8,6 +8,7 @@ import { chainEvents, headOf, redactEvent, timelineEventOf, type ChainedEvent } 
 import { createCalendars } from '#domain/calendars';
 import type { Complaint, PendingNotification } from '#domain/complaint';
 import { ComplaintAlreadyExists, VersionConflict } from '#domain/errors';
+import { DeliveryNotFound, DeliveryNotResendable } from '#domain/notifications/errors';
 import { DEFAULT_EXECUTION_LIMITS, DEFAULT_RESTART_POLICY, type ExecutionStatus } from '#domain/execution';
 import { newLinkToken } from '#domain/link-token';
 import type { AlertRecipient, OrgUnit, UnitKind } from '#domain/organisation';
@@ -18,6 +19,8 @@ import type {
   ComplaintQuery,
   ComplaintStore,
   ComplaintWorkflow,
+  DeliveryAttention,
+  DeliveryAttentionState,
   DeliveryLog,
   IdempotencyRecord,
   MessageSender,
@@ -334,15 +337,34 @@ export class InMemoryDispatcher implements NotificationDispatcher {
   }
 }
 
-type DeliveryState = 'scheduled' | 'sending' | 'failed' | 'sent' | 'skipped';
+type DeliveryState = 'scheduled' | 'sending' | 'failed' | 'sent' | 'skipped' | 'uncertain' | 'dead-lettered';
 
+interface DeliveryEntry extends ScheduledDelivery {
+  complaintId: string;
+  state: DeliveryState;
+  /** When it entered its state; for `sending`, when the attempt began. */
+  since: Date;
+  attempts: number;
+  lastError?: string;
+  /** Set by flagStuck: a `sending` attempt that began too long ago. */
+  stuck?: boolean;
+}
+
+/** The delivery log's records by complaint and key, with the operator's attention list derived from them. */
 export class InMemoryDeliveryLog implements DeliveryLog {
-  readonly entries = new Map<string, ScheduledDelivery & { complaintId: string; state: DeliveryState }>();
+  readonly entries = new Map<string, DeliveryEntry>();
 
   schedule(complaintId: string, notification: PendingNotification, sendAt: Date): Promise<void> {
     const key = `${complaintId}#${notification.key}`;
     if (!this.entries.has(key))
-      this.entries.set(key, { complaintId, notification, sendAt, state: 'scheduled' });
+      this.entries.set(key, {
+        complaintId,
+        notification,
+        sendAt,
+        state: 'scheduled',
+        since: sendAt,
+        attempts: 0,
+      });
     return Promise.resolve();
   }
   unsent(complaintId: string): Promise<ScheduledDelivery[]> {
@@ -352,27 +374,90 @@ export class InMemoryDeliveryLog implements DeliveryLog {
         .map(({ notification, sendAt }) => ({ notification, sendAt })),
     );
   }
-  begin(complaintId: string, key: string): Promise<'send' | 'already-sent' | 'uncertain'> {
-    const id = `${complaintId}#${key}`;
-    const entry = this.entries.get(id);
+  begin(complaintId: string, key: string, at: Date): Promise<'send' | 'already-sent' | 'uncertain'> {
+    const entry = this.entries.get(`${complaintId}#${key}`);
     if (entry?.state === 'sent' || entry?.state === 'skipped') return Promise.resolve('already-sent');
-    if (entry?.state === 'sending') return Promise.resolve('uncertain');
-    if (entry) entry.state = 'sending';
+    if (entry?.state === 'sending' || entry?.state === 'uncertain') return Promise.resolve('uncertain');
+    if (entry) Object.assign(entry, { state: 'sending', since: at, attempts: entry.attempts + 1 });
     return Promise.resolve('send');
   }
-  #set(complaintId: string, key: string, state: DeliveryState): Promise<void> {
+  #set(complaintId: string, key: string, state: DeliveryState, at: Date, error?: string): Promise<void> {
     const entry = this.entries.get(`${complaintId}#${key}`);
-    if (entry) entry.state = state;
+    if (entry) Object.assign(entry, { state, since: at, stuck: false }, error ? { lastError: error } : {});
     return Promise.resolve();
   }
-  markAttemptFailed(complaintId: string, key: string): Promise<void> {
-    return this.#set(complaintId, key, 'failed');
+  markAttemptFailed(complaintId: string, key: string, at: Date, error: string): Promise<void> {
+    return this.#set(complaintId, key, 'failed', at, error);
   }
-  markSent(complaintId: string, key: string): Promise<void> {
-    return this.#set(complaintId, key, 'sent');
+  markSent(complaintId: string, key: string, at: Date): Promise<void> {
+    return this.#set(complaintId, key, 'sent', at);
   }
-  markSkipped(complaintId: string, key: string): Promise<void> {
-    return this.#set(complaintId, key, 'skipped');
+  markSkipped(complaintId: string, key: string, at: Date): Promise<void> {
+    return this.#set(complaintId, key, 'skipped', at);
+  }
+  markUncertain(complaintId: string, key: string, at: Date): Promise<void> {
+    return this.#set(complaintId, key, 'uncertain', at);
+  }
+  markDeadLettered(complaintId: string, key: string, at: Date, error: string): Promise<void> {
+    return this.#set(complaintId, key, 'dead-lettered', at, error);
+  }
+  flagStuck(complaintId: string, olderThan: Date): Promise<number> {
+    let flagged = 0;
+    for (const entry of this.entries.values()) {
+      if (entry.complaintId !== complaintId || entry.state !== 'sending' || entry.stuck) continue;
+      if (entry.since.getTime() >= olderThan.getTime()) continue;
+      entry.stuck = true;
+      flagged += 1;
+    }
+    return Promise.resolve(flagged);
+  }
+  attention(query: {
+    state?: DeliveryAttentionState;
+    limit: number;
+    cursor?: string;
+  }): Promise<{ items: DeliveryAttention[]; cursor?: string }> {
+    const listed = [...this.entries.values()]
+      .filter(
+        (e) => e.state === 'dead-lettered' || e.state === 'uncertain' || (e.state === 'sending' && e.stuck),
+      )
+      .filter((e) => query.state === undefined || e.state === query.state)
+      .sort((a, b) => a.since.getTime() - b.since.getTime())
+      .map((e): DeliveryAttention => ({
+        complaintId: e.complaintId,
+        key: e.notification.key,
+        event: e.notification.event,
+        state: e.state as DeliveryAttentionState,
+        since: e.since.toISOString(),
+        attempts: e.attempts,
+        ...(e.lastError ? { lastError: e.lastError } : {}),
+        redrive: e.redrive ?? 0,
+      }));
+    const { items, nextCursor } = page(listed, query.limit, query.cursor);
+    return Promise.resolve(nextCursor ? { items, cursor: nextCursor } : { items });
+  }
+  redrive(
+    complaintId: string,
+    key: string,
+    at: Date,
+    _by: string,
+    sendAt: { customer: Date; staff: Date },
+  ): Promise<ScheduledDelivery> {
+    const entry = this.entries.get(`${complaintId}#${key}`);
+    if (!entry) return Promise.reject(new DeliveryNotFound(complaintId, key));
+    const listed =
+      entry.state === 'dead-lettered' ||
+      entry.state === 'uncertain' ||
+      (entry.state === 'sending' && entry.stuck);
+    if (!listed) return Promise.reject(new DeliveryNotResendable(complaintId, key, entry.state));
+    const when = entry.notification.audience === 'staff' ? sendAt.staff : sendAt.customer;
+    Object.assign(entry, {
+      state: 'scheduled',
+      since: at,
+      sendAt: when,
+      stuck: false,
+      redrive: (entry.redrive ?? 0) + 1,
+    });
+    return Promise.resolve({ notification: entry.notification, sendAt: when, redrive: entry.redrive });
   }
 }
 

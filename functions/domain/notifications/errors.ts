@@ -70,3 +70,28 @@ export class SendRejected extends DomainError {
     this.providerCode = providerCode;
   }
 }
+
+/** No delivery of that message is recorded for the complaint. */
+export class DeliveryNotFound extends DomainError {
+  override readonly name = 'DeliveryNotFound';
+  readonly code = 'delivery-not-found';
+  constructor(complaintId: string, key: string) {
+    super(`no delivery of message ${key} is recorded for complaint ${complaintId}`, { complaintId, key });
+  }
+}
+
+/**
+ * An operator asked to re-send a delivery that is not waiting for one (sent, scheduled, or re-sent
+ * already): a second re-send of the same failure is refused, so a customer never gets it twice that way.
+ */
+export class DeliveryNotResendable extends DomainError {
+  override readonly name = 'DeliveryNotResendable';
+  readonly code = 'delivery-not-resendable';
+  constructor(complaintId: string, key: string, status: string) {
+    super(`message ${key} of complaint ${complaintId} is ${status}: there is nothing to re-send`, {
+      complaintId,
+      key,
+      status,
+    });
+  }
+}

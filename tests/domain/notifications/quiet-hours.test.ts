@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cnWorkdays, twentyFourSeven } from '#domain/calendars';
-import { customerSendAt, isCustomerQuietTime, staffSendAt } from '#domain/notifications/quiet-hours';
+import {
+  customerSendAt,
+  isCustomerQuietTime,
+  MORNING_RELEASE_WINDOW_MS,
+  releaseKeyOf,
+  releaseOffsetMs,
+  staffSendAt,
+} from '#domain/notifications/quiet-hours';
 
 const HOUR_MS = 3_600_000;
 const anyInstant = fc.date({
@@ -113,5 +120,51 @@ describe('staffSendAt', () => {
     // 2026-10-02 is inside the National Day holiday (Oct 1-7 per the State Council); Oct 8 is a working day.
     const sendAt = staffSendAt(new Date('2026-10-02T04:00:00Z'), { calendar: workdays });
     expect(sendAt.toISOString()).toBe('2026-10-08T01:00:00.000Z'); // 09:00 Shanghai
+  });
+});
+
+describe('the morning release window', () => {
+  const night = fc.date({
+    min: new Date('2026-01-01T13:00:00Z'), // 21:00 Shanghai
+    max: new Date('2026-01-01T23:59:59Z'), // 07:59:59 Shanghai
+    noInvalidDate: true,
+  });
+  const releaseKey = fc.tuple(fc.string({ minLength: 1, maxLength: 26 }), fc.string({ minLength: 1 }));
+
+  it('releases a text held overnight within 08:00-08:30, at the same instant however often computed', () => {
+    fc.assert(
+      fc.property(night, releaseKey, (now, [id, key]) => {
+        // Act
+        const first = customerSendAt(now, { quietHours: true, releaseKey: releaseKeyOf(id, key) });
+        const again = customerSendAt(new Date(now.getTime() + 1), {
+          quietHours: true,
+          releaseKey: releaseKeyOf(id, key),
+        });
+        // Assess
+        expect(first.getTime()).toBeGreaterThanOrEqual(Date.parse('2026-01-02T00:00:00Z'));
+        expect(first.getTime()).toBeLessThan(Date.parse('2026-01-02T00:00:00Z') + MORNING_RELEASE_WINDOW_MS);
+        expect(again).toEqual(first);
+      }),
+    );
+  });
+
+  it('spreads a night of 2,000 texts evenly: no minute of the window gets more than twice its share', () => {
+    // Prepare: 100 complaints with 20 texts each, keys as the domain writes them.
+    const offsets: number[] = [];
+    for (let c = 0; c < 100; c++) {
+      const id = `01JD${String(c).padStart(22, '0')}`;
+      for (let n = 1; n <= 20; n++) offsets.push(releaseOffsetMs(releaseKeyOf(id, `status:${n}`)));
+    }
+    // Act
+    const perMinute = new Array<number>(30).fill(0);
+    for (const offset of offsets) perMinute[Math.floor(offset / 60_000)]! += 1;
+    // Assess: the share is 2,000 / 30 = 67 a minute.
+    expect(Math.max(...perMinute)).toBeLessThanOrEqual(134);
+    expect(Math.min(...perMinute)).toBeGreaterThanOrEqual(33);
+  });
+
+  it('sends outside quiet hours at once, whatever the release key', () => {
+    const noon = new Date('2026-01-02T04:00:00Z');
+    expect(customerSendAt(noon, { quietHours: true, releaseKey: 'x.received.1' })).toEqual(noon);
   });
 });
