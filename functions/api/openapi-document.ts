@@ -28,6 +28,14 @@ import {
 } from './schemas.ts';
 import { newComplaintBody } from './intake-schemas.ts';
 import { directoryView, orgUnitView } from './org-schemas.ts';
+import {
+  parcelVolumeBody,
+  parcelVolumePath,
+  parcelVolumeView,
+  reportExportQuery,
+  reportPath,
+  reportView,
+} from './report-schemas.ts';
 import { orgUnitInput } from '#domain/organisation';
 import { linkTokenPath, publicComplaintView, publicFeedbackBody, publicHeaders } from './public-schemas.ts';
 
@@ -300,6 +308,65 @@ function buildRegistry(): OpenAPIRegistry {
 
   registry.registerPath({
     method: 'get',
+    path: '/v1/reports/{granularity}/{period}',
+    operationId: 'getReport',
+    summary: "The operator's numbers for a day, an ISO week or a month",
+    description:
+      'Counts, resolution rate, satisfaction, repeat rate, first-response and handling time (p50, p90), SLA compliance per clock, escalations per level, regulatory risk, appeals, the responsibility split and complaints per million parcels: overall, per day and per category, type, outlet, region and channel (docs/spec.md section 8). Read from counters kept up to date as complaints change; `source.readRequests` says how many store requests it took.',
+    request: { params: reportPath },
+    responses: { 200: json(reportView, 'The report.'), ...problems([400, 500]) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/reports/{granularity}/{period}/export',
+    operationId: 'exportReport',
+    summary: 'The report as CSV or as an XLSX workbook (one sheet per dimension)',
+    request: { params: reportPath, query: reportExportQuery },
+    responses: {
+      200: {
+        description: 'The file, as an attachment.',
+        content: {
+          'text/csv': { schema: { type: 'string' } },
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+            schema: { type: 'string', format: 'binary' },
+          },
+        },
+      },
+      ...problems([400, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/reports/{granularity}/{period}/page',
+    operationId: 'getReportPage',
+    summary: 'The report as a page with charts (zh-CN)',
+    request: { params: reportPath },
+    responses: {
+      200: {
+        description: 'A self-contained HTML page.',
+        content: { 'text/html': { schema: { type: 'string' } } },
+      },
+      ...problems([400, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/parcel-volumes/{outlet}/{month}',
+    operationId: 'putParcelVolume',
+    summary:
+      'Parcels an outlet handled in a month (admin): the denominator of complaints per million parcels',
+    request: { params: parcelVolumePath, body: jsonBody(parcelVolumeBody, 'The number of parcels.') },
+    responses: {
+      200: json(parcelVolumeView, "The volume as stored, with the outlet's region."),
+      ...problems([400, 404, 415, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
     path: '/v1/sla/preview',
     operationId: 'previewSla',
     summary: 'When would a complaint received and accepted at `at` be due?',
@@ -444,6 +511,10 @@ const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
   revealPersonalData: ['unmask'],
   getOrganisation: ['read', 'directory'],
   putOrganisationUnit: ['directory'],
+  getReport: ['reports'],
+  exportReport: ['reports'],
+  getReportPage: ['reports'],
+  putParcelVolume: ['directory'],
 };
 
 const BEARER = 'bearer';
