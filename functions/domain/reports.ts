@@ -405,6 +405,8 @@ export function buildReport(
     REPORT_DIMENSIONS.map((dimension) => [
       dimension,
       [...perValue[dimension].entries()]
+        // A value whose counters went back to zero (a complaint re-routed or re-classified away) is not listed.
+        .filter(([, m]) => Object.keys(m).length > 0)
         .map(([value, m]) => ({ value, ...figuresOf(m, parcelsOf(dimension, value)) }))
         .sort((a, b) => b.received - a.received || b.closed - a.closed || a.value.localeCompare(b.value)),
     ]),
