@@ -295,6 +295,7 @@ function charts(report: Report): Html[] {
       xAxis: {
         type: 'category',
         data: [...parties.map(([p]) => PARTY_TEXT[p as ResponsibleParty]), '升级L1', '升级L2', '升级L3'],
+        axisLabel: { interval: 0 },
       },
       yAxis: { type: 'value' },
       series: [
