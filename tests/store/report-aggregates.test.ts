@@ -45,12 +45,16 @@ function failingAfter(doc: DynamoDBDocumentClient, allowed: number): DynamoDBDoc
 }
 
 /** Every counter item of the table's months, as counter facts (zero metrics dropped), with in-flight keys. */
-async function storedCounters(table: string, months: string[]): Promise<{ counters: CounterFacts; inflight: number }> {
+async function storedCounters(
+  table: string,
+  months: string[],
+): Promise<{ counters: CounterFacts; inflight: number }> {
   const reports = new DynamoReportAggregates(dynamo.doc, table);
   const { rows } = await reports.counters(months, `${months[0]}-01`, `${months[months.length - 1]}-31`);
   const counters: CounterFacts = {};
   for (const row of rows) {
-    if (Object.keys(row.metrics).length > 0) counters[`${row.day}|${row.dimension}|${row.value}`] = row.metrics;
+    if (Object.keys(row.metrics).length > 0)
+      counters[`${row.day}|${row.dimension}|${row.value}`] = row.metrics;
   }
   let inflight = 0;
   for (const month of months) {

@@ -124,7 +124,11 @@ export function generateHistories(count: number, month: string, seed = 20260301)
       owner: 'agent-1',
       clocks: {
         ...c.clocks,
-        response: { ...c.clocks.response!, stoppedAt: iso(now), ...(chance(0.1) ? { breachedAt: iso(now) } : {}) },
+        response: {
+          ...c.clocks.response!,
+          stoppedAt: iso(now),
+          ...(chance(0.1) ? { breachedAt: iso(now) } : {}),
+        },
         handling: { ...base.clocks.response!, name: 'handling', startedAt: iso(now) },
       },
     });
@@ -170,7 +174,12 @@ export function generateHistories(count: number, month: string, seed = 20260301)
     const roll = random();
     if (roll < 0.65) {
       const score = (3 + Math.floor(random() * 3)) as 3 | 4 | 5;
-      next({ status: 'closed', closedAt: iso(now), closeReason: 'satisfied', feedback: { score, at: iso(now) } });
+      next({
+        status: 'closed',
+        closedAt: iso(now),
+        closeReason: 'satisfied',
+        feedback: { score, at: iso(now) },
+      });
     } else if (roll < 0.8) {
       next({ status: 'closed', closedAt: iso(now), closeReason: 'no-feedback' });
     } else if (roll < 0.9) {
@@ -184,7 +193,12 @@ export function generateHistories(count: number, month: string, seed = 20260301)
         clocks: { ...c.clocks, review: { ...base.clocks.response!, name: 'review', startedAt: iso(now) } },
       });
     } else {
-      next({ status: 'closed', closedAt: iso(now), closeReason: 'satisfied', feedback: { score: 5, at: iso(now) } });
+      next({
+        status: 'closed',
+        closedAt: iso(now),
+        closeReason: 'satisfied',
+        feedback: { score: 5, at: iso(now) },
+      });
     }
     if (chance(0.05)) {
       // Reopened after closing (the closing counts come off again), then closed as reviewed.

@@ -55,7 +55,9 @@ export function subjectOf(c: Complaint): OracleSubject {
     resolvedAt: c.resolvedAt ?? null,
     score: c.feedback?.score ?? null,
     clocks: Object.fromEntries(
-      Object.values(c.clocks).flatMap((clock) => (clock ? [[clock.name, clock.breachedAt !== undefined]] : [])),
+      Object.values(c.clocks).flatMap((clock) =>
+        clock ? [[clock.name, clock.breachedAt !== undefined]] : [],
+      ),
     ),
     party: c.responsibility?.party ?? null,
   };
