@@ -13,7 +13,6 @@
 // A call that finds a pending change finishes it first (its difference is the marker's facts to the
 // pending facts); a call for a version at or below the recorded one does nothing.
 import {
-  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -253,32 +252,18 @@ export class DynamoReportAggregates implements ReportAggregates {
     }
     return { items, requests };
   }
+}
 
-  /**
-   * Writes counter items as they would stand (bulk load of counters computed elsewhere, e.g. a backfill of
-   * complaints stored before reports existed). Overwrites the items given.
-   */
-  async loadCounters(counters: CounterFacts): Promise<void> {
-    const items = Object.entries(counters).map(([key, metrics]) => {
-      const { day, dimension, value } = parseCounterKey(key);
-      return {
-        ...reportCounterKey(day, dimension, value),
-        day,
-        dimension,
-        value,
-        ...Object.fromEntries(Object.entries(metrics).map(([name, n]) => [`${METRIC_PREFIX}${name}`, n])),
-      };
-    });
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      while (requests.length > 0) {
-        const result = await this.#doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.#tableName]: requests } }),
-        );
-        requests = (result.UnprocessedItems?.[this.#tableName] ?? []) as typeof requests;
-      }
-    }
-  }
+/** A counter item as the adapter stores it (for tools that load counters computed elsewhere, and tests). */
+export function counterItem(key: string, metrics: Metrics): Record<string, unknown> {
+  const { day, dimension, value } = parseCounterKey(key);
+  return {
+    ...reportCounterKey(day, dimension, value),
+    day,
+    dimension,
+    value,
+    ...Object.fromEntries(Object.entries(metrics).map(([name, n]) => [`${METRIC_PREFIX}${name}`, n])),
+  };
 }
 
 function counterRow(item: Record<string, unknown>): CounterRow {

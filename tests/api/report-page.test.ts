@@ -22,6 +22,7 @@ import {
   SHEET_NAMES,
 } from '../../functions/api/report-render.ts';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
+import { loadCounters } from '../support/report-counters.ts';
 import { generateHistories, REPORT_OUTLETS } from '../support/report-complaints.ts';
 
 const OUT = join(process.cwd(), '.test-output', 'reports');
@@ -43,7 +44,7 @@ beforeAll(async () => {
     }
   }
   const reports = new DynamoReportAggregates(dynamo.doc, dynamo.tableName);
-  await reports.loadCounters(counters);
+  await loadCounters(dynamo.doc, dynamo.tableName, counters);
   for (const [i, outlet] of REPORT_OUTLETS.entries()) {
     await reports.putVolume({
       month: '2026-03',

@@ -77,7 +77,7 @@ describe('report aggregates', () => {
     console.info(
       `reports: 10,000 complaints, ${changes} stored states; month 2026-03 from ${report.source.counterItems} counter items`,
     );
-  });
+  }, 120_000);
 
   it('a week and a day of the same complaints also match their recomputation', () => {
     const histories = generateHistories(2_000, '2026-03', 7);
@@ -94,7 +94,7 @@ describe('report aggregates', () => {
     for (const period of [reportPeriod('week', '2026-W10'), reportPeriod('day', '2026-03-01')]) {
       expectSameAsOracle(buildReport(period, rowsOf(counters), []), oracleReport(subjects, period, []));
     }
-  });
+  }, 120_000);
 
   it('recording the states of a complaint in any grouping ends at its own facts (differences add up)', () => {
     const histories = generateHistories(300, '2026-03', 11);
