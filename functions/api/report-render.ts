@@ -48,6 +48,10 @@ const COLUMNS: readonly Column[] = [
   ...(['outlet', 'sorting-centre', 'carrier-partner', 'customer', 'no-fault'] as const).map(
     (party): Column => ({ header: `责任 ${party}`, value: (f) => f.responsibility[party] }),
   ),
+  { header: '回访 follow-ups', value: (f) => f.followUp.opened },
+  { header: '回访完成 done', value: (f) => f.followUp.done },
+  { header: '回访及时率 on time', value: (f) => f.followUp.onTimeRate, percent: true },
+  { header: '回访满意率 satisfied', value: (f) => f.followUp.satisfiedRate, percent: true },
   { header: '邮件量 parcels', value: (f) => f.parcels },
   { header: '百万件投诉率 per million parcels', value: (f) => f.complaintsPerMillionParcels },
 ];
@@ -350,6 +354,7 @@ export function reportPage(report: Report): string {
     ['监管风险', num(o.regulatoryRisk)],
     ['申诉（监管转办）', num(o.appeals)],
     ['百万件投诉率', num(o.complaintsPerMillionParcels, 2)],
+    ['回访 完成/应回访 · 及时率', `${o.followUp.done}/${o.followUp.opened} · ${pct(o.followUp.onTimeRate)}`],
   ];
   const outletRows = report.dimensions.outlet.map(
     (e) => markup`<tr><td>${valueLabel('outlet', e.value)}</td><td>${e.received}</td><td>${e.closed}</td>

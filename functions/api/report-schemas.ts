@@ -72,6 +72,17 @@ export const figuresView = z
       customer: z.int(),
       'no-fault': z.int(),
     }),
+    followUp: z.object({
+      opened: z.int(),
+      noFeedback: z.int(),
+      lowScore: z.int(),
+      done: z.int(),
+      onTime: z.int(),
+      reached: z.int(),
+      satisfied: z.int(),
+      onTimeRate: rate,
+      satisfiedRate: rate,
+    }),
     parcels: z.int().nullable(),
     complaintsPerMillionParcels: z.number().nullable(),
   })

@@ -52,6 +52,7 @@ export const ACTIONS = [
   'reclassify',
   'route',
   'regulator-reply',
+  'follow-up',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
@@ -106,6 +107,14 @@ export type ComplaintAction =
   | (ActionBase & { action: 'note'; text: string })
   | (ActionBase & { action: 'reclassify'; reason: string; category?: Category; type?: ComplaintType })
   | (ActionBase & { action: 'regulator-reply'; text: string })
+  | (ActionBase & {
+      action: 'follow-up';
+      /** Whether the customer answered the call. */
+      reached: boolean;
+      satisfied?: boolean;
+      score?: 1 | 2 | 3 | 4 | 5;
+      notes?: string;
+    })
   | (ActionBase & {
       action: 'route';
       reason: string;

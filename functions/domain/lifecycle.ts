@@ -10,6 +10,7 @@ import { withEvent, withNotification } from './notices.ts';
 import { closeComplaint, enterStatus } from './stage.ts';
 import { reclassify, replyToRegulator, route, takesShortFlow } from './corrections.ts';
 import { DEFAULT_ROOT_CAUSES, validateResponsibility } from './responsibility.ts';
+import { openFollowUp, recordFollowUp } from './follow-up.ts';
 
 const ALLOWED_ACTIONS: Readonly<Record<Status, readonly ActionName[]>> = {
   received: ['accept', 'assign', 'close', 'note', 'reclassify', 'route'],
@@ -25,20 +26,34 @@ const ALLOWED_ACTIONS: Readonly<Record<Status, readonly ActionName[]>> = {
 for (const status of Object.keys(ALLOWED_ACTIONS) as Status[]) {
   if (status !== 'closed') (ALLOWED_ACTIONS[status] as ActionName[]).push('regulator-reply');
 }
+// A follow-up call's outcome is recorded whenever the task is open (in review, or after closing).
+for (const status of Object.keys(ALLOWED_ACTIONS) as Status[]) {
+  (ALLOWED_ACTIONS[status] as ActionName[]).push('follow-up');
+}
 
 export function allowedActions(status: Status): ActionName[] {
   return [...ALLOWED_ACTIONS[status]];
 }
 
 /** What can be done to this complaint now: its status's actions; regulator-reply for regulator transfers only. */
-export function actionsFor(c: Pick<Complaint, 'status' | 'regulator'>): ActionName[] {
-  return ALLOWED_ACTIONS[c.status].filter((name) => name !== 'regulator-reply' || c.regulator !== undefined);
+export function actionsFor(c: Pick<Complaint, 'status' | 'regulator' | 'followUp'>): ActionName[] {
+  return ALLOWED_ACTIONS[c.status].filter(
+    (name) =>
+      (name !== 'regulator-reply' || c.regulator !== undefined) &&
+      (name !== 'follow-up' || (c.followUp !== undefined && c.followUp.outcome === undefined)),
+  );
 }
 
 /** Actions that move the complaint to another status, and so complete the workflow's waiting task. */
 export function changesStatus(action: ActionName): boolean {
   // reclassify keeps the status but re-plans the stage's clocks: the workflow must wait anew.
-  return action !== 'note' && action !== 'assign' && action !== 'route' && action !== 'regulator-reply';
+  return (
+    action !== 'note' &&
+    action !== 'assign' &&
+    action !== 'route' &&
+    action !== 'regulator-reply' &&
+    action !== 'follow-up'
+  );
 }
 
 /** Applies a person's action. Throws TransitionNotAllowed when the status does not allow it. */
@@ -184,6 +199,8 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
       return route(c, action, ctx);
     case 'regulator-reply':
       return replyToRegulator(c, action, ctx);
+    case 'follow-up':
+      return recordFollowUp(c, action, ctx);
   }
 }
 
@@ -220,7 +237,8 @@ export function applyFeedback(
       ctx,
     );
   }
-  return openReview(recorded, ctx, {
+  // A low score is called back (回访) by the responsible outlet, beside the supervisor's review.
+  return openReview(openFollowUp(recorded, 'low-score', ctx), ctx, {
     at,
     type: 'feedback',
     actor,

@@ -85,6 +85,7 @@ export const ACTION_OPERATION: Readonly<Record<ActionName, Operation>> = {
   reclassify: 'manage',
   route: 'manage',
   'regulator-reply': 'work',
+  'follow-up': 'work',
 };
 
 /** Who calls, as the authorizer established it. */

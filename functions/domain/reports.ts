@@ -122,6 +122,18 @@ function closingMetrics(c: Complaint): Metrics {
   return m;
 }
 
+/** Follow-up facts (回访), dated by the day the follow-up opened: opened (by reason), done, in time, outcomes. */
+function followUpMetrics(f: NonNullable<Complaint['followUp']>): Metrics {
+  const m: Metrics = { fu_n: 1, [`fu_${f.reason}`]: 1 };
+  if (f.outcome !== undefined) {
+    m.fu_done = 1;
+    if (f.outcome.onTime) m.fu_ontime = 1;
+    if (f.outcome.reached) m.fu_reached = 1;
+    if (f.outcome.satisfied === true) m.fu_satisfied = 1;
+  }
+  return m;
+}
+
 function dimensionValues(c: Complaint): Record<ReportDimension, string> {
   return {
     category: c.category,
@@ -147,6 +159,7 @@ export function counterFacts(c: Complaint): CounterFacts {
   const rows: [string, Metrics][] = [[shanghaiDay(c.receivedAt), intakeMetrics(c)]];
   if (c.status === 'closed' && c.closedAt !== undefined)
     rows.push([shanghaiDay(c.closedAt), closingMetrics(c)]);
+  if (c.followUp !== undefined) rows.push([shanghaiDay(c.followUp.openedAt), followUpMetrics(c.followUp)]);
   for (const [day, metrics] of rows) {
     for (const dimension of REPORT_DIMENSIONS) {
       addMetrics((facts[counterKey(day, dimension, values[dimension])] ??= {}), metrics);
@@ -268,6 +281,20 @@ export interface Figures {
   /** Regulator transfers (申诉). */
   appeals: number;
   responsibility: Record<ResponsibleParty, number>;
+  /** Follow-up calls (回访) opened in the period: why, how many done, in time (3 working days), outcomes. */
+  followUp: {
+    opened: number;
+    noFeedback: number;
+    lowScore: number;
+    done: number;
+    onTime: number;
+    reached: number;
+    satisfied: number;
+    /** onTime / opened. */
+    onTimeRate: number | null;
+    /** satisfied / reached. */
+    satisfiedRate: number | null;
+  };
   /** Parcels handled (month reports of the whole operator, an outlet or a region); null otherwise. */
   parcels: number | null;
   complaintsPerMillionParcels: number | null;
@@ -333,6 +360,17 @@ export function figuresOf(m: Metrics, parcels: number | null = null): Figures {
       ResponsibleParty,
       number
     >,
+    followUp: {
+      opened: v('fu_n'),
+      noFeedback: v('fu_no-feedback'),
+      lowScore: v('fu_low-score'),
+      done: v('fu_done'),
+      onTime: v('fu_ontime'),
+      reached: v('fu_reached'),
+      satisfied: v('fu_satisfied'),
+      onTimeRate: ratio(v('fu_ontime'), v('fu_n')),
+      satisfiedRate: ratio(v('fu_satisfied'), v('fu_reached')),
+    },
     parcels,
     complaintsPerMillionParcels: parcels === null || parcels === 0 ? null : (v('complaints') / parcels) * 1e6,
   };

@@ -88,6 +88,8 @@ export const ACTION_NEEDS: Record<ActionName, ActionNeeds> = {
   reclassify: { required: ['reason'], optional: ['category', 'type'] },
   route: { required: ['reason'], optional: ['outletId', 'regionId'] },
   'regulator-reply': { required: ['text'], optional: [] },
+  // The outcome's fields (reached, satisfied, score) are not CLI options yet: the API takes them.
+  'follow-up': { required: [], optional: [] },
 };
 
 const RESPONSIBILITY_OPTIONS = ['party', 'rootCause', 'accountableStaffId', 'correctiveAction'] as const;

@@ -41,6 +41,7 @@ const ACTION: { readonly [K in ActionName]: Extract<ComplaintAction, { action: K
     regionId: 'EAST',
   },
   'regulator-reply': { action: 'regulator-reply', actor: 'supervisor-1', text: '已按期答复申诉中心' },
+  'follow-up': { action: 'follow-up', actor: 'agent-1', reached: true, satisfied: true, score: 4 },
 };
 
 /**
@@ -711,7 +712,7 @@ describe('invariants over random sequences of actions and timer firings', () => 
               }
             : ACTION[name];
         const moves: (() => Complaint)[] = allowedActions(c.status)
-          .filter((name) => name !== 'regulator-reply')
+          .filter((name) => name !== 'regulator-reply' && name !== 'follow-up')
           .map((name) => () => applyAction(c, instance(name), dc.ctx()));
         if (c.status === 'awaiting-feedback')
           moves.push(() => applyFeedback(c, { score: s.score }, { via: 'link' }, dc.ctx()));

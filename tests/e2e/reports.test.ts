@@ -65,6 +65,11 @@ interface View {
   escalationLevel: number;
   feedback: { score: number } | null;
   responsibility: { party: string } | null;
+  followUp: {
+    reason: string;
+    openedAt: string;
+    outcome: { onTime: boolean; reached: boolean; satisfied: boolean | null } | null;
+  } | null;
   clockFacts: {
     firstResponseAt: string | null;
     resolvedAt: string | null;
@@ -95,6 +100,19 @@ const subjectOfView = (v: View): OracleSubject => ({
     Object.entries(v.clockFacts.clocks).map(([name, clock]) => [name, clock.breachedAt !== null]),
   ),
   party: v.responsibility?.party ?? null,
+  followUp: v.followUp
+    ? {
+        reason: v.followUp.reason,
+        openedAt: v.followUp.openedAt,
+        outcome: v.followUp.outcome
+          ? {
+              onTime: v.followUp.outcome.onTime,
+              reached: v.followUp.outcome.reached,
+              satisfied: v.followUp.outcome.satisfied,
+            }
+          : null,
+      }
+    : null,
 });
 
 async function register(overrides: Record<string, unknown>): Promise<string> {
@@ -129,6 +147,7 @@ beforeAll(async () => {
     await answered(id, party, cause);
     const feedback = await api.post(`/v1/complaints/${id}/feedback`, { score });
     expect(feedback.status, JSON.stringify(feedback.body)).toBe(200);
+    return id;
   };
   await rated({ outletId: 'SH-01', category: 'delay' }, 5, 'outlet', 'no-delivery-attempt');
   await rated(
@@ -137,12 +156,20 @@ beforeAll(async () => {
     'sorting-centre',
     'handling-damage',
   );
-  await rated(
+  const lowScore = await rated(
     { outletId: 'BJ-01', category: 'loss', channel: 'wechat', customer: { phone: '13812345670' } },
     2,
     'carrier-partner',
     'loss-in-transit',
   );
+  // The low score is called back by the outlet (回访): reached, still not satisfied.
+  await act(lowScore, {
+    action: 'follow-up',
+    actor: 'agent-3',
+    reached: true,
+    satisfied: false,
+    notes: '客户希望赔偿',
+  });
   // Answered, awaiting the rating.
   const waiting = await register({ outletId: 'BJ-01', channel: 'web', customer: { phone: '13812345671' } });
   await answered(waiting, 'no-fault', 'weather');
@@ -224,6 +251,7 @@ describe('reports through HTTP', () => {
     expect(report.overall.appeals).toBe(1);
     expect(report.overall.repeats).toBe(1);
     expect(report.overall.satisfaction.rated).toBe(2);
+    expect(report.overall.followUp).toMatchObject({ opened: 1, lowScore: 1, done: 1, onTime: 1, reached: 1 });
     expect(report.dimensions.outlet.find((e) => e.value === 'SH-01')?.complaintsPerMillionParcels).toBe(
       (4 / 2_000_000) * 1e6,
     );

@@ -7,6 +7,8 @@ import type {
   Complaint,
   ComplaintType,
   EscalationLevel,
+  FollowUp,
+  FollowUpReason,
   ResponsibleParty,
 } from '#domain/complaint';
 import { CATEGORIES, CHANNELS, RESPONSIBLE_PARTIES } from '#domain/complaint';
@@ -93,6 +95,13 @@ export function generateHistories(count: number, month: string, seed = 20260301)
     delete c.closeReason;
     delete c.feedback;
     delete c.responsibility;
+    delete c.followUp;
+    const followUp = (reason: FollowUpReason): FollowUp => ({
+      reason,
+      owner: outlet ? `outlet:${outlet.id}` : 'hq',
+      openedAt: iso(now),
+      dueAt: iso(now + 3 * 1440 * MINUTE),
+    });
     const next = (change: Partial<Complaint>) => {
       c = { ...c, ...change, version: c.version + 1 };
       states.push(c);
@@ -181,10 +190,15 @@ export function generateHistories(count: number, month: string, seed = 20260301)
         feedback: { score, at: iso(now) },
       });
     } else if (roll < 0.8) {
-      next({ status: 'closed', closedAt: iso(now), closeReason: 'no-feedback' });
+      next({
+        status: 'closed',
+        closedAt: iso(now),
+        closeReason: 'no-feedback',
+        followUp: followUp('no-feedback'),
+      });
     } else if (roll < 0.9) {
       const score = (1 + Math.floor(random() * 2)) as 1 | 2;
-      next({ status: 'review', feedback: { score, at: iso(now) } });
+      next({ status: 'review', feedback: { score, at: iso(now) }, followUp: followUp('low-score') });
       now += duration(1440);
       next({
         status: 'closed',
@@ -198,6 +212,24 @@ export function generateHistories(count: number, month: string, seed = 20260301)
         closedAt: iso(now),
         closeReason: 'satisfied',
         feedback: { score: 5, at: iso(now) },
+      });
+    }
+    const opened = (c as Complaint).followUp;
+    if (opened !== undefined && chance(0.8)) {
+      // The outlet calls back: in time or late, the customer reached or not, satisfied or not.
+      now += duration(6 * 1440);
+      const reached = chance(0.75);
+      next({
+        followUp: {
+          ...opened,
+          outcome: {
+            reached,
+            ...(reached ? { satisfied: chance(0.6) } : {}),
+            at: iso(now),
+            by: 'agent-3',
+            onTime: now <= Date.parse(opened.dueAt),
+          },
+        },
       });
     }
     if (chance(0.05)) {

@@ -34,6 +34,11 @@ export interface OracleSubject {
   /** Clock name -> breached. */
   clocks: Record<string, boolean>;
   party: string | null;
+  followUp: {
+    reason: string;
+    openedAt: string;
+    outcome: { onTime: boolean; reached: boolean; satisfied: boolean | null } | null;
+  } | null;
 }
 
 export function subjectOf(c: Complaint): OracleSubject {
@@ -60,6 +65,19 @@ export function subjectOf(c: Complaint): OracleSubject {
       ),
     ),
     party: c.responsibility?.party ?? null,
+    followUp: c.followUp
+      ? {
+          reason: c.followUp.reason,
+          openedAt: c.followUp.openedAt,
+          outcome: c.followUp.outcome
+            ? {
+                onTime: c.followUp.outcome.onTime,
+                reached: c.followUp.outcome.reached,
+                satisfied: c.followUp.outcome.satisfied ?? null,
+              }
+            : null,
+        }
+      : null,
   };
 }
 
@@ -96,7 +114,13 @@ export function oracleFigures(
   received: readonly OracleSubject[],
   closed: readonly OracleSubject[],
   parcels: number | null,
+  followedUp: readonly OracleSubject[] = [],
 ): Figures {
+  const followUps = followedUp.map((s) => s.followUp!);
+  const done = followUps.filter((f) => f.outcome !== null);
+  const onTime = done.filter((f) => f.outcome!.onTime).length;
+  const reached = done.filter((f) => f.outcome!.reached).length;
+  const satisfied = done.filter((f) => f.outcome!.satisfied === true).length;
   const complaints = received.filter((s) => s.type === 'complaint');
   const repeats = complaints.filter((s) => s.repeat).length;
   const closedComplaints = closed.filter((s) => s.type === 'complaint');
@@ -159,6 +183,17 @@ export function oracleFigures(
       customer: party('customer'),
       'no-fault': party('no-fault'),
     },
+    followUp: {
+      opened: followUps.length,
+      noFeedback: followUps.filter((f) => f.reason === 'no-feedback').length,
+      lowScore: followUps.filter((f) => f.reason === 'low-score').length,
+      done: done.length,
+      onTime,
+      reached,
+      satisfied,
+      onTimeRate: rate(onTime, followUps.length),
+      satisfiedRate: rate(satisfied, reached),
+    },
     parcels,
     complaintsPerMillionParcels:
       parcels === null || parcels === 0 ? null : (complaints.length / parcels) * 1e6,
@@ -174,12 +209,15 @@ export function oracleReport(
   const days = new Set(period.days);
   const receivedIn = subjects.filter((s) => days.has(shanghaiDate(s.receivedAt)));
   const closedIn = subjects.filter((s) => s.closedAt !== null && days.has(shanghaiDate(s.closedAt)));
+  const followedIn = subjects.filter(
+    (s) => s.followUp !== null && days.has(shanghaiDate(s.followUp.openedAt)),
+  );
   const month = period.granularity === 'month';
   const monthly = volumes.filter((v) => period.months.includes(v.month));
   const sum = (vs: readonly ParcelVolume[]) => (month ? vs.reduce((n, v) => n + v.parcels, 0) : null);
   const dimensions = Object.fromEntries(
     REPORT_DIMENSIONS.map((dimension) => {
-      const values = new Set([...receivedIn, ...closedIn].map((s) => valueOf(s, dimension)));
+      const values = new Set([...receivedIn, ...closedIn, ...followedIn].map((s) => valueOf(s, dimension)));
       return [
         dimension,
         Object.fromEntries(
@@ -196,6 +234,7 @@ export function oracleReport(
                 receivedIn.filter((s) => valueOf(s, dimension) === value),
                 closedIn.filter((s) => valueOf(s, dimension) === value),
                 parcels,
+                followedIn.filter((s) => valueOf(s, dimension) === value),
               ),
             ];
           }),
@@ -204,7 +243,7 @@ export function oracleReport(
     }),
   ) as Record<ReportDimension, Record<string, Figures>>;
   return {
-    overall: oracleFigures(receivedIn, closedIn, sum(monthly)),
+    overall: oracleFigures(receivedIn, closedIn, sum(monthly), followedIn),
     byDay: Object.fromEntries(
       period.days.map((day) => [
         day,
@@ -212,6 +251,7 @@ export function oracleReport(
           receivedIn.filter((s) => shanghaiDate(s.receivedAt) === day),
           closedIn.filter((s) => shanghaiDate(s.closedAt!) === day),
           null,
+          followedIn.filter((s) => shanghaiDate(s.followUp!.openedAt) === day),
         ),
       ]),
     ),
