@@ -3,7 +3,7 @@
 import { getServiceDeps } from '#commons/deps';
 import { httpHandler } from '#commons/http';
 import { readReport } from '#use-cases/reports';
-import { REPORT_PAGE_CSP, reportPage } from './report-render.ts';
+import { REPORT_PAGE_CSP, reportPage } from './report-page-render.ts';
 import { reportPath } from './report-schemas.ts';
 
 export const handler = httpHandler(

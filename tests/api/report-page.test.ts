@@ -14,13 +14,8 @@ import type { Principal } from '#domain/permissions';
 import type { OrgDirectoryStore } from '#domain/ports';
 import { addFacts, counterFacts, factDelta, type CounterFacts, type Report } from '#domain/reports';
 import { readReport } from '#use-cases/reports';
-import {
-  REPORT_PAGE_CSP,
-  reportCsv,
-  reportPage,
-  reportXlsx,
-  SHEET_NAMES,
-} from '../../functions/api/report-render.ts';
+import { REPORT_PAGE_CSP, reportPage } from '../../functions/api/report-page-render.ts';
+import { reportCsv, reportXlsx, SHEET_NAMES } from '../../functions/api/report-render.ts';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
 import { loadCounters } from '../support/report-counters.ts';
 import { generateHistories, REPORT_OUTLETS } from '../support/report-complaints.ts';
