@@ -21,6 +21,11 @@ export interface ActOptions {
   rootCause?: string;
   accountableStaffId?: string;
   correctiveAction?: string;
+  /** follow-up: the call's outcome. */
+  reached?: boolean;
+  satisfied?: boolean;
+  score?: number;
+  notes?: string;
   expectedVersion?: number;
 }
 
@@ -44,6 +49,10 @@ export const FLAG_OF: Record<DetailOption, string> = {
   rootCause: '--root-cause',
   accountableStaffId: '--accountable-staff-id',
   correctiveAction: '--corrective-action',
+  reached: '--reached',
+  satisfied: '--satisfied',
+  score: '--score',
+  notes: '--notes',
 };
 
 const VALUE_OF: Record<DetailOption, string> = {
@@ -64,6 +73,10 @@ const VALUE_OF: Record<DetailOption, string> = {
   rootCause: '<code>',
   accountableStaffId: '<id>',
   correctiveAction: '<text>',
+  reached: '<yes|no>',
+  satisfied: '<yes|no>',
+  score: '<1-5>',
+  notes: '<text>',
 };
 
 const usage = (name: DetailOption) => `${FLAG_OF[name]} ${VALUE_OF[name]}`;
@@ -88,8 +101,7 @@ export const ACTION_NEEDS: Record<ActionName, ActionNeeds> = {
   reclassify: { required: ['reason'], optional: ['category', 'type'] },
   route: { required: ['reason'], optional: ['outletId', 'regionId'] },
   'regulator-reply': { required: ['text'], optional: [] },
-  // The outcome's fields (reached, satisfied, score) are not CLI options yet: the API takes them.
-  'follow-up': { required: [], optional: [] },
+  'follow-up': { required: ['reached'], optional: ['satisfied', 'score', 'notes'] },
 };
 
 const RESPONSIBILITY_OPTIONS = ['party', 'rootCause', 'accountableStaffId', 'correctiveAction'] as const;

@@ -32,6 +32,10 @@ const detailValues = fc.record({
   rootCause: fc.constantFrom('missort', 'weather'),
   accountableStaffId: fc.stringMatching(/^agent-\d{1,3}$/),
   correctiveAction: words,
+  reached: fc.boolean(),
+  satisfied: fc.boolean(),
+  score: fc.integer({ min: 1, max: 5 }),
+  notes: words,
 });
 
 /** An action with its required details and any of its optional ones. */
