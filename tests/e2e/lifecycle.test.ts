@@ -144,7 +144,8 @@ describe('a complaint through its whole life', () => {
       closeReason: 'satisfied',
       owner: 'agent-9',
       firstResponder: 'agent-7',
-      allowedActions: ['note'],
+      // The follow-up of the low score is still to be recorded.
+      allowedActions: ['note', 'follow-up'],
       feedback: { score: 4 },
       resolution: { text: '复核后追加补偿', by: 'supervisor-1' },
     });
@@ -160,6 +161,8 @@ describe('a complaint through its whole life', () => {
       ['info-requested', 'agent-9', 'investigating', 'pending-customer'],
       ['customer-replied', 'customer', 'pending-customer', 'investigating'],
       ['resolved', 'agent-9', 'investigating', 'awaiting-feedback'],
+      // The score of 2 is called back (回访) as well as reviewed.
+      ['follow-up-opened', 'system', null, null],
       ['feedback', 'customer', 'awaiting-feedback', 'review'],
       ['resolved', 'supervisor-1', 'review', 'awaiting-feedback'],
       ['feedback', 'customer', 'awaiting-feedback', null],
