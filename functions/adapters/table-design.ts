@@ -272,3 +272,22 @@ export function orgUnitKey(kind: string, id: string): TableKey {
 export function orgRecipientKey(recipientKey: string): TableKey {
   return { pk: ORG_PARTITION, sk: `RECIPIENT#${recipientKey}` };
 }
+
+/** Report counters (docs/data-model.md, "Report aggregates"): one partition per month, one item per day x dimension value. */
+export function reportCounterKey(day: string, dimension: string, value: string): TableKey {
+  return { pk: `REPORT#${day.slice(0, 7)}`, sk: `${day}#${dimension}#${value}` };
+}
+
+export const reportMonthPartition = (month: string): string => `REPORT#${month}`;
+
+/** What a complaint last contributed to the report counters (and a contribution in flight). */
+export function reportedKey(complaintId: string): TableKey {
+  return { pk: `REPORTED#${complaintId}`, sk: 'REPORTED' };
+}
+
+/** Parcels an outlet handled in a month: one partition per month, one item per outlet. */
+export function parcelVolumeKey(month: string, outletId: string): TableKey {
+  return { pk: `PARCELS#${month}`, sk: `OUTLET#${outletId}` };
+}
+
+export const parcelMonthPartition = (month: string): string => `PARCELS#${month}`;

@@ -32,6 +32,14 @@ import {
 import { newComplaintBody } from './intake-schemas.ts';
 import { directoryView, orgUnitView } from './org-schemas.ts';
 import { deliveriesPage, deliveriesQuery, deliveryPath, resendView } from './delivery-schemas.ts';
+import {
+  parcelVolumeBody,
+  parcelVolumePath,
+  parcelVolumeView,
+  reportExportQuery,
+  reportPath,
+  reportView,
+} from './report-schemas.ts';
 import { orgUnitInput } from '#domain/organisation';
 import {
   attachmentPath,
@@ -130,6 +138,7 @@ const EXAMPLE_COMPLAINT = {
   externalRef: null,
   resolution: null,
   claim: null,
+  followUp: null,
   feedback: null,
   needsOperator: null,
   clockFacts: {
@@ -369,6 +378,65 @@ function buildRegistry(): OpenAPIRegistry {
     responses: {
       202: json(resendView, 'Re-sent: when it goes out.'),
       ...problems([400, 404, 409, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/reports/{granularity}/{period}',
+    operationId: 'getReport',
+    summary: "The operator's numbers for a day, an ISO week or a month",
+    description:
+      'Counts, resolution rate, satisfaction, repeat rate, first-response and handling time (p50, p90), SLA compliance per clock, escalations per level, regulatory risk, appeals, the responsibility split and complaints per million parcels: overall, per day and per category, type, outlet, region and channel (docs/spec.md section 8). Read from counters kept up to date as complaints change; `source.readRequests` says how many store requests it took.',
+    request: { params: reportPath },
+    responses: { 200: json(reportView, 'The report.'), ...problems([400, 500]) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/reports/{granularity}/{period}/export',
+    operationId: 'exportReport',
+    summary: 'The report as CSV or as an XLSX workbook (one sheet per dimension)',
+    request: { params: reportPath, query: reportExportQuery },
+    responses: {
+      200: {
+        description: 'The file, as an attachment.',
+        content: {
+          'text/csv': { schema: { type: 'string' } },
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+            schema: { type: 'string', format: 'binary' },
+          },
+        },
+      },
+      ...problems([400, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/reports/{granularity}/{period}/page',
+    operationId: 'getReportPage',
+    summary: 'The report as a page with charts (zh-CN)',
+    request: { params: reportPath },
+    responses: {
+      200: {
+        description: 'A self-contained HTML page.',
+        content: { 'text/html': { schema: { type: 'string' } } },
+      },
+      ...problems([400, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/parcel-volumes/{outlet}/{month}',
+    operationId: 'putParcelVolume',
+    summary:
+      'Parcels an outlet handled in a month (admin): the denominator of complaints per million parcels',
+    request: { params: parcelVolumePath, body: jsonBody(parcelVolumeBody, 'The number of parcels.') },
+    responses: {
+      200: json(parcelVolumeView, "The volume as stored, with the outlet's region."),
+      ...problems([400, 404, 415, 500]),
     },
   });
 
@@ -678,6 +746,10 @@ const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
   listAttachments: ['read'],
   listUndeliveredMessages: ['deliveries'],
   resendMessage: ['deliveries'],
+  getReport: ['reports'],
+  exportReport: ['reports'],
+  getReportPage: ['reports'],
+  putParcelVolume: ['directory'],
 };
 
 const BEARER = 'bearer';

@@ -127,6 +127,25 @@ export function presentComplaint(c: Complaint, now: Date = new Date()): Complain
           at: c.feedback.at,
         }
       : null,
+    followUp: c.followUp
+      ? {
+          reason: c.followUp.reason,
+          owner: c.followUp.owner,
+          openedAt: c.followUp.openedAt,
+          dueAt: c.followUp.dueAt,
+          outcome: c.followUp.outcome
+            ? {
+                reached: c.followUp.outcome.reached,
+                satisfied: c.followUp.outcome.satisfied ?? null,
+                score: c.followUp.outcome.score ?? null,
+                notes: c.followUp.outcome.notes === undefined ? null : maskPhonesIn(c.followUp.outcome.notes),
+                at: c.followUp.outcome.at,
+                by: c.followUp.outcome.by,
+                onTime: c.followUp.outcome.onTime,
+              }
+            : null,
+        }
+      : null,
     clockFacts: presentClockFacts(c),
     needsOperator: c.needsOperator
       ? { since: c.needsOperator.since, reason: c.needsOperator.reason, failures: c.needsOperator.failures }

@@ -1,7 +1,7 @@
 // The API's routes in one list: the local gateway serves them and the CDK stack deploys one function
 // per entry, so both always expose the same API.
 export interface ApiRoute {
-  method: 'GET' | 'HEAD' | 'POST';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT';
   /** API Gateway resource template, e.g. /v1/complaints/{id}/actions. */
   resource: string;
   /** Handler module (exports `handler`), relative to the repository root. */
@@ -88,6 +88,30 @@ export const API_ROUTES = [
     resource: '/v1/sla/preview',
     entry: 'functions/api/sla-preview.ts',
     functionName: 'sla-preview',
+  },
+  {
+    method: 'GET',
+    resource: '/v1/reports/{granularity}/{period}',
+    entry: 'functions/api/get-report.ts',
+    functionName: 'get-report',
+  },
+  {
+    method: 'GET',
+    resource: '/v1/reports/{granularity}/{period}/export',
+    entry: 'functions/api/export-report.ts',
+    functionName: 'export-report',
+  },
+  {
+    method: 'GET',
+    resource: '/v1/reports/{granularity}/{period}/page',
+    entry: 'functions/api/report-page.ts',
+    functionName: 'report-page',
+  },
+  {
+    method: 'PUT',
+    resource: '/v1/parcel-volumes/{outlet}/{month}',
+    entry: 'functions/api/put-parcel-volume.ts',
+    functionName: 'put-parcel-volume',
   },
   {
     method: 'GET',

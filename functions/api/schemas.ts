@@ -179,6 +179,15 @@ export const actionBody = z
       type: z.enum(COMPLAINT_TYPES).optional(),
     }),
     action('regulator-reply', { text: text(4000) }),
+    action('follow-up', {
+      reached: z.boolean().meta({ description: 'Whether the customer answered the follow-up call (回访).' }),
+      satisfied: z.boolean().optional(),
+      score: z
+        .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)])
+        .optional()
+        .meta({ type: 'integer', minimum: 1, maximum: 5 }),
+      notes: text(1000).optional(),
+    }),
     action('route', {
       reason: text(1000),
       outletId: reference(64).optional(),
@@ -490,6 +499,26 @@ export const complaintView = z
     resolution: resolutionView.nullable(),
     claim: claimView.nullable(),
     feedback: feedbackView.nullable(),
+    followUp: z
+      .object({
+        reason: z.enum(['no-feedback', 'low-score']),
+        owner: z.string(),
+        openedAt: instant,
+        dueAt: instant,
+        outcome: z
+          .object({
+            reached: z.boolean(),
+            satisfied: z.boolean().nullable(),
+            score: z.int().min(1).max(5).nullable(),
+            notes: z.string().nullable(),
+            at: instant,
+            by: z.string(),
+            onTime: z.boolean(),
+          })
+          .nullable(),
+      })
+      .nullable()
+      .meta({ description: 'The follow-up call (回访) after no rating or a rating of 1-2: 3 working days.' }),
     clockFacts: clockFactsView,
     needsOperator: z
       .object({

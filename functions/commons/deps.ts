@@ -6,6 +6,8 @@ import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
 import { S3AttachmentFiles } from '#adapters/s3-attachment-files';
 import { DynamoDeliveryLog } from '#adapters/dynamo-delivery-log';
 import { DynamoOrgDirectory } from '#adapters/dynamo-org-directory';
+import { DynamoReportAggregates } from '#adapters/dynamo-report-aggregates';
+import { reportingStore } from '#use-cases/reports';
 import { SnsAlertSubscriptions } from '#adapters/sns-alert-subscriptions';
 import { DynamoOperationsLedger } from '#adapters/dynamo-operations-ledger';
 import { EsdkPersonalDataCipher, kmsKeyring } from '#adapters/esdk-personal-data-cipher';
@@ -101,8 +103,19 @@ function buildServiceDeps(): ServiceDeps {
     },
   });
   const doc = dynamoDocumentClient();
+  const log: ServiceDeps['log'] = {
+    warn: (message, data) => logger.warn(message, data),
+    error: (message, data) => logger.error(message, data),
+  };
+  const reports = new DynamoReportAggregates(doc, cfg.tableName);
   return {
-    store: new DynamoComplaintStore(doc, cfg.tableName, personalDataCipher(cfg.personalDataKeyArn)),
+    // Every committed change also brings the report counters up to date (functions/use-cases/reports.ts).
+    store: reportingStore(
+      new DynamoComplaintStore(doc, cfg.tableName, personalDataCipher(cfg.personalDataKeyArn)),
+      reports,
+      log,
+    ),
+    reports,
     org: new DynamoOrgDirectory(doc, cfg.tableName),
     alerts: new SnsAlertSubscriptions(snsClient(), cfg.staffTopicArns),
     deliveries: new DynamoDeliveryLog(doc, cfg.tableName),
@@ -144,9 +157,6 @@ function buildServiceDeps(): ServiceDeps {
     },
     publicBaseUrl: cfg.publicBaseUrl,
     ...(cfg.smsSignature ? { smsSignature: cfg.smsSignature } : {}),
-    log: {
-      warn: (message, data) => logger.warn(message, data),
-      error: (message, data) => logger.error(message, data),
-    },
+    log,
   };
 }

@@ -237,6 +237,8 @@ export interface ApiResponse {
   /** Serialised as JSON; omit for an empty response. */
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body that is not JSON (CSV, a workbook, a page): sent as is, with the Content-Type in `headers`. */
+  raw?: { body: string; isBase64Encoded?: boolean };
 }
 
 export interface RequestSchemas<B, P, Q> {
@@ -250,6 +252,14 @@ export interface RequestSchemas<B, P, Q> {
 }
 
 function toProxyResult(response: ApiResponse): APIGatewayProxyResult {
+  if (response.raw !== undefined) {
+    return {
+      statusCode: response.statusCode,
+      headers: { 'Cache-Control': 'no-store', ...response.headers },
+      body: response.raw.body,
+      ...(response.raw.isBase64Encoded ? { isBase64Encoded: true } : {}),
+    };
+  }
   return {
     statusCode: response.statusCode,
     headers: {

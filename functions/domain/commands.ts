@@ -57,6 +57,7 @@ export const ACTIONS = [
   'accept-compensation',
   'decline-compensation',
   'record-payment',
+  'follow-up',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
@@ -135,6 +136,14 @@ export type ComplaintAction =
   | (ActionBase & { action: 'accept-compensation' })
   | (ActionBase & { action: 'decline-compensation'; reason?: string })
   | (ActionBase & { action: 'record-payment'; paymentReference: string })
+  | (ActionBase & {
+      action: 'follow-up';
+      /** Whether the customer answered the call. */
+      reached: boolean;
+      satisfied?: boolean;
+      score?: 1 | 2 | 3 | 4 | 5;
+      notes?: string;
+    })
   | (ActionBase & {
       action: 'route';
       reason: string;

@@ -206,6 +206,29 @@ export interface Responsibility {
   by: string;
 }
 
+/** Why a follow-up call (回访) was opened: no rating within the window, or a rating of 1-2. */
+export type FollowUpReason = 'no-feedback' | 'low-score';
+
+/** The follow-up task (functions/domain/follow-up.ts): its own clock, owned by the responsible unit. */
+export interface FollowUp {
+  reason: FollowUpReason;
+  /** The unit that calls back (organisation.ts alertAddress, level 0: the outlet, else its region, else HQ). */
+  owner: string;
+  openedAt: Instant;
+  /** 3 working days after opening (cn-workdays). */
+  dueAt: Instant;
+  outcome?: {
+    reached: boolean;
+    satisfied?: boolean;
+    score?: 1 | 2 | 3 | 4 | 5;
+    notes?: string;
+    at: Instant;
+    by: string;
+    /** Recorded by dueAt. */
+    onTime: boolean;
+  };
+}
+
 export interface Breach {
   clock: ClockName;
   dueAt: Instant;
@@ -288,6 +311,8 @@ export interface Complaint {
    */
   regulator?: { reference: string; replyDueAt: Instant; reply?: { text: string; at: Instant; by: string } };
   appeal?: boolean;
+  /** The follow-up call (回访) after no rating or a low one, and its outcome. */
+  followUp?: FollowUp;
   /** A close as unresolved: why, and the next steps the customer was told. */
   unresolved?: { reason: string; nextSteps: string };
   declaredValue?: number;

@@ -33,6 +33,9 @@ export function anonymiseComplaint(c: Complaint, erasure: ErasureFacts): Complai
     const { comment: _comment, ...feedback } = c.feedback;
     next.feedback = feedback;
   }
+  if (c.followUp?.outcome?.notes !== undefined) {
+    next.followUp = { ...c.followUp, outcome: { ...c.followUp.outcome, notes: ERASED_TEXT } };
+  }
   return withEvent(next, {
     at: erasure.at,
     type: ERASED_EVENT_TYPE,

@@ -11,6 +11,7 @@ import { withEvent, withNotification } from './notices.ts';
 import { closeComplaint, enterStatus } from './stage.ts';
 import { reclassify, replyToRegulator, route, takesShortFlow } from './corrections.ts';
 import { DEFAULT_ROOT_CAUSES, validateResponsibility } from './responsibility.ts';
+import { openFollowUp, recordFollowUp } from './follow-up.ts';
 
 const ALLOWED_ACTIONS: Readonly<Record<Status, readonly ActionName[]>> = {
   received: ['accept', 'assign', 'close', 'note', 'reclassify', 'route'],
@@ -25,6 +26,10 @@ const ALLOWED_ACTIONS: Readonly<Record<Status, readonly ActionName[]>> = {
 // The reply to the regulator may be sent in any status, after closing too.
 for (const status of Object.keys(ALLOWED_ACTIONS) as Status[]) {
   if (status !== 'closed') (ALLOWED_ACTIONS[status] as ActionName[]).push('regulator-reply');
+}
+// A follow-up call's outcome is recorded whenever the task is open (in review, or after closing).
+for (const status of Object.keys(ALLOWED_ACTIONS) as Status[]) {
+  (ALLOWED_ACTIONS[status] as ActionName[]).push('follow-up');
 }
 
 // Compensation is offered while the complaint is worked or answered; the customer's answer and the payment
@@ -58,11 +63,14 @@ export function allowedActions(status: Status): ActionName[] {
 
 /**
  * What can be done to this complaint now: its status's actions; regulator-reply for regulator transfers
- * only; the claim actions its claim is ready for.
+ * only; the claim actions its claim is ready for; follow-up while one is open.
  */
-export function actionsFor(c: Pick<Complaint, 'status' | 'regulator' | 'claim'>): ActionName[] {
+export function actionsFor(c: Pick<Complaint, 'status' | 'regulator' | 'claim' | 'followUp'>): ActionName[] {
   return ALLOWED_ACTIONS[c.status].filter(
-    (name) => (name !== 'regulator-reply' || c.regulator !== undefined) && claimAllows(c, name),
+    (name) =>
+      (name !== 'regulator-reply' || c.regulator !== undefined) &&
+      claimAllows(c, name) &&
+      (name !== 'follow-up' || (c.followUp !== undefined && c.followUp.outcome === undefined)),
   );
 }
 
@@ -74,6 +82,7 @@ export function changesStatus(action: ActionName): boolean {
     action !== 'assign' &&
     action !== 'route' &&
     action !== 'regulator-reply' &&
+    action !== 'follow-up' &&
     !isClaimAction(action)
   );
 }
@@ -251,6 +260,8 @@ export function applyAction(c: Complaint, action: ComplaintAction, ctx: ClockCon
     case 'decline-compensation':
     case 'record-payment':
       return claimStep(c, action, ctx);
+    case 'follow-up':
+      return recordFollowUp(c, action, ctx);
   }
 }
 
@@ -343,7 +354,8 @@ export function applyFeedback(
       ctx,
     );
   }
-  return openReview(recorded, ctx, {
+  // A low score is called back (回访) by the responsible outlet, beside the supervisor's review.
+  return openReview(openFollowUp(recorded, 'low-score', ctx), ctx, {
     at,
     type: 'feedback',
     actor,

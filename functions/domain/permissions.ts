@@ -99,6 +99,7 @@ export const ACTION_OPERATION: Readonly<Record<ActionName, Operation>> = {
   // The customer's answer to an offer, however it reached us.
   'accept-compensation': 'customer-reply',
   'decline-compensation': 'customer-reply',
+  'follow-up': 'work',
 };
 
 /** Who calls, as the authorizer established it. */

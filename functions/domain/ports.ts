@@ -15,6 +15,7 @@ import type {
 import type { Attachment } from './attachments.ts';
 import type { ExecutionStatus } from './execution.ts';
 import type { AlertRecipient, OrgUnit, UnitKind } from './organisation.ts';
+import type { CounterRow, ParcelVolume } from './reports.ts';
 
 export interface IdempotencyRecord {
   /** The client's Idempotency-Key, scoped by caller (e.g. "intake:web:abc-123"). */
@@ -418,4 +419,24 @@ export interface AttachmentIndex {
   remove(complaintId: string, attachmentId: string): Promise<void>;
   /** Marks the attachment erased (its file deleted); the record and its place stay. */
   markErased(complaintId: string, attachmentId: string, at: string): Promise<void>;
+}
+
+/**
+ * The report aggregates (SPEC section 8): counters per day x dimension value kept up to date as complaints
+ * change, and the parcel volumes the operator supplies. Reads count the store requests they make.
+ */
+export interface ReportAggregates {
+  /**
+   * Brings the counters up to date with the complaint as stored: adds what changed since the last state
+   * recorded for it. Idempotent: a retried or repeated call never counts twice; an older version is ignored.
+   */
+  record(complaint: Complaint): Promise<void>;
+  /** Counter rows of the months given whose day is in [fromDay, toDay]. */
+  counters(
+    months: readonly string[],
+    fromDay: string,
+    toDay: string,
+  ): Promise<{ rows: CounterRow[]; requests: number }>;
+  putVolume(volume: ParcelVolume): Promise<void>;
+  volumes(months: readonly string[]): Promise<{ items: ParcelVolume[]; requests: number }>;
 }

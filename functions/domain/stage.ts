@@ -1,5 +1,6 @@
 // The stage a complaint is in and the timer it waits for: which clocks watch each status, the next
 // warning / breach / expiry, and entering or re-entering a stage. Pure.
+import { openFollowUp } from './follow-up.ts';
 import type {
   ClockName,
   CloseReason,
@@ -161,6 +162,8 @@ export function closeComplaint(
   const at = ctx.now.toISOString();
   // Closing while the customer is asked ends the pause first: paused clocks neither ran on nor breached.
   let next: Complaint = { ...stopClocks(endPause(c, ctx), ctx.now), closeReason: reason, closedAt: at };
+  // No rating within the window: the responsible outlet calls the customer back (回访).
+  if (reason === 'no-feedback') next = openFollowUp(next, 'no-feedback', ctx);
   next = withEvent(next, { at, type: 'closed', actor, from: c.status, to: 'closed', data: { reason } });
   next = withNotification(next, { audience: 'customer', event: 'closed', data: { reason } }, ctx.now);
   return enterStatus(next, 'closed', ctx);

@@ -16,11 +16,14 @@ import type {
   OrgDirectoryStore,
   OperationsLedger,
   PhoneHasher,
+  ReportAggregates,
 } from '#domain/ports';
 import type { BusinessCalendar, CalendarSet, SlaPolicy } from '#domain/sla';
 
 export interface ServiceDeps {
   store: ComplaintStore;
+  /** The report counters and parcel volumes (SPEC section 8); `store` keeps the counters up to date. */
+  reports?: ReportAggregates;
   /** The organisation directory (outlets, regions, HQ) and its alert recipients. */
   org: OrgDirectoryStore;
   /** The staff topics' per-recipient subscriptions. */

@@ -23,6 +23,11 @@ export interface ActOptions {
   correctiveAction?: string;
   remedy?: string;
   paymentReference?: string;
+  /** follow-up: the call's outcome. */
+  reached?: boolean;
+  satisfied?: boolean;
+  score?: number;
+  notes?: string;
   expectedVersion?: number;
 }
 
@@ -48,6 +53,10 @@ export const FLAG_OF: Record<DetailOption, string> = {
   correctiveAction: '--corrective-action',
   remedy: '--remedy',
   paymentReference: '--payment-reference',
+  reached: '--reached',
+  satisfied: '--satisfied',
+  score: '--score',
+  notes: '--notes',
 };
 
 const VALUE_OF: Record<DetailOption, string> = {
@@ -70,6 +79,10 @@ const VALUE_OF: Record<DetailOption, string> = {
   correctiveAction: '<text>',
   remedy: '<remedy>',
   paymentReference: '<ref>',
+  reached: '<yes|no>',
+  satisfied: '<yes|no>',
+  score: '<1-5>',
+  notes: '<text>',
 };
 
 const usage = (name: DetailOption) => `${FLAG_OF[name]} ${VALUE_OF[name]}`;
@@ -98,6 +111,7 @@ export const ACTION_NEEDS: Record<ActionName, ActionNeeds> = {
   'accept-compensation': { required: [], optional: [] },
   'decline-compensation': { required: [], optional: ['reason'] },
   'record-payment': { required: ['paymentReference'], optional: [] },
+  'follow-up': { required: ['reached'], optional: ['satisfied', 'score', 'notes'] },
 };
 
 const RESPONSIBILITY_OPTIONS = ['party', 'rootCause', 'accountableStaffId', 'correctiveAction'] as const;

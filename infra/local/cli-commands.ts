@@ -28,7 +28,7 @@ import {
 import { defaultIdentity, type IdentityOptions } from './cli-identity.ts';
 import { registerOpsCommands } from './cli-ops.ts';
 import { fetchOutbox, followOutbox, outboxLine } from './cli-outbox.ts';
-import { usageError, wholeNumber, yuanAmount } from './cli-options.ts';
+import { usageError, wholeNumber, yesNo, yuanAmount } from './cli-options.ts';
 import type { CliContext } from './cli-program.ts';
 
 const LIST_PAGE_MAX = 100;
@@ -338,6 +338,10 @@ function actCommand(program: Command, cx: CliContext): void {
       new Option('--remedy <remedy>', 'offer-compensation: money, resend or replacement').choices(REMEDIES),
     )
     .option('--payment-reference <ref>', "record-payment: the paying system's reference")
+    .option('--reached <yes|no>', 'follow-up: whether the customer answered the call', yesNo)
+    .option('--satisfied <yes|no>', 'follow-up: whether the customer is now satisfied', yesNo)
+    .option('--score <1-5>', 'follow-up: the score the customer gave on the call', wholeNumber(1, 5))
+    .option('--notes <text>', 'follow-up: what was said')
     .option(
       '--expected-version <n>',
       'refuse (409) if the complaint has changed since this version',

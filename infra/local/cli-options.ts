@@ -33,3 +33,11 @@ export function yuanAmount(value: string): number {
   }
   return parsed;
 }
+
+/** yes or no (also true/false, 1/0), for the outcome flags of `act … follow-up`. */
+export function yesNo(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (['yes', 'true', '1', 'y'].includes(v)) return true;
+  if (['no', 'false', '0', 'n'].includes(v)) return false;
+  throw new InvalidArgumentError('must be yes or no');
+}

@@ -64,6 +64,11 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // The organisation directory: read it; an admin's change also (un)subscribes its alert recipients.
   'get-org': { table: 'read' },
   'put-org-unit': { table: 'readwrite', staffTopicSubscriptions: true },
+  // Reports read the counter and parcel volume partitions; an admin's volume checks the outlet and writes one item.
+  'get-report': { table: 'read' },
+  'export-report': { table: 'read' },
+  'report-page': { table: 'read' },
+  'put-parcel-volume': { table: 'readwrite' },
   // Computes deadlines from the configured policy and calendars: no data, no workflow.
   'sla-preview': {},
   health: {},

@@ -102,6 +102,7 @@ const REQUESTS: Partial<Record<Operation, Cell>> = {
     send: (who, id) => post(who, `/v1/complaints/${id}/feedback`, { score: 5 }),
     ok: 200,
   },
+  reports: { status: 'none', send: (who) => api.as(who).get('/v1/reports/month/2026-03'), ok: 200 },
 };
 
 /** What a role's grant means for a request on a complaint the hotline registered, without X-On-Behalf-Of. */

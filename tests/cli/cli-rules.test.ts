@@ -34,6 +34,10 @@ const detailValues = fc.record({
   correctiveAction: words,
   remedy: fc.constantFrom('money', 'resend', 'replacement'),
   paymentReference: fc.stringMatching(/^PAY-\d{1,10}$/),
+  reached: fc.boolean(),
+  satisfied: fc.boolean(),
+  score: fc.integer({ min: 1, max: 5 }),
+  notes: words,
 });
 
 /** An action with its required details and any of its optional ones. */

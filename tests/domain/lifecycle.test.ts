@@ -45,6 +45,7 @@ const ACTION: { readonly [K in ActionName]: Extract<ComplaintAction, { action: K
   'accept-compensation': { action: 'accept-compensation', actor: 'customer' },
   'decline-compensation': { action: 'decline-compensation', actor: 'customer' },
   'record-payment': { action: 'record-payment', actor: 'agent-1', paymentReference: 'PAY-1' },
+  'follow-up': { action: 'follow-up', actor: 'agent-1', reached: true, satisfied: true, score: 4 },
 };
 
 /**
@@ -759,7 +760,7 @@ describe('invariants over random sequences of actions and timer firings', () => 
               }
             : ACTION[name];
         const moves: (() => Complaint)[] = actionsFor(c)
-          .filter((name) => name !== 'regulator-reply')
+          .filter((name) => name !== 'regulator-reply' && name !== 'follow-up')
           .map((name) => () => applyAction(c, instance(name), dc.ctx()));
         if (c.status === 'awaiting-feedback')
           moves.push(() => applyFeedback(c, { score: s.score }, { via: 'link' }, dc.ctx()));

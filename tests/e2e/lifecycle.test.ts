@@ -144,8 +144,9 @@ describe('a complaint through its whole life', () => {
       closeReason: 'satisfied',
       owner: 'agent-9',
       firstResponder: 'agent-7',
-      // The 15 yuan offered with the first answer is a claim the customer has not answered yet.
-      allowedActions: ['note', 'accept-compensation', 'decline-compensation'],
+      // The 15 yuan offered with the first answer is a claim the customer has not answered yet, and the
+      // follow-up of the low score is still to be recorded.
+      allowedActions: ['note', 'follow-up', 'accept-compensation', 'decline-compensation'],
       claim: { status: 'offered', amount: { amount: 15, currency: 'CNY' } },
       feedback: { score: 4 },
       resolution: { text: '复核后追加补偿', by: 'supervisor-1' },
@@ -163,6 +164,8 @@ describe('a complaint through its whole life', () => {
       ['customer-replied', 'customer', 'pending-customer', 'investigating'],
       ['resolved', 'agent-9', 'investigating', 'awaiting-feedback'],
       ['claim-offered', 'agent-9', 'investigating', null],
+      // The score of 2 is called back (回访) as well as reviewed.
+      ['follow-up-opened', 'system', null, null],
       ['feedback', 'customer', 'awaiting-feedback', 'review'],
       ['resolved', 'supervisor-1', 'review', 'awaiting-feedback'],
       ['feedback', 'customer', 'awaiting-feedback', null],
