@@ -49,8 +49,7 @@ export function evaluateClassifier(items: readonly LabelledComplaint[]): Classif
     const hit = category === item.category;
     const tallies = [perCategory[item.category], perLanguage[item.lang]];
     if (item.case !== undefined) {
-      perCase[item.case] ??= { total: 0, correct: 0, accuracy: 1 };
-      tallies.push(perCase[item.case]);
+      tallies.push((perCase[item.case] ??= { total: 0, correct: 0, accuracy: 1 }));
     }
     for (const tally of tallies) {
       tally.total += 1;
