@@ -6,6 +6,8 @@ import { DynamoDeliveryLog } from '#adapters/dynamo-delivery-log';
 import { DynamoOrgDirectory } from '#adapters/dynamo-org-directory';
 import { SnsAlertSubscriptions } from '#adapters/sns-alert-subscriptions';
 import { DynamoOperationsLedger } from '#adapters/dynamo-operations-ledger';
+import { DynamoIncidentStore } from '#adapters/dynamo-incident-store';
+import { parseSpikeRule } from '#domain/incidents';
 import { EsdkPersonalDataCipher, kmsKeyring } from '#adapters/esdk-personal-data-cipher';
 import { SfnComplaintWorkflow } from '#adapters/sfn-complaint-workflow';
 import { SfnNotificationDispatcher } from '#adapters/sfn-notification-dispatcher';
@@ -63,6 +65,8 @@ function buildServiceDeps(): ServiceDeps {
     alerts: new SnsAlertSubscriptions(snsClient(), cfg.staffTopicArns),
     deliveries: new DynamoDeliveryLog(doc, cfg.tableName),
     operations: new DynamoOperationsLedger(doc, cfg.tableName),
+    incidents: new DynamoIncidentStore(doc, cfg.tableName, () => ulid()),
+    spikeRule: parseSpikeRule(cfg.incidentSpike),
     workflow: new SfnComplaintWorkflow(sfnClient(), cfg.complaintStateMachineArn),
     dispatcher: new SfnNotificationDispatcher(sfnClient(), cfg.notificationStateMachineArn),
     sender: new SnsMessageSender(snsClient(), {

@@ -10,6 +10,8 @@ import {
   ContentTooLarge,
   DomainError,
   IdempotencyKeyReused,
+  IncidentConflict,
+  IncidentNotFound,
   InvalidInput,
   OrgUnitNotFound,
   LimitReached,
@@ -109,6 +111,13 @@ export const DOMAIN_PROBLEM_RULES: readonly DomainProblemRule[] = [
     extensions: (e) => ({ limit: e.details.limit, max: e.details.max }),
   }),
   rule({ error: ContentTooLarge, status: 413, title: 'Content too large', errors: (e) => e.errors }),
+  rule({ error: IncidentNotFound, status: 404, title: 'Incident not found' }),
+  rule({
+    error: IncidentConflict,
+    status: 409,
+    title: 'Incident action not allowed',
+    extensions: (e) => ({ incidentStatus: e.details.status }),
+  }),
   rule({
     error: AccessDenied,
     status: 403,

@@ -44,6 +44,7 @@ export const OPERATIONS = [
   'unmask',
   'erasure',
   'directory',
+  'incidents',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -70,6 +71,7 @@ export const PERMISSIONS: Readonly<Record<Operation, OperationRow>> = {
   unmask: row('unmask a phone (with a reason, audited)', ['no', 'owner', 'yes', 'yes', 'no', 'no']),
   erasure: row('erasure request', ['no', 'no', 'yes', 'no', 'yes', 'no']),
   directory: row('organisation directory, parcel volumes', ['no', 'no', 'no', 'no', 'yes', 'no']),
+  incidents: row('mass incidents: declare, link, notify, resolve', ['no', 'no', 'yes', 'no', 'yes', 'no']),
 };
 
 /** The operation an action of POST /v1/complaints/{id}/actions belongs to. */

@@ -33,6 +33,7 @@ const SPEC: Record<Operation, [Grant, Grant, Grant, Grant, Grant, Grant]> = {
   unmask: ['no', 'owner', 'yes', 'yes', 'no', 'no'],
   erasure: ['no', 'no', 'yes', 'no', 'yes', 'no'],
   directory: ['no', 'no', 'no', 'no', 'yes', 'no'],
+  incidents: ['no', 'no', 'yes', 'no', 'yes', 'no'],
 };
 
 const CELLS = OPERATIONS.flatMap((operation) =>

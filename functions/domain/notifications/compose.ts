@@ -11,6 +11,7 @@
 //   score   1..5: staff-review-needed
 //   error   string: staff-failure, an error code (never a cause text: it may hold personal data)
 //   nextEscalationAt  ISO instant: staff-escalation, when the next level is alerted
+//   cause   IncidentCause: incident-notice, the incident's cause (its kind, never the staff's summary)
 import {
   CLOCK_NAMES,
   CLOSE_REASONS,
@@ -25,6 +26,7 @@ import {
 } from '../complaint.ts';
 import type { OutboundMessage, OutboundTopic } from '../ports.ts';
 import { alertAddress } from '../organisation.ts';
+import { INCIDENT_CAUSES } from '../incidents.ts';
 import { NotificationDataMissing } from './errors.ts';
 import { compactShortNumber } from './short-id.ts';
 import {
@@ -34,6 +36,7 @@ import {
   CUSTOMER_EVENTS,
   CUSTOMER_LEVEL_TEXT,
   CUSTOMER_TEMPLATES,
+  INCIDENT_CAUSE_TEXT,
   PRIORITY_TEXT,
   STAFF_EVENTS,
   STAFF_LEVEL_TEXT,
@@ -168,6 +171,10 @@ function customerContent(
         names: ['answered-compensated', 'answered-compensated-no-link', ...plain],
         vars: { shortId, link, amount: formatAmount(amount) },
       };
+    }
+    case 'incident-notice': {
+      const cause = INCIDENT_CAUSES.find((kind) => kind === n.data?.cause) ?? 'other';
+      return { names: [event], vars: { shortId, cause: INCIDENT_CAUSE_TEXT[locale][cause] } };
     }
     case 'closed': {
       const reason = closeReasonOf(n.data?.reason) ?? complaint.closeReason;

@@ -11,6 +11,7 @@ import type {
   Priority,
   Status,
 } from '../complaint.ts';
+import type { IncidentCause } from '../incidents.ts';
 import { TemplateVariableMissing } from './errors.ts';
 
 export { fitsOneSegment, smsSegments } from './sms-segments.ts';
@@ -91,6 +92,10 @@ export const CUSTOMER_TEMPLATES: Readonly<
     },
     'received-overdue': { title: '投诉已收到', body: '已收到您的投诉，编号{shortId}，我们将尽快答复。' },
     'accepted-overdue': { title: '投诉处理中', body: '您的投诉{shortId}已有专人处理，我们将尽快答复。' },
+    'incident-notice': {
+      title: '突发事件通知',
+      body: '受{cause}影响，您的投诉{shortId}已纳入统一处理，我们将尽快答复。',
+    },
   },
   en: {
     received: {
@@ -144,6 +149,10 @@ export const CUSTOMER_TEMPLATES: Readonly<
     'accepted-overdue': {
       title: 'Complaint in progress',
       body: 'Complaint {shortId}: an agent is handling it and will answer as soon as possible.',
+    },
+    'incident-notice': {
+      title: 'Service disruption',
+      body: 'Complaint {shortId} is affected by {cause}. We are handling all affected complaints together and will answer as soon as possible.',
     },
   },
 };
@@ -366,5 +375,29 @@ export const CLOCK_TEXT: Readonly<Record<Locale, Readonly<Record<ClockName, stri
     pending: 'pending-customer',
     regulator: 'regulator reply',
     feedback: 'feedback',
+  },
+};
+
+/** A mass incident's cause, as the customer's notice names it (functions/domain/incidents.ts). */
+export const INCIDENT_CAUSE_TEXT: Readonly<Record<Locale, Readonly<Record<IncidentCause, string>>>> = {
+  'zh-CN': {
+    'severe-weather': '恶劣天气',
+    flood: '洪涝灾害',
+    'facility-outage': '处理中心故障',
+    'carrier-outage': '运输中断',
+    'system-outage': '系统故障',
+    'traffic-control': '交通管制',
+    'public-health': '公共卫生事件',
+    other: '突发事件',
+  },
+  en: {
+    'severe-weather': 'severe weather',
+    flood: 'flooding',
+    'facility-outage': 'a sorting centre outage',
+    'carrier-outage': 'a transport disruption',
+    'system-outage': 'a system outage',
+    'traffic-control': 'traffic restrictions',
+    'public-health': 'a public health emergency',
+    other: 'an unexpected disruption',
   },
 };

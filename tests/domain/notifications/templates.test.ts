@@ -7,6 +7,7 @@ import {
   CATEGORY_TEXT,
   CLOCK_TEXT,
   CLOSE_REASON_TEXT,
+  INCIDENT_CAUSE_TEXT,
   CUSTOMER_LEVEL_TEXT,
   CUSTOMER_TEMPLATES,
   CUSTOMER_TEMPLATE_NAMES,
@@ -48,6 +49,7 @@ function worstCustomerValues(locale: Locale): Record<string, string> {
     link: `${longestBaseUrl}/ZZZZZZZZZZ`,
     level: longest(Object.values(CUSTOMER_LEVEL_TEXT[locale])),
     reason: longest(Object.values(CLOSE_REASON_TEXT[locale])),
+    cause: longest(Object.values(INCIDENT_CAUSE_TEXT[locale])),
   };
 }
 
@@ -128,6 +130,8 @@ describe('no template can carry personal data', () => {
     'at',
     'score',
     'error',
+    // The incident's cause as a fixed label (INCIDENT_CAUSE_TEXT), never the staff's free-text summary.
+    'cause',
   ]);
   const everyTemplate = [
     ...LOCALES.flatMap((l) => CUSTOMER_TEMPLATE_NAMES.map((n) => CUSTOMER_TEMPLATES[l][n].body)),
