@@ -39,6 +39,9 @@ export function defaultRoleOf(command: string, args: readonly string[]): string 
     // The directory whole, and changes to it: the `directory` permission.
     case 'org':
       return 'admin';
+    // Mass incidents: the `incidents` permission (supervisor or admin).
+    case 'incident':
+      return 'supervisor';
     default:
       return undefined;
   }

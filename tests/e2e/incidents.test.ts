@@ -101,7 +101,7 @@ describe('a mass incident', () => {
     // Prepare: five customers at SH-01 with delays (one of them twice, one opted out of texts), one
     // damage at SH-01 and one delay at SH-02 that the incident does not explain.
     const phones = ['13800000001', '13800000002', '13800000003', '13800000004', OPTED_OUT];
-    const linkedIds = [];
+    const linkedIds: string[] = [];
     for (const phone of phones) linkedIds.push(await register('SH-01', 'delay', phone));
     linkedIds.push(await register('SH-01', 'delay', phones[0]!));
     const otherCategory = await register('SH-01', 'damage', '13800000005');
