@@ -66,16 +66,40 @@ async function act(id: string, body: Record<string, unknown>) {
   return supervisor().post<IncidentBody>(`/v1/incidents/${id}/actions`, body);
 }
 
-/** Calls a batch action until its progress says done. */
-async function untilDone(id: string, body: Record<string, unknown>): Promise<IncidentBody> {
+/** Calls a batch action until its progress says done; a call that failed (500) is called again. */
+async function untilDone(
+  id: string,
+  body: Record<string, unknown>,
+): Promise<IncidentBody & { failedCalls: number }> {
   let cursor: string | undefined;
+  let failedCalls = 0;
   for (let calls = 0; calls < 50; calls++) {
     const response = await act(id, { ...body, ...(cursor ? { cursor } : {}) });
+    if (response.status === 500) {
+      failedCalls += 1;
+      continue;
+    }
     expect(response.status, JSON.stringify(response.body)).toBe(200);
-    if (response.body.progress?.done) return response.body;
+    if (response.body.progress?.done) return { ...response.body, failedCalls };
     cursor = response.body.progress?.nextCursor;
   }
   throw new Error(`${String(body.action)} never finished`);
+}
+
+/** The next update of an incident link item that records `field` fails: the batch call dies after the
+ * complaint it was recording had been committed, as a crash would leave it. */
+function crashOnLinkUpdate(field: string): void {
+  api.stack.dynamo.failNext(1, {
+    operation: 'UpdateItem',
+    code: 'AccessDeniedException',
+    matches: (request) => {
+      const key = request.Key as { sk?: { S?: string } } | undefined;
+      return (
+        (key?.sk?.S ?? '').startsWith('LINK#') &&
+        JSON.stringify(request.ExpressionAttributeNames ?? {}).includes(field)
+      );
+    },
+  });
 }
 
 const outboxOf = (complaintId: string, event: string) =>
@@ -140,13 +164,15 @@ describe('a mass incident', () => {
         .escalationLevel,
     ).toBe(0);
 
-    // Act: the notice, twice (a repeated call sends nothing more).
+    // Act: the notice, cut off by a crash once, then called again (a repeated call sends nothing more).
+    crashOnLinkUpdate('notice');
     const notified = await untilDone(incidentId, { action: 'notify' });
     await untilDone(incidentId, { action: 'notify' });
     // A complaint registered now is linked at intake and told at once.
     const late = await register('SH-01', 'delay', '13800000007');
 
     // Assess: one notice per customer: the repeat customer's second complaint and the opted-out number get none.
+    expect(notified.failedCalls).toBe(1);
     expect(notified.counts.notified).toBe(5);
     expect(notified.counts.sameCustomer).toBe(1);
     const texted = [...linkedIds, late].filter((id) => id !== linkedIds[4]);
@@ -165,7 +191,8 @@ describe('a mass incident', () => {
     expect(lateView.body.escalationLevel).toBe(3);
     await settled(late);
 
-    // Act: resolve in bulk with 20 CNY each; then a different answer is refused while it runs.
+    // Act: resolve in bulk with 20 CNY each, cut off by a crash once; a different answer is refused.
+    crashOnLinkUpdate('outcome');
     const resolved = await untilDone(incidentId, {
       action: 'resolve',
       resolution: '受洪涝影响的邮件已全部转运派送，向您致歉。',
@@ -181,6 +208,7 @@ describe('a mass incident', () => {
       pendingResolution: 0,
       compensationTotal: 120,
     });
+    expect(resolved.failedCalls).toBe(1);
     expect(other.status).toBe(409);
     for (const id of [...linkedIds, late].filter((id) => id !== waiting)) {
       const complaint = await supervisor().get<{
