@@ -124,6 +124,7 @@ const EXAMPLE_COMPLAINT = {
   resolution: null,
   feedback: null,
   needsOperator: null,
+  incident: null,
   allowedActions: ['accept', 'assign', 'close', 'note', 'reclassify', 'route'],
 };
 

@@ -154,8 +154,11 @@ describe('a mass incident', () => {
     // Assess: the six delays at SH-01, at level 3, with the link on their timelines.
     expect(linked.counts.linked).toBe(6);
     for (const id of linkedIds) {
-      const complaint = await supervisor().get<{ escalationLevel: number }>(`/v1/complaints/${id}`);
+      const complaint = await supervisor().get<{ escalationLevel: number; incident: { id: string } | null }>(
+        `/v1/complaints/${id}`,
+      );
       expect(complaint.body.escalationLevel).toBe(3);
+      expect(complaint.body.incident?.id).toBe(incidentId);
       const timeline = await supervisor().get<{ items: { type: string }[] }>(`/v1/complaints/${id}/timeline`);
       expect(timeline.body.items.map((e) => e.type)).toContain('incident-linked');
     }
