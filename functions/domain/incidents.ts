@@ -231,8 +231,12 @@ export type ComplaintFactsForIncident = Pick<
   'category' | 'receivedAt' | 'status' | 'outletId' | 'regionId'
 >;
 
-/** Is the incident still taking complaints (open, or proposed: a proposal shows what it would take)? */
-export const takesComplaints = (i: Pick<Incident, 'status'>): boolean => i.status === 'open';
+/**
+ * Does the incident take complaints by rule? Open, and still while its bulk resolution runs (a complaint
+ * linked then is resolved by the next resolve call); a proposal does not until staff confirm it.
+ */
+export const takesComplaints = (i: Pick<Incident, 'status'>): boolean =>
+  i.status === 'open' || i.status === 'resolving';
 
 /** Does the complaint fall in the incident's area, categories and time window? */
 export function matchesIncident(i: Incident, c: ComplaintFactsForIncident): boolean {
@@ -422,7 +426,7 @@ export const spikeThreshold = (rule: SpikeRule): number =>
 /**
  * Counts the complaints received in the rule's window (ending at `now`) per category and outlet and per
  * category and region, and proposes an incident for every count at or above the threshold that no
- * incident already covers (open or proposed, same unit and category, window running at `now`). A region
+ * incident already covers (open, resolving or proposed, same unit and category, window running at `now`). A region
  * is proposed only when none of its outlets is for that category: the outlet is the narrower cause.
  * Deterministic: proposals come sorted by count, then unit and category.
  */
@@ -458,7 +462,7 @@ export function detectSpikes(
   const covered = (e: (typeof spiking)[number]) =>
     incidents.some(
       (i) =>
-        (i.status === 'open' || i.status === 'proposed') &&
+        (i.status === 'open' || i.status === 'resolving' || i.status === 'proposed') &&
         (e.kind === 'outlet' ? i.area.outletIds.includes(e.id) : i.area.regionIds.includes(e.id)) &&
         (i.categories.length === 0 || i.categories.includes(e.category)) &&
         Date.parse(i.window.from) <= now.getTime() &&
