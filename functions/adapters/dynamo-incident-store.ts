@@ -11,7 +11,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { VersionConflict } from '#domain/errors';
+import { InvalidInput, VersionConflict } from '#domain/errors';
 import type { Incident, IncidentEvent, IncidentLink } from '#domain/incidents';
 import type { IncidentPage, IncidentStore } from '#domain/ports';
 import {
@@ -37,10 +37,20 @@ function withoutKeys<T>(item: Record<string, unknown>): T {
 const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 
+/** A cursor this store handed out; anything else is the caller's mistake (400), never a 500. */
 function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
   if (cursor === undefined) return undefined;
-  const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      return parsed as Record<string, unknown>;
+    }
+  } catch {
+    // answered below
+  }
+  throw new InvalidInput('malformed cursor', [
+    { path: 'cursor', message: 'use the nextCursor of a previous page' },
+  ]);
 }
 
 const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
