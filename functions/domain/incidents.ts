@@ -16,6 +16,7 @@ import {
   type Status,
 } from './complaint.ts';
 import { suggestCompensation } from './compensation.ts';
+import { configurationProblems, InvalidConfiguration } from './policy.ts';
 import { applyAction } from './lifecycle.ts';
 import { withEvent } from './notices.ts';
 import { RESPONSIBLE_PARTIES } from './complaint.ts';
@@ -412,9 +413,25 @@ export const spikeRuleSchema = z.strictObject({
   minCount: z.int().min(2).max(100_000),
 });
 
+/** A deployment's spike rule (any part of it; the rest keeps the default). Throws InvalidConfiguration. */
+export function parseSpikeRuleOverride(json: unknown): SpikeRule {
+  const parsed = spikeRuleSchema.partial().safeParse(json);
+  if (!parsed.success)
+    throw new InvalidConfiguration('incident spike rule', configurationProblems(parsed.error));
+  const rule = { ...DEFAULT_SPIKE_RULE, ...parsed.data };
+  return rule;
+}
+
+/** INCIDENT_SPIKE as the functions read it: JSON text, unset for the default. */
 export function parseSpikeRule(json: string | undefined): SpikeRule {
   if (json === undefined || json.trim() === '') return DEFAULT_SPIKE_RULE;
-  return spikeRuleSchema.parse({ ...DEFAULT_SPIKE_RULE, ...(JSON.parse(json) as object) });
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new InvalidConfiguration('incident spike rule', [{ path: '(root)', message: 'is not JSON' }]);
+  }
+  return parseSpikeRuleOverride(value);
 }
 
 export type SpikeFacts = Pick<Complaint, 'category' | 'receivedAt' | 'outletId' | 'regionId'>;

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, STATUSES, type Category, type Status } from '#domain/complaint';
+import { InvalidConfiguration } from '#domain/policy';
 import {
+  DEFAULT_SPIKE_RULE,
+  parseSpikeRule,
   countLinks,
   detectSpikes,
   incidentCompensationFor,
@@ -327,5 +330,20 @@ describe('countLinks', () => {
       pendingResolution: 1,
       compensationTotal: 40.1,
     });
+  });
+});
+
+describe('parseSpikeRule', () => {
+  it('takes any part of the rule, keeps the default for the rest, and names what is wrong', () => {
+    // Act
+    const partial = parseSpikeRule('{"minCount":5}');
+    const attempt = () => parseSpikeRule('{"windowMinutes":1,"surprise":true}');
+
+    // Assess
+    expect(partial).toEqual({ ...DEFAULT_SPIKE_RULE, minCount: 5 });
+    expect(parseSpikeRule(undefined)).toEqual(DEFAULT_SPIKE_RULE);
+    expect(attempt).toThrow(InvalidConfiguration);
+    expect(attempt).toThrow(/windowMinutes/);
+    expect(() => parseSpikeRule('{not json')).toThrow(InvalidConfiguration);
   });
 });
