@@ -291,3 +291,33 @@ export function parcelVolumeKey(month: string, outletId: string): TableKey {
 }
 
 export const parcelMonthPartition = (month: string): string => `PARCELS#${month}`;
+
+/** Mass incidents' heads: one partition, read whole (incidents are few; docs/data-model.md). */
+export const INCIDENT_PARTITION = 'INCIDENTS';
+export const INCIDENT_SORT_PREFIX = 'INCIDENT#';
+
+export function incidentKey(incidentId: string): TableKey {
+  return { pk: INCIDENT_PARTITION, sk: `${INCIDENT_SORT_PREFIX}${incidentId}` };
+}
+
+/** Partition of one incident's own items: its timeline events, its links, its customer notice claims. */
+export function incidentPartition(incidentId: string): string {
+  return `INCIDENT#${incidentId}`;
+}
+
+export const INCIDENT_LINK_PREFIX = 'LINK#';
+export const INCIDENT_EVENT_PREFIX = 'EVENT#';
+
+export function incidentLinkKey(incidentId: string, complaintId: string): TableKey {
+  return { pk: incidentPartition(incidentId), sk: `${INCIDENT_LINK_PREFIX}${complaintId}` };
+}
+
+/** Sorted by time, the id keeping two events of one instant apart. */
+export function incidentEventKey(incidentId: string, at: string, eventId: string): TableKey {
+  return { pk: incidentPartition(incidentId), sk: `${INCIDENT_EVENT_PREFIX}${at}#${eventId}` };
+}
+
+/** Claimed once per customer (keyed phone hash) and incident: one notice per customer. */
+export function incidentNoticeKey(incidentId: string, phoneHash: string): TableKey {
+  return { pk: incidentPartition(incidentId), sk: `NOTICE#${phoneHash}` };
+}

@@ -40,6 +40,16 @@ import {
   reportPath,
   reportView,
 } from './report-schemas.ts';
+import {
+  incidentActionBody,
+  incidentDeclaration,
+  incidentList,
+  incidentListQuery,
+  incidentPath,
+  incidentTimelineQuery,
+  incidentTimelineView,
+  incidentWithCounts,
+} from './incident-schemas.ts';
 import { orgUnitInput } from '#domain/organisation';
 import {
   attachmentPath,
@@ -151,6 +161,7 @@ const EXAMPLE_COMPLAINT = {
     clocks: {},
     breaches: [],
   },
+  incident: null,
   allowedActions: ['accept', 'assign', 'close', 'note', 'reclassify', 'route'],
 };
 
@@ -337,6 +348,80 @@ function buildRegistry(): OpenAPIRegistry {
     description:
       'Alert recipients (staff contact details) are listed only to callers with the `directory` permission (admin).',
     responses: { 200: json(directoryView, 'Every unit, by kind, ordered by id.'), ...problems([500]) },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/incidents',
+    operationId: 'declareIncident',
+    summary: 'Declare a mass incident (突发事件)',
+    description:
+      'Cause, area (outlets and regions of the directory), categories (none: all) and time window; `escalateToHq` puts linked complaints at level 3.',
+    request: { body: jsonBody(incidentDeclaration, 'The incident.') },
+    responses: {
+      201: json(incidentWithCounts, 'The incident as stored, with its (empty) counts.'),
+      ...problems([400, 413, 415, 500]),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/incidents',
+    operationId: 'listIncidents',
+    summary: 'Mass incidents and the spike proposals (status=proposed)',
+    request: { query: incidentListQuery },
+    responses: { 200: json(incidentList, 'Newest declared first.'), ...problems([400, 500]) },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/incidents/detect',
+    operationId: 'detectIncidents',
+    summary: 'Run the spike detector now',
+    description:
+      'Stores a proposal for each category and unit above the configured rate (INCIDENT_SPIKE) that no incident covers.',
+    responses: { 200: json(incidentList, 'The proposals this run stored.'), ...problems([500]) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/incidents/{id}',
+    operationId: 'getIncident',
+    summary: 'A mass incident with its counts',
+    request: { params: incidentPath },
+    responses: {
+      200: json(incidentWithCounts, 'The incident and its counts.'),
+      ...problems([400, 404, 500], { 404: 'No incident with this id.' }),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/incidents/{id}/timeline',
+    operationId: 'getIncidentTimeline',
+    summary: "The incident's own timeline",
+    request: { params: incidentPath, query: incidentTimelineQuery },
+    responses: {
+      200: json(incidentTimelineView, 'Oldest first, page by page.'),
+      ...problems([400, 404, 500], { 404: 'No incident with this id.' }),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/incidents/{id}/actions',
+    operationId: 'actOnIncident',
+    summary: 'Confirm, dismiss, link, notify, resolve or close a mass incident',
+    description:
+      'link-matching, notify and resolve work in bounded batches: call again until `progress.done` (safe after a crash: each complaint is linked, told and resolved once).',
+    request: { params: incidentPath, body: jsonBody(incidentActionBody, 'The action.') },
+    responses: {
+      200: json(incidentWithCounts, 'The incident, its counts and the batch progress.'),
+      ...problems([400, 404, 409, 413, 415, 500], {
+        404: 'No incident with this id.',
+        409: "The incident's status does not allow the action, or a bulk resolution with another answer is under way.",
+      }),
+    },
   });
 
   registry.registerPath({
@@ -750,6 +835,12 @@ const OPERATION_PERMISSIONS: Readonly<Record<string, readonly Operation[]>> = {
   exportReport: ['reports'],
   getReportPage: ['reports'],
   putParcelVolume: ['directory'],
+  declareIncident: ['incidents'],
+  listIncidents: ['incidents'],
+  detectIncidents: ['incidents'],
+  getIncident: ['incidents'],
+  getIncidentTimeline: ['incidents'],
+  actOnIncident: ['incidents'],
 };
 
 const BEARER = 'bearer';

@@ -150,6 +150,9 @@ export function presentComplaint(c: Complaint, now: Date = new Date()): Complain
     needsOperator: c.needsOperator
       ? { since: c.needsOperator.since, reason: c.needsOperator.reason, failures: c.needsOperator.failures }
       : null,
+    incident: c.incident
+      ? { id: c.incident.id, linkedAt: c.incident.linkedAt, resolvedAt: c.incident.resolvedAt ?? null }
+      : null,
     allowedActions: actionsFor(c),
   };
 }

@@ -84,6 +84,42 @@ export const API_ROUTES = [
     functionName: 'put-org-unit',
   },
   {
+    method: 'POST',
+    resource: '/v1/incidents',
+    entry: 'functions/api/post-incident.ts',
+    functionName: 'post-incident',
+  },
+  {
+    method: 'GET',
+    resource: '/v1/incidents',
+    entry: 'functions/api/list-incidents.ts',
+    functionName: 'list-incidents',
+  },
+  {
+    method: 'POST',
+    resource: '/v1/incidents/detect',
+    entry: 'functions/api/detect-incidents.ts',
+    functionName: 'detect-incidents',
+  },
+  {
+    method: 'GET',
+    resource: '/v1/incidents/{id}',
+    entry: 'functions/api/get-incident.ts',
+    functionName: 'get-incident',
+  },
+  {
+    method: 'GET',
+    resource: '/v1/incidents/{id}/timeline',
+    entry: 'functions/api/get-incident-timeline.ts',
+    functionName: 'get-incident-timeline',
+  },
+  {
+    method: 'POST',
+    resource: '/v1/incidents/{id}/actions',
+    entry: 'functions/api/post-incident-action.ts',
+    functionName: 'post-incident-action',
+  },
+  {
     method: 'GET',
     resource: '/v1/sla/preview',
     entry: 'functions/api/sla-preview.ts',

@@ -531,6 +531,12 @@ export const complaintView = z
         description:
           "Set while the complaint's workflow is parked after failing again and again: its timers do not run until an operator retries it (docs/deploy.md).",
       }),
+    incident: z
+      .object({ id: z.string(), linkedAt: instant, resolvedAt: instant.nullable() })
+      .nullable()
+      .meta({
+        description: 'The mass incident (SPEC 13) the complaint is linked to, and when it resolved it.',
+      }),
     allowedActions: z.array(z.enum(ACTIONS)),
   })
   .meta({ id: 'Complaint' });

@@ -56,6 +56,7 @@ const environmentSchema = z.object({
     jsonText.pipe(z.record(z.string(), z.unknown(), { error: 'must be a JSON object' })),
   ),
   ROOT_CAUSES: optional(z.string().min(2)),
+  INCIDENT_SPIKE: optional(z.string().min(2)),
   COMPLAINTS_TIME_SCALE: optional(
     z.coerce.number({ error: 'must be a positive number' }).positive('must be a positive number'),
   ),
@@ -112,6 +113,8 @@ export interface Config {
   compensationRulesOverride?: Record<string, unknown>;
   /** ROOT_CAUSES: the root-cause taxonomy per responsible party as JSON (responsibility.ts validates it). */
   rootCauses?: string;
+  /** INCIDENT_SPIKE: the spike detector's rule as JSON (functions/domain/incidents.ts validates it). */
+  incidentSpike?: string;
   /** SLA durations divided by this (demos and tests); undefined: real time. */
   timeScale?: number;
   /** An execution older than this hands its complaint over to a fresh one (default 300 days; tests shorten it). */
@@ -224,6 +227,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     slaPolicyOverride: e.SLA_POLICY,
     compensationRulesOverride: e.COMPENSATION_RULES,
     rootCauses: e.ROOT_CAUSES,
+    incidentSpike: e.INCIDENT_SPIKE,
     timeScale: e.COMPLAINTS_TIME_SCALE,
     executionMaxAgeSeconds: e.COMPLAINT_EXECUTION_MAX_AGE_SECONDS,
     smsSenderId: e.SMS_SENDER_ID,

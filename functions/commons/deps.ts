@@ -10,6 +10,8 @@ import { DynamoReportAggregates } from '#adapters/dynamo-report-aggregates';
 import { reportingStore } from '#use-cases/reports';
 import { SnsAlertSubscriptions } from '#adapters/sns-alert-subscriptions';
 import { DynamoOperationsLedger } from '#adapters/dynamo-operations-ledger';
+import { DynamoIncidentStore } from '#adapters/dynamo-incident-store';
+import { parseSpikeRule } from '#domain/incidents';
 import { EsdkPersonalDataCipher, kmsKeyring } from '#adapters/esdk-personal-data-cipher';
 import { SfnComplaintWorkflow } from '#adapters/sfn-complaint-workflow';
 import { SfnNotificationDispatcher } from '#adapters/sfn-notification-dispatcher';
@@ -120,6 +122,8 @@ function buildServiceDeps(): ServiceDeps {
     alerts: new SnsAlertSubscriptions(snsClient(), cfg.staffTopicArns),
     deliveries: new DynamoDeliveryLog(doc, cfg.tableName),
     operations: new DynamoOperationsLedger(doc, cfg.tableName),
+    incidents: new DynamoIncidentStore(doc, cfg.tableName, () => ulid()),
+    spikeRule: parseSpikeRule(cfg.incidentSpike),
     workflow: new SfnComplaintWorkflow(sfnClient(), cfg.complaintStateMachineArn),
     dispatcher: new SfnNotificationDispatcher(sfnClient(), cfg.notificationStateMachineArn),
     sender: new SnsMessageSender(snsSenderClient(), {

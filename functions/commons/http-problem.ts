@@ -10,6 +10,8 @@ import {
   ContentTooLarge,
   DomainError,
   IdempotencyKeyReused,
+  IncidentConflict,
+  IncidentNotFound,
   InvalidInput,
   OrgUnitNotFound,
   LimitReached,
@@ -112,6 +114,13 @@ export const DOMAIN_PROBLEM_RULES: readonly DomainProblemRule[] = [
   rule({ error: ContentTooLarge, status: 413, title: 'Content too large', errors: (e) => e.errors }),
   rule({ error: DeliveryNotFound, status: 404, title: 'Delivery not found' }),
   rule({ error: DeliveryNotResendable, status: 409, title: 'Nothing to re-send' }),
+  rule({ error: IncidentNotFound, status: 404, title: 'Incident not found' }),
+  rule({
+    error: IncidentConflict,
+    status: 409,
+    title: 'Incident action not allowed',
+    extensions: (e) => ({ incidentStatus: e.details.status }),
+  }),
   rule({
     error: AccessDenied,
     status: 403,

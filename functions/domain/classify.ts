@@ -54,6 +54,20 @@ const DROP_POINT =
 const WITHOUT_CONSENT =
   '(?:未经|没经过?|没有经过|不经过?|未征得|没征得|没问|不问|没打招呼|不打招呼|没给我打电话|没打电话|不打电话|没通知|不通知|没联系|不联系|没说一声)';
 const PUT = '(?:放|扔|塞|丢|送|投|寄存)(?:到|在|进|去)?了?';
+// Express-delivery failures (issue 12): a sign-off with no parcel, a return or a failed attempt nobody was
+// told of. The customer's side of it ("没收到", "没人来") is what tells them from a status enquiry.
+const SIGNED = '(?:签收|妥投|已投递|投递成功|已送达)';
+const NOTHING_HERE =
+  '(?:什么都没有|什么也没有|都没有|都没找到|没有我的|不在我手上|不在我手里|连影子|没见着|没找到|找不到|签收的是谁|谁签收的|谁签的)';
+const NOT_GOT = '(?:没|没有|未|并未|从未|压根没|根本没)(?:有)?(?:收到|见到|看到|拿到|见过)';
+const NOT_TOLD =
+  '(?:(?:没|没有|未|不|从没|从来没|也没|都没|没人|无人|没有人|未经|从来没有人)(?:提前|给我)?(?:通知|联系|打电话|打过电话|告知|说一声|确认)|(?:一点|任何)消息都没)';
+const RETURNED = '(?:退回|退件|退了回去|退回去|原路返回|拉回去|退给)';
+const RETURNED_EN = '(?:sent back|returned)';
+const NOT_TOLD_EN =
+  '(?:nobody|no one|without anyone|without any(?:one)?|without) (?:told|called|contacted|telling|calling|contacting|notice|call)';
+const STAFF = '(?:营业员|柜员|工作人员|柜台|窗口|大姐|服务员|前台)';
+const STAFF_EN = '(?:clerk|staff|counter|cashier|teller)';
 const DEVICE_EN =
   '(?:locker|kiosk|machine|scale|printer|terminal|screen|door|lift|elevator|ramp|toilet|restroom|lights?|air conditioning|heating|drop box|mailbox|postbox)';
 const FAULT_EN =
@@ -63,9 +77,11 @@ const FAULT_EN =
 // prettier-ignore
 const VOCABULARY: Readonly<Record<Category, readonly TermGroup[]>> = {
   delay: [
+    term(3, '没人派送', '待发', '待派送', '待分拣', '没动过', '没发出', '当天达', '没有任何变化', '还慢', '延时', '海关', '清关', '海关查验', '放行', /(?:in|at|by) customs/, 'customs clearance'),
     term(3, '延误', '延迟', '滞留', '严重超时', '迟迟未到', '一直没到', '逾期', '延期', 'delay', 'delayed', 'overdue'),
     term(3, /还(?:没|没有|未)(?:送|派送|收到|到|送来|送到|签收)/, /(?:没|没有)(?:送来|送到|派送)/, /还在(?:始发地|原地|中转|路上|转运|运输|途中)/),
-    term(3, new RegExp(`(?:等了|都|走了|用了|花了|过了)快?${NUMBER_ZH}(?:个)?(?:天|日|星期|礼拜|周|月)`), /(?:还要|要)等多久/, /多久(?:才|能)(?:到|送)/),
+    term(3, /\bday (?:\d+|two|three|four|five|six|seven)\b/, 'next-day'),
+    term(3, new RegExp(`(?:等了|都|走了|用了|花了|过了)(?:整整|足足)?快?${NUMBER_ZH}(?:个)?(?:天|日|星期|礼拜|周|月)`), /(?:还要|要)等多久/, /多久(?:才|能)(?:到|送)/),
     term(3, /still (?:haven'?t|hasn'?t|not|didn'?t|no sign|waiting)/, /(?:not|never|hasn'?t|haven'?t|yet to) (?:yet )?(?:arrive|arrived|come)/, /(?:was|is) due (?:on|by|yesterday|last)/),
     term(2.5, '超时', '太慢', '这么慢', '好慢', '很慢', '慢死', '龟速', '蜗牛', '速度', '推迟', '改期', '不派送', '不给派送', '没人送', '不动了', '一动不动', '停滞', '没动静', '卡在', '时效', '耽误', '错过', '耐心等待', '没有进展', '一拖再拖', 'still sitting'),
     term(2, '次日达', '限时达', '当日达', '承诺', '准时', '按时', '预计', '催件', /什么时候(?:能|才)?(?:到|送|派|出发|发出|发货)/, new RegExp(`晚了?${NUMBER_ZH}(?:天|日)`)),
@@ -74,7 +90,7 @@ const VOCABULARY: Readonly<Record<Category, readonly TermGroup[]>> = {
     term(1, '慢', '停在', new RegExp(`${NUMBER_ZH}(?:个)?(?:天|日|星期|礼拜|周|月)(?:了|都|还)`), /\b(?:\d+|two|three|four|five|six|seven|ten|several) (?:days|weeks)\b/, 'monday', 'friday', 'days'),
   ],
   loss: [
-    harm(3, '丢失', '遗失', '弄丢', '丢件', '不见了', '消失', '下落不明', '不知去向', '杳无音信', '内件短少', '短少', '缺件', '少件', '漏件', '被偷', '偷了', '被盗', '掉包', '调包'),
+    harm(3, '没下落', '没有下落', '丢失', '遗失', '弄丢', '丢件', '不见了', '消失', '下落不明', '不知去向', '杳无音信', '内件短少', '短少', '缺件', '少件', '漏件', '被偷', '偷了', '被盗', '掉包', '调包'),
     harm(3, 'lost', 'missing', 'stolen', 'disappeared', 'vanished', 'nowhere to be found', 'empty box', 'empty envelope', 'empty package', 'empty parcel'),
     harm(2.5, '丢了', /(?<!一)丢(?![给在下到进])/, '再也没出现', '没出现过', '少了', '缺了', '缺少', '没了', '找不到了', '找不回', '找不着', '遗落', '遗漏', '空的', '空箱', '空盒', '空包', '只剩', '被人拿', '被拿走'),
     term(2.5, /(?:cannot|can'?t|could not|couldn'?t|unable to) (?:locate|find|trace)/, 'nobody can find', 'is gone', 'are gone', /only (?:got|received|came with) (?:\d+|one|two|three|half)/, /(?:half|some|part) (?:of )?the (?:contents|items|order)/, 'contents are missing'),
@@ -85,12 +101,28 @@ const VOCABULARY: Readonly<Record<Category, readonly TermGroup[]>> = {
   damage: [
     harm(3, '破损', '损坏', '摔坏', '压坏', '磕坏', '碰坏', '摔碎', '压扁', '压烂', '压瘪', '受潮', '进水', '泡水', '被水泡', '暴力分拣', '变形', '湿透', '稀碎'),
     harm(3, 'damaged', 'damage', 'broken', 'smashed', 'crushed', 'cracked', 'crack', 'shattered', 'snapped', 'ruined', 'dented', 'dent', 'mishandled', 'mangled', 'dead pixel', 'caved in', 'in pieces', 'in bits', 'fell apart'),
-    harm(2.5, '碎', '裂', '霉', '淋', '歪了', '糊了', '泡湿', '湿了', '淋湿', '坏了', '烂了', '报废', '凹', '瘪', '弯了', '折断', '断了', '划痕', '刮花', '掉漆', '缺角', '变质', '发霉', '腐烂', '化了', '漏了', '流出', '洒了', '油污', '污渍', '撞击'),
+    term(3, /收到的.{0,8}(?:碎|裂|坏|破)/, '砸扁', '撞击痕迹'),
+    term(4, /(?:箱子|外箱|包装|纸箱|盒子)(?:(?![没未不无]).){0,8}(?:撞|砸|压|凹|扁|破|塌)/),
+    harm(2.5, /压得.{0,2}扁/, '全死了', '碎', '裂', '霉', '淋', '歪了', '糊了', '泡湿', '湿了', '淋湿', '坏了', '烂了', '报废', '凹', '瘪', '弯了', '折断', '断了', '划痕', '刮花', '掉漆', '缺角', '变质', '发霉', '腐烂', '化了', '漏了', '流出', '洒了', '油污', '污渍', '撞击'),
     harm(2, 'soaking', 'soaked', 'wet', 'torn', 'ripped', 'scratched', 'scuffed', 'stained', 'leaking', 'leaked', 'spilled', 'melted', 'spoiled', 'rotten', 'mouldy', 'moldy', 'bent', 'water damage'),
     term(1.5, '易碎', 'fragile'),
     term(1, '扔', '摔', '砸', '踩', '脚印', '理赔', 'threw', 'thrown', 'throwing', 'kicked', 'dropped', 'stood on', 'stepped on'),
   ],
   'wrong-delivery': [
+    term(5, new RegExp(`${SIGNED}.{0,24}${NOTHING_HERE}`), /签收人.{0,12}(?:不是我|不认识|本人)/, /凌晨.{0,4}签收/),
+    term(5, '谎报签收', '先点签收', /签(?:名|字)是.{0,6}自己(?:写|签)/, /(?:signed|wrote) (?:it|the signature) (?:him|her)self/),
+    term(5, new RegExp(`${NOT_TOLD_EN}.{0,60}${RETURNED_EN}`), new RegExp(`${RETURNED_EN}.{0,60}${NOT_TOLD_EN}`), /(?:delivered|signed)(?: and signed)?.{0,40}(?:not here|nothing here|never (?:got|received)|have received nothing)/),
+    term(4, '假装投递', '没人上门', '多次联系未果', /(?:敲门|门铃).{0,8}(?:没人|无人|没人应)/, /(?:一直|全天|一整天|全家都|都)在家/, /i was (?:home|in|at home) all day/, 'nobody rang', 'no one rang', 'failed delivery'),
+    term(3, '不送上楼'),
+    term(4, /(?:让|叫|要)(?:我|我们)(?:自己)?去?楼下(?:自己)?(?:拿|取)/, '不愿意上楼', '不肯上楼', '不上楼', /(?:让|叫|要)(?:我|我们)(?:自己)?(?:下楼|下去|去门口|去小区门口|到门口)(?:拿|取)/, /never (?:brings?|delivers?) .{0,20}(?:up|to the door|to the flat)/, /(?:makes?|tells?) (?:us|me|everyone) (?:to )?(?:come down|collect from)/),
+    term(3, /(?:交给|给)了?.{0,6}(?:店|小卖部|超市|门卫|保安)/),
+    term(4, /送到了?.{0,10}(?:另一|别的|其他|隔壁|错的)(?:栋|单元|楼|家|户|地址)/, /(?:gave|handed|left) (?:my|the) (?:parcel|package) (?:to|with) (?:the |a )?(?:security guard|guard|shop|neighbou?r|reception)/),
+    term(5, new RegExp(`${SIGNED}.{0,30}${NOT_GOT}`), new RegExp(`${NOT_GOT}.{0,24}(?:显示|却|但|可|结果).{0,8}${SIGNED}`)),
+    term(5, '虚假签收', '冒签', '替我签', '帮我签', '代我签', '提前签收', '先签收后', '点了签收', '签收记录是假', /签(?:收单|收记录|名|字)?.{0,8}不是我/, /(?:没|没有|从没|未)签(?:过)?(?:字|收)/),
+    term(5, new RegExp(`${NOT_TOLD}.{0,20}${RETURNED}`), new RegExp(`${RETURNED}.{0,30}${NOT_TOLD}`), '擅自退回', '私自退回', '直接退件', '直接退回', /不知道.{0,6}(?:到过|到了)/, /(?:没|从没|从来没|并未|未|没有)拒收/),
+    term(4, '虚假投递', '谎称', '未接来电', '没人来', '没有人来', '门都没人敲', '没人敲门', /根本没(?:来|来过|送)/, /(?:没|未)打(?:过)?电话就/, /(?:投递|派送)失败.{0,20}(?:在家|没人来|没有人来)/, /(?:在家|手机一直).{0,20}(?:没|无)(?:人|任何)?(?:来|来电|敲门)/),
+    term(4, '不送货上门', '不送上门', '拒绝上门', '拒绝送上门', '不送到家', '从来不送到', '让我自己下楼', '让我去驿站自取', '只能自提'),
+    term(4, 'signed for', 'false sign-off', 'forged', /signed (?:for )?(?:it |my \w+ )?(?:himself|herself|before)/, /signature .{0,20}(?:not mine|isn'?t mine)/, /(?:sent|returned) (?:it |my \w+ |the \w+ )?back .{0,30}without/, 'returned to the sender without', 'never refused', 'delivery attempted', 'attempted delivery', 'no one came', 'nobody came', 'nobody knocked', 'no missed call', 'claimed he called', 'claimed she called', 'no call in', 'unreachable', /(?:will not|won'?t|refuses to|refused to) (?:deliver to (?:the|my) door|come up|bring it up)/),
     term(4, new RegExp(`${WITHOUT_CONSENT}.{0,12}${PUT}${DROP_POINT}`), new RegExp(`(?:直接|擅自|私自|偷偷|随便)(?:给我)?${PUT}${DROP_POINT}`)),
     term(4, '误投', '冒领', '送错', '投错', '派错', '错投', '错派', '错送', '私自签收', '擅自签收', '代签', '被人领走', '别人领走', '签收人不是我', '不是我签的', '不是我签收'),
     term(4, 'wrong address', 'misdelivered', 'wrong house', 'wrong door', 'wrong building', 'wrong person', 'wrong recipient', 'wrong flat', 'wrong apartment', 'wrong unit', 'not my parcel', 'not my package', 'not addressed to me'),
@@ -102,6 +134,11 @@ const VOCABULARY: Readonly<Record<Category, readonly TermGroup[]>> = {
     term(1, '已签收', '签收人', '签了字', '隔壁'),
   ],
   attitude: [
+    term(5, new RegExp(`${STAFF}.{0,16}(?:不理睬|不理不睬|不理人|不理我|不搭理|爱搭不理|爱理不理|玩手机|刷手机|聊天|回半句)`), new RegExp(`\\b${STAFF_EN}\\b.{0,40}(?:ignored|refused to answer|would not even look|wouldn'?t even look|kept talking|chatting)`)),
+    term(3, '不理睬', '不理不睬', '不理我', '爱搭不理', '脸拉得', '回半句'),
+    term(4, new RegExp(`\\b${STAFF_EN}\\b.{0,60}(?:would not acknowledge|wouldn'?t acknowledge|didn'?t acknowledge|kept typing)`)),
+    term(4, /翻了?个?白眼/),
+    term(5, '服务态度差', '态度差', '态度很差', '态度恶劣'),
     term(3, '态度', '不耐烦', '骂', '不礼貌', '没礼貌', '没有礼貌', '礼貌都没有', '爱答不理', '爱理不理', '爱要不要', '脏话', '粗口', '侮辱', '阴阳怪气', '嘲讽', '嘲笑', '讥讽', '讽刺', '翻白眼', '白眼', '歧视', '神经病', '滚蛋', '恐吓', '推搡', '动手打'),
     term(3, 'rude', 'attitude', 'impolite', 'disrespectful', 'dismissive', 'condescending', 'sarcastic', 'insulted', 'insulting', 'mocked', 'mocking', 'laughed at me', 'swore', 'swearing', 'cursed', 'shouted', 'yelled', 'screamed', 'raised his voice', 'raised her voice', 'rolling her eyes', 'rolling his eyes', 'rolled her eyes', 'rolled his eyes', /called me (?:an? )?(?:stupid|idiot|dumb|liar|names)/),
     term(2.5, '吼', '凶', '冷脸', '冷着脸', '黑脸', '黑着脸', '没耐心', '语气', '冷漠', '冷淡', '甩脸', '脸色', '挂我电话', '挂电话', '挂断', '威胁', /吵(?:起来|架)/, '训人', '训斥', /被.{0,2}训/, '说话冲', '难听', '嫌我', '嫌弃', '事儿多', '事多', '打断', '敷衍', '不搭理', '不理人', '服务意识', '素质', '傲慢', '粗鲁', '耍脾气', '发脾气'),
@@ -110,6 +147,8 @@ const VOCABULARY: Readonly<Record<Category, readonly TermGroup[]>> = {
     term(1, '不接电话', '电话也不接', '不知道不清楚', '工号', 'unacceptable'),
   ],
   fees: [
+    term(5, '另外交钱', '另交钱', /取件.{0,6}(?:交钱|给钱|付钱)/, /送(?:货)?(?:到家|上门|上楼).{0,6}(?:另加钱|加钱|收费|要钱)/, /不(?:付|交)(?:钱)?.{0,4}(?:不能|不给)(?:出库|取)/, '另加钱', '出库费'),
+    term(4, '关税', '税费', '报关费', '清关费', '代缴', 'customs duty', 'import duty', 'duties', 'clearance fee', 'storage fee', /取件.{0,6}(?:收|加收|要收|付费|收费)/, /(?:保管费|上楼费|派送费|服务费)/),
     term(4, '乱收费', '多收', '重复扣款', '扣了两次', '多扣', 'overcharged', 'charged twice', 'double charged', 'charged me twice'),
     term(3, '收费', '退款', '退钱', '退费', '退运费', '加收', '首重', '续重', '涨价', '定价', '收了我', '收我', '收的钱', '收钱', '再付', '另付', '补钱', '补差价', '加钱', '包邮'),
     term(3, 'refund', 'fee', 'fees', 'surcharge', 'extra charge', 'hidden fees', 'hidden charges', 'price list', 'billed', 'pay extra', 'pay again', 'money back', 'rip-off', 'free shipping', 'already paid', 'cash on delivery'),
@@ -125,6 +164,7 @@ const VOCABULARY: Readonly<Record<Category, readonly TermGroup[]>> = {
     term(1, '营业厅', '网点', '邮局', '预约', '复杂', '麻烦', '实名', '本人', '身份证', '灵活', 'branch', 'post office'),
   ],
   'online-service': [
+    term(4, '订单消失', '订单不见'),
     term(3, '官网', '网站', '网页', '页面', '网页版', '下拉框', '转圈', '白屏', '加载', '小程序', '公众号', '客户端', '在线客服', '智能客服', '机器人', '自动回复', '转人工', '闪退', '单号不存在', '查询不到', '不更新', '没更新', '登录不了', '登不上', '报错', '网络异常', '系统故障', '系统错误', '系统异常', '付款失败', '支付失败'),
     term(3, 'website', 'web site', 'app', 'portal', 'tracking page', 'tracking site', 'live chat', 'chatbot', 'bot', 'crashes', 'crashed', 'crash', 'glitch', 'bug', 'no information found', 'not been updated', "hasn't been updated", 'no update', 'no updates', 'log in', 'login', 'password', 'payment failed', /(?:data|information|info) (?:is|must be|was) wrong/, /(?:won'?t|doesn'?t|not) load/),
     term(2.5, '物流轨迹', '验证码', '二维码', '提交不了', '无法提交', '无法查询', '无法下单', '在线支付', '网上', '线上', '在线', '留言', '查不到', '显示未支付', '订单状态', '计算器', 'online', 'error', 'tracking information', 'tracking info', 'tracking status'),
@@ -138,6 +178,8 @@ const VOCABULARY: Readonly<Record<Category, readonly TermGroup[]>> = {
     term(1.5, '快递柜', '智能柜', '取件柜', '丰巢', '取件码', '扫码', '不准', '座椅', '厕所'),
   ],
   privacy: [
+    term(4, /(?:面单|快递单|运单).{0,10}(?:拍|发到|传到|晒)/, '发到网上', '发到了网上', '传到网上'),
+    term(5, '剪开再封', '开拆', /被(?:人)?(?:剪开|划开)(?:再|又|后)/, 'cut open', 'who opened', 'taped back up', '私自拆', '私拆', '私自开拆', '擅自开拆', '擅自拆', '通信自由', '通信秘密', /(?:未经|没经过?|不经)(?:我的?)?(?:允许|同意).{0,6}(?:拆|开箱)/, /被(?:人)?(?:私自)?(?:拆开|打开|开过箱|开箱|拆过)/, /(?:arrived|was|were|been) opened/, /opened (?:my|it|the) .{0,30}(?:without|before)/, 'without my permission'),
     term(4, '泄露', '泄漏', '漏出去', '隐私', '个人信息', '信息安全', '客户信息', '客户名单', '明文', '被黑', '黑客', '倒卖', '出卖', new RegExp('(?:把|将)(?:我的?|客户的?)?(?:电话|号码|手机号|个人信息|信息|名单|资料|地址|住址|身份证).{0,6}(?:给了?|告诉|透露|卖|发)')),
     term(4, 'personal information', 'personal data', 'personal details', 'privacy', 'leaked', 'leak', 'data breach', 'breached', 'unmasked', 'sold my'),
     term(3, '诈骗', '骗子', '冒充', '推销', '贷款电话', '骚扰', '打码', '加我微信', '发到群里', '群里', '朋友圈', '陌生短信', '陌生电话', '身份证号', '身份证复印件', '卖给', '大声念', '念出', '全名', '听见了'),
@@ -146,6 +188,7 @@ const VOCABULARY: Readonly<Record<Category, readonly TermGroup[]>> = {
     term(1, '手机号', '电话号码', '拍照', '姓名', '身份证', 'data', 'my address', 'address'),
   ],
   other: [
+    term(3, 'please add', 'in our village', '我们村'),
     term(3, '噪音', '噪声', '吵得', '扰民', '大声喊', '消防通道', '乱停', '乱放', '堵路', '占道', '盲道', '挡住', '环保', '塑料', '过度包装', '回收', '抽烟', '烟味', '招聘', '工资', '底薪', '面试', '马路', '路边', '发动机', '形象', '拖鞋', '绿化', '重复使用', '可循环', '宣传单', '传单', '小广告', '广告牌', '开得飞快', '超速', '闯红灯', '又脏又臭', '没人清理'),
     term(3, 'noise', 'noisy', 'loud', 'fire lane', 'blocking', 'plastic', 'recycle', 'recycling', 'go green', 'environment', 'smoking', 'speeding', 'flyers', 'billboard', 'advert', 'advertising', 'scratched my car', 'hit my car', 'drove off', 'hiring', 'salary'),
     term(2, '建议', '设个网点', '设网点', '增设', '撞', '刮了', '垃圾', '纸壳', '周末', '午睡', 'please consider', 'suggest', 'suggestion', 'would be nice', 'it would help', 'sunday delivery', 'weekend delivery', 'parking lot', 'all night', 'lights'),

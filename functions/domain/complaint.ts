@@ -260,6 +260,8 @@ export const CUSTOMER_EVENTS = [
   /** A compensation claim was offered (money, resend or replacement), and when it was paid or fulfilled. */
   'claim-offered',
   'claim-paid',
+  /** A mass incident (functions/domain/incidents.ts) explains the complaint: sent once per incident. */
+  'incident-notice',
 ] as const;
 export type CustomerEvent = (typeof CUSTOMER_EVENTS)[number];
 
@@ -364,6 +366,8 @@ export interface Complaint {
   outbox: PendingNotification[];
   /** Which execution drives the complaint: attempt 0 is named by the id, later ones `${id}--${attempt}`. */
   execution: ExecutionState;
+  /** The mass incident (突发事件) the complaint is linked to, and when the incident resolved it. */
+  incident?: { id: string; linkedAt: Instant; resolvedAt?: Instant };
   /** Set when its workflow kept failing and restarts stopped: an operator retries it after a fix. */
   needsOperator?: NeedsOperator;
   /** A signal committed for the workflow but not yet confirmed delivered (redelivered by the reconciler). */

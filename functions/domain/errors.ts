@@ -125,3 +125,21 @@ export class OrgUnitNotFound extends DomainError {
     super(`no ${kind} ${id} in the organisation directory`, { kind, id });
   }
 }
+
+/** No incident with this id. */
+export class IncidentNotFound extends DomainError {
+  override readonly name = 'IncidentNotFound';
+  readonly code = 'incident-not-found';
+  constructor(incidentId: string) {
+    super(`incident ${incidentId} does not exist`, { incidentId });
+  }
+}
+
+/** The incident's status does not allow the action, or a bulk resolution with another answer runs. */
+export class IncidentConflict extends DomainError {
+  override readonly name = 'IncidentConflict';
+  readonly code = 'incident-conflict';
+  constructor(message: string, status: string) {
+    super(message, { status });
+  }
+}

@@ -45,6 +45,7 @@ export const OPERATIONS = [
   'erasure',
   'directory',
   'deliveries',
+  'incidents',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -79,6 +80,7 @@ export const PERMISSIONS: Readonly<Record<Operation, OperationRow>> = {
   erasure: row('erasure request', ['no', 'no', 'yes', 'no', 'yes', 'no']),
   directory: row('organisation directory, parcel volumes', ['no', 'no', 'no', 'no', 'yes', 'no']),
   deliveries: row('undelivered texts: list, re-send', ['no', 'no', 'yes', 'no', 'yes', 'no']),
+  incidents: row('mass incidents: declare, link, notify, resolve', ['no', 'no', 'yes', 'no', 'yes', 'no']),
 };
 
 /** The operation an action of POST /v1/complaints/{id}/actions belongs to. */

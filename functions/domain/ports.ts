@@ -14,6 +14,7 @@ import type {
 } from './complaint.ts';
 import type { Attachment } from './attachments.ts';
 import type { ExecutionStatus } from './execution.ts';
+import type { Incident, IncidentEvent, IncidentLink } from './incidents.ts';
 import type { AlertRecipient, OrgUnit, UnitKind } from './organisation.ts';
 import type { CounterRow, ParcelVolume } from './reports.ts';
 
@@ -439,4 +440,41 @@ export interface ReportAggregates {
   ): Promise<{ rows: CounterRow[]; requests: number }>;
   putVolume(volume: ParcelVolume): Promise<void>;
   volumes(months: readonly string[]): Promise<{ items: ParcelVolume[]; requests: number }>;
+}
+
+/** A page of an incident's own items (its links or its timeline), oldest or first-linked first. */
+export interface IncidentPage<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/**
+ * Mass incidents (functions/domain/incidents.ts): the incident itself, its links to complaints and its
+ * timeline, each link and event its own item, so an incident of thousands of complaints never grows one item.
+ */
+export interface IncidentStore {
+  /** Stores a new incident; false when the id is taken (a proposal the detector made before). */
+  create(incident: Incident): Promise<boolean>;
+  get(id: string): Promise<Incident | undefined>;
+  /** Replaces it if the stored version is still `expectedVersion`; `incident.version` is the next one. */
+  save(incident: Incident, expectedVersion: number): Promise<void>;
+  /** Every incident (one small partition), newest declared first. */
+  list(): Promise<Incident[]>;
+  appendEvent(incidentId: string, event: IncidentEvent): Promise<void>;
+  events(incidentId: string, page: { limit: number; cursor?: string }): Promise<IncidentPage<IncidentEvent>>;
+  /** Records the link unless one exists; returns whether it was new. */
+  putLink(link: IncidentLink): Promise<boolean>;
+  /** Sets the fields on the link, each only if not set yet (a retried step keeps the first values). */
+  updateLink(
+    incidentId: string,
+    complaintId: string,
+    changes: Partial<Pick<IncidentLink, 'notifiedAt' | 'notice' | 'resolvedAt' | 'outcome' | 'compensation'>>,
+  ): Promise<void>;
+  /** A page of links; `without` keeps only links that field is not set on yet (a filter, then a page). */
+  links(
+    incidentId: string,
+    page: { limit: number; cursor?: string; without?: 'notifiedAt' | 'resolvedAt' },
+  ): Promise<IncidentPage<IncidentLink>>;
+  /** Claims the one notice of this customer (keyed phone hash) for the incident; false when taken. */
+  claimCustomerNotice(incidentId: string, phoneHash: string, complaintId: string): Promise<boolean>;
 }

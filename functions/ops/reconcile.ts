@@ -12,6 +12,7 @@ import { logger, metrics } from '#commons/powertools';
 import { taskHandler } from '#commons/task';
 import { listNeedsOperator, retryNeedsOperator } from '#use-cases/recover-execution';
 import { reconcile, type ReconcileReport } from '#use-cases/reconcile';
+import { detectIncidents } from '#use-cases/incidents';
 
 /** Left of the invocation's time when a pass stops taking pages: enough to finish the page in hand. */
 const SAFETY_MARGIN_MS = 60_000;
@@ -50,8 +51,25 @@ export const handler = taskHandler(opsEvent, async (event, context) => {
     ...(event.command === 'reconcile' && event.fromStart ? { resume: false } : {}),
   });
   recordReport(report);
+  if (event.command === undefined) await proposeIncidents();
   return report;
 });
+
+/**
+ * The scheduled pass also runs the mass-incident spike detector (SPEC 13): proposals for categories
+ * spiking at an outlet or region. Its failure is logged and left to the next pass.
+ */
+async function proposeIncidents(): Promise<void> {
+  try {
+    const proposed = await detectIncidents(getServiceDeps());
+    metrics.addMetric('IncidentsProposed', MetricUnit.Count, proposed.length);
+    if (proposed.length > 0) logger.info('incidents proposed', { ids: proposed.map((i) => i.id) });
+  } catch (error) {
+    logger.warn('spike detector failed; the next pass runs it again', {
+      error: error instanceof Error ? error.name : String(error),
+    });
+  }
+}
 
 function recordReport(report: ReconcileReport): void {
   logger.info('reconciled', { ...report });

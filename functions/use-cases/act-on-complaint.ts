@@ -102,7 +102,11 @@ export function submitFeedback(
   return commitChange(deps, complaintId, change, true, expectedVersion, guard);
 }
 
-async function commitChange(
+/**
+ * Commits a change to a complaint the way every action does (read, change, one conditional write, then
+ * the waiting stage task is completed with the new stage); the mass-incident use cases resolve through it.
+ */
+export async function commitChange(
   deps: ServiceDeps,
   complaintId: string,
   change: Change,

@@ -16,6 +16,8 @@ import { findRepeat, REPEAT_WINDOW_DAYS } from '#domain/repeat';
 import { responsibleUnits } from './organisation.ts';
 import { actingPartyOf, principalKey, type Principal } from '#domain/permissions';
 import { requirePermission } from './access.ts';
+import type { Incident } from '#domain/incidents';
+import { afterIntake, linkOnIntake } from './incidents.ts';
 import { clockContext, type ServiceDeps } from './service-deps.ts';
 
 /** How long an Idempotency-Key is remembered. */
@@ -58,8 +60,12 @@ export async function registerComplaint(
     }
   }
   let complaint: Complaint;
+  let incident: Incident | undefined;
   try {
-    complaint = await buildComplaint(deps, input, id, now, principal);
+    ({ complaint, incident } = await linkedToIncident(
+      deps,
+      await buildComplaint(deps, input, id, now, principal),
+    ));
     await deps.store.create(complaint);
   } catch (error) {
     if (error instanceof InvalidInput && claimed?.complaintId === id) {
@@ -75,7 +81,44 @@ export async function registerComplaint(
     return { complaint: existing, replayed: true };
   }
   await startWorkflow(deps, complaint);
+  if (incident) await recordIntakeLink(deps, incident, complaint);
   return { complaint, replayed: false };
+}
+
+/** The actor of links made by the incidents' rule. */
+const INCIDENT_RULE_ACTOR = { actor: 'system' };
+
+/**
+ * A complaint an open mass incident explains is created linked to it (SPEC 13). The incidents are
+ * consulted, never required: when they cannot be read the complaint registers unlinked, and the
+ * incident's link-matching picks it up.
+ */
+async function linkedToIncident(
+  deps: ServiceDeps,
+  complaint: Complaint,
+): Promise<{ complaint: Complaint; incident?: Incident }> {
+  try {
+    return await linkOnIntake(deps, complaint, INCIDENT_RULE_ACTOR);
+  } catch (error) {
+    deps.log.warn('incidents not consulted at intake', {
+      complaintId: complaint.id,
+      error: error instanceof Error ? error.name : String(error),
+    });
+    return { complaint };
+  }
+}
+
+async function recordIntakeLink(deps: ServiceDeps, incident: Incident, complaint: Complaint): Promise<void> {
+  try {
+    await afterIntake(deps, incident, complaint, INCIDENT_RULE_ACTOR.actor);
+  } catch (error) {
+    // The complaint is linked already; link-matching writes the missing link item and notice.
+    deps.log.warn('incident link item not recorded at intake', {
+      complaintId: complaint.id,
+      incidentId: incident.id,
+      error: error instanceof Error ? error.name : String(error),
+    });
+  }
 }
 
 /** A retried registration repeats the start, with the same input while the complaint is unchanged. */

@@ -17,7 +17,9 @@ import type {
   OperationsLedger,
   PhoneHasher,
   ReportAggregates,
+  IncidentStore,
 } from '#domain/ports';
+import type { SpikeRule } from '#domain/incidents';
 import type { BusinessCalendar, CalendarSet, SlaPolicy } from '#domain/sla';
 
 export interface ServiceDeps {
@@ -31,6 +33,10 @@ export interface ServiceDeps {
   workflow: ComplaintWorkflow;
   dispatcher: NotificationDispatcher;
   deliveries: DeliveryLog;
+  /** Mass incidents, their links to complaints and their timelines. */
+  incidents: IncidentStore;
+  /** When complaints of one category from one unit count as a spike (the incident proposals). */
+  spikeRule: SpikeRule;
   /** The needs-operator list and the reconciler's resume points. */
   operations: OperationsLedger;
   sender: MessageSender;

@@ -27,6 +27,7 @@ import {
 } from './cli-format.ts';
 import { defaultIdentity, type IdentityOptions } from './cli-identity.ts';
 import { registerOpsCommands } from './cli-ops.ts';
+import { incidentCommand } from './cli-incident.ts';
 import { fetchOutbox, followOutbox, outboxLine } from './cli-outbox.ts';
 import { usageError, wholeNumber, yesNo, yuanAmount } from './cli-options.ts';
 import type { CliContext } from './cli-program.ts';
@@ -49,6 +50,7 @@ export function registerCommands(program: Command, cx: CliContext): void {
   verifyCommand(program, cx);
   eraseCommand(program, cx);
   tokenCommand(program, cx);
+  incidentCommand(program, cx);
 }
 
 // ---------------------------------------------------------------------------------------------------

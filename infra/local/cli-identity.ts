@@ -41,6 +41,18 @@ export function defaultRoleOf(command: string, args: readonly string[]): string 
     // The directory whole, and changes to it: the `directory` permission.
     case 'org':
       return 'admin';
+    // Mass incidents (`incident <sub>`; the CLI passes the subcommand's name): the `incidents`
+    // permission, supervisor or admin. `incident list` and `incident show` fall under list and show.
+    case 'incident':
+    case 'declare':
+    case 'link':
+    case 'notify':
+    case 'resolve':
+    case 'confirm':
+    case 'dismiss':
+    case 'detect':
+    case 'close':
+      return 'supervisor';
     default:
       return undefined;
   }

@@ -8,6 +8,7 @@ import { CALENDAR_NAMES } from '#domain/complaint';
 import type { CalendarName } from '#domain/complaint';
 import { parseHolidaySchedule } from '#domain/calendars';
 import { parseCompensationRules } from '#domain/compensation';
+import { parseSpikeRuleOverride } from '#domain/incidents';
 import { InvalidConfiguration, parseSlaPolicyOverride } from '#domain/policy';
 import { isSmsSignature, SMS_SIGNATURE_RULE } from '#domain/notifications/templates';
 import {
@@ -35,6 +36,8 @@ export interface DeploymentConfig {
   holidaySchedule?: Record<string, unknown>;
   /** Validated partial override of the compensation rules (SPEC section 7), handed over as COMPENSATION_RULES. */
   compensationRules?: Record<string, unknown>;
+  /** Validated mass-incident spike rule (SPEC section 13), handed over as INCIDENT_SPIKE. */
+  incidentSpike?: Record<string, unknown>;
   smsSenderId?: string;
   /** The operator's registered SMS signature (签名) for Chinese texts, handed over as SMS_SIGNATURE. */
   smsSignature?: string;
@@ -115,6 +118,7 @@ export const CONTEXT_KEYS = [
   'slaPolicy',
   'holidaySchedule',
   'compensationRules',
+  'incidentSpike',
   'smsSenderId',
   'smsSignature',
   'smsMaxPrice',
@@ -198,6 +202,7 @@ const contextSchema = z
     slaPolicy: validatedBy(parseSlaPolicyOverride).optional(),
     holidaySchedule: validatedBy(parseHolidaySchedule).optional(),
     compensationRules: validatedBy(parseCompensationRules).optional(),
+    incidentSpike: validatedBy(parseSpikeRuleOverride).optional(),
     smsSenderId: z
       .string()
       .regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits')
@@ -340,6 +345,7 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     slaPolicyOverride: c.slaPolicy as Record<string, unknown> | undefined,
     holidaySchedule: c.holidaySchedule as Record<string, unknown> | undefined,
     compensationRules: c.compensationRules as Record<string, unknown> | undefined,
+    incidentSpike: c.incidentSpike as Record<string, unknown> | undefined,
     smsSenderId: c.smsSenderId,
     smsSignature: c.smsSignature,
     smsMaxPrice: c.smsMaxPrice,

@@ -69,6 +69,18 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'export-report': { table: 'read' },
   'report-page': { table: 'read' },
   'put-parcel-volume': { table: 'readwrite' },
+  // Mass incidents: declare and read them (with the directory's units); link complaints, hand the notice
+  // to the notification workflow, resolve linked complaints like post-action does (signal, restart).
+  'post-incident': { table: 'readwrite' },
+  'list-incidents': { table: 'read' },
+  'get-incident': { table: 'read' },
+  'get-incident-timeline': { table: 'read' },
+  'detect-incidents': { table: 'readwrite' },
+  'post-incident-action': {
+    table: 'readwrite',
+    complaintWorkflow: ['signal', 'observe', 'start'],
+    notificationWorkflow: 'start',
+  },
   // Computes deadlines from the configured policy and calendars: no data, no workflow.
   'sla-preview': {},
   health: {},

@@ -278,6 +278,7 @@ export class ComplaintsServiceStack extends Stack {
       ...optional('SLA_POLICY', config.slaPolicyOverride && JSON.stringify(config.slaPolicyOverride)),
       ...optional('SLA_HOLIDAY_SCHEDULE', config.holidaySchedule && JSON.stringify(config.holidaySchedule)),
       ...optional('COMPENSATION_RULES', config.compensationRules && JSON.stringify(config.compensationRules)),
+      ...optional('INCIDENT_SPIKE', config.incidentSpike && JSON.stringify(config.incidentSpike)),
       ...optional('SMS_SENDER_ID', config.smsSenderId),
       ...optional('SMS_SIGNATURE', config.smsSignature),
       ...optional('SMS_MAX_PRICE', config.smsMaxPrice),

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classify, NO_SIGNAL_CONFIDENCE } from '#domain/classify';
 import { CATEGORIES } from '#domain/complaint';
-import { complaintCorpus, evaluateClassifier } from '../../infra/scripts/classifier-report.ts';
+import { complaintCorpus, evaluateClassifier, heldOutCorpus } from '../../infra/scripts/classifier-report.ts';
 
 describe('the complaint corpus', () => {
   it('has enough realistic texts in both languages for every category', () => {
@@ -13,7 +13,7 @@ describe('the complaint corpus', () => {
     const chinese = complaintCorpus.filter((item) => item.lang === 'zh').length;
 
     // Assess
-    expect(complaintCorpus.length).toBeGreaterThanOrEqual(170);
+    expect(complaintCorpus.length).toBeGreaterThanOrEqual(500);
     expect(Math.min(...perCategory)).toBeGreaterThanOrEqual(12);
     expect(chinese / complaintCorpus.length).toBeGreaterThan(0.6);
     expect(chinese).toBeLessThan(complaintCorpus.length);
@@ -21,17 +21,75 @@ describe('the complaint corpus', () => {
   });
 });
 
+describe('the held-out corpus', () => {
+  it('is separate from the tuning corpus and covers every category and express case', () => {
+    // Act
+    const tuning = new Set(complaintCorpus.map((item) => item.text));
+    const cases = new Set(heldOutCorpus.flatMap((item) => (item.case === undefined ? [] : [item.case])));
+
+    // Assess
+    expect(heldOutCorpus.length).toBeGreaterThanOrEqual(170);
+    expect(heldOutCorpus.filter((item) => tuning.has(item.text))).toEqual([]);
+    expect(new Set(heldOutCorpus.map((item) => item.category))).toEqual(new Set(CATEGORIES));
+    expect([...cases].sort()).toEqual(
+      [
+        'counter',
+        'customs',
+        'fake-attempt',
+        'false-signoff',
+        'locker',
+        'no-door',
+        'opened',
+        'pickup-charge',
+        'return-no-notice',
+        'signed-not-received',
+      ].sort(),
+    );
+  });
+});
+
+describe('classify on texts the rules were not written from', () => {
+  const evaluation = evaluateClassifier(heldOutCorpus);
+
+  // The floor is the accuracy measured when the held-out texts were first scored against the finished
+  // rules (see the report); a change that loses ground on unseen texts fails here.
+  it('is right for at least 90% of the held-out corpus', () => {
+    // Assess
+    expect(evaluation.accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
 describe('classify on the corpus', () => {
   const evaluation = evaluateClassifier(complaintCorpus);
 
-  it('is right for at least 90% of the corpus', () => {
+  it('is right for at least 95% of the corpus', () => {
     // Assess
-    expect(evaluation.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(evaluation.accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it.each(Object.keys(evaluation.perCase))('is right for at least 85%% of the %s texts', (name) => {
+    // Assess
+    expect(evaluation.perCase[name]?.accuracy).toBeGreaterThanOrEqual(0.85);
   });
 
   it.each(CATEGORIES)('is right for at least 75% of the %s texts', (category) => {
     // Assess
     expect(evaluation.perCategory[category].accuracy).toBeGreaterThanOrEqual(0.75);
+  });
+});
+
+describe('classify the express cases of issue 12', () => {
+  it.each([
+    ['显示已签收，但是我根本没收到', 'wrong-delivery'],
+    ['快递员代签了，我没签过字', 'wrong-delivery'],
+    ['没打电话就给我退回去了', 'wrong-delivery'],
+    ['包裹被私自拆开了', 'privacy'],
+    ['驿站取件要加收两元', 'fees'],
+    ['营业员玩手机不理睬我', 'attitude'],
+    ['包裹在海关清关卡了十天', 'delay'],
+  ] as const)('%s is %s', (text, category) => {
+    // Assess
+    expect(classify(text).category).toBe(category);
   });
 });
 

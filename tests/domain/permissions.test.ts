@@ -35,6 +35,7 @@ const SPEC: Record<Operation, [Grant, Grant, Grant, Grant, Grant, Grant]> = {
   directory: ['no', 'no', 'no', 'no', 'yes', 'no'],
   // Not in SPEC section 9: issue 13's operator list and re-send of undelivered texts (docs/spec.md).
   deliveries: ['no', 'no', 'yes', 'no', 'yes', 'no'],
+  incidents: ['no', 'no', 'yes', 'no', 'yes', 'no'],
 };
 
 const CELLS = OPERATIONS.flatMap((operation) =>

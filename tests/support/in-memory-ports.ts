@@ -10,6 +10,7 @@ import type { Complaint, PendingNotification } from '#domain/complaint';
 import { ComplaintAlreadyExists, VersionConflict } from '#domain/errors';
 import { DeliveryNotFound, DeliveryNotResendable } from '#domain/notifications/errors';
 import { DEFAULT_EXECUTION_LIMITS, DEFAULT_RESTART_POLICY, type ExecutionStatus } from '#domain/execution';
+import { DEFAULT_SPIKE_RULE, type Incident, type IncidentEvent, type IncidentLink } from '#domain/incidents';
 import { newLinkToken } from '#domain/link-token';
 import type { AlertRecipient, OrgUnit, UnitKind } from '#domain/organisation';
 import type {
@@ -23,6 +24,8 @@ import type {
   DeliveryAttentionState,
   DeliveryLog,
   IdempotencyRecord,
+  IncidentPage,
+  IncidentStore,
   MessageSender,
   NotificationDispatcher,
   OperationsLedger,
@@ -461,6 +464,79 @@ export class InMemoryDeliveryLog implements DeliveryLog {
   }
 }
 
+/** Incidents, their links and timelines, and the one-notice-per-customer claims, in Maps. */
+export class InMemoryIncidentStore implements IncidentStore {
+  readonly incidents = new Map<string, Incident>();
+  readonly eventsOf = new Map<string, IncidentEvent[]>();
+  readonly linksOf = new Map<string, Map<string, IncidentLink>>();
+  readonly notices = new Map<string, string>();
+
+  create(incident: Incident): Promise<boolean> {
+    if (this.incidents.has(incident.id)) return Promise.resolve(false);
+    this.incidents.set(incident.id, clone(incident));
+    return Promise.resolve(true);
+  }
+  get(id: string): Promise<Incident | undefined> {
+    const incident = this.incidents.get(id);
+    return Promise.resolve(incident ? clone(incident) : undefined);
+  }
+  save(incident: Incident, expectedVersion: number): Promise<void> {
+    const stored = this.incidents.get(incident.id);
+    if (stored?.version !== expectedVersion)
+      return Promise.reject(new VersionConflict(expectedVersion, stored?.version));
+    this.incidents.set(incident.id, clone(incident));
+    return Promise.resolve();
+  }
+  list(): Promise<Incident[]> {
+    return Promise.resolve(
+      [...this.incidents.values()].sort((a, b) => b.declaredAt.localeCompare(a.declaredAt)).map(clone),
+    );
+  }
+  appendEvent(incidentId: string, event: IncidentEvent): Promise<void> {
+    this.eventsOf.set(incidentId, [...(this.eventsOf.get(incidentId) ?? []), clone(event)]);
+    return Promise.resolve();
+  }
+  events(incidentId: string, p: { limit: number; cursor?: string }): Promise<IncidentPage<IncidentEvent>> {
+    const all = [...(this.eventsOf.get(incidentId) ?? [])].sort((a, b) => a.at.localeCompare(b.at));
+    return Promise.resolve(page(all.map(clone), p.limit, p.cursor));
+  }
+  putLink(link: IncidentLink): Promise<boolean> {
+    const links = this.linksOf.get(link.incidentId) ?? new Map<string, IncidentLink>();
+    this.linksOf.set(link.incidentId, links);
+    if (links.has(link.complaintId)) return Promise.resolve(false);
+    links.set(link.complaintId, clone(link));
+    return Promise.resolve(true);
+  }
+  updateLink(
+    incidentId: string,
+    complaintId: string,
+    changes: Partial<Pick<IncidentLink, 'notifiedAt' | 'notice' | 'resolvedAt' | 'outcome' | 'compensation'>>,
+  ): Promise<void> {
+    const link = this.linksOf.get(incidentId)?.get(complaintId);
+    if (link) {
+      // Each field only if not set yet: a retried step keeps the first values.
+      for (const [key, value] of Object.entries(changes) as [keyof typeof changes, never][])
+        if (link[key] === undefined) link[key] = value;
+    }
+    return Promise.resolve();
+  }
+  links(
+    incidentId: string,
+    p: { limit: number; cursor?: string; without?: 'notifiedAt' | 'resolvedAt' },
+  ): Promise<IncidentPage<IncidentLink>> {
+    const all = [...(this.linksOf.get(incidentId)?.values() ?? [])]
+      .filter((link) => p.without === undefined || link[p.without] === undefined)
+      .map(clone);
+    return Promise.resolve(page(all, p.limit, p.cursor));
+  }
+  claimCustomerNotice(incidentId: string, phoneHash: string, complaintId: string): Promise<boolean> {
+    const key = `${incidentId}#${phoneHash}`;
+    if (this.notices.has(key)) return Promise.resolve(false);
+    this.notices.set(key, complaintId);
+    return Promise.resolve(true);
+  }
+}
+
 export class InMemoryOperationsLedger implements OperationsLedger {
   readonly parked = new Map<string, string>();
   readonly cursors = new Map<string, string>();
@@ -516,6 +592,7 @@ export interface InMemoryDeps extends ServiceDeps {
   dispatcher: InMemoryDispatcher;
   deliveries: InMemoryDeliveryLog;
   operations: InMemoryOperationsLedger;
+  incidents: InMemoryIncidentStore;
   sender: InMemorySender;
   log: RecordingLog;
   /** The injected clock: set or advance it. */
@@ -535,6 +612,8 @@ export function inMemoryDeps(start: Date | string = '2026-03-02T02:00:00.000Z'):
     dispatcher: new InMemoryDispatcher(),
     deliveries: new InMemoryDeliveryLog(),
     operations: new InMemoryOperationsLedger(),
+    incidents: new InMemoryIncidentStore(),
+    spikeRule: DEFAULT_SPIKE_RULE,
     sender: new InMemorySender(),
     clock: { now: () => new Date(now) },
     setNow: (at) => {

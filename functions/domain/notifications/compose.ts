@@ -13,6 +13,7 @@
 //   score   1..5: staff-review-needed
 //   error   string: staff-failure, an error code (never a cause text: it may hold personal data)
 //   nextEscalationAt  ISO instant: staff-escalation, when the next level is alerted
+//   cause   IncidentCause: incident-notice, the incident's cause (its kind, never the staff's summary)
 import {
   CLOCK_NAMES,
   CLOSE_REASONS,
@@ -28,6 +29,7 @@ import {
 import type { OutboundMessage, OutboundTopic } from '../ports.ts';
 import { alertAddress } from '../organisation.ts';
 import { compensationKind, type CompensationKind } from '../compensation.ts';
+import { INCIDENT_CAUSES } from '../incidents.ts';
 import { NotificationDataMissing } from './errors.ts';
 import { compactShortNumber } from './short-id.ts';
 import {
@@ -37,6 +39,7 @@ import {
   CUSTOMER_EVENTS,
   CUSTOMER_LEVEL_TEXT,
   CUSTOMER_TEMPLATES,
+  INCIDENT_CAUSE_TEXT,
   PRIORITY_TEXT,
   STAFF_EVENTS,
   STAFF_LEVEL_TEXT,
@@ -209,6 +212,10 @@ function customerContent(
           ? ['answered-compensated', 'answered-compensated-no-link']
           : ['answered-goodwill', 'answered-goodwill-no-link'];
       return { names: [...offered, ...plain], vars: { shortId, link, amount: formatAmount(amount) } };
+    }
+    case 'incident-notice': {
+      const cause = INCIDENT_CAUSES.find((kind) => kind === n.data?.cause) ?? 'other';
+      return { names: [event], vars: { shortId, cause: INCIDENT_CAUSE_TEXT[locale][cause] } };
     }
     case 'closed': {
       const reason = closeReasonOf(n.data?.reason) ?? complaint.closeReason;

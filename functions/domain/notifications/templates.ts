@@ -12,6 +12,7 @@ import type {
   Status,
 } from '../complaint.ts';
 import { InvalidConfiguration } from '../policy.ts';
+import type { IncidentCause } from '../incidents.ts';
 import { TemplateVariableMissing } from './errors.ts';
 
 export { fitsOneSegment, smsSegments } from './sms-segments.ts';
@@ -179,6 +180,10 @@ export const CUSTOMER_TEMPLATES: Readonly<
       title: '物品已寄出',
       body: '您的投诉{shortId}约定的补寄或换货物品已寄出，请注意查收。',
     },
+    'incident-notice': {
+      title: '突发事件通知',
+      body: '受{cause}影响，您的投诉{shortId}已纳入统一处理，我们将尽快答复。',
+    },
   },
   en: {
     received: {
@@ -272,6 +277,10 @@ export const CUSTOMER_TEMPLATES: Readonly<
     'claim-paid-goods': {
       title: 'Item sent',
       body: 'Complaint {shortId}: the item we agreed to send you has been sent.',
+    },
+    'incident-notice': {
+      title: 'Service disruption',
+      body: 'Complaint {shortId} is affected by {cause}. We are handling all affected complaints together and will answer as soon as possible.',
     },
   },
 };
@@ -523,5 +532,29 @@ export const CLOCK_TEXT: Readonly<Record<Locale, Readonly<Record<ClockName, stri
     pending: 'pending-customer',
     regulator: 'regulator reply',
     feedback: 'feedback',
+  },
+};
+
+/** A mass incident's cause, as the customer's notice names it (functions/domain/incidents.ts). */
+export const INCIDENT_CAUSE_TEXT: Readonly<Record<Locale, Readonly<Record<IncidentCause, string>>>> = {
+  'zh-CN': {
+    'severe-weather': '恶劣天气',
+    flood: '洪涝灾害',
+    'facility-outage': '处理中心故障',
+    'carrier-outage': '运输中断',
+    'system-outage': '系统故障',
+    'traffic-control': '交通管制',
+    'public-health': '公共卫生事件',
+    other: '突发事件',
+  },
+  en: {
+    'severe-weather': 'severe weather',
+    flood: 'flooding',
+    'facility-outage': 'a sorting centre outage',
+    'carrier-outage': 'a transport disruption',
+    'system-outage': 'a system outage',
+    'traffic-control': 'traffic restrictions',
+    'public-health': 'a public health emergency',
+    other: 'an unexpected disruption',
   },
 };

@@ -8,6 +8,7 @@ import {
   CATEGORY_TEXT,
   CLOCK_TEXT,
   CLOSE_REASON_TEXT,
+  INCIDENT_CAUSE_TEXT,
   CUSTOMER_LEVEL_TEXT,
   CUSTOMER_TEMPLATES,
   CUSTOMER_TEMPLATE_NAMES,
@@ -54,6 +55,7 @@ function worstCustomerValues(locale: Locale): Record<string, string> {
     link: `${longestBaseUrl}/ZZZZZZZZZZ`,
     level: longest(Object.values(CUSTOMER_LEVEL_TEXT[locale])),
     reason: longest(Object.values(CLOSE_REASON_TEXT[locale])),
+    cause: longest(Object.values(INCIDENT_CAUSE_TEXT[locale])),
   };
 }
 
@@ -135,6 +137,8 @@ describe('no template can carry personal data', () => {
     'score',
     'error',
     'reminderNo',
+    // The incident's cause as a fixed label (INCIDENT_CAUSE_TEXT), never the staff's free-text summary.
+    'cause',
   ]);
   const everyTemplate = [
     ...LOCALES.flatMap((l) => CUSTOMER_TEMPLATE_NAMES.map((n) => CUSTOMER_TEMPLATES[l][n].body)),
