@@ -67,7 +67,12 @@ function composedText(event: (typeof CUSTOMER_EVENTS)[number], amount?: number):
       audience: 'customer',
       event,
       createdAt: '2026-03-02T08:00:00.000Z',
-      data: { dueAt: '2026-03-20T08:00:00.000Z', ...(amount ? { amount } : {}) },
+      // A claim's texts name its remedy (money with an amount, otherwise goods); an incident's its cause.
+      data: {
+        dueAt: '2026-03-20T08:00:00.000Z',
+        cause: 'flood',
+        ...(amount ? { amount, remedy: 'money' } : { remedy: 'resend' }),
+      },
     },
     { publicBaseUrl: BASE_URL, link: `${BASE_URL}/Ab3dE6gH9k` },
   );
@@ -79,7 +84,12 @@ const meta = (complaintId: string, key = 'received.1') => ({ complaintId, key, e
 
 describe('AliyunSmsSender', () => {
   it('sends every customer wording as its template; the customer reads the text SNS would have sent', async () => {
-    const texts = [...CUSTOMER_EVENTS.map((event) => composedText(event)), composedText('answered', 88.5)];
+    const texts = [
+      ...CUSTOMER_EVENTS.map((event) => composedText(event)),
+      composedText('answered', 88.5),
+      composedText('claim-offered', 88.5),
+      composedText('claim-paid', 88.5),
+    ];
     for (const [n, sms] of texts.entries()) {
       const complaintId = `C-ALL-${n}`;
       const { messageId } = await sender.sendSms(sms, meta(complaintId));
@@ -95,7 +105,9 @@ describe('AliyunSmsSender', () => {
         }),
       ]);
     }
-    expect(texts.map((t) => t.template?.name)).toContain('answered-compensated');
+    expect(texts.map((t) => t.template?.name)).toEqual(
+      expect.arrayContaining(['answered-goodwill', 'claim-offered-goodwill', 'claim-paid-goodwill']),
+    );
   });
 
   it("maps Alibaba's flow control and send caps to SendThrottled", async () => {

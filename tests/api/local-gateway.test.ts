@@ -231,6 +231,15 @@ describe('the route list', () => {
       'POST /v1/complaints/{id}/attachments',
       'POST /v1/complaints/{id}/attachments/{attachmentId}',
       'GET /v1/complaints/{id}/attachments',
+      'POST /v1/complaints/{id}/compensation/suggestion',
+      'GET /v1/deliveries',
+      'POST /v1/deliveries/{id}/{key}/resend',
+      'POST /v1/incidents',
+      'GET /v1/incidents',
+      'POST /v1/incidents/detect',
+      'GET /v1/incidents/{id}',
+      'GET /v1/incidents/{id}/timeline',
+      'POST /v1/incidents/{id}/actions',
     ];
     const [heads, others] = [
       API_ROUTES.filter((r) => r.method === 'HEAD'),

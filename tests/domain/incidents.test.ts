@@ -176,7 +176,8 @@ describe('resolveForIncident', () => {
     expect(next.resolution?.compensation).toEqual({ amount: 20, currency: 'CNY' });
     expect(next.incident?.resolvedAt).toBe(dc.now().toISOString());
     expect(next.outbox.map((n) => n.event)).toEqual(['answered']);
-    expect(next.timeline.map((e) => e.type)).toEqual(['accepted', 'resolved']);
+    // The money stated with the answer is an offered claim, as for a single resolve (no extra text).
+    expect(next.timeline.map((e) => e.type)).toEqual(['accepted', 'resolved', 'claim-offered']);
   });
 
   it('resolves an investigating complaint and a review as a single resolve would', () => {
@@ -184,7 +185,7 @@ describe('resolveForIncident', () => {
     for (const status of ['investigating', 'review'] as const) {
       const next = resolveForIncident(complaintIn(status, dc), declared(), RESOLUTION, dc.ctx());
       expect(next.status).toBe('awaiting-feedback');
-      expect(next.timeline.at(-1)?.type).toBe('resolved');
+      expect(next.timeline.map((e) => e.type).slice(-2)).toEqual(['resolved', 'claim-offered']);
     }
   });
 

@@ -12,6 +12,7 @@ import { API_ROUTES } from '../../functions/api/routes.ts';
 import { createComplaintsApp, type ComplaintsDeployment } from '../../infra/stacks/complaints-app.ts';
 import { DeploymentConfigError } from '../../infra/stacks/deployment-config.ts';
 import { functionSpecs } from '../../infra/stacks/function-catalog.ts';
+import { CHINA_SMS_CONTEXT } from '../support/sms-context.ts';
 
 interface CfnResource {
   Type: string;
@@ -117,6 +118,7 @@ describe('apiAuthorization=iam', () => {
         bundling: false,
         context: {
           ...IAM_CONTEXT,
+          ...CHINA_SMS_CONTEXT,
           secretsExtensionLayerArn: `arn:aws-cn:lambda:cn-north-1:${ACCOUNT}:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12`,
         },
         env: { account: ACCOUNT, region: 'cn-north-1' },

@@ -87,10 +87,10 @@ describe('the LevelDB log check', () => {
 });
 
 describe('the local servers’ ports', () => {
-  it('follow PORT (+1..5) unless set, so the endpoints stay the same from one start to the next', () => {
+  it('follow PORT (+1..6) unless set, so the endpoints stay the same from one start to the next', () => {
     expect(servicePortsFrom({ PORT: '4000' })).toEqual({
       api: 4000,
-      services: { dynamodb: 4001, sfn: 4002, sns: 4003, secrets: 4004, kms: 4005 },
+      services: { dynamodb: 4001, sfn: 4002, sns: 4003, secrets: 4004, kms: 4005, s3: 4006 },
     });
     expect(servicePortsFrom({ PORT: '4000', LOCAL_SNS_PORT: '9911' }).services.sns).toBe(9911);
     expect(servicePortsFrom({}).api).toBe(3000);
@@ -103,6 +103,7 @@ describe('the local servers’ ports', () => {
       sns: 0,
       secrets: 0,
       kms: 0,
+      s3: 0,
     });
   });
 

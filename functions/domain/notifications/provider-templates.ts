@@ -13,6 +13,7 @@ import { LINK_TOKEN_LENGTH } from '../link-token.ts';
 import { SHORT_COMPLAINT_NUMBER_LENGTH } from './short-id.ts';
 import {
   CLOSE_REASON_TEXT,
+  INCIDENT_CAUSE_TEXT,
   CUSTOMER_LEVEL_TEXT,
   CUSTOMER_TEMPLATE_NAMES,
   CUSTOMER_TEMPLATES,
@@ -120,6 +121,8 @@ export function longestValue(variable: string, locale: Locale, rules: TemplateRu
       return longestOf(CUSTOMER_LEVEL_TEXT[locale]);
     case 'reason':
       return longestOf(CLOSE_REASON_TEXT[locale]);
+    case 'cause':
+      return longestOf(INCIDENT_CAUSE_TEXT[locale]);
     case 'amount':
       return formatAmount(LARGEST_AMOUNT).length;
     case 'link':

@@ -2,6 +2,7 @@
 // wordings as they are, and the parameters a text is sent with, which the provider fills into the
 // registered text to give exactly the text SNS would have sent.
 import fc from 'fast-check';
+import { INCIDENT_CAUSES } from '#domain/incidents';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { CLOSE_REASONS, ESCALATION_LEVELS, LOCALES } from '#domain/complaint';
@@ -21,6 +22,7 @@ import {
 import { shortComplaintNumber } from '#domain/notifications/short-id';
 import {
   CLOSE_REASON_TEXT,
+  INCIDENT_CAUSE_TEXT,
   CUSTOMER_LEVEL_TEXT,
   CUSTOMER_TEMPLATE_NAMES,
   CUSTOMER_TEMPLATES,
@@ -121,7 +123,8 @@ describe('templateParams (aliyun)', () => {
         fc.constantFrom(...ESCALATION_LEVELS),
         fc.constantFrom(...CLOSE_REASONS),
         fc.integer({ min: 1, max: 10_000_000_000 }),
-        (name, publicBaseUrl, token, at, level, reason, fen) => {
+        fc.constantFrom(...INCIDENT_CAUSES),
+        (name, publicBaseUrl, token, at, level, reason, fen, cause) => {
           const vars = {
             shortId: shortComplaintNumber(ulid()),
             answerBy: formatShanghaiTime(at, 'zh-CN'),
@@ -130,6 +133,7 @@ describe('templateParams (aliyun)', () => {
             reason: CLOSE_REASON_TEXT['zh-CN'][reason],
             amount: formatAmount(fen / 100),
             link: `${publicBaseUrl}/${token}`,
+            cause: INCIDENT_CAUSE_TEXT['zh-CN'][cause],
           };
           const body = CUSTOMER_TEMPLATES['zh-CN'][name].body;
           const used = Object.fromEntries(Object.entries(vars).filter(([v]) => body.includes(`{${v}}`)));
