@@ -106,7 +106,7 @@ async function call(
     status: response.status,
     headers: response.headers,
     text,
-    body: isJson ? JSON.parse(text) : text,
+    body: isJson && text !== '' ? JSON.parse(text) : text,
   };
 
   // A 405 is the gateway's, for a method the path does not serve: documented on every operation of the path.
@@ -345,17 +345,140 @@ describe('answers of the running stack match the document', () => {
     expect((await call('POST', rate, ratePath, { as: 'nobody', body: { score: 9 } })).status).toBe(400);
     const rated = await callWhenReady('POST', rate, ratePath, { as: 'nobody', body: { score: 5 } });
     expect(rated.status, rated.text).toBe(200);
-    // Satisfied: the complaint closes, and with it the link.
-    const closed = await eventually(
+    // Satisfied: the complaint closes; its link keeps showing the outcome, and refuses another rating.
+    await eventually(
       async () => {
         const answer = await call('GET', view, `/v1/public/complaints/${token}`, { as: 'nobody' });
-        return answer.status === 410 ? answer : undefined;
+        return (answer.body as { status?: string }).status === 'closed' ? answer : undefined;
       },
       15_000,
-      'the closed link',
+      'the closed outcome on the link',
     );
-    expect(closed.status).toBe(410);
-    expect((await call('POST', rate, ratePath, { as: 'nobody', body: { score: 5 } })).status).toBe(410);
+    expect((await call('POST', rate, ratePath, { as: 'nobody', body: { score: 4 } })).status).toBe(410);
+    // Link previews ask with HEAD: the GET's status and headers, no body.
+    expect((await call('HEAD', '/{token}', `/${token}`, { as: 'nobody' })).status).toBe(302);
+    const head = await call('HEAD', view, `/v1/public/complaints/${token}`, { as: 'nobody' });
+    expect([head.status, head.text]).toEqual([200, '']);
+    // A reply or a photo is taken only while the complaint waits for the customer.
+    const reply = '/v1/public/complaints/{token}/reply';
+    const replied = await call('POST', reply, `/v1/public/complaints/${token}/reply`, {
+      as: 'nobody',
+      body: { message: '补充：包裹外箱有破损。' },
+    });
+    expect(replied.status).toBe(410);
+    const uploads = '/v1/public/complaints/{token}/uploads';
+    const upload = await call('POST', uploads, `/v1/public/complaints/${token}/uploads`, {
+      as: 'nobody',
+      body: { contentType: 'image/png', size: 2048 },
+    });
+    expect(upload.status).toBe(410);
+  });
+
+  it('evidence and a compensation suggestion (201, 200, 400, 403)', async () => {
+    const id = await register('13800005555');
+    const suggestion = '/v1/complaints/{id}/compensation/suggestion';
+    const suggested = await call('POST', suggestion, `/v1/complaints/${id}/compensation/suggestion`, {
+      as: AGENT,
+      body: {},
+    });
+    expect(suggested.status, suggested.text).toBe(200);
+    expect(
+      (
+        await call('POST', suggestion, `/v1/complaints/${id}/compensation/suggestion`, {
+          as: AUDITOR,
+          body: {},
+        })
+      ).status,
+    ).toBe(403);
+
+    const attachments = '/v1/complaints/{id}/attachments';
+    const requested = await call('POST', attachments, `/v1/complaints/${id}/attachments`, {
+      as: AGENT,
+      body: { contentType: 'application/pdf', size: 4096 },
+    });
+    expect(requested.status, requested.text).toBe(201);
+    expect(
+      (await call('POST', attachments, `/v1/complaints/${id}/attachments`, { as: AGENT, body: { size: -1 } }))
+        .status,
+    ).toBe(400);
+    // Accepting an upload that never happened is refused, and the file is not listed.
+    const { attachmentId } = requested.body as { attachmentId: string };
+    const accept = '/v1/complaints/{id}/attachments/{attachmentId}';
+    const accepted = await call('POST', accept, `/v1/complaints/${id}/attachments/${attachmentId}`, {
+      as: AGENT,
+    });
+    expect(accepted.status, accepted.text).toBe(400);
+    const listed = await call('GET', attachments, `/v1/complaints/${id}/attachments`, { as: AGENT });
+    expect(listed.status).toBe(200);
+    expect((listed.body as { items: unknown[] }).items).toEqual([]);
+  });
+
+  it('undelivered messages (200, 403, 404) and the reports (200, 400, 403, 404)', async () => {
+    const deliveries = '/v1/deliveries';
+    expect((await call('GET', deliveries, deliveries, { as: SUPERVISOR })).status).toBe(200);
+    expect((await call('GET', deliveries, deliveries, { as: AGENT })).status).toBe(403);
+    const resend = '/v1/deliveries/{id}/{key}/resend';
+    expect(
+      (await call('POST', resend, `/v1/deliveries/${UNKNOWN_ID}/received.1/resend`, { as: SUPERVISOR }))
+        .status,
+    ).toBe(404);
+
+    const month = new Date().toISOString().slice(0, 7);
+    const report = '/v1/reports/{granularity}/{period}';
+    expect((await call('GET', report, `/v1/reports/month/${month}`, { as: SUPERVISOR })).status).toBe(200);
+    expect((await call('GET', report, '/v1/reports/month/13-2026', { as: SUPERVISOR })).status).toBe(400);
+    expect((await call('GET', report, `/v1/reports/month/${month}`, { as: AGENT })).status).toBe(403);
+    const exported = await call('GET', `${report}/export`, `/v1/reports/month/${month}/export?format=csv`, {
+      as: SUPERVISOR,
+    });
+    expect([exported.status, exported.headers.get('content-type')?.split(';')[0]]).toEqual([200, 'text/csv']);
+    const page = await call('GET', `${report}/page`, `/v1/reports/month/${month}/page`, { as: SUPERVISOR });
+    expect(page.status).toBe(200);
+
+    const volumes = '/v1/parcel-volumes/{outlet}/{month}';
+    const unknownOutlet = await call('PUT', volumes, `/v1/parcel-volumes/NO-SUCH-OUTLET/${month}`, {
+      as: ADMIN,
+      body: { parcels: 1000 },
+    });
+    expect(unknownOutlet.status, unknownOutlet.text).toBe(404);
+  });
+
+  it('a mass incident: declared, listed, read, its timeline, closed, detection (201, 200, 400, 403, 404)', async () => {
+    const units = '/v1/org/units';
+    const region = { kind: 'region', id: 'GD', name: '广东', recipients: [] };
+    const unit = await call('POST', units, units, { as: ADMIN, body: region });
+    expect(unit.status, unit.text).toBe(200);
+
+    const incidents = '/v1/incidents';
+    const declaration = {
+      cause: { kind: 'flood', summary: '广州分拣中心进水' },
+      area: { regionIds: ['GD'] },
+      window: { from: new Date(Date.now() - 3_600_000).toISOString() },
+    };
+    const declared = await call('POST', incidents, incidents, { as: SUPERVISOR, body: declaration });
+    expect(declared.status, declared.text).toBe(201);
+    expect((await call('POST', incidents, incidents, { as: SUPERVISOR, body: { cause: {} } })).status).toBe(
+      400,
+    );
+    expect((await call('POST', incidents, incidents, { as: AGENT, body: declaration })).status).toBe(403);
+    const { id } = (declared.body as { incident: { id: string } }).incident;
+
+    expect((await call('GET', incidents, incidents, { as: SUPERVISOR })).status).toBe(200);
+    const one = '/v1/incidents/{id}';
+    expect((await call('GET', one, `/v1/incidents/${id}`, { as: SUPERVISOR })).status).toBe(200);
+    expect((await call('GET', one, '/v1/incidents/no-such-incident', { as: SUPERVISOR })).status).toBe(404);
+    const timeline = '/v1/incidents/{id}/timeline';
+    expect((await call('GET', timeline, `/v1/incidents/${id}/timeline`, { as: SUPERVISOR })).status).toBe(
+      200,
+    );
+    const actions = '/v1/incidents/{id}/actions';
+    const closed = await call('POST', actions, `/v1/incidents/${id}/actions`, {
+      as: SUPERVISOR,
+      body: { action: 'close', reason: '积水已排除' },
+    });
+    expect(closed.status, closed.text).toBe(200);
+    const detect = '/v1/incidents/detect';
+    expect((await call('POST', detect, detect, { as: SUPERVISOR })).status).toBe(200);
   });
 
   it('exercised every operation of the document', () => {
