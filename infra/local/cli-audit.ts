@@ -2,7 +2,7 @@
 // request (PIPL). Both go through the API like every other command.
 import type { Command } from 'commander';
 import type { AuditVerdictView, ErasureOutcomeView } from '../../functions/api/schemas.ts';
-import type { CliContext } from './cli-program.ts';
+import type { CliContext } from './cli-context.ts';
 
 export function verifyCommand(program: Command, cx: CliContext): void {
   program

@@ -30,7 +30,7 @@ import { registerOpsCommands } from './cli-ops.ts';
 import { incidentCommand } from './cli-incident.ts';
 import { fetchOutbox, followOutbox, outboxLine } from './cli-outbox.ts';
 import { usageError, wholeNumber, yesNo, yuanAmount } from './cli-options.ts';
-import type { CliContext } from './cli-program.ts';
+import type { CliContext } from './cli-context.ts';
 
 const LIST_PAGE_MAX = 100;
 const DEFAULT_POLL_MS = 1000;

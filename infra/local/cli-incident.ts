@@ -7,7 +7,7 @@ import { CATEGORIES } from '#domain/complaint';
 import { INCIDENT_CAUSES, INCIDENT_STATUSES } from '#domain/incidents';
 import { fields } from './cli-format.ts';
 import { usageError, yuanAmount } from './cli-options.ts';
-import type { CliContext } from './cli-program.ts';
+import type { CliContext } from './cli-context.ts';
 
 interface IncidentView {
   id: string;

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { DELIVERY_ATTENTION_STATES, type DeliveryAttention } from '#domain/ports';
 import type { ReconcileReport } from '#use-cases/reconcile';
 import { fields, shanghaiTime } from './cli-format.ts';
-import type { CliContext } from './cli-program.ts';
+import type { CliContext } from './cli-context.ts';
 
 const RECONCILE_PATH = '/_local/reconcile';
 

@@ -7,36 +7,11 @@ import { PRINCIPAL_ROLES } from '#domain/permissions';
 import { ApiClient, ApiProblem, ApiUnreachable, defaultApiUrl, type Credentials } from './cli-api.ts';
 import { defaultIdentity, type IdentityOptions } from './cli-identity.ts';
 import { registerCommands } from './cli-commands.ts';
+import type { CliContext, CliIo, CliOutput } from './cli-context.ts';
 import { problemBlock } from './cli-format.ts';
 import { EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, usageError } from './cli-options.ts';
 
-/** process.stdout / process.stderr, or anything that collects text in a test. */
-export interface CliOutput {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-}
-
-export interface CliIo {
-  fetch: typeof fetch;
-  stdout: CliOutput;
-  stderr: CliOutput;
-  env: Record<string, string | undefined>;
-  /** Aborted on Ctrl-C: `outbox --follow` ends cleanly, a pending request stops. */
-  signal?: AbortSignal;
-  now?: () => Date;
-}
-
-/** What every command's action gets: the API client and ways to print. */
-export interface CliContext {
-  api: () => ApiClient;
-  out: (lines: string | string[]) => void;
-  err: (lines: string | string[]) => void;
-  json: (value: unknown) => void;
-  bold: (text: string) => string;
-  now: () => Date;
-  env: CliIo['env'];
-  signal: AbortSignal | undefined;
-}
+export type { CliContext, CliIo, CliOutput } from './cli-context.ts';
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const program = buildProgram(io);
