@@ -55,7 +55,7 @@ const stack = await startEmbeddedStack({
 });
 try {
   const seeded = await seed(stack.dynamo.endpoint);
-  const { getServiceDeps } = await import('#commons/deps');
+  const { getServiceDeps } = await import('#composition/deps');
   const { reconcile } = await import('#use-cases/reconcile');
   const deps = getServiceDeps();
 

@@ -1,7 +1,7 @@
 // A MessageSender assembled per deployment: customer SMS through the chosen SMS provider (AWS End User
 // Messaging SMS, Alibaba Cloud SMS), staff alerts through the SNS topics, and mobile push through SNS where
 // the deployment has it (Amazon SNS has no mobile push in the China regions). The composition root
-// (functions/commons/message-sender.ts) builds it; use cases see one MessageSender.
+// (functions/composition/message-sender.ts) builds it; use cases see one MessageSender.
 import type { MessageSender, OutboundMessage, OutboundSms } from '#domain/ports';
 import { SendRejected } from '#domain/notifications/errors';
 

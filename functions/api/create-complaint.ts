@@ -1,6 +1,6 @@
 // POST /v1/complaints: register a complaint. Retries with the same Idempotency-Key and body get the same
 // complaint back (201, Idempotent-Replayed: true); the same key with another body is a 409.
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { registerComplaint } from '#use-cases/register-complaint';
 import { idempotencyKeyOf, requestHashOf } from './idempotency.ts';

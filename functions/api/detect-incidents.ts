@@ -1,6 +1,6 @@
 // POST /v1/incidents/detect: runs the spike detector now (it also runs on the reconciler's schedule);
 // 200 with the proposals this run stored (none when every spike is already covered).
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { detectIncidents } from '#use-cases/incidents';
 

@@ -1,6 +1,6 @@
 // GET /v1/reports/{granularity}/{period}/export?format=csv|xlsx: the report as a CSV table or an XLSX
 // workbook with one sheet per dimension (SPEC section 8).
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { readReport } from '#use-cases/reports';
 import { reportCsv, reportXlsx } from './report-render.ts';

@@ -1,6 +1,6 @@
 // GET /v1/complaints/{id}/attachments: every accepted attachment of the complaint (the customer's photos
 // and staff's evidence), each with a signed GET URL valid for a few minutes. The bucket is never public.
-import { getAttachmentDeps } from '#commons/deps';
+import { getAttachmentDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { listAttachments } from '#use-cases/attachments';
 import { complaintPath } from './schemas.ts';

@@ -1,6 +1,6 @@
 // GET /v1/complaints/{id}/audit: verifies the complaint's audit trail (every event's hash chain against
 // the head the complaint keeps) and names the first broken link.
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { verifyAuditTrail } from '#use-cases/audit';
 import { complaintPath, type AuditVerdictView } from './schemas.ts';

@@ -1,5 +1,5 @@
 // GET /v1/complaints/{id}: the complaint, masked; 404 if unknown.
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { readComplaint } from '#use-cases/queries';
 import { presentComplaint } from './presenters.ts';

@@ -1,6 +1,6 @@
 // GET /v1/incidents/{id}/timeline: the incident's own events (declared, linked, notice, resolution
 // batches, closed), oldest first, page by page.
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { readIncidentTimeline } from '#use-cases/incidents';
 import { incidentPath, incidentTimelineQuery } from './incident-schemas.ts';

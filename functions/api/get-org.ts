@@ -1,5 +1,5 @@
 // GET /v1/org: the organisation directory (HQ, regions, outlets); alert recipients only for the `directory` permission (admin).
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { readDirectory } from '#use-cases/organisation';
 

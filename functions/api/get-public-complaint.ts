@@ -3,7 +3,7 @@
 // credential. 404 for a token never issued (or malformed); a closed complaint keeps showing its outcome.
 // A browser (Accept ranks text/html first) gets the view as a page with the reply or rating form, and
 // error pages instead of problems. HEAD answers a link preview with the same status and headers.
-import { getAttachmentDeps } from '#commons/deps';
+import { getAttachmentDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { complaintByLink } from '#use-cases/customer-link';
 import { servingBrowsers } from './browser-pages.ts';

@@ -1,6 +1,6 @@
 // GET /v1/reports/{granularity}/{period}: the operator's numbers for a day, an ISO week or a month (SPEC
 // section 8), read from the report counters. Roles with the `reports` permission (supervisor, auditor, admin).
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { readReport } from '#use-cases/reports';
 import { reportPath } from './report-schemas.ts';

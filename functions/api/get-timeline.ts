@@ -1,5 +1,5 @@
 // GET /v1/complaints/{id}/timeline: every change the complaint went through, oldest first, page by page.
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { readComplaintTimeline } from '#use-cases/queries';
 import { presentTimeline } from './presenters.ts';

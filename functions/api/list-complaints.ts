@@ -1,5 +1,5 @@
 // GET /v1/complaints?status=&category=&trackingNumber=&escalated=&limit=&cursor=: one page of complaints.
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { listComplaints } from '#use-cases/queries';
 import { presentPage } from './presenters.ts';

@@ -1,6 +1,6 @@
 // GET /v1/deliveries?state=dead-lettered|uncertain|sending: texts and alerts that were not delivered and
 // wait for an operator (supervisor, admin), oldest first.
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { listUndelivered } from '#use-cases/deliver-notification';
 import { deliveriesQuery } from './delivery-schemas.ts';

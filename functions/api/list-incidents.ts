@@ -1,5 +1,5 @@
 // GET /v1/incidents?status=: every incident, newest first; `status=proposed` lists the detector's proposals.
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { listIncidents } from '#use-cases/incidents';
 import { incidentListQuery } from './incident-schemas.ts';

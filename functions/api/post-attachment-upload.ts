@@ -2,7 +2,7 @@
 // upload straight to the attachments bucket. The file counts once accepted through
 // POST …/attachments/{attachmentId}, after its content was checked. 409 when the complaint holds its
 // maximum of attachments.
-import { getAttachmentDeps } from '#commons/deps';
+import { getAttachmentDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { requestEvidenceUpload } from '#use-cases/attachments';
 import { evidenceUploadBody } from './public-schemas.ts';

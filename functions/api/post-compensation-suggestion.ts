@@ -1,6 +1,6 @@
 // POST /v1/complaints/{id}/compensation/suggestion: the remedy and amount the deployment's rules suggest,
 // with the rule and its legal basis, for staff to read before they offer (SPEC section 11). Writes nothing.
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { suggestCompensationFor } from '#use-cases/suggest-compensation';
 import { complaintPath, suggestionBody } from './schemas.ts';

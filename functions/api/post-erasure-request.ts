@@ -1,6 +1,6 @@
 // POST /v1/erasure-requests: a customer's erasure request (PIPL), for supervisors and admins. The rule is
 // the permission table's; the requester is the authenticated caller.
-import { getAttachmentDeps } from '#commons/deps';
+import { getAttachmentDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { eraseCustomer } from '#use-cases/erase-customer';
 import { erasureBody, type ErasureOutcomeView } from './schemas.ts';

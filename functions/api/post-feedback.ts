@@ -1,7 +1,7 @@
 // POST /v1/complaints/{id}/feedback: a 1-5 rating an intake system collected from the customer (over the
 // phone, in its app); customers rate through their own link (post-public-feedback.ts). The timeline records
 // the rating as the customer's, carried by that system. Only in awaiting-feedback, else 409.
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { recordCollectedFeedback } from '#use-cases/act-on-complaint';
 import { presentComplaint } from './presenters.ts';

@@ -2,7 +2,7 @@
 // incident's rule), send the notice, resolve every linked complaint, close. The batch actions
 // (link-matching, notify, resolve) do a bounded batch per call and answer `progress`: call again until
 // `done` (a call cut off by a crash is called again too; every step is idempotent per complaint).
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { actOnIncident } from '#use-cases/incidents';
 import { incidentActionBody, incidentPath } from './incident-schemas.ts';

@@ -7,7 +7,7 @@
 // view as it now is and a thank-you, rather than 303 See Other to the view, because a satisfied rating
 // closes the complaint and the view then answers 410: a redirect would greet the customer with "link
 // expired". Reloading re-posts, which records nothing and shows the same thanks.
-import { getAttachmentDeps } from '#commons/deps';
+import { getAttachmentDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { rateThroughLink } from '#use-cases/customer-link';
 import { servingBrowsers } from './browser-pages.ts';

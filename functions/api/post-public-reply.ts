@@ -6,7 +6,7 @@
 //
 // The page's form posts here form-encoded (the script adds the uploaded photos' ids as `attachmentIds`),
 // and a browser is answered with the view and a confirmation, as for a rating.
-import { getAttachmentDeps } from '#commons/deps';
+import { getAttachmentDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { replyThroughLink } from '#use-cases/customer-link';
 import { servingBrowsers } from './browser-pages.ts';

@@ -3,7 +3,7 @@
 // attachments bucket, then names the returned id in …/reply, where its content is checked. 201 with the
 // upload; 400 for a type or size that could never be accepted; 409 when the complaint holds its maximum
 // of attachments or waits for no reply; 404 for a token never issued; 410 once closed.
-import { getAttachmentDeps } from '#commons/deps';
+import { getAttachmentDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { uploadThroughLink } from '#use-cases/customer-link';
 import { linkNotFound, linkExpired } from './public-link.ts';

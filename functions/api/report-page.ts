@@ -1,6 +1,6 @@
 // GET /v1/reports/{granularity}/{period}/page: the report as a page a manager reads (zh-CN; charts drawn by
 // ECharts on the server as SVG, so the page runs no script and its policy allows none).
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { readReport } from '#use-cases/reports';
 import { REPORT_PAGE_CSP, reportPage } from './report-page-render.ts';

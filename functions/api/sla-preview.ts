@@ -1,6 +1,6 @@
 // GET /v1/sla/preview?category=&priority=&at=: the deadlines a complaint received and accepted at `at`
 // would get under this deployment's SLA policy and calendars. Ops use it to answer "when is this due?".
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { previewDeadlines } from '#domain/sla-preview';
 import { slaPreviewQuery } from './schemas.ts';

@@ -5,7 +5,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { parseExecutionName } from '#adapters/sfn-complaint-workflow';
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { logger, metrics } from '#commons/powertools';
 import { taskHandler } from '#commons/task';
 import { recoverExecution } from '#use-cases/recover-execution';

@@ -7,7 +7,7 @@
 // e.g. `aws lambda invoke --function-name complaints-prod-reconcile --payload '{"command":"needs-operator"}' out.json`.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { logger, metrics } from '#commons/powertools';
 import { taskHandler } from '#commons/task';
 import { listNeedsOperator, retryNeedsOperator } from '#use-cases/recover-execution';

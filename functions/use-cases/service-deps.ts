@@ -1,5 +1,5 @@
 // What every use case is given: ports, the clock and the configured SLA rules. The composition root
-// (functions/commons/deps.ts) builds one per container; tests build their own against local servers.
+// (functions/composition/deps.ts) builds one per container; tests build their own against local servers.
 import type { ClockContext } from '#domain/clocks';
 import type { CompensationRules } from '#domain/compensation';
 import type { RootCauseTaxonomy } from '#domain/responsibility';

@@ -1,6 +1,6 @@
 // Task AwaitStage (.waitForTaskToken): records the callback token the stage's actions complete, and
 // hands the notifications the complaint owes to delivery. Returns nothing: the task ends on a signal.
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { taskHandler } from '#commons/task';
 import { awaitStage } from '#use-cases/stage-workflow';
 import { awaitStagePayload } from './payloads.ts';

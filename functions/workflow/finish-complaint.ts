@@ -1,5 +1,5 @@
 // Task Finish: the complaint is closed; hands over the notifications it still owes before the execution ends.
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { taskHandler } from '#commons/task';
 import { finishComplaint } from '#use-cases/stage-workflow';
 import { finishPayload } from './payloads.ts';

@@ -1,5 +1,5 @@
 // Task OpenStage: starts or resumes a complaint's workflow at its current stage.
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { taskHandler } from '#commons/task';
 import { WORKFLOW_PAYLOAD_VERSION } from '#domain/ports';
 import { openStage } from '#use-cases/stage-workflow';

@@ -1,5 +1,5 @@
 // Task RecordFailure: an error the workflow could not handle is recorded on the complaint and alerted.
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { taskHandler } from '#commons/task';
 import { recordFailure } from '#use-cases/stage-workflow';
 import { recordFailurePayload } from './payloads.ts';

@@ -1,8 +1,8 @@
 // Tasks Send and RecordUndelivered of the notification machine: composes and sends one notification, at
 // most once, through the deployment's SMS provider (the composition root picks it:
-// functions/commons/message-sender.ts); or, once the workflow gave up on it, records it as undelivered.
+// functions/composition/message-sender.ts); or, once the workflow gave up on it, records it as undelivered.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { getDeliveryDeps } from '#commons/message-sender';
+import { getDeliveryDeps } from '#composition/message-sender';
 import { metrics } from '#commons/powertools';
 import { taskHandler } from '#commons/task';
 import { deliverNotification, isThrottled, recordUndelivered } from '#use-cases/deliver-notification';

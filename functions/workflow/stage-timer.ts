@@ -1,7 +1,7 @@
 // Task StageTimer: the stage's callback timed out, so its next timer fired (warning, breach, reminder,
 // expiry, re-alert); returns the stage the workflow continues with.
 import { parseExecutionName } from '#adapters/sfn-complaint-workflow';
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { taskHandler } from '#commons/task';
 import { WORKFLOW_PAYLOAD_VERSION } from '#domain/ports';
 import { onStageTimer } from '#use-cases/stage-workflow';

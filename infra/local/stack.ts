@@ -392,7 +392,7 @@ async function startServers(
   const directoryFile = options.orgDirectoryFile ?? process.env.ORG_DIRECTORY_FILE;
   if (directoryFile) {
     const { seedDirectory } = await import('#use-cases/organisation');
-    const { getServiceDeps } = await import('#commons/deps');
+    const { getServiceDeps } = await import('#composition/deps');
     const units = await seedDirectory(
       getServiceDeps(),
       { id: 'seed', kind: 'client', roles: ['admin'], mayDelegate: false },
@@ -405,7 +405,7 @@ async function startServers(
   if (options.reconcileOnStart ?? true) {
     // Every execution of an earlier run is gone: ask about every open complaint, from the first.
     const { reconcile } = await import('#use-cases/reconcile');
-    const { getServiceDeps } = await import('#commons/deps');
+    const { getServiceDeps } = await import('#composition/deps');
     reconciled = await reconcile(getServiceDeps(), { deep: true, resume: false });
   }
   const intervalMs = options.reconcileIntervalMs ?? LOCAL_RECONCILE_INTERVAL_MS;

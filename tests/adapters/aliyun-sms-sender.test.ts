@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { aliyunSmsClient, AliyunSmsError, AliyunSmsSender } from '#adapters/aliyun-sms-sender';
 import { parseConfig } from '#commons/config';
-import { deploymentSender } from '#commons/message-sender';
+import { deploymentSender } from '#composition/message-sender';
 import { CUSTOMER_EVENTS } from '#domain/complaint';
 import { composeMessages } from '#domain/notifications/compose';
 import { SendRejected, SendThrottled } from '#domain/notifications/errors';

@@ -3,7 +3,7 @@
 // against its own clock, and the customer's texts at offer and payment. Also: a staff close is not worded
 // as the customer's withdrawal, a score of 3 closes neutral, and a late pre-breach warning is not sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { deliverNotification } from '#use-cases/deliver-notification';
 import type { OutboxItem } from '../../infra/local/cli-outbox.ts';
 import {

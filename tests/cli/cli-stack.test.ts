@@ -332,7 +332,7 @@ describe('undelivered texts', () => {
       const run = await cli.run('outbox', '--complaint', id);
       return /received/.test(run.stdout) ? run : undefined;
     });
-    const { getServiceDeps } = await import('#commons/deps');
+    const { getServiceDeps } = await import('#composition/deps');
     const deps = getServiceDeps();
     const notification = {
       key: 'closed.61',

@@ -2,7 +2,7 @@
 // and a registration the store refuses after its Idempotency-Key was claimed gives the key back, so the
 // corrected retry under the same key registers instead of meeting a 409.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { InvalidInput } from '#domain/errors';
 import type { Principal } from '#domain/permissions';
 import { registerComplaint } from '#use-cases/register-complaint';

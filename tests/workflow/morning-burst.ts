@@ -8,7 +8,7 @@
 // instant, and every Retry interval of the notification machine is divided by the same factor, so a
 // 30-minute window and an hour of backoff run in seconds. The local SNS accepts `rate` Publish a second
 // and answers Throttled above it; the send function runs at most its reserved concurrency at once.
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import type { PendingNotification } from '#domain/complaint';
 import { customerSendAt, releaseKeyOf } from '#domain/notifications/quiet-hours';
 import type { DeliveryAttention } from '#domain/ports';

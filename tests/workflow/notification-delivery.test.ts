@@ -3,7 +3,7 @@
 // a complaint (messages are retried, then dead-lettered).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { deliverNotification } from '#use-cases/deliver-notification';
 import { eventually, sampleComplaint, splitActor, startTestApi, type TestApi } from '../support/embedded.ts';
 import type { OutboxItem } from '../../infra/local/cli-outbox.ts';

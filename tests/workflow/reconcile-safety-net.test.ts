@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SFNClient, StopExecutionCommand, SFNServiceException } from '@aws-sdk/client-sfn';
 import { ulid } from 'ulid';
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import type { Complaint } from '#domain/complaint';
 import { shortComplaintNumber } from '#domain/notifications/short-id';
 import type { ComplaintWorkflow } from '#domain/ports';

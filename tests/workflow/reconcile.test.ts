@@ -1,7 +1,7 @@
 // The reconciler (functions/use-cases/reconcile.ts) on the embedded stack: a closed complaint whose
 // execution ended before handing over the texts it still owed gets them delivered by the next reconcile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { withNotification } from '#domain/notices';
 import { getComplaint } from '#use-cases/queries';
 import { reconcile } from '#use-cases/reconcile';

@@ -2,7 +2,7 @@
 // the complaint and respected afterwards, and the complaint moves on as usual.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getComplaint, readTimeline } from '#use-cases/queries';
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
 
 const OPTED_OUT = '+8613900009999';

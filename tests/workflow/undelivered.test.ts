@@ -3,7 +3,7 @@
 // re-sends it (POST /v1/deliveries/{id}/{key}/resend) and it goes out once, however often the re-send
 // is asked for, concurrently or not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getServiceDeps } from '#commons/deps';
+import { getServiceDeps } from '#composition/deps';
 import type { PendingNotification } from '#domain/complaint';
 import type { DeliveryAttention } from '#domain/ports';
 import { deliverNotification } from '#use-cases/deliver-notification';

@@ -17,11 +17,11 @@ import { SnsMessageSender } from '#adapters/sns-message-sender';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type { MessageSender } from '#domain/ports';
 import type { ServiceDeps } from '#use-cases/service-deps';
-import { snsSenderClient } from './clients.ts';
-import { config, ConfigurationError, type Config } from './config.ts';
+import { snsSenderClient } from '#commons/clients';
+import { config, ConfigurationError, type Config } from '#commons/config';
 import { getServiceDeps } from './deps.ts';
-import { tracer } from './powertools.ts';
-import { getSecretString, type SecretsExtension } from './secrets-extension.ts';
+import { tracer } from '#commons/powertools';
+import { getSecretString, type SecretsExtension } from '#commons/secrets-extension';
 
 let deliveryDeps: ServiceDeps | undefined;
 

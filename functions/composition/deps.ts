@@ -32,10 +32,10 @@ import {
   sfnClient,
   snsClient,
   snsSenderClient,
-} from './clients.ts';
-import { config, ConfigurationError } from './config.ts';
-import { phoneHasher } from './phone-hasher.ts';
-import { logger, metrics } from './powertools.ts';
+} from '#commons/clients';
+import { config, ConfigurationError } from '#commons/config';
+import { phoneHasher } from '#commons/phone-hasher';
+import { logger, metrics } from '#commons/powertools';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 
 let deps: ServiceDeps | undefined;
