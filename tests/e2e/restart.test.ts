@@ -20,9 +20,10 @@ import {
   type TimelineItem,
 } from '../support/spawned-stack.ts';
 
-// 1 SLA hour = 1 s: urgent response 2 h = 2 s (so it passes while the process is down), normal response
-// 24 h = 24 s, handling 48 h, pending and feedback 72 h: the other complaints keep their status throughout.
-const TIME_SCALE = 3600;
+// 1 SLA hour = 3 s: urgent response 2 h = 6 s (so it passes while the process is down, yet leaves a loaded
+// machine time to register them and kill before it), normal response 24 h = 72 s, handling 48 h, pending
+// and feedback 72 h: the other complaints keep their status throughout.
+const TIME_SCALE = 1200;
 const PER_STATE = 6;
 const URGENT = 4;
 const IN_FLIGHT = 20;
@@ -188,8 +189,8 @@ describe('restart safety of the spawned stack', () => {
       [...byShape.values()].flat().map((c) => c.id),
     );
     const outboxBefore = await outboxOf(stack);
-    // Urgent ones whose 2 h response clock (2 s here) runs out while the process is down: registered
-    // last, just before the kill, so a loaded machine's slow reads above cannot use up those 2 s.
+    // Urgent ones whose 2 h response clock (6 s here) runs out while the process is down: registered
+    // last, just before the kill, so a loaded machine's slow reads above cannot use up those 6 s.
     urgent = await Promise.all(
       Array.from({ length: URGENT }, (_, i) => register(stack, 900 + i, { priority: 'urgent' })),
     );
