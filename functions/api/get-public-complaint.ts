@@ -8,30 +8,14 @@ import { httpHandler } from '#commons/http';
 import { complaintByLink } from '#use-cases/customer-link';
 import { servingBrowsers } from './browser-pages.ts';
 import { complaintPage } from './customer-page.ts';
-import {
-  customerPhotos,
-  langOf,
-  openedComplaint,
-  presentPublicComplaint,
-  viewLocale,
-} from './public-link.ts';
+import { customerViewAnswer, langOf, openedComplaint } from './public-link.ts';
 import { linkTokenPath, publicQuery } from './public-schemas.ts';
 
 const publicComplaint = httpHandler(
   async ({ path, query }) => {
     const deps = getAttachmentDeps();
     const complaint = openedComplaint(await complaintByLink(deps, path.token));
-    const locale = viewLocale(query.lang, complaint.customer.locale);
-    return {
-      statusCode: 200,
-      headers: { 'Content-Language': locale },
-      body: presentPublicComplaint(
-        complaint,
-        locale,
-        deps.clock.now(),
-        await customerPhotos(deps, complaint),
-      ),
-    };
+    return customerViewAnswer(deps, complaint, query.lang);
   },
   { path: linkTokenPath, query: publicQuery, public: true },
 );

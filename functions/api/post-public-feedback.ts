@@ -4,38 +4,21 @@
 // closed it: a second tap or a reload is answered like the first). Answers with the customer's view.
 //
 // The page's plain HTML form posts here form-encoded, and a browser is answered with a page: 200 with the
-// view as it now is and a thank-you, rather than 303 See Other to the view, because a satisfied rating
-// closes the complaint and the view then answers 410: a redirect would greet the customer with "link
-// expired". Reloading re-posts, which records nothing and shows the same thanks.
+// view as it now is and a thank-you, rather than a redirect to the view, so a reload re-posts, records
+// nothing and shows the same thanks.
 import { getAttachmentDeps } from '#composition/deps';
 import { httpHandler } from '#commons/http';
 import { rateThroughLink } from '#use-cases/customer-link';
 import { servingBrowsers } from './browser-pages.ts';
 import { complaintPage } from './customer-page.ts';
-import {
-  customerPhotos,
-  langOf,
-  openedComplaint,
-  presentPublicComplaint,
-  viewLocale,
-} from './public-link.ts';
+import { customerViewAnswer, langOf, openedComplaint } from './public-link.ts';
 import { linkTokenPath, publicFeedbackBody, publicQuery } from './public-schemas.ts';
 
 const rating = httpHandler(
   async ({ path, body, query }) => {
     const deps = getAttachmentDeps();
     const complaint = openedComplaint(await rateThroughLink(deps, path.token, body));
-    const locale = viewLocale(query.lang, complaint.customer.locale);
-    return {
-      statusCode: 200,
-      headers: { 'Content-Language': locale },
-      body: presentPublicComplaint(
-        complaint,
-        locale,
-        deps.clock.now(),
-        await customerPhotos(deps, complaint),
-      ),
-    };
+    return customerViewAnswer(deps, complaint, query.lang);
   },
   { path: linkTokenPath, body: publicFeedbackBody, query: publicQuery, public: true },
 );

@@ -107,3 +107,20 @@ export async function customerPhotos(
   const photos = await attachmentViews(deps, c.id, 'customer');
   return photos.map((p) => ({ url: p.url, at: p.at }));
 }
+
+/**
+ * The 200 answer of every link route: the complaint as the customer sees it, in the switch's language or
+ * their stored one, with the photos they sent.
+ */
+export async function customerViewAnswer(
+  deps: Pick<AttachmentDeps, 'files' | 'attachments' | 'clock'>,
+  complaint: Complaint,
+  chosen: Locale | undefined,
+): Promise<{ statusCode: 200; headers: Record<string, string>; body: PublicComplaintView }> {
+  const locale = viewLocale(chosen, complaint.customer.locale);
+  return {
+    statusCode: 200,
+    headers: { 'Content-Language': locale },
+    body: presentPublicComplaint(complaint, locale, deps.clock.now(), await customerPhotos(deps, complaint)),
+  };
+}
