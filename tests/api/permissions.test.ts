@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS, PRINCIPAL_ROLES, type Operation, type PrincipalRole } from '#domain/permissions';
 import { postUntilReady, type ComplaintBody, type TimelineItem } from '../support/spawned-stack.ts';
 import {
-  eventually,
   sampleComplaint,
   startTestApi,
+  textedLinkToken,
   type Identity,
   type TestApi,
 } from '../support/embedded.ts';
@@ -246,21 +246,7 @@ describe('who the timeline names', () => {
 });
 
 describe('the customer column: the link routes', () => {
-  async function linkToken(id: string): Promise<string> {
-    return eventually(
-      async () => {
-        const items = (await api.get<{ items: { message: string }[] }>(`/_local/outbox?complaintId=${id}`))
-          .body.items;
-        for (const item of items) {
-          const token = /\/([0-9A-Za-z]{10})(?![0-9A-Za-z])/.exec(item.message)?.[1];
-          if (token) return token;
-        }
-        return undefined;
-      },
-      15_000,
-      'a text with the link',
-    );
-  }
+  const linkToken = (id: string) => textedLinkToken(api.stack, id);
 
   it('read (reduced) and feedback (yes) through the link; the link token is no bearer token', async () => {
     // Prepare

@@ -2,7 +2,7 @@
 // (the answer, the timeline's wording) is shown to whoever holds the link, so every number in it is
 // masked however it is spelled, in the JSON view and in the HTML page alike.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
+import { sampleComplaint, startTestApi, textedLinkToken, type TestApi } from '../support/embedded.ts';
 import { postUntilReady } from '../support/spawned-stack.ts';
 
 // 1 SLA hour = 0.1 s and quiet hours off: the answered text goes out at once.
@@ -18,19 +18,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function linkTokenOf(id: string): Promise<string> {
-  const text = await eventually(
-    async () =>
-      api.stack.sns
-        .outbox({ complaintId: id })
-        .find((e) => e.status === 'sent' && e.kind === 'sms' && e.event === 'answered'),
-    15_000,
-    'the answered text',
-  );
-  const token = /\/([0-9A-Za-z]{10})(?![0-9A-Za-z])/.exec(text.message)?.[1];
-  if (!token) throw new Error(`no link in ${text.message}`);
-  return token;
-}
+const linkTokenOf = (id: string) => textedLinkToken(api.stack, id, 'answered');
 
 describe("the customer's page", () => {
   it("masks a third party's numbers in the answer, as JSON and as HTML", async () => {

@@ -10,6 +10,7 @@ import {
   eventually,
   sampleComplaint,
   startTestApi,
+  textedLinkToken,
   TEST_INTAKE,
   type Identity,
   type TestApi,
@@ -187,19 +188,7 @@ async function answered(phone: string): Promise<string> {
   return id;
 }
 
-async function linkTokenOf(id: string): Promise<string> {
-  const text = await eventually(
-    async () =>
-      api.stack.sns
-        .outbox({ complaintId: id })
-        .find((e) => e.status === 'sent' && e.kind === 'sms' && e.event === 'answered'),
-    15_000,
-    'the answered text',
-  );
-  const token = /\/([0-9A-Za-z]{10})(?![0-9A-Za-z])/.exec(text.message)?.[1];
-  if (!token) throw new Error(`no link in ${text.message}`);
-  return token;
-}
+const linkTokenOf = (id: string) => textedLinkToken(api.stack, id, 'answered');
 
 describe('answers of the running stack match the document', () => {
   it('open routes: health, this document, and 405 / 404 from the gateway', async () => {

@@ -142,6 +142,25 @@ export async function untilNoRunningExecutions(
   );
 }
 
+/**
+ * The customer's link token, read from the link in a text the stack sent for the complaint (the `event`'s,
+ * or any), as the customer would find it.
+ */
+export function textedLinkToken(stack: EmbeddedStack, complaintId: string, event?: string): Promise<string> {
+  return eventually(
+    () => {
+      for (const sent of stack.sns.outbox({ complaintId })) {
+        if (sent.status !== 'sent' || sent.kind !== 'sms' || (event && sent.event !== event)) continue;
+        const token = /\/([0-9A-Za-z]{10})(?![0-9A-Za-z])/.exec(sent.message)?.[1];
+        if (token) return token;
+      }
+      return undefined;
+    },
+    15_000,
+    `a${event ? ` ${event}` : ''} text with the link`,
+  );
+}
+
 export const sampleComplaint = (overrides: Record<string, unknown> = {}) => ({
   channel: 'hotline',
   description: '快递寄出五天了还没到，物流信息一直不更新',
