@@ -2,6 +2,7 @@
 // missing variable fails the first use with a message naming it, never echoing a value (secrets).
 import * as z from 'zod';
 import { CALENDAR_NAMES, type CalendarName } from '#domain/complaint';
+import { parseQuietHours, QUIET_HOURS_RULE, type QuietHoursSetting } from '#domain/notifications/quiet-hours';
 import { isSmsSignature, SMS_SIGNATURE_RULE } from '#domain/notifications/templates';
 import {
   isTemplateProvider,
@@ -79,6 +80,16 @@ const environmentSchema = z.object({
   SMS_ORIGINATION_IDENTITY: optional(z.string().min(1)),
   SMS_CONFIGURATION_SET: optional(z.string().min(1)),
   PUBLIC_BASE_URL: z.url('must be an absolute URL'),
+  CUSTOMER_QUIET_HOURS: optional(
+    z.string().transform((text, ctx) => {
+      const setting = parseQuietHours(text);
+      if (setting === undefined) {
+        ctx.addIssue({ code: 'custom', message: QUIET_HOURS_RULE });
+        return z.NEVER;
+      }
+      return setting;
+    }),
+  ),
   STAFF_ALERT_CALENDAR: optional(
     z.enum(CALENDAR_NAMES, { error: `must be one of ${CALENDAR_NAMES.join(', ')}` }),
   ),
@@ -124,6 +135,8 @@ export interface Config {
   /** The operator's registered SMS signature, e.g. 【邮政投诉】; unset: the default. */
   smsSignature?: string;
   publicBaseUrl: string;
+  /** CUSTOMER_QUIET_HOURS: when customer texts wait (default 21-08 Shanghai), or false for never. */
+  customerQuietHours?: QuietHoursSetting;
   /** Staff alerts wait for this calendar's working time; '24x7' (the default) sends them at once. */
   staffAlertCalendar: CalendarName;
   /** Raw official holiday schedules for years the library lacks; the domain validates them. */
@@ -234,6 +247,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     smsMaxPrice: e.SMS_MAX_PRICE,
     smsSignature: e.SMS_SIGNATURE,
     publicBaseUrl: e.PUBLIC_BASE_URL,
+    customerQuietHours: e.CUSTOMER_QUIET_HOURS,
     staffAlertCalendar: e.STAFF_ALERT_CALENDAR ?? '24x7',
     holidaySchedule: e.SLA_HOLIDAY_SCHEDULE,
     attachmentsBucket: e.ATTACHMENTS_BUCKET,

@@ -144,7 +144,8 @@ function buildServiceDeps(): ServiceDeps {
       ? { compensationRules: parseCompensationRules(cfg.compensationRulesOverride) }
       : {}),
     ...(cfg.rootCauses ? { rootCauses: parseRootCauses(cfg.rootCauses) } : {}),
-    quietHours: timeScale === 1,
+    // Time-scaled demos send customer texts at once; real time waits out the configured window.
+    quietHours: timeScale === 1 ? (cfg.customerQuietHours ?? true) : false,
     // Time-scaled demos run every clock on 24x7, staff alerts included.
     ...(cfg.staffAlertCalendar !== '24x7' && timeScale === 1
       ? { staffCalendar: calendars[cfg.staffAlertCalendar] }

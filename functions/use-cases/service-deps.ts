@@ -20,6 +20,7 @@ import type {
   IncidentStore,
 } from '#domain/ports';
 import type { SpikeRule } from '#domain/incidents';
+import type { QuietWindow } from '#domain/notifications/quiet-hours';
 import type { BusinessCalendar, CalendarSet, SlaPolicy } from '#domain/sla';
 
 export interface ServiceDeps {
@@ -51,8 +52,11 @@ export interface ServiceDeps {
   compensationRules?: CompensationRules;
   /** The root-cause taxonomy `resolve` checks; responsibility.ts's default when unset. */
   rootCauses?: RootCauseTaxonomy;
-  /** Customer texts wait out 21:00-08:00 Asia/Shanghai (off in time-scaled demo mode). */
-  quietHours: boolean;
+  /**
+   * Customer texts wait out this window (true: 21:00-08:00 Asia/Shanghai; false: never, as in time-scaled
+   * demo mode or a deployment that configured CUSTOMER_QUIET_HOURS=off).
+   */
+  quietHours: boolean | QuietWindow;
   /** Staff alerts wait for this calendar's working time when set (no 3 a.m. pages unless configured). */
   staffCalendar?: BusinessCalendar;
   /** How long one execution may wait and live before it hands over to a fresh one. */

@@ -10,6 +10,7 @@ import { parseHolidaySchedule } from '#domain/calendars';
 import { parseCompensationRules } from '#domain/compensation';
 import { parseSpikeRuleOverride } from '#domain/incidents';
 import { InvalidConfiguration, parseSlaPolicyOverride } from '#domain/policy';
+import { parseQuietHours, QUIET_HOURS_RULE } from '#domain/notifications/quiet-hours';
 import { isSmsSignature, SMS_SIGNATURE_RULE } from '#domain/notifications/templates';
 import {
   API_AUTHORIZATION_MODES,
@@ -43,6 +44,8 @@ export interface DeploymentConfig {
   smsSignature?: string;
   /** USD per SMS. */
   smsMaxPrice?: number;
+  /** When customer texts wait (whole Shanghai hours "21-08", or "off"), handed over as CUSTOMER_QUIET_HOURS. */
+  customerQuietHours?: string;
   /** Base of links in customer texts; unset: the API's own URL. */
   publicBaseUrl?: string;
   logRetention: RetentionDays;
@@ -122,6 +125,7 @@ export const CONTEXT_KEYS = [
   'smsSenderId',
   'smsSignature',
   'smsMaxPrice',
+  'customerQuietHours',
   'publicBaseUrl',
   'logRetentionDays',
   'logLevel',
@@ -209,6 +213,10 @@ const contextSchema = z
       .optional(),
     smsSignature: z.string().refine(isSmsSignature, SMS_SIGNATURE_RULE).optional(),
     smsMaxPrice: positiveNumber.optional(),
+    customerQuietHours: z
+      .string()
+      .refine((text) => parseQuietHours(text) !== undefined, QUIET_HOURS_RULE)
+      .optional(),
     publicBaseUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
     logRetentionDays: z.coerce
       .number()
@@ -349,6 +357,7 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     smsSenderId: c.smsSenderId,
     smsSignature: c.smsSignature,
     smsMaxPrice: c.smsMaxPrice,
+    customerQuietHours: c.customerQuietHours,
     publicBaseUrl: c.publicBaseUrl,
     logRetention: c.logRetentionDays as RetentionDays,
     logLevel: c.logLevel,

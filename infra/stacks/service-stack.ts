@@ -282,6 +282,7 @@ export class ComplaintsServiceStack extends Stack {
       ...optional('SMS_SENDER_ID', config.smsSenderId),
       ...optional('SMS_SIGNATURE', config.smsSignature),
       ...optional('SMS_MAX_PRICE', config.smsMaxPrice),
+      ...optional('CUSTOMER_QUIET_HOURS', config.customerQuietHours),
       SMS_PROVIDER: config.sms.provider,
       MOBILE_PUSH: config.sms.push,
       ...optional('SMS_SIGN_NAME', config.sms.signName),

@@ -24,7 +24,8 @@ function shBlock(heading: string): string {
 describe('README walkthrough', () => {
   let stack: SpawnedStack;
   beforeAll(async () => {
-    stack = await spawnStack();
+    // The walkthrough as a reader runs it: real time, the default quiet hours.
+    stack = await spawnStack({ environment: { CUSTOMER_QUIET_HOURS: '21-08' } });
   }, 60_000);
   afterAll(async () => {
     await stack.stop('SIGTERM');

@@ -39,11 +39,13 @@ describe('bad context', () => {
       apiKeyRequired: 'yes',
       compensationRules: { delay: { percentOfPostage: -5 } },
       smsSignature: '邮政投诉',
+      customerQuietHours: '21:30-08',
     });
 
     expect(error.message).toMatch(/^Invalid CDK context:/);
     for (const key of [
       'smsSignature',
+      'customerQuietHours',
       'stage',
       'holidaySchedule.2031.holidays[0]',
       'logRetentionDays',
@@ -97,6 +99,7 @@ describe('good context', () => {
         smsSenderId: 'POSTCN',
         smsSignature: '【中国邮政】',
         smsMaxPrice: '0.05',
+        customerQuietHours: '22-07',
         publicBaseUrl: 'https://complaints.example.cn',
         logRetentionDays: '365',
         alarmEmail: 'ops@example.cn',
@@ -119,6 +122,7 @@ describe('good context', () => {
           SMS_SENDER_ID: 'POSTCN',
           SMS_SIGNATURE: '【中国邮政】',
           SMS_MAX_PRICE: '0.05',
+          CUSTOMER_QUIET_HOURS: '22-07',
           PUBLIC_BASE_URL: 'https://complaints.example.cn',
           STAFF_ALERT_CALENDAR: 'cn-workdays',
           COMPENSATION_RULES: JSON.stringify({ delay: { percentOfPostage: 50 } }),

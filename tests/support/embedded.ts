@@ -62,6 +62,9 @@ export async function startTestApi(options: Partial<EmbeddedStackOptions> = {}):
     port: 0,
     ...(functionBundles ? { functionBundles } : {}),
     ...options,
+    // A test's outcome must not depend on the hour it runs at: customer texts go out at once unless the
+    // test sets its own window (tests/workflow/quiet-hours.test.ts).
+    environment: { CUSTOMER_QUIET_HOURS: 'off', ...options.environment },
   });
   const tokens = new Map<string, Promise<string>>();
   const tokenFor = (identity: Identity) => {

@@ -8,8 +8,35 @@ const DAY_MS = 24 * HOUR_MS;
 /** China Standard Time is UTC+8 all year (no daylight saving since 1991), so the offset is fixed. */
 const SHANGHAI_OFFSET_MS = 8 * HOUR_MS;
 
-/** Quiet hours in Shanghai wall-clock hours: [start, 24) and [0, end). */
-export const CUSTOMER_QUIET_HOURS = { startHour: 21, endHour: 8 } as const;
+/** A quiet window in Shanghai wall-clock hours: [startHour, endHour), across midnight when start > end. */
+export interface QuietWindow {
+  readonly startHour: number;
+  readonly endHour: number;
+}
+
+/** The default quiet hours: 21:00-08:00 Shanghai. */
+export const CUSTOMER_QUIET_HOURS: QuietWindow = { startHour: 21, endHour: 8 };
+
+/** What a deployment may configure: a window, or `false` for none (texts go out at any hour). */
+export type QuietHoursSetting = QuietWindow | false;
+
+/** The rule a configured window must follow, worded for an error message. */
+export const QUIET_HOURS_RULE = 'must be "off" or whole hours "HH-HH" (Asia/Shanghai), e.g. "21-08"';
+
+/**
+ * Reads a configured window: "off", or "HH-HH" / "HH:00-HH:00" in whole Shanghai hours, start and end
+ * different (a window may cross midnight: "21-08"). Undefined for anything else.
+ */
+export function parseQuietHours(text: string): QuietHoursSetting | undefined {
+  const value = text.trim();
+  if (value.toLowerCase() === 'off') return false;
+  const match = /^(\d{1,2})(?::00)?-(\d{1,2})(?::00)?$/.exec(value);
+  if (!match) return undefined;
+  const startHour = Number(match[1]);
+  const endHour = Number(match[2]);
+  if (startHour > 23 || endHour > 24 || startHour === endHour % 24) return undefined;
+  return { startHour, endHour: endHour % 24 };
+}
 
 /** Milliseconds since Shanghai midnight, and that midnight as a UTC epoch. */
 function shanghaiDay(at: Date): { midnight: number; sinceMidnight: number } {
@@ -18,12 +45,13 @@ function shanghaiDay(at: Date): { midnight: number; sinceMidnight: number } {
   return { midnight: at.getTime() - sinceMidnight, sinceMidnight };
 }
 
-export function isCustomerQuietTime(at: Date): boolean {
+export function isCustomerQuietTime(at: Date, window: QuietWindow = CUSTOMER_QUIET_HOURS): boolean {
   const { sinceMidnight } = shanghaiDay(at);
-  return (
-    sinceMidnight >= CUSTOMER_QUIET_HOURS.startHour * HOUR_MS ||
-    sinceMidnight < CUSTOMER_QUIET_HOURS.endHour * HOUR_MS
-  );
+  const start = window.startHour * HOUR_MS;
+  const end = window.endHour * HOUR_MS;
+  return start < end
+    ? sinceMidnight >= start && sinceMidnight < end
+    : sinceMidnight >= start || sinceMidnight < end;
 }
 
 /**
@@ -46,16 +74,21 @@ export function releaseOffsetMs(releaseKey: string, windowMs: number = MORNING_R
 }
 
 /**
- * When a customer text created at `now` may be sent: now, or in the morning release window after 08:00
- * Shanghai when now is in quiet hours (the same morning before 08:00, the next morning from 21:00), at
- * the offset its `releaseKey` selects (08:00 sharp without one). `quietHours: false` is the time-scaled
- * demo mode, where texts go out at once.
+ * When a customer text created at `now` may be sent: now, or in the morning release window after the
+ * quiet window ends (08:00 Shanghai by default: the same morning when now is before the end, the next one
+ * when now is after the start), at the offset its `releaseKey` selects (the end hour sharp without one).
+ * `quietHours: true` is the default window; `false` sends at once (the time-scaled demo mode, or a
+ * deployment that configured "off").
  */
-export function customerSendAt(now: Date, options: { quietHours: boolean; releaseKey?: string }): Date {
-  if (!options.quietHours || !isCustomerQuietTime(now)) return new Date(now.getTime());
+export function customerSendAt(
+  now: Date,
+  options: { quietHours: boolean | QuietWindow; releaseKey?: string },
+): Date {
+  const window = options.quietHours === true ? CUSTOMER_QUIET_HOURS : options.quietHours;
+  if (!window || !isCustomerQuietTime(now, window)) return new Date(now.getTime());
   const { midnight, sinceMidnight } = shanghaiDay(now);
-  const morning = midnight + CUSTOMER_QUIET_HOURS.endHour * HOUR_MS;
-  const release = sinceMidnight < CUSTOMER_QUIET_HOURS.endHour * HOUR_MS ? morning : morning + DAY_MS;
+  const end = midnight + window.endHour * HOUR_MS;
+  const release = sinceMidnight < window.endHour * HOUR_MS ? end : end + DAY_MS;
   const offset = options.releaseKey === undefined ? 0 : releaseOffsetMs(options.releaseKey);
   return new Date(release + offset);
 }

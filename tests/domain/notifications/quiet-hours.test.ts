@@ -5,6 +5,7 @@ import {
   customerSendAt,
   isCustomerQuietTime,
   MORNING_RELEASE_WINDOW_MS,
+  parseQuietHours,
   releaseKeyOf,
   releaseOffsetMs,
   staffSendAt,
@@ -166,5 +167,60 @@ describe('the morning release window', () => {
   it('sends outside quiet hours at once, whatever the release key', () => {
     const noon = new Date('2026-01-02T04:00:00Z');
     expect(customerSendAt(noon, { quietHours: true, releaseKey: 'x.received.1' })).toEqual(noon);
+  });
+});
+
+describe('a configured quiet window (CUSTOMER_QUIET_HOURS)', () => {
+  it('reads "off", whole hours and HH:00, and refuses anything else', () => {
+    expect(parseQuietHours('off')).toBe(false);
+    expect(parseQuietHours(' OFF ')).toBe(false);
+    expect(parseQuietHours('21-08')).toEqual({ startHour: 21, endHour: 8 });
+    expect(parseQuietHours('22:00-07:00')).toEqual({ startHour: 22, endHour: 7 });
+    expect(parseQuietHours('20-24')).toEqual({ startHour: 20, endHour: 0 });
+    expect(parseQuietHours('0-6')).toEqual({ startHour: 0, endHour: 6 });
+    for (const bad of ['', 'on', '21', '21:30-08', '24-08', '8-8', '0-24', '21-25', '-1-8', '21 - 08']) {
+      expect(parseQuietHours(bad), bad).toBeUndefined();
+    }
+  });
+
+  it('never sends inside the window, sends at once outside it, and waits at most the window', () => {
+    const windows = fc
+      .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 23 }))
+      .filter(([start, end]) => start !== end)
+      .map(([startHour, endHour]) => ({ startHour, endHour }));
+    fc.assert(
+      fc.property(anyInstant, windows, fc.string(), (now, window, key) => {
+        const sendAt = customerSendAt(now, { quietHours: window, releaseKey: key });
+        const hour = shanghaiHour(now);
+        const inside =
+          window.startHour < window.endHour
+            ? hour >= window.startHour && hour < window.endHour
+            : hour >= window.startHour || hour < window.endHour;
+        expect(isCustomerQuietTime(now, window)).toBe(inside);
+        if (!inside) {
+          expect(sendAt.getTime()).toBe(now.getTime());
+          return;
+        }
+        // Released at the window's end hour, within the morning release spread.
+        expect(shanghaiHour(new Date(sendAt.getTime() - releaseOffsetMs(key)))).toBe(window.endHour);
+        const length = ((window.endHour - window.startHour + 24) % 24) * HOUR_MS;
+        expect(sendAt.getTime() - now.getTime()).toBeLessThanOrEqual(length + MORNING_RELEASE_WINDOW_MS);
+        expect(sendAt.getTime()).toBeGreaterThan(now.getTime() - 1);
+      }),
+    );
+  });
+
+  it('holds a midday text for a 12-14 window until 14:00 the same day', () => {
+    const window = parseQuietHours('12-14');
+    expect(window).toBeTruthy();
+    if (!window) return;
+    expect(customerSendAt(new Date('2026-10-03T05:30:00Z'), { quietHours: window }).toISOString()).toBe(
+      '2026-10-03T06:00:00.000Z',
+    ); // 13:30 -> 14:00 Shanghai
+  });
+
+  it('sends at once when the deployment turned quiet hours off', () => {
+    const night = new Date('2026-10-03T15:00:00Z'); // 23:00 Shanghai
+    expect(customerSendAt(night, { quietHours: false })).toEqual(night);
   });
 });
