@@ -1,18 +1,21 @@
 // How well the rules-based classifier does on the labelled corpus: accuracy overall and per category, and
 // every text it gets wrong, first on the tuning corpus (the texts the rules were written from), then on the
-// held-out corpus (texts written before the rules were changed and never used to tune them).
-// Run: npm run classifier-report
+// held-out corpus (texts written and committed before the rules were changed, never used to tune them).
+// Run: npm run classifier-report (add `-- --tuning` while changing the rules: the held-out corpus's misses
+// are not to be read before the final measurement, see docs/spec.md section 3).
 import { classify } from '#domain/classify';
-import { CATEGORIES, type Category } from '#domain/complaint';
+import { CATEGORIES, COMPLAINT_TYPES, type Category, type ComplaintType } from '#domain/complaint';
 import corpus from '../../tests/fixtures/complaint-corpus.json' with { type: 'json' };
-import heldOut from '../../tests/fixtures/complaint-corpus-heldout.json' with { type: 'json' };
+import heldOut from '../../tests/fixtures/complaint-corpus-heldout-2.json' with { type: 'json' };
 
 export interface LabelledComplaint {
   text: string;
   category: Category;
   lang: 'zh' | 'en';
-  /** The express case a held-out text stands for (signed-not-received, opened, ...), when it has one. */
+  /** The express case a text stands for (signed-not-received, opened, ...), when it has one. */
   case?: string;
+  /** 投诉, 建议 or 咨询 as the customer wrote it (the held-out corpus marks it; a complaint when absent). */
+  type?: ComplaintType;
 }
 
 export interface Confusion {
@@ -29,6 +32,7 @@ export interface ClassifierEvaluation {
   perCategory: Record<Category, { total: number; correct: number; accuracy: number }>;
   perLanguage: Record<'zh' | 'en', { total: number; correct: number; accuracy: number }>;
   perCase: Record<string, { total: number; correct: number; accuracy: number }>;
+  perType: Record<ComplaintType, { total: number; correct: number; accuracy: number }>;
   confusions: Confusion[];
 }
 
@@ -43,11 +47,14 @@ export function evaluateClassifier(items: readonly LabelledComplaint[]): Classif
     en: { total: 0, correct: 0, accuracy: 1 },
   };
   const perCase: ClassifierEvaluation['perCase'] = {};
+  const perType = Object.fromEntries(
+    COMPLAINT_TYPES.map((type) => [type, { total: 0, correct: 0, accuracy: 1 }]),
+  ) as ClassifierEvaluation['perType'];
   const confusions: Confusion[] = [];
   for (const item of items) {
     const { category, confidence } = classify(item.text);
     const hit = category === item.category;
-    const tallies = [perCategory[item.category], perLanguage[item.lang]];
+    const tallies = [perCategory[item.category], perLanguage[item.lang], perType[item.type ?? 'complaint']];
     if (item.case !== undefined) {
       tallies.push((perCase[item.case] ??= { total: 0, correct: 0, accuracy: 1 }));
     }
@@ -66,13 +73,14 @@ export function evaluateClassifier(items: readonly LabelledComplaint[]): Classif
     perCategory,
     perLanguage,
     perCase,
+    perType,
     confusions,
   };
 }
 
 /** The tuning corpus: the rules in `classify.ts` were written from these texts. */
 export const complaintCorpus = corpus as LabelledComplaint[];
-/** The held-out corpus: written before the rules were changed for it; never used to tune them. */
+/** The held-out corpus: written and committed before the rules were changed; never used to tune them. */
 export const heldOutCorpus = heldOut as LabelledComplaint[];
 
 const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
@@ -83,6 +91,12 @@ function printReport(title: string, evaluation: ClassifierEvaluation): void {
   for (const [lang, tally] of Object.entries(evaluation.perLanguage)) {
     console.log(
       `  ${lang.padEnd(18)} ${String(tally.correct).padStart(3)}/${tally.total} ${percent(tally.accuracy)}`,
+    );
+  }
+  for (const [type, tally] of Object.entries(evaluation.perType)) {
+    if (tally.total === 0) continue;
+    console.log(
+      `  ${type.padEnd(18)} ${String(tally.correct).padStart(3)}/${tally.total} ${percent(tally.accuracy)}`,
     );
   }
   console.log('per category:');
@@ -105,8 +119,10 @@ function printReport(title: string, evaluation: ClassifierEvaluation): void {
 
 if (import.meta.main) {
   printReport(`tuning corpus (${complaintCorpus.length} texts)`, evaluateClassifier(complaintCorpus));
-  printReport(
-    `held-out corpus (${heldOutCorpus.length} texts, not tuned on)`,
-    evaluateClassifier(heldOutCorpus),
-  );
+  if (!process.argv.includes('--tuning')) {
+    printReport(
+      `held-out corpus (${heldOutCorpus.length} texts, not tuned on)`,
+      evaluateClassifier(heldOutCorpus),
+    );
+  }
 }
