@@ -34,7 +34,7 @@ export const TIE_BREAK_ORDER: readonly Category[] = [
 
 /** The model's probability for a category counts as this many rule points: a sure model (p near 1) is worth
  * a little more than one strong signal word (3), less than a decisive pattern (5) plus anything else. */
-export const BAYES_WEIGHT = Number(process.env.BW ?? 4);
+export const BAYES_WEIGHT = 4;
 
 /** Score at which evidence is worth 1 - 1/e (about 0.63): one strong signal word. */
 const EVIDENCE_SCALE = 3;
@@ -104,8 +104,8 @@ const VOCABULARY: Readonly<Record<Category, readonly TermGroup[]>> = {
     term(3, new RegExp(`(?:等了|都|走了|用了|花了|过了)(?:整整|足足)?快?${NUMBER_ZH}(?:个)?(?:天|日|星期|礼拜|周|月)`), /(?:还要|要)等多久/, /多久(?:才|能)(?:到|送)/),
     term(3, /still (?:haven'?t|hasn'?t|not|didn'?t|no sign|waiting)/, /(?:not|never|hasn'?t|haven'?t|yet to) (?:yet )?(?:arrive|arrived|come)/, /(?:was|is) due (?:on|by|yesterday|last)/),
     term(4, /(?:发|转|运|分拣)错了?(?:城市|地方|省|中转|分拨)/, /wrong (?:sorting )?(?:hub|depot|centre|center|city|facility)/, /(?:days?|weeks?) late\b/),
-    term(3, new RegExp(`晚了?${NUMBER_ZH}(?:天|日)`), 'pushed back', 'estimated delivery'),
-    term(4, /(?:派送中|正在派送|在派送).{0,16}(?:没|还没|都没)(?:人)?(?:送|到|来)/, /(?:放|躺|压|待|停)了?.{0,3}[一两二三四五六七八九十几\d]+(?:天|日).{0,6}(?:不派送|不送|没送|没派)/, '海关扣', /took (?:[a-z]+ ){0,2}(?:days|weeks)/, 'nobody has delivered', 'not been delivered', "hasn't been delivered"),
+    term(3, new RegExp(`晚了?${NUMBER_ZH}(?:天|日)`), 'pushed back', 'estimated delivery', 'supposed to come'),
+    term(4, /(?:派送中|正在派送|在派送).{0,16}(?:没|还没|都没)(?:人)?(?:送|到|来)/, /(?:放|躺|压|待|停)了?.{0,3}[一两二三四五六七八九十几\d]+(?:天|日).{0,6}(?:不派送|不送|没送|没派|才送|才派|才到)/, '海关扣', /took (?:[a-z]+ ){0,2}(?:days|weeks)/, 'nobody has delivered', 'not been delivered', "hasn't been delivered"),
     term(3, new RegExp(`${NUMBER_ZH}(?:个)?(?:天|日|星期|礼拜|周)(?:都|也|了|还)?(?:没|没有)(?:动|变|到|送)`), /就停了/, /(?:一直|还)(?:显示|停|卡)在/, 'chase', 'expedite', 'hurry up'),
     term(2.5, '超时', '太慢', '这么慢', '好慢', '很慢', '慢死', '龟速', '蜗牛', '速度', '推迟', '改期', '不派送', '不给派送', '没人送', '不动了', '一动不动', '停滞', '没动静', '卡在', '时效', '耽误', '错过', '耐心等待', '没有进展', '一拖再拖', 'still sitting'),
     term(2, '次日达', '限时达', '当日达', '承诺', '准时', '按时', '预计', '催件', /什么时候(?:能|才)?(?:到|送|派|出发|发出|发货)/, new RegExp(`晚了?${NUMBER_ZH}(?:天|日)`)),
@@ -116,13 +116,14 @@ const VOCABULARY: Readonly<Record<Category, readonly TermGroup[]>> = {
   loss: [
     harm(3, '没下落', '没有下落', '丢失', '遗失', '弄丢', '丢件', '不见了', '消失', '下落不明', '不知去向', '杳无音信', '内件短少', '短少', '缺件', '少件', '漏件', '被偷', '偷了', '被盗', '掉包', '调包'),
     harm(3, 'lost', 'missing', 'stolen', 'disappeared', 'vanished', 'nowhere to be found', 'empty box', 'empty envelope', 'empty package', 'empty parcel'),
-    harm(3, '找不到了', '丢了'),
-    harm(2.5, /(?<!一)丢(?![给在下到进])/, '再也没出现', '没出现过', '少了', '缺了', '缺少', '没了', '找不回', '找不着', '遗落', '遗漏', '空的', '空箱', '空盒', '空包', '只剩', '被人拿', '被拿走'),
+    harm(3, '找不到了', '丢了', '再也没出现'),
+    harm(2.5, /(?<!一)丢(?![给在下到进])/, '没出现过', '少了', '缺了', '缺少', '没了', '找不回', '找不着', '遗落', '遗漏', '空的', '空箱', '空盒', '空包', '只剩', '被人拿', '被拿走'),
     term(2.5, /(?:cannot|can'?t|could not|couldn'?t|unable to) (?:locate|find|trace)/, 'nobody can find', 'is gone', 'are gone', /only (?:got|received|came with) (?:\d+|one|two|three|half)/, /(?:half|some|part) (?:of )?the (?:contents|items|order)/, 'contents are missing'),
     term(2, '找不到', '查无此件', '没有任何记录', "didn't come", 'only one', 'never showed up', 'never came', '对不上', '不全', new RegExp(`只(?:收到|到了|有)${NUMBER_ZH}`), /(?:都|谁都|谁也)?没(?:有)?人收到/, /got \d+\b/),
     term(1.5, '重新封', '二次封', '划开', '拆过', '被拆', '妥投', 'resealed', 'tampered', 'seal broken', 'broken seal', 'never received', "haven't seen it"),
     term(4, /[一二两三四五六七八九十\d]+(?:本|件|个|盒|瓶|箱|包|双|套).{0,6}(?:收到|只到|到了|只有)[一二两三四五六七八九十\d]+/),
     term(4, /(?:wasn'?t|weren'?t|was not|were not|isn'?t|not) (?:in|inside)\b/),
+    term(4, /(?:可能|已经|确认|说)(?:是)?丢(?:了|失)/),
     term(3, '掉下去', /找了.{0,4}(?:没找到|找不到)/, '被拿了', '只有填充物', '一件都没有', '东西都没有', '东西全没了', /inside (?:was|were) (?:gone|missing)/),
     term(1, '已签收', '保价', '找回', '没有任何消息', '已经投递', '没看到', 'showed up', 'never arrived', 'insured', 'gone'),
   ],
@@ -133,7 +134,7 @@ const VOCABULARY: Readonly<Record<Category, readonly TermGroup[]>> = {
     term(4, /(?:箱子|外箱|包装|纸箱|盒子)(?:(?![没未不无]).){0,8}(?:撞|砸|压|凹|扁|破|塌)/),
     harm(2.5, /压得.{0,2}扁/, '全死了', '碎', '裂', '霉', '淋', '歪了', '糊了', '泡湿', '湿了', '淋湿', '坏了', '烂了', '报废', '凹', '瘪', '弯了', '折断', '断了', '划痕', '刮花', '掉漆', '缺角', '变质', '发霉', '腐烂', '化了', '漏了', '流出', '洒了', '油污', '污渍', '撞击'),
     harm(2, 'soaking', 'soaked', 'wet', 'torn', 'ripped', 'scratched', 'scuffed', 'stained', 'leaking', 'leaked', 'spilled', 'melted', 'spoiled', 'rotten', 'mouldy', 'moldy', 'bent', 'water damage'),
-    harm(3, 'chipped', '碎了', '超温', '温度超标', '解冻', '化冻', '发臭', '臭了', '变味', '不能用了', 'thawed', 'defrosted', 'stank', 'stinks'),
+    harm(3, 'waterlogged', 'left in the rain', 'chipped', '碎了', '超温', '温度超标', '解冻', '化冻', '发臭', '臭了', '变味', '不能用了', 'thawed', 'defrosted', 'stank', 'stinks'),
     term(1.5, '易碎', 'fragile'),
     term(1, '扔', '摔', '砸', '踩', '脚印', '理赔', 'threw', 'thrown', 'throwing', 'kicked', 'dropped', 'stood on', 'stepped on'),
   ],
@@ -161,9 +162,9 @@ const VOCABULARY: Readonly<Record<Category, readonly TermGroup[]>> = {
     term(4, new RegExp(`${WITHOUT_CONSENT}.{0,12}${PUT}${DROP_POINT}`), new RegExp(`(?:直接|擅自|私自|偷偷|随便)(?:给我)?${PUT}${DROP_POINT}`)),
     term(4, '误投', '冒领', '送错', '投错', '派错', '错投', '错派', '错送', '私自签收', '擅自签收', '代签', '被人领走', '别人领走', '签收人不是我', '不是我签的', '不是我签收'),
     term(4, 'wrong address', 'misdelivered', 'wrong house', 'wrong door', 'wrong building', 'wrong person', 'wrong recipient', 'wrong flat', 'wrong apartment', 'wrong unit', 'not my parcel', 'not my package', 'not addressed to me'),
-    term(4, /我的(?:快递|包裹|件)给了?别人/, 'over the fence', /(?:扔|丢)(?:进|到)了?(?:院子|院里|阳台)/),
+    term(4, /只(?:送|放)到(?:小区)?(?:大门|门口|门卫|楼下|一楼|路口)/, /(?:isn'?t|not) my (?:door|house|flat|address|building)/, /我的(?:快递|包裹|件)给了?别人/, 'over the fence', /(?:扔|丢)(?:进|到)了?(?:院子|院里|阳台)/),
     term(5, /(?:says|said|wrote|claimed|marked|shows?)\b.{0,40}(?:not available|not home|no one (?:home|available)|closed|no answer|unable to deliver|attempted).{0,60}(?:(?:was|were) (?:home|in|open|there)|all day|whole (?:day|morning))/),
-    term(3, '给了别人', '另一个人', '谁都能拿', '没授权', /被.{0,4}签收/, '旧地址', '老地址', '以前的地址', /不是我(?:家|的)的?(?:门|地址|楼)/, '同名', '不是我的快递', '不是我的包裹', '不是我的件', '别人家', '邻居家', /别人(?:签收|拿走|取走|领了|签了)/, /送(?:到|去)了?.{0,8}去了/, /送到.{0,6}(?:隔壁|别的|其他|别人)/, /派到了?.{0,10}手里/),
+    term(3, 'mixed up', 'never heard about', 'never heard', '给了别人', '另一个人', '谁都能拿', '没授权', /被.{0,4}签收/, '旧地址', '老地址', '以前的地址', /不是我(?:家|的)的?(?:门|地址|楼)/, '同名', '不是我的快递', '不是我的包裹', '不是我的件', '别人家', '邻居家', /别人(?:签收|拿走|取走|领了|签了)/, /送(?:到|去)了?.{0,8}去了/, /送到.{0,6}(?:隔壁|别的|其他|别人)/, /派到了?.{0,10}手里/),
     term(3, 'signed for', 'someone else', "someone else's", 'old address', 'previous address', /handed (?:it|my parcel|my package|the parcel|the package) to/, 'instead of bringing', 'instead of delivering', /delivered to (?:my|the|a) neighbou?r/, /(?:left|dumped|dropped) (?:it|my parcel|my package|the parcel|the package) (?:in|at|with) (?:a|the|my) (?:parcel )?(?:locker|pickup point|pick-up point|collection point|neighbou?r)/),
     term(3, new RegExp(`${PUT}${DROP_POINT}`)),
     term(2, '未经本人同意', '未经同意', '没经过我同意', '代收点', '本人签收', /(?:名字|姓名|电话).{0,3}不对/, 'without asking', 'without telling', 'without my consent', 'without permission', 'without notice', 'pickup point', 'a stranger', 'random person', '代收', '堆在', '授权', 'left outside', 'neighbours took', 'neighbors took'),
@@ -207,9 +208,9 @@ const VOCABULARY: Readonly<Record<Category, readonly TermGroup[]>> = {
     term(3, 'queue', 'queued', 'waited in line', 'paperwork', 'procedure', 'procedures', 'refused to accept', 'business hours', 'opening hours', 'invoice', 'redirect', 'returned to the sender', 'return to sender', 'insurance claim', 'back and forth', 'registered letter'),
     term(2.5, /跑了.{0,2}趟/, '来回跑', '一次说清楚', '一次性告知', '流程', '规定', '证明', '材料', '汇款', '业务', '互相推', '推来推去', '收寄', '退件', '没处理', '不处理', '只有上午', '只有下午', '下班了', '挂失', '通知单', '表格', '填单', '单子', '搬了'),
     term(2, 'counter', 'claim', 'documents', 'form', 'forms', 'process', 'appointment', 'visits', 'change the address', 'change my address', 'proof of', 'rules', 'policy', 'collect a parcel'),
-    term(5, /(?:理赔|赔偿|索赔).{0,24}(?:审核|审批|处理中|流程|进展|进度|没结果|没有结果|没下文|工作日|等通知)/, /claim .{0,40}(?:weeks|months|review|pending|no decision)/),
+    term(5, /(?:理赔|赔偿|索赔).{0,24}(?:审核|审批|核实|处理中|流程|进展|进度|没结果|没有结果|没下文|工作日|等通知)/, /claim .{0,40}(?:weeks|months|review|pending|no decision)/),
     term(4, /理赔.{0,12}(?:材料|多久|到账|还没|一直|迟迟)/, /赔偿.{0,10}(?:材料|证明)/, '代收货款'),
-    term(3, '处理中', '审批中', '审核中', /改(?:成|为)?自提/, /(?:说|就)(?:这个|这些|这种)?不(?:收|给寄|能寄)(?![费钱])/),
+    term(3, '含酒精', '禁寄', '违禁品', 'hold my mail', 'arrange', 'claims team', 'paid out', '处理中', '审批中', '审核中', /改(?:成|为)?自提/, /(?:说|就)(?:这个|这些|这种)?不(?:收|给寄|能寄)(?![费钱])/),
     term(3, /办(?:个|理|下来|不下来|不了)/, /跑了.{0,2}(?:次|回)/, /(?:要|需要|必须|只认|只收)(?:身份证)?原件/, '电子身份证', '电子证照', '白跑'),
     term(1, '窗口', '柜员', '营业员'),
     term(1, '营业厅', '网点', '邮局', '预约', '复杂', '麻烦', '实名', '本人', '身份证', '灵活', 'branch', 'post office'),
@@ -240,8 +241,8 @@ const VOCABULARY: Readonly<Record<Category, readonly TermGroup[]>> = {
     term(3, '开箱检查', '开箱验'),
     term(4, 'personal information', 'personal data', 'personal details', 'privacy', 'leaked', 'leak', 'data breach', 'breached', 'unmasked', 'sold my'),
     term(3, '诈骗', '骗子', '冒充', '推销', '贷款电话', '骚扰', '打码', '加我微信', '发到群里', '群里', '朋友圈', '陌生短信', '陌生电话', '身份证号', '身份证复印件', '卖给', '大声念', '念出', '全名', '听见了'),
-    term(4, /大声(?:问|念|喊|说).{0,10}(?:买|药|名字|电话|地址)/, 'taped up again', '约我出去', /(?:发消息|发信息|发微信)约我/),
-    term(3, 'visible to anyone', 'anyone can see', 'texting me', 'messaging me', 'personal messages', 'asked me out', 'scam', 'spam calls', 'spam', 'exposes', 'exposed', 'social media', 'keeps texting', 'my number', 'my details', 'gave out', 'gave away', 'how did they get', 'fake', 'my id', 'id card', 'id number', 'photo of my', 'consent', 'storing'),
+    term(4, /(?:买的东西|买了什么|寄的东西).{0,10}(?:说出来|告诉|念出来|喊出来)/, /知道我(?:寄|买)(?:的是|了)什么/, /加(?:他|她)(?:的)?微信/, /大声(?:问|念|喊|说).{0,10}(?:买|药|名字|电话|地址)/, 'taped up again', '一个人住', 'live alone', '约我出去', /(?:发消息|发信息|发微信)约我/),
+    term(3, 'photographed my', 'visible to anyone', 'anyone can see', 'texting me', 'messaging me', 'personal messages', 'asked me out', 'scam', 'spam calls', 'spam', 'exposes', 'exposed', 'social media', 'keeps texting', 'my number', 'my details', 'gave out', 'gave away', 'how did they get', 'fake', 'my id', 'id card', 'id number', 'photo of my', 'consent', 'storing'),
     term(2, '面单', '陌生人', '谁都能看到', '露出来', '住址', '家庭住址', '订单信息', '名单', '截图', '贴在墙上', '一目了然', '念给', 'waybill', 'full name', 'phone number'),
     term(1, '手机号', '电话号码', '拍照', '姓名', '身份证', 'data', 'my address', 'address'),
   ],
