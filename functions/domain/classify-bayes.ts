@@ -21,8 +21,9 @@ export interface BayesModel {
 /** Add-k smoothing: small, because most features are seen in a handful of texts only. */
 const SMOOTHING = 0.1;
 
-/** Below this many features the model has seen, a text says too little to be read ("你好", "ok"). */
-export const MIN_KNOWN_FEATURES = 6;
+/** Below this many features the model has seen (about five Chinese characters, or four English words), a
+ * text says too little for the model ("你好", "另一件事", "我是张三，电话…"): only the rules read it. */
+export const MIN_KNOWN_FEATURES = 10;
 
 const CJK_RUN = /[\u3400-\u9fff]+/gu;
 const LATIN_WORD = /[a-z0-9][a-z0-9']*/gu;

@@ -41,8 +41,8 @@ describe('posterior', () => {
 
   it('favours the category whose texts share the words', () => {
     // Act
-    const zh = posterior(model, '我的快递丢了，网点找不到');
-    const en = posterior(model, 'the box was crushed and broken');
+    const zh = posterior(model, '快递丢了，网点一直找不到，包裹丢失了');
+    const en = posterior(model, 'the box arrived crushed and the glass was broken');
 
     // Assess
     expect(zh?.get('loss')).toBeGreaterThan(0.5);
