@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classify, NO_SIGNAL_CONFIDENCE } from '#domain/classify';
-import { CATEGORIES } from '#domain/complaint';
-import { complaintCorpus, evaluateClassifier, heldOutCorpus } from '../../infra/scripts/classifier-report.ts';
+import { CATEGORIES, COMPLAINT_TYPES } from '#domain/complaint';
+import {
+  complaintCorpus,
+  crossValidate,
+  evaluateClassifier,
+  heldOutCorpus,
+} from '../../infra/scripts/classifier-report.ts';
 
 describe('the complaint corpus', () => {
   it('has enough realistic texts in both languages for every category', () => {
@@ -13,8 +18,8 @@ describe('the complaint corpus', () => {
     const chinese = complaintCorpus.filter((item) => item.lang === 'zh').length;
 
     // Assess
-    expect(complaintCorpus.length).toBeGreaterThanOrEqual(500);
-    expect(Math.min(...perCategory)).toBeGreaterThanOrEqual(12);
+    expect(complaintCorpus.length).toBeGreaterThanOrEqual(1400);
+    expect(Math.min(...perCategory)).toBeGreaterThanOrEqual(80);
     expect(chinese / complaintCorpus.length).toBeGreaterThan(0.6);
     expect(chinese).toBeLessThan(complaintCorpus.length);
     expect(new Set(complaintCorpus.map((item) => item.text)).size).toBe(complaintCorpus.length);
@@ -22,40 +27,53 @@ describe('the complaint corpus', () => {
 });
 
 describe('the held-out corpus', () => {
-  it('is separate from the tuning corpus and covers every category and express case', () => {
+  it('is separate from the tuning corpus and covers every category, type and express case', () => {
     // Act
     const tuning = new Set(complaintCorpus.map((item) => item.text));
     const cases = new Set(heldOutCorpus.flatMap((item) => (item.case === undefined ? [] : [item.case])));
+    const chinese = heldOutCorpus.filter((item) => item.lang === 'zh').length;
 
     // Assess
-    expect(heldOutCorpus.length).toBeGreaterThanOrEqual(170);
+    expect(heldOutCorpus.length).toBeGreaterThanOrEqual(200);
+    expect(new Set(heldOutCorpus.map((item) => item.text)).size).toBe(heldOutCorpus.length);
     expect(heldOutCorpus.filter((item) => tuning.has(item.text))).toEqual([]);
     expect(new Set(heldOutCorpus.map((item) => item.category))).toEqual(new Set(CATEGORIES));
-    expect([...cases].sort()).toEqual(
-      [
-        'counter',
-        'customs',
-        'fake-attempt',
-        'false-signoff',
-        'locker',
-        'no-door',
-        'opened',
-        'pickup-charge',
-        'return-no-notice',
-        'signed-not-received',
-      ].sort(),
-    );
+    expect(new Set(heldOutCorpus.map((item) => item.type ?? 'complaint'))).toEqual(new Set(COMPLAINT_TYPES));
+    expect(chinese / heldOutCorpus.length).toBeGreaterThan(0.6);
+    expect(chinese).toBeLessThan(heldOutCorpus.length);
+    for (const issueTwelveCase of [
+      'counter',
+      'customs',
+      'fake-attempt',
+      'false-signoff',
+      'locker',
+      'no-door',
+      'opened',
+      'pickup-charge',
+      'return-no-notice',
+      'signed-not-received',
+      'urge',
+      'short-contents',
+      'claim-slow',
+      'cold-chain',
+      'wrong-address',
+      'refused',
+      'unreachable',
+      'regulator',
+    ]) {
+      expect(cases).toContain(issueTwelveCase);
+    }
   });
 });
 
 describe('classify on texts the rules were not written from', () => {
   const evaluation = evaluateClassifier(heldOutCorpus);
 
-  // The floor is the accuracy measured when the held-out texts were first scored against the finished
-  // rules (see the report); a change that loses ground on unseen texts fails here.
-  it('is right for at least 90% of the held-out corpus', () => {
+  // The floor is the accuracy measured once the rules and the model were finished (255/272 = 93.8%,
+  // rounded down; docs/spec.md section 3); a change that loses ground on unseen texts fails here.
+  it('is right for at least 93% of the held-out corpus', () => {
     // Assess
-    expect(evaluation.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(evaluation.accuracy).toBeGreaterThanOrEqual(0.93);
   });
 });
 
@@ -65,6 +83,16 @@ describe('classify on the corpus', () => {
   it('is right for at least 95% of the corpus', () => {
     // Assess
     expect(evaluation.accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  // The model learnt without the text it reads (10 folds): 96.5% when the corpus last grew, rounded down.
+  it('is right for at least 96% of the corpus when the model has not learnt the text', () => {
+    // Act
+    const crossValidated = crossValidate(complaintCorpus);
+
+    // Assess
+    expect(crossValidated.total).toBe(complaintCorpus.length);
+    expect(crossValidated.accuracy).toBeGreaterThanOrEqual(0.96);
   });
 
   it.each(Object.keys(evaluation.perCase))('is right for at least 85%% of the %s texts', (name) => {
@@ -171,7 +199,7 @@ describe('classify', () => {
   it('is less confident when a second category competes', () => {
     // Act
     const clear = classify('我的快递丢失了');
-    const mixed = classify('我的快递丢失了，快递员态度也很差');
+    const mixed = classify('我的快递丢失了，找了一个星期也没找到，快递员态度也很差');
 
     // Assess
     expect(mixed.category).toBe('loss');
