@@ -3,7 +3,7 @@
 // form-encoded as a browser does, error pages in both languages, and JSON clients answered as before.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxEntry } from '../../infra/local/sns-server.ts';
+import type { OutboxEntry } from '../../infra/local/sns/server.ts';
 import {
   eventually,
   splitActor,

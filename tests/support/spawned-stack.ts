@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { splitActor, TEST_INTAKE, type ApiResponse, type Identity } from './embedded.ts';
-import type { OutboxItem } from '../../infra/local/cli-outbox.ts';
+import type { OutboxItem } from '../../infra/local/cli/outbox.ts';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = 'infra/local/main.ts';
@@ -302,7 +302,7 @@ export interface TimelineItem {
 }
 
 /** An item of GET /_local/outbox, as the CLI reads it. */
-export type { OutboxItem } from '../../infra/local/cli-outbox.ts';
+export type { OutboxItem } from '../../infra/local/cli/outbox.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,7 +6,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { getServiceDeps } from '#composition/deps';
 import { deliverNotification } from '#use-cases/deliver-notification';
 import { eventually, sampleComplaint, splitActor, startTestApi, type TestApi } from '../support/embedded.ts';
-import type { OutboxItem } from '../../infra/local/cli-outbox.ts';
+import type { OutboxItem } from '../../infra/local/cli/outbox.ts';
 
 const NOTIFICATION_MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:complaint-notifications';
 type Complaint = { id: string; status: string; closeReason: string | null };
