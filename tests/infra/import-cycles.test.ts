@@ -133,4 +133,18 @@ describe('import cycles', () => {
     expect(graph.size).toBeGreaterThan(100);
     expect(found).toEqual([]);
   });
+
+  it('keeps the functions off the local stack: nothing under functions/ loads infra/ or tests/', () => {
+    // Act
+    const graph = importGraph(['functions']);
+    const reaching = [...graph].flatMap(([file, targets]) =>
+      targets
+        .map((target) => relative(ROOT, target))
+        .filter((target) => target.startsWith('infra/') || target.startsWith('tests/'))
+        .map((target) => `${relative(ROOT, file)} -> ${target}`),
+    );
+    // Assess
+    expect(graph.size).toBeGreaterThan(50);
+    expect(reaching).toEqual([]);
+  });
 });
