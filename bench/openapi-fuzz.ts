@@ -82,7 +82,7 @@ export interface FuzzReport {
   seconds: number;
 }
 
-/** What the stack's issuer can sign (infra/local/token-issuer.ts MintOptions, the parts used here). */
+/** What the stack's issuer can sign (infra/local/cognito/token-issuer.ts MintOptions, the parts used here). */
 type Mint = (options: {
   role: 'intake' | 'agent' | 'supervisor' | 'auditor' | 'admin' | 'none';
   user: string;

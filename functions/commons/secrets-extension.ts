@@ -1,6 +1,6 @@
 // Client of the AWS Parameters and Secrets Lambda Extension's HTTP API: GetSecretValue through a loopback
 // port, authorised by the sandbox's session token. The local stack serves the same protocol
-// (infra/local/secrets-server.ts), so handlers fetch secrets the same way everywhere. Plain fetch: no SDK
+// (infra/local/secrets/server.ts), so handlers fetch secrets the same way everywhere. Plain fetch: no SDK
 // client in the bundle for one call.
 
 export interface SecretsExtension {

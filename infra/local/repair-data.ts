@@ -7,9 +7,9 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataDirInUse, lockDataDir } from './data-dir-lock.ts';
-import { RUNNING_MARKER_FILE } from './dynamo-server.ts';
-import { StoreDamaged, checkLevelStore, classicLevel, forgetCleanStop } from './level-store-check.ts';
-import { repairOutboxFile } from './outbox-file.ts';
+import { RUNNING_MARKER_FILE } from './dynamo/server.ts';
+import { StoreDamaged, checkLevelStore, classicLevel, forgetCleanStop } from './dynamo/level-store-check.ts';
+import { repairOutboxFile } from './sns/outbox-file.ts';
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 

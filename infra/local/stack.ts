@@ -18,30 +18,30 @@ import {
 import { EXECUTION_STATUS_CHANGE } from '../../functions/ops/execution-events.ts';
 import { WORKFLOW_TASKS } from '../../functions/workflow/tasks.ts';
 import { lockDataDir } from './data-dir-lock.ts';
-import { startLocalDynamo, type LocalDynamo } from './dynamo-server.ts';
+import { startLocalDynamo, type LocalDynamo } from './dynamo/server.ts';
 import { fieldErrors, problemResult, validationProblem } from '#commons/http-problem';
-import { bundleModule } from './function-bundles.ts';
-import { checkLevelStore } from './level-store-check.ts';
-import { readOutboxFile } from './outbox-file.ts';
-import { loadApiRoutes, startGateway, type RunningGateway, type TokenAuthorizer } from './gateway.ts';
+import { bundleModule } from './lambda/function-bundles.ts';
+import { checkLevelStore } from './dynamo/level-store-check.ts';
+import { readOutboxFile } from './sns/outbox-file.ts';
+import { loadApiRoutes, startGateway, type RunningGateway, type TokenAuthorizer } from './gateway/server.ts';
 import {
   DEFAULT_TOKEN_SECONDS,
   startLocalTokenIssuer,
   tokenRequestSchema,
   type LocalTokenIssuer,
-} from './token-issuer.ts';
+} from './cognito/token-issuer.ts';
 import {
   startLocalStepFunctions,
   type LambdaHandler,
   type LocalEventRule,
   type LocalStepFunctions,
-} from './sfn-server.ts';
-import { startLocalKms, type LocalKms } from './kms-server.ts';
-import { startLocalS3, type LocalS3 } from './s3-server.ts';
-import { startLocalSecrets, type LocalSecrets } from './secrets-server.ts';
-import { startLocalSns, type LocalSns, type OutboxEntry } from './sns-server.ts';
-import { startLocalEum, type LocalEum } from './eum-sms-server.ts';
-import { startLocalAliyun, type LocalAliyun } from './aliyun-sms-server.ts';
+} from './sfn/server.ts';
+import { startLocalKms, type LocalKms } from './kms/server.ts';
+import { startLocalS3, type LocalS3 } from './s3/server.ts';
+import { startLocalSecrets, type LocalSecrets } from './secrets/server.ts';
+import { startLocalSns, type LocalSns, type OutboxEntry } from './sns/server.ts';
+import { startLocalEum, type LocalEum } from './sms/eum-server.ts';
+import { startLocalAliyun, type LocalAliyun } from './sms/aliyun-server.ts';
 import {
   exampleTemplateMapping,
   parseTemplateMapping,
@@ -106,7 +106,7 @@ export interface EmbeddedStackOptions {
   orgDirectoryFile?: string;
   /**
    * Run the deployed bundles instead of the TypeScript sources: a directory of `<functionName>/index.mjs`
-   * (ensureFunctionBundles in function-bundles.ts builds it with the CDK's esbuild options).
+   * (ensureFunctionBundles in lambda/function-bundles.ts builds it with the CDK's esbuild options).
    */
   functionBundles?: string;
   /** Tests only: shorter Retry intervals by state name (ms), so retry paths run in seconds. */

@@ -6,8 +6,8 @@ import { InvalidConfiguration, loadSlaPolicy } from '#domain/policy';
 import { ConfigurationError } from '#commons/config';
 import { SMS_PROVIDERS, TemplateMappingInvalid } from '#domain/notifications/provider-templates';
 import { DataDirInUse } from './data-dir-lock.ts';
-import { StoreDamaged } from './level-store-check.ts';
-import { OutboxDamaged } from './outbox-file.ts';
+import { StoreDamaged } from './dynamo/level-store-check.ts';
+import { OutboxDamaged } from './sns/outbox-file.ts';
 import type { LocalService } from './stack.ts';
 
 export const EXIT_RUNTIME = 1;

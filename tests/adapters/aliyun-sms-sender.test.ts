@@ -18,9 +18,9 @@ import {
 import { shortComplaintNumber } from '#domain/notifications/short-id';
 import type { CustomerTemplateName } from '#domain/notifications/templates';
 import type { OutboundSms } from '#domain/ports';
-import { startLocalAliyun, type LocalAliyun } from '../../infra/local/aliyun-sms-server.ts';
-import { startLocalSecrets, type LocalSecrets } from '../../infra/local/secrets-server.ts';
-import { startLocalSns, type LocalSns } from '../../infra/local/sns-server.ts';
+import { startLocalAliyun, type LocalAliyun } from '../../infra/local/sms/aliyun-server.ts';
+import { startLocalSecrets, type LocalSecrets } from '../../infra/local/secrets/server.ts';
+import { startLocalSns, type LocalSns } from '../../infra/local/sns/server.ts';
 import { complaintFixture } from '../support/complaint-fixture.ts';
 
 const BASE_URL = 'https://ts.example.cn';

@@ -4,8 +4,8 @@ import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EumSmsSender } from '#adapters/eum-sms-sender';
 import { SendRejected, SendThrottled, SmsOptedOut } from '#domain/notifications/errors';
-import { startLocalEum, type LocalEum } from '../../infra/local/eum-sms-server.ts';
-import { startLocalSns, type LocalSns } from '../../infra/local/sns-server.ts';
+import { startLocalEum, type LocalEum } from '../../infra/local/sms/eum-server.ts';
+import { startLocalSns, type LocalSns } from '../../infra/local/sns/server.ts';
 
 const PHONE = '+8613812345678';
 const OPTED_OUT = '+8613900000000';

@@ -4,7 +4,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3AttachmentFiles } from '#adapters/s3-attachment-files';
-import { startLocalS3, type LocalS3 } from '../../infra/local/s3-server.ts';
+import { startLocalS3, type LocalS3 } from '../../infra/local/s3/server.ts';
 import { parcelPhoto } from '../support/png.ts';
 
 const BUCKET = 'adapter-test-attachments';

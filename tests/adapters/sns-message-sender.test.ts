@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SnsMessageSender, snsSubject } from '#adapters/sns-message-sender';
 import { SendRejected, SendThrottled, SmsOptedOut } from '#domain/notifications/errors';
-import { startLocalSns, type LocalSns } from '../../infra/local/sns-server.ts';
+import { startLocalSns, type LocalSns } from '../../infra/local/sns/server.ts';
 
 const OPTED_OUT = '+8613900000000';
 const PHONE = '+8613812345678';

@@ -3,7 +3,7 @@
 // to the principal that sent them.
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_STAFF_CLIENT_ID } from '../../infra/local/token-issuer.ts';
+import { LOCAL_STAFF_CLIENT_ID } from '../../infra/local/cognito/token-issuer.ts';
 import { sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
 
 let api: TestApi;

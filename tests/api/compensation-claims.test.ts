@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getServiceDeps } from '#composition/deps';
 import { deliverNotification } from '#use-cases/deliver-notification';
-import type { OutboxItem } from '../../infra/local/cli-outbox.ts';
+import type { OutboxItem } from '../../infra/local/cli/outbox.ts';
 import {
   eventually,
   sampleComplaint,

@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxEntry } from '../../infra/local/sns-server.ts';
+import type { OutboxEntry } from '../../infra/local/sns/server.ts';
 import {
   eventually,
   splitActor,
@@ -51,20 +51,14 @@ async function send(
   headers: Record<string, string> = {},
   as: Identity = TEST_INTAKE,
 ): Promise<Reply> {
-  const signed = { authorization: `Bearer ${await api.tokenFor(as)}`, ...headers };
-  const response = await fetch(`${api.url}${path}`, {
+  const reply = await api.as(as).send({
     method,
+    path,
     redirect: 'manual',
-    headers: body === undefined ? signed : { 'content-type': 'application/json', ...signed },
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    text,
-    body: text ? (JSON.parse(text) as Json) : {},
-  };
+  return { status: reply.status, headers: reply.headers, text: reply.text, body: reply.body };
 }
 
 /** What a well-behaved client does with "409, Retry-After": the workflow is between stages. */
@@ -74,11 +68,14 @@ async function sendPatiently(
   body: unknown,
   as: Identity = TEST_INTAKE,
 ): Promise<Reply> {
-  for (let attempt = 1; ; attempt++) {
-    const reply = await send(method, path, body, {}, as);
-    if (reply.status !== 409 || !reply.headers.get('retry-after') || attempt >= 30) return reply;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return eventually(
+    async () => {
+      const reply = await send(method, path, body, {}, as);
+      return reply.status === 409 && reply.headers.get('retry-after') ? undefined : reply;
+    },
+    10_000,
+    `${method} ${path} taken (not 409 with Retry-After)`,
+  );
 }
 
 async function register(overrides: Json = {}, headers: Record<string, string> = {}): Promise<string> {

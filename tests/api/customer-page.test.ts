@@ -3,7 +3,7 @@
 // form-encoded as a browser does, error pages in both languages, and JSON clients answered as before.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxEntry } from '../../infra/local/sns-server.ts';
+import type { OutboxEntry } from '../../infra/local/sns/server.ts';
 import {
   eventually,
   splitActor,
@@ -48,9 +48,8 @@ async function send(
   init: { body?: string; headers?: Record<string, string> } = {},
   as: Identity = TEST_INTAKE,
 ) {
-  const headers = { authorization: `Bearer ${await api.tokenFor(as)}`, ...init.headers };
-  const response = await fetch(`${api.url}${path}`, { method, redirect: 'manual', ...init, headers });
-  return { status: response.status, headers: response.headers, text: await response.text() } satisfies Reply;
+  const reply = await api.as(as).send({ method, path, redirect: 'manual', ...init });
+  return { status: reply.status, headers: reply.headers, text: reply.text } satisfies Reply;
 }
 
 const json = (reply: Reply) => JSON.parse(reply.text) as Record<string, unknown>;
@@ -64,11 +63,14 @@ const postForm = (token: string, form: string, accept = BROWSER) =>
 
 /** A rating right after the answer may find the workflow between stages (409, Retry-After): retry it. */
 async function postFormPatiently(token: string, form: string, accept = BROWSER): Promise<Reply> {
-  for (let attempt = 1; ; attempt++) {
-    const reply = await postForm(token, form, accept);
-    if (reply.status !== 409 || !reply.headers.get('retry-after') || attempt >= 30) return reply;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return eventually(
+    async () => {
+      const reply = await postForm(token, form, accept);
+      return reply.status === 409 && reply.headers.get('retry-after') ? undefined : reply;
+    },
+    10_000,
+    'the rating taken (not 409 with Retry-After)',
+  );
 }
 
 async function staffPost(
@@ -77,19 +79,21 @@ async function staffPost(
   as: Identity = TEST_INTAKE,
 ): Promise<Record<string, unknown>> {
   // Retry while the workflow is between stages (409 with Retry-After), as a client should.
-  for (let attempt = 1; ; attempt++) {
-    const reply = await send(
-      'POST',
-      path,
-      { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
-      as,
-    );
-    if (reply.status < 300) return json(reply);
-    if (reply.status !== 409 || !reply.headers.get('retry-after') || attempt >= 30) {
-      throw new Error(`${path}: ${reply.status} ${reply.text}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const reply = await eventually(
+    async () => {
+      const answer = await send(
+        'POST',
+        path,
+        { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+        as,
+      );
+      return answer.status === 409 && answer.headers.get('retry-after') ? undefined : answer;
+    },
+    10_000,
+    `${path} taken (not 409 with Retry-After)`,
+  );
+  if (reply.status >= 300) throw new Error(`${path}: ${reply.status} ${reply.text}`);
+  return json(reply);
 }
 
 const act = (id: string, action: Record<string, unknown>) => {

@@ -3,9 +3,11 @@
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedStack, type EmbeddedStack } from '../../infra/local/stack.ts';
-import { splitActor, TEST_INTAKE } from '../support/embedded.ts';
+import { eventually, splitActor, TEST_INTAKE } from '../support/embedded.ts';
+import { httpApi, type HttpApi } from '../support/http-api.ts';
 
 let stack: EmbeddedStack;
+let api: HttpApi;
 
 beforeAll(async () => {
   stack = await startEmbeddedStack({
@@ -13,6 +15,7 @@ beforeAll(async () => {
     reconcileOnStart: false,
     environment: { PUBLIC_BASE_URL: 'http://127.0.0.1' },
   });
+  api = httpApi(stack.url, { mint: (identity) => stack.issuer.mint(identity) });
 });
 afterAll(() => stack?.close());
 
@@ -29,29 +32,29 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
     body !== null && typeof body === 'object' && 'actor' in body
       ? splitActor(body as Record<string, unknown>)
       : { as: TEST_INTAKE, action: body };
-  const token = await stack.issuer.mint(as);
-  const signed = { authorization: `Bearer ${token}`, ...headers };
-  const response = await fetch(`${stack.url}${path}`, {
+  const response = await api.as(as).send({
     method,
-    headers: action === undefined ? signed : { 'Content-Type': 'application/json', ...signed },
+    path,
+    headers: action === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
     ...(action === undefined ? {} : { body: JSON.stringify(action) }),
   });
-  const text = await response.text();
   return {
     status: response.status,
     headers: response.headers,
-    body: (text ? JSON.parse(text) : null) as Json,
+    body: (response.text ? response.body : null) as Json,
   };
 }
 
 /** What a well-behaved client does with "409, Retry-After": the workflow is between stages, so wait and retry. */
 async function callPatiently(method: string, path: string, body: unknown) {
-  for (let attempt = 1; ; attempt++) {
-    const response = await call(method, path, body);
-    const retryAfter = response.headers.get('retry-after');
-    if (response.status !== 409 || retryAfter === null || attempt >= 10) return response;
-    await new Promise((resolve) => setTimeout(resolve, Number(retryAfter) * 100));
-  }
+  return eventually(
+    async () => {
+      const response = await call(method, path, body);
+      return response.status === 409 && response.headers.get('retry-after') !== null ? undefined : response;
+    },
+    10_000,
+    `${method} ${path} taken (not 409 with Retry-After)`,
+  );
 }
 
 /** A different tracking number per complaint, so repeat detection and list filters see one complaint each. */

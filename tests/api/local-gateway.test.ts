@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../functions/api/routes.ts';
-import { MAX_PAYLOAD_BYTES, startGateway, type RunningGateway } from '../../infra/local/gateway.ts';
+import { MAX_PAYLOAD_BYTES, startGateway, type RunningGateway } from '../../infra/local/gateway/server.ts';
 
 interface Seen {
   event: APIGatewayProxyEvent;

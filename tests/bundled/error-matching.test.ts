@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { COMPLAINT_PARTITION_PREFIX, COMPLAINT_SORT_KEY, complaintKey } from '#adapters/table-design';
-import type { EngineEvent } from '../../infra/local/sfn-server.ts';
+import type { EngineEvent } from '../../infra/local/sfn/server.ts';
 import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
 
 const REGION = 'us-east-1';

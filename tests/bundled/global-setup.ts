@@ -1,7 +1,7 @@
 // The bundled tier's one build per run: every function bundled with the CDK's esbuild options (reused
 // when the sources have not changed since the last run), handed to the tests as `functionBundles`.
 import type { TestProject } from 'vitest/node';
-import { ensureFunctionBundles } from '../../infra/local/function-bundles.ts';
+import { ensureFunctionBundles } from '../../infra/local/lambda/function-bundles.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

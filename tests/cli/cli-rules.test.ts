@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ACTIONS, DAMAGE_SEVERITIES, MANUAL_CLOSE_REASONS, type ActionName } from '#domain/commands';
 import { CATEGORIES, COMPLAINT_TYPES, RESPONSIBLE_PARTIES } from '#domain/complaint';
 import { actionBody } from '../../functions/api/schemas.ts';
-import { ACTION_NEEDS, FLAG_OF, actionBodyOf, type ActOptions } from '../../infra/local/cli-act.ts';
-import { shanghaiTime } from '../../infra/local/cli-format.ts';
+import { ACTION_NEEDS, FLAG_OF, actionBodyOf, type ActOptions } from '../../infra/local/cli/act.ts';
+import { shanghaiTime } from '../../infra/local/cli/format.ts';
 
 const words = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ,.]{0,40}$/);
 /** Staff ids follow the API's identifier pattern. */

@@ -176,7 +176,7 @@ describe('where the API is', () => {
 describe('the entry file', () => {
   it('runs under node and prints the help', () => {
     // Prepare
-    const entry = fileURLToPath(new URL('../../infra/local/cli.ts', import.meta.url));
+    const entry = fileURLToPath(new URL('../../infra/local/cli/main.ts', import.meta.url));
 
     // Act
     const child = spawnSync(process.execPath, [entry, '--help'], { encoding: 'utf8', timeout: 20_000 });
@@ -189,7 +189,7 @@ describe('the entry file', () => {
 
   it('exits 2 on a usage error', () => {
     // Prepare
-    const entry = fileURLToPath(new URL('../../infra/local/cli.ts', import.meta.url));
+    const entry = fileURLToPath(new URL('../../infra/local/cli/main.ts', import.meta.url));
 
     // Act
     const child = spawnSync(process.execPath, [entry, 'act', '01JD5Q8W4ZK3V9B7N2M6R0T1XY', 'escalate'], {

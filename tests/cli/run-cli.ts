@@ -1,5 +1,5 @@
 // Runs the CLI in process, the way a person at a terminal would, and keeps what it printed.
-import { runCli, type CliIo } from '../../infra/local/cli-program.ts';
+import { runCli, type CliIo } from '../../infra/local/cli/program.ts';
 
 export interface CliRun {
   code: number;

@@ -16,7 +16,7 @@ import {
 import { httpHandler, MAX_BODY_BYTES } from '#commons/http';
 import { DOMAIN_PROBLEM_RULES, problemType } from '#commons/http-problem';
 import { authorizerContextOf } from '#commons/authorizer-context';
-import { startGateway, type RunningGateway, type TokenAuthorizer } from '../../infra/local/gateway.ts';
+import { startGateway, type RunningGateway, type TokenAuthorizer } from '../../infra/local/gateway/server.ts';
 
 const failures: Record<string, () => Error> = {
   'not-found': () => new ComplaintNotFound('01JD5Q8W4ZK3V9B7N2M6R0T1XY'),

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '#commons/config';
 import { PhoneHashKeyError, phoneHasher } from '#commons/phone-hasher';
 import { SecretsExtensionError } from '#commons/secrets-extension';
-import { startLocalSecrets, type LocalSecrets } from '../../infra/local/secrets-server.ts';
+import { startLocalSecrets, type LocalSecrets } from '../../infra/local/secrets/server.ts';
 
 const TOKEN = 'session-token-of-this-sandbox';
 const KEY_ID = 'complaints/test/phone-hash-key';

@@ -4,14 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complaintKey, INDEXES, statusPartition } from '#adapters/table-design';
 import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
-import {
-  httpApi,
-  listAll,
-  postUntilReady,
-  timelineOf,
-  type ComplaintBody,
-  type HttpApi,
-} from '../support/spawned-stack.ts';
+import { httpApi, type HttpApi } from '../support/http-api.ts';
+import { listAll, postUntilReady, timelineOf, type ComplaintBody } from '../support/spawned-stack.ts';
 
 const UNKNOWN_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const DAY_MS = 24 * 3600 * 1000;
@@ -583,11 +577,12 @@ async function settled(id: string, status: string): Promise<ComplaintBody> {
       const c = (await http.get<ComplaintBody>(`/v1/complaints/${id}`)).body;
       const steady = c.status === status && previous?.version === c.version;
       previous = c;
-      if (!steady) await new Promise((resolve) => setTimeout(resolve, 300));
       return steady ? c : undefined;
     },
     10_000,
     `complaint ${id} settled in ${status}`,
+    // Two reads 300 ms apart with the same version: the workflow has stopped writing it.
+    300,
   );
 }
 
@@ -595,8 +590,8 @@ beforeAll(async () => {
   // Real time: no SLA clock runs out while the matrix runs, so the fixtures only change if a request does.
   api = await startTestApi();
   http = httpApi(api.url);
-  agentHttp = httpApi(api.url, undefined, { role: 'agent', user: 'agent-1' });
-  supervisorHttp = httpApi(api.url, undefined, { role: 'supervisor', user: 'sup-1' });
+  agentHttp = httpApi(api.url, { identity: { role: 'agent', user: 'agent-1' } });
+  supervisorHttp = httpApi(api.url, { identity: { role: 'supervisor', user: 'sup-1' } });
   const received = (await api.post<ComplaintBody>('/v1/complaints', sampleComplaint())).body;
   const other = (
     await api.post<ComplaintBody>('/v1/complaints', sampleComplaint({ trackingNumber: 'EA123456789CN' }))

@@ -3,14 +3,13 @@
 // filters and cursor pagination, and the customer's phone number never appearing in full in any answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestApi, type TestApi } from '../support/embedded.ts';
+import { httpApi, type HttpApi } from '../support/http-api.ts';
 import {
-  httpApi,
   listAll,
   outboxOf,
   postUntilReady,
   timelineOf,
   type ComplaintBody,
-  type HttpApi,
   type OutboxItem,
 } from '../support/spawned-stack.ts';
 
@@ -29,8 +28,10 @@ const created = new Map<string, ComplaintBody>();
 
 beforeAll(async () => {
   api = await startTestApi({ timeScale: TIME_SCALE });
-  http = httpApi(api.url, (text, path) => {
-    if (!path.startsWith('/_local/')) answers.push({ path, text });
+  http = httpApi(api.url, {
+    onResponse: (text, path) => {
+      if (!path.startsWith('/_local/')) answers.push({ path, text });
+    },
   });
 });
 afterAll(async () => {

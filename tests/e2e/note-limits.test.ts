@@ -5,7 +5,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complaintKey } from '#adapters/table-design';
 import { COMPLAINT_LIMITS } from '#domain/limits';
-import { dynamoItemSize, MAX_ITEM_BYTES, type WireValue } from '../../infra/local/dynamo-item-size.ts';
+import { dynamoItemSize, MAX_ITEM_BYTES, type WireValue } from '../../infra/local/dynamo/item-size.ts';
 import { startTestApi, type TestApi, postAction } from '../support/embedded.ts';
 
 let api: TestApi;

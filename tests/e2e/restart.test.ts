@@ -6,6 +6,7 @@
 // interrupted, never sent again (at most once).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, sampleComplaint, splitActor } from '../support/embedded.ts';
+import type { HttpApi } from '../support/http-api.ts';
 import {
   listAll,
   outboxOf,
@@ -14,7 +15,6 @@ import {
   spawnStack,
   timelineOf,
   type ComplaintBody,
-  type HttpApi,
   type OutboxItem,
   type SpawnedStack,
   type TimelineItem,

@@ -9,7 +9,8 @@ import { FILTER_ATTRIBUTES, INDEXES, KEY_ATTRIBUTES } from '#adapters/table-desi
 import { writeCost, type ItemImage, type TableCostDesign } from '#adapters/write-units';
 import { eventually, startTestApi, untilNoRunningExecutions, type TestApi } from '../support/embedded.ts';
 import { complaintOf, recordWrites, type RecordedWrite } from '../support/write-recorder.ts';
-import { httpApi, outboxOf, postUntilReady, type HttpApi } from '../support/spawned-stack.ts';
+import { httpApi, type HttpApi } from '../support/http-api.ts';
+import { outboxOf, postUntilReady } from '../support/spawned-stack.ts';
 
 const COMPLAINTS = 3;
 /** 1 + 2 x 3 for the queue, 1 each for byCreated, byTracking, byPhone, byShortId, byOwner. */

@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleSize, PROJECT_ROOT } from '../../infra/constructs/bundling.ts';
-import { bundleModule, ensureFunctionBundles } from '../../infra/local/function-bundles.ts';
+import { bundleModule, ensureFunctionBundles } from '../../infra/local/lambda/function-bundles.ts';
 import { createComplaintsApp } from '../../infra/stacks/complaints-app.ts';
 import { functionSpecs } from '../../infra/stacks/function-catalog.ts';
 

@@ -3,8 +3,8 @@
 import { SendSmsRequest } from '@alicloud/dysmsapi20170525';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aliyunSmsClient } from '#adapters/aliyun-sms-sender';
-import { startLocalAliyun, type LocalAliyun } from '../../infra/local/aliyun-sms-server.ts';
-import { startLocalSns, type LocalSns } from '../../infra/local/sns-server.ts';
+import { startLocalAliyun, type LocalAliyun } from '../../infra/local/sms/aliyun-server.ts';
+import { startLocalSns, type LocalSns } from '../../infra/local/sns/server.ts';
 
 const KEY = { accessKeyId: 'LTAItest', accessKeySecret: 'test-secret-0123456789' };
 let sns: LocalSns;

@@ -2,8 +2,8 @@
 // exactly where it would on AWS: Chinese text counts three bytes a character, not one UTF-16 unit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { dynamoItemSize, MAX_ITEM_BYTES } from '../../infra/local/dynamo-item-size.ts';
-import { startLocalDynamo, type LocalDynamo as EmbeddedDynamo } from '../../infra/local/dynamo-server.ts';
+import { dynamoItemSize, MAX_ITEM_BYTES } from '../../infra/local/dynamo/item-size.ts';
+import { startLocalDynamo, type LocalDynamo as EmbeddedDynamo } from '../../infra/local/dynamo/server.ts';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
 import { credentials, region } from './support.ts';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { complaintTableDefinition } from '#adapters/table-design';
-import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynamo-server.ts';
+import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynamo/server.ts';
 
 type Closable = { prototype: { close(): Promise<void> } };
 const level = createRequire(createRequire(import.meta.url).resolve('dynalite'))('abstract-level') as Record<

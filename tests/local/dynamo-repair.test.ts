@@ -23,9 +23,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
 import { INDEXES, complaintKey, complaintTableDefinition } from '#adapters/table-design';
 import { STATUSES, type Complaint, type Status } from '#domain/complaint';
-import { REPAIR_JOURNAL_FILE, writeRepairJournal } from '../../infra/local/dynamo-repair.ts';
-import { forgetCleanStop } from '../../infra/local/level-store-check.ts';
-import { RUNNING_MARKER_FILE, startLocalDynamo, type LocalDynamo } from '../../infra/local/dynamo-server.ts';
+import { REPAIR_JOURNAL_FILE, writeRepairJournal } from '../../infra/local/dynamo/repair.ts';
+import { forgetCleanStop } from '../../infra/local/dynamo/level-store-check.ts';
+import { RUNNING_MARKER_FILE, startLocalDynamo, type LocalDynamo } from '../../infra/local/dynamo/server.ts';
 import { complaintFixture as fixtureWithHistory } from '../support/complaint-fixture.ts';
 
 /**

@@ -11,7 +11,7 @@ import {
   QueryCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynamo-server.ts';
+import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynamo/server.ts';
 import { credentials, region } from './support.ts';
 
 const table: CreateTableCommandInput = {

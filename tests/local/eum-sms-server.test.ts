@@ -9,8 +9,8 @@ import {
   ValidationException,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalEum, type LocalEum } from '../../infra/local/eum-sms-server.ts';
-import { startLocalSns, type LocalSns } from '../../infra/local/sns-server.ts';
+import { startLocalEum, type LocalEum } from '../../infra/local/sms/eum-server.ts';
+import { startLocalSns, type LocalSns } from '../../infra/local/sns/server.ts';
 
 const OPTED_OUT = '+447700900123';
 let sns: LocalSns;

@@ -12,7 +12,7 @@ import {
   KMSClient,
 } from '@aws-sdk/client-kms';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLocalKms, type LocalKms } from '../../infra/local/kms-server.ts';
+import { startLocalKms, type LocalKms } from '../../infra/local/kms/server.ts';
 
 const ALIAS = 'alias/test-personal-data';
 const OTHER = 'alias/test-other';

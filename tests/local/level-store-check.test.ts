@@ -3,7 +3,7 @@
 // (tests/e2e/startup-failures.test.ts) run it on the logs dynalite really writes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crc32c, logFileProblem } from '../../infra/local/level-store-check.ts';
+import { crc32c, logFileProblem } from '../../infra/local/dynamo/level-store-check.ts';
 import { servicePortsFrom } from '../../infra/local/startup-failure.ts';
 
 const BLOCK = 32 * 1024;

@@ -2,7 +2,7 @@
 // it: GetSecretValue's JSON for a known id, and the extension's refusals for a missing or wrong token, a
 // missing secretId and an unknown secret.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLocalSecrets, type LocalSecrets } from '../../infra/local/secrets-server.ts';
+import { startLocalSecrets, type LocalSecrets } from '../../infra/local/secrets/server.ts';
 
 const TOKEN = 'session-token-of-this-sandbox';
 const SECRET_ID = 'complaints/local/phone-hash-key';

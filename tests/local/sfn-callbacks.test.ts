@@ -12,7 +12,7 @@ import {
   InvalidToken,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/sfn-server.ts';
+import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/sfn/server.ts';
 import {
   credentials,
   finished,

@@ -1,7 +1,7 @@
 // How a definition is prepared for the local engine: every Task found by name, also inside Parallel
 // branches and Map processors, and every duration fitted to what a Node timer can hold.
 import { describe, expect, it } from 'vitest';
-import { ENGINE_MAX_TIMEOUT_SECONDS, prepareDefinition } from '../../infra/local/sfn-definition.ts';
+import { ENGINE_MAX_TIMEOUT_SECONDS, prepareDefinition } from '../../infra/local/sfn/definition.ts';
 
 const task = (extra: Record<string, unknown> = {}) => ({
   Type: 'Task',

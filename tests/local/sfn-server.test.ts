@@ -17,7 +17,7 @@ import {
   StateMachineDoesNotExist,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/sfn-server.ts';
+import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/sfn/server.ts';
 import { eventually } from '../support/embedded.ts';
 import {
   credentials,

@@ -23,7 +23,7 @@ import {
   startLocalSns,
   type LocalSns,
   type LocalSnsOptions,
-} from '../../infra/local/sns-server.ts';
+} from '../../infra/local/sns/server.ts';
 import { credentials, region, rejection } from './support.ts';
 
 const topicArn = 'arn:aws:sns:us-east-1:123456789012:complaints-staff-level-1';

@@ -11,7 +11,7 @@ import {
   PersonalDataMismatch,
 } from '#adapters/esdk-personal-data-cipher';
 import { complaintKey } from '#adapters/table-design';
-import { startLocalKms, type LocalKms } from '../../infra/local/kms-server.ts';
+import { startLocalKms, type LocalKms } from '../../infra/local/kms/server.ts';
 import { complaintFixture } from '../support/complaint-fixture.ts';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
 

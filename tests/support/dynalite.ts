@@ -1,10 +1,10 @@
 // A real DynamoDB wire endpoint for tests: the same local DynamoDB `npm start` runs (infra/local/
-// dynamo-server.ts: dynalite with its iterator fix, DynamoDB's UTF-8 item sizes, instant tables), on a free
+// dynamo/server.ts: dynalite with its iterator fix, DynamoDB's UTF-8 item sizes, instant tables), on a free
 // loopback port, with the complaint table created from the definition the CDK stack deploys.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { complaintTableDefinition } from '#adapters/table-design';
-import { ensureTable, startLocalDynamo } from '../../infra/local/dynamo-server.ts';
+import { ensureTable, startLocalDynamo } from '../../infra/local/dynamo/server.ts';
 
 export interface LocalDynamo {
   endpoint: string;

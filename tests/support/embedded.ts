@@ -9,49 +9,13 @@ import {
   type EmbeddedStack,
   type EmbeddedStackOptions,
 } from '../../infra/local/stack.ts';
-import type { PrincipalRole } from '#domain/permissions';
+import { httpApi, TEST_INTAKE, type ApiResponse, type HttpApi, type Identity } from './http-api.ts';
 
-export interface ApiResponse<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+export { TEST_INTAKE, type ApiResponse, type Identity };
 
-/**
- * Who a test client calls as: a staff user (agent, supervisor, auditor, admin), an upstream system
- * (`intake`, its client id as `user`, optionally with the delegation scope and a named agent), or a
- * principal with no role at all (`none`).
- */
-export interface Identity {
-  role: PrincipalRole | 'none';
-  user: string;
-  /** intake only: the delegation scope. */
-  delegation?: boolean;
-  /** Sent as X-On-Behalf-Of (a delegating client names the agent it acts for). */
-  onBehalfOf?: string;
-}
-
-/** The default caller of test clients: an upstream intake system (registers, reads its own, relays feedback). */
-export const TEST_INTAKE: Identity = { role: 'intake', user: 'test-intake' };
-
-export interface ApiClient {
-  post<T = Record<string, unknown>>(
-    path: string,
-    body: unknown,
-    headers?: Record<string, string>,
-  ): Promise<ApiResponse<T>>;
-  get<T = Record<string, unknown>>(path: string, headers?: Record<string, string>): Promise<ApiResponse<T>>;
-  /** The same stack as another principal. */
-  as(identity: Identity): ApiClient;
-}
-
-export interface TestApi extends ApiClient {
+/** The embedded stack and the one test HTTP client (http-api.ts) on it, with tokens of its issuer. */
+export interface TestApi extends HttpApi {
   stack: EmbeddedStack;
-  url: string;
-  /** A bearer token of the stack's issuer for the identity (tests forge others with stack.issuer.mint). */
-  tokenFor(identity: Identity): Promise<string>;
-  /** Without any Authorization header. */
-  anonymous: Pick<ApiClient, 'get' | 'post'>;
   close(): Promise<void>;
 }
 
@@ -66,60 +30,27 @@ export async function startTestApi(options: Partial<EmbeddedStackOptions> = {}):
     // test sets its own window (tests/workflow/quiet-hours.test.ts).
     environment: { CUSTOMER_QUIET_HOURS: 'off', ...options.environment },
   });
-  const tokens = new Map<string, Promise<string>>();
-  const tokenFor = (identity: Identity) => {
-    const key = JSON.stringify([identity.role, identity.user, identity.delegation ?? false]);
-    let token = tokens.get(key);
-    if (!token) {
-      token = stack.issuer.mint({
+  const client = httpApi(stack.url, {
+    mint: (identity) =>
+      stack.issuer.mint({
         role: identity.role,
         user: identity.user,
         ...(identity.delegation ? { delegation: true } : {}),
-      });
-      tokens.set(key, token);
-    }
-    return token;
-  };
-  const call = async <T>(method: string, path: string, body: unknown, headers: Record<string, string>) => {
-    const response = await fetch(`${stack.url}${path}`, {
-      method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T };
-  };
-  const authorized = async (identity: Identity, headers: Record<string, string> = {}) => ({
-    authorization: `Bearer ${await tokenFor(identity)}`,
-    ...(identity.onBehalfOf ? { 'x-on-behalf-of': identity.onBehalfOf } : {}),
-    ...headers,
+      }),
   });
-  const client = (identity: Identity): ApiClient => ({
-    post: async (path, body, headers) => call('POST', path, body, await authorized(identity, headers)),
-    get: async (path, headers) => call('GET', path, undefined, await authorized(identity, headers)),
-    as: client,
-  });
-  return {
-    ...client(TEST_INTAKE),
-    stack,
-    url: stack.url,
-    tokenFor,
-    anonymous: {
-      post: (path, body, headers = {}) => call('POST', path, body, headers),
-      get: (path, headers = {}) => call('GET', path, undefined, headers),
-    },
-    close: () => stack.close(),
-  };
+  return { ...client, stack, close: () => stack.close() };
 }
 
 /**
- * Resolves once no execution of the named state machines (default: every one of the stack) is running:
+ * Resolves once no execution of the named state machines (default: every one of the stack) is running,
+ * or with `namePrefix`, none whose name starts with it (a complaint's id: its workflow and its deliveries):
  * the end signal for "and nothing more was sent or written", instead of a fixed sleep.
  */
 export async function untilNoRunningExecutions(
   stack: EmbeddedStack,
   machines?: readonly string[],
   timeoutMs = 20_000,
+  namePrefix?: string,
 ): Promise<void> {
   const sfn = new SFNClient({
     endpoint: stack.sfn.endpoint,
@@ -133,15 +64,27 @@ export async function untilNoRunningExecutions(
   await eventually(
     async () => {
       for (const stateMachineArn of arns) {
-        const running = await sfn.send(
-          new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }),
-        );
-        if ((running.executions ?? []).length > 0) return undefined;
+        let nextToken: string | undefined;
+        do {
+          const running = await sfn.send(
+            new ListExecutionsCommand({
+              stateMachineArn,
+              statusFilter: 'RUNNING',
+              maxResults: namePrefix === undefined ? 1 : 100,
+              ...(nextToken ? { nextToken } : {}),
+            }),
+          );
+          const executions = running.executions ?? [];
+          if (executions.some((e) => namePrefix === undefined || (e.name ?? '').startsWith(namePrefix))) {
+            return undefined;
+          }
+          nextToken = namePrefix === undefined ? undefined : running.nextToken;
+        } while (nextToken);
       }
       return true;
     },
     timeoutMs,
-    `no running executions of ${machines?.join(', ') ?? 'any state machine'}`,
+    `no running executions of ${machines?.join(', ') ?? 'any state machine'}${namePrefix ? ` named ${namePrefix}…` : ''}`,
   );
 }
 
@@ -191,7 +134,7 @@ export function splitActor(body: Record<string, unknown>): { as: Identity; actio
 
 /** POSTs an action written as the tests write it (`{ action, actor, ... }`), signed in as that actor. */
 export function postAction<T = Record<string, unknown>>(
-  api: Pick<ApiClient, 'as'>,
+  api: Pick<HttpApi, 'as'>,
   complaintId: string,
   body: Record<string, unknown>,
 ): Promise<ApiResponse<T>> {

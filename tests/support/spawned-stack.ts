@@ -1,14 +1,16 @@
 // The embedded stack as its own process (`node infra/local/main.ts`, what `npm start` runs), so a test can
 // kill it like an operator or a crash would (SIGTERM, SIGKILL) and start it again on the same data
-// directory and port. Also a small HTTP client an upstream system would write, for any stack URL.
+// directory and port. Its HTTP client is the tests' one (http-api.ts); below, helpers any test uses with it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { splitActor, TEST_INTAKE, type ApiResponse, type Identity } from './embedded.ts';
-import type { OutboxItem } from '../../infra/local/cli-outbox.ts';
+import { splitActor, type ApiResponse, type Identity } from './embedded.ts';
+import { eventually } from './eventually.ts';
+import { httpApi, type HttpApi } from './http-api.ts';
+import type { OutboxItem } from '../../infra/local/cli/outbox.ts';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = 'infra/local/main.ts';
@@ -165,119 +167,6 @@ async function isHealthy(url: string): Promise<boolean> {
   }
 }
 
-// ---------------------------------------------------------------------------------------------------
-// HTTP, as an upstream system calls the API
-
-export interface HttpApi {
-  url: string;
-  post<T = Record<string, unknown>>(
-    path: string,
-    body: unknown,
-    headers?: Record<string, string>,
-  ): Promise<ApiResponse<T>>;
-  get<T = Record<string, unknown>>(path: string): Promise<ApiResponse<T>>;
-  /** The same stack as another principal (tokens from the stack's POST /_local/token). */
-  as(identity: Identity): HttpApi;
-  /**
-   * Any method, raw body (a string is sent as is), for requests no well-behaved client sends. The
-   * client's bearer token is added unless the headers name `authorization` themselves ('' sends none).
-   */
-  send(request: {
-    method: string;
-    path: string;
-    body?: string;
-    headers?: Record<string, string>;
-  }): Promise<ApiResponse<Record<string, unknown>> & { text: string }>;
-}
-
-function parseJson(text: string): Record<string, unknown> {
-  if (!text) return {};
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return { unparsed: text };
-  }
-}
-
-/** An access token of the stack's local issuer, as `npm run complaints -- token` gets one. */
-export async function tokenFrom(url: string, identity: Identity): Promise<string> {
-  const response = await fetch(`${url}/_local/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      role: identity.role,
-      user: identity.user,
-      ...(identity.delegation ? { delegation: true } : {}),
-    }),
-  });
-  const body = (await response.json()) as { access_token?: string };
-  if (!response.ok || !body.access_token) {
-    throw new Error(`no token for ${JSON.stringify(identity)}: ${response.status} ${JSON.stringify(body)}`);
-  }
-  return body.access_token;
-}
-
-/**
- * `onResponse` sees every response's raw text (e.g. to prove something never appears in any of them).
- * Requests carry a bearer token for `identity` (default: an intake system), fetched once per client.
- */
-export function httpApi(
-  url: string,
-  onResponse?: (text: string, path: string) => void,
-  identity: Identity = TEST_INTAKE,
-): HttpApi {
-  let token: Promise<string> | undefined;
-  const credentials = async (headers: Record<string, string>): Promise<Record<string, string>> => {
-    const named = Object.keys(headers).find((name) => name.toLowerCase() === 'authorization');
-    if (named !== undefined) {
-      const { [named]: given, ...rest } = headers;
-      return given ? { ...rest, [named]: given } : rest;
-    }
-    token ??= tokenFrom(url, identity);
-    return {
-      authorization: `Bearer ${await token}`,
-      ...(identity.onBehalfOf ? { 'x-on-behalf-of': identity.onBehalfOf } : {}),
-      ...headers,
-    };
-  };
-  const send: HttpApi['send'] = async ({ method, path, body, headers = {} }) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: await credentials(headers),
-      ...(body === undefined ? {} : { body }),
-    });
-    const text = await response.text();
-    onResponse?.(text, path);
-    const parsed = parseJson(text);
-    return { status: response.status, headers: response.headers, body: parsed, text };
-  };
-  const json = async <T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    const response = await send({
-      method,
-      path,
-      ...(body === undefined
-        ? { headers }
-        : {
-            body: typeof body === 'string' ? body : JSON.stringify(body),
-            headers: { 'content-type': 'application/json', ...headers },
-          }),
-    });
-    return { status: response.status, headers: response.headers, body: response.body as T };
-  };
-  return {
-    url,
-    post: (path, body, headers) => json('POST', path, body, headers),
-    get: (path) => json('GET', path),
-    as: (other) => httpApi(url, onResponse, other),
-    send,
-  };
-}
-
 /** The fields of a complaint response the e2e tests read. */
 export interface ComplaintBody {
   id: string;
@@ -305,9 +194,7 @@ export interface TimelineItem {
 }
 
 /** An item of GET /_local/outbox, as the CLI reads it. */
-export type { OutboxItem } from '../../infra/local/cli-outbox.ts';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export type { OutboxItem } from '../../infra/local/cli/outbox.ts';
 
 /**
  * An action or feedback as a careful client sends it: a 409 with Retry-After means the workflow is between
@@ -320,18 +207,26 @@ export async function postUntilReady<T = ComplaintBody>(
   body: unknown,
   timeoutMs = 15_000,
 ): Promise<ApiResponse<T>> {
-  const deadline = Date.now() + timeoutMs;
   const named = body !== null && typeof body === 'object' && 'actor' in body;
   const { as, action } = named
     ? splitActor(body as Record<string, unknown>)
     : { as: undefined, action: body };
   const sender = as ? api.as(as) : api;
-  for (;;) {
-    const response = await sender.post<T>(path, action);
-    if (!(response.status === 409 && response.headers.get('retry-after')) || Date.now() > deadline) {
-      return response;
-    }
-    await sleep(200);
+  let last: ApiResponse<T> | undefined;
+  try {
+    return await eventually(
+      async () => {
+        last = await sender.post<T>(path, action);
+        return last.status === 409 && last.headers.get('retry-after') ? undefined : last;
+      },
+      timeoutMs,
+      `${path} taken (not 409 with Retry-After)`,
+      200,
+    );
+  } catch (error) {
+    // Past the deadline: the last answer (still 409), for the caller's assertion to show.
+    if (last) return last;
+    throw error;
   }
 }
 

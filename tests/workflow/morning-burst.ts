@@ -13,7 +13,7 @@ import type { PendingNotification } from '#domain/complaint';
 import { customerSendAt, releaseKeyOf } from '#domain/notifications/quiet-hours';
 import type { DeliveryAttention } from '#domain/ports';
 import { SEND_CONCURRENCY } from '../../functions/workflow/tasks.ts';
-import type { OutboxEntry } from '../../infra/local/sns-server.ts';
+import type { OutboxEntry } from '../../infra/local/sns/server.ts';
 import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
 
 export interface BurstOptions {

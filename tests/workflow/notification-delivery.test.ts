@@ -5,8 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { getServiceDeps } from '#composition/deps';
 import { deliverNotification } from '#use-cases/deliver-notification';
-import { eventually, sampleComplaint, splitActor, startTestApi, type TestApi } from '../support/embedded.ts';
-import type { OutboxItem } from '../../infra/local/cli-outbox.ts';
+import {
+  eventually,
+  sampleComplaint,
+  splitActor,
+  startTestApi,
+  untilNoRunningExecutions,
+  type TestApi,
+} from '../support/embedded.ts';
+import type { OutboxItem } from '../../infra/local/cli/outbox.ts';
 
 const NOTIFICATION_MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:complaint-notifications';
 type Complaint = { id: string; status: string; closeReason: string | null };
@@ -74,9 +81,7 @@ describe('notification delivery', () => {
         input: JSON.stringify({ complaintId: id, notification, sendAt }),
       }),
     );
-    // Assess
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect((await outbox(id)).filter((m) => m.key === 'closed.99')).toHaveLength(0);
+    // Assess: sent once, and not before its send time (the SNS stand-in stamps when it took the text).
     const sent = await eventually(
       async () => {
         const items = (await outbox(id)).filter((m) => m.key === 'closed.99');
@@ -86,6 +91,7 @@ describe('notification delivery', () => {
       'deferred text',
     );
     expect(sent).toHaveLength(1);
+    expect(Date.parse(sent[0]?.at ?? '')).toBeGreaterThanOrEqual(Date.parse(sendAt));
   });
 
   it('sends one text per complaint and event however often the send step or the start is retried', async () => {
@@ -108,7 +114,8 @@ describe('notification delivery', () => {
     expect(await deliverNotification(getServiceDeps(), request)).toBe('already-sent');
     // A second start of the same delivery execution.
     await getServiceDeps().dispatcher.dispatch(id, request.notification, new Date());
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Every delivery of the complaint has ended: a second text would be in the outbox by now.
+    await untilNoRunningExecutions(api.stack, ['complaint-notifications'], 20_000, `${id}.`);
     expect((await outbox(id)).filter((m) => m.key === 'received.1')).toHaveLength(1);
   });
 

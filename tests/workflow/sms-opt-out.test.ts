@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getComplaint, readTimeline } from '#use-cases/queries';
 import { getServiceDeps } from '#composition/deps';
-import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
+import {
+  eventually,
+  sampleComplaint,
+  startTestApi,
+  untilNoRunningExecutions,
+  type TestApi,
+} from '../support/embedded.ts';
 
 const OPTED_OUT = '+8613900009999';
 let api: TestApi;
@@ -46,8 +52,14 @@ describe('SMS opt-out', () => {
       'accept',
     );
     expect(accepted.status).toBe('investigating');
-    // No text reached the customer, before or after the opt-out was recorded.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // No text reached the customer, before or after the opt-out was recorded: once the complaint owes no
+    // text (its outbox handed over) and every delivery of it has ended, none is in the outbox.
+    await eventually(
+      async () => ((await getComplaint(getServiceDeps(), id)).outbox.length === 0 ? true : undefined),
+      15_000,
+      'texts handed over',
+    );
+    await untilNoRunningExecutions(api.stack, ['complaint-notifications'], 20_000, `${id}.`);
     const outbox = (await api.get<{ items: { kind: string }[] }>(`/_local/outbox?complaintId=${id}`)).body
       .items;
     expect(outbox.filter((m) => m.kind === 'sms')).toEqual([]);

@@ -7,7 +7,7 @@ import { getServiceDeps } from '#composition/deps';
 import type { PendingNotification } from '#domain/complaint';
 import type { DeliveryAttention } from '#domain/ports';
 import { deliverNotification } from '#use-cases/deliver-notification';
-import type { OutboxItem } from '../../infra/local/cli-outbox.ts';
+import type { OutboxItem } from '../../infra/local/cli/outbox.ts';
 import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
 
 let api: TestApi;

@@ -2,9 +2,9 @@
 // kept in memory with the status, result and event log the API reports. A restarted process has none.
 import { randomUUID } from 'node:crypto';
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
-import { prepareDefinition, type PreparedDefinition } from './sfn-definition.ts';
-import { SfnFault, statesRuntimeError } from './sfn-errors.ts';
-import { taskOverrides, type TaskRuntime } from './sfn-tasks.ts';
+import { prepareDefinition, type PreparedDefinition } from './definition.ts';
+import { SfnFault, statesRuntimeError } from './errors.ts';
+import { taskOverrides, type TaskRuntime } from './tasks.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 type EngineRun = ReturnType<StateMachine['run']>;

@@ -5,8 +5,8 @@
 import { Option, type Command } from 'commander';
 import { DELIVERY_ATTENTION_STATES, type DeliveryAttention } from '#domain/ports';
 import type { ReconcileReport } from '#use-cases/reconcile';
-import { fields, shanghaiTime } from './cli-format.ts';
-import type { CliContext } from './cli-context.ts';
+import { fields, shanghaiTime } from './format.ts';
+import type { CliContext } from './context.ts';
 
 const RECONCILE_PATH = '/_local/reconcile';
 

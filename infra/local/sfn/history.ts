@@ -3,7 +3,7 @@
 // and are left out, so the count is close to, not equal to, what AWS would list. A Task state's own events
 // (TaskScheduled, TaskStarted, TaskSubmitted for a callback, TaskSucceeded / TaskFailed / TaskTimedOut) are
 // derived from the state's entry, retries and exit, with their timestamps: the engine logs no more.
-import type { EngineEvent, ExecutionRecord } from './sfn-executions.ts';
+import type { EngineEvent, ExecutionRecord } from './executions.ts';
 
 export interface HistoryEvent {
   id: number;

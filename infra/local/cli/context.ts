@@ -1,7 +1,7 @@
 // The types every CLI command module shares: the world the CLI runs in (CliIo) and what each command's
 // action gets (CliContext). Their own module, so the commands and the program that registers them do not
 // import each other.
-import type { ApiClient } from './cli-api.ts';
+import type { ApiClient } from './api.ts';
 
 /** process.stdout / process.stderr, or anything that collects text in a test. */
 export interface CliOutput {

@@ -3,8 +3,8 @@
 // so requests and errors follow the wire protocol closely enough for @aws-sdk/client-sfn.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { SfnFault } from './sfn-errors.ts';
-import { LocalEventDispatch, type LocalEventRule } from './sfn-events.ts';
+import { SfnFault } from './errors.ts';
+import { LocalEventDispatch, type LocalEventRule } from './events.ts';
 import {
   LocalExecutions,
   type EngineEvent,
@@ -13,15 +13,15 @@ import {
   type ExecutionStatus,
   type HostedStateMachine,
   type StateMachineRecord,
-} from './sfn-executions.ts';
-import { executionHistory } from './sfn-history.ts';
-import type { LambdaHandler, ServiceHandler } from './sfn-tasks.ts';
-import { TaskTokens } from './sfn-tokens.ts';
-import { closeServer, listen, readBody } from './http-util.ts';
+} from './executions.ts';
+import { executionHistory } from './history.ts';
+import type { LambdaHandler, ServiceHandler } from './tasks.ts';
+import { TaskTokens } from './tokens.ts';
+import { closeServer, listen, readBody } from '../shared/http-util.ts';
 
-export type { LambdaHandler, ServiceHandler } from './sfn-tasks.ts';
-export type { EngineEvent, ExecutionStatus } from './sfn-executions.ts';
-export type { ExecutionStatusChangeEvent, LocalEventRule } from './sfn-events.ts';
+export type { LambdaHandler, ServiceHandler } from './tasks.ts';
+export type { EngineEvent, ExecutionStatus } from './executions.ts';
+export type { ExecutionStatusChangeEvent, LocalEventRule } from './events.ts';
 
 export interface LocalStepFunctionsOptions extends ExecutionOptions {
   /** 0 or absent: a free port. */

@@ -4,8 +4,8 @@
 // Context. Handlers reach it only through AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { closeServer, listen, readBody } from './http-util.ts';
-import type { OutboxEntry } from './sns-server.ts';
+import { closeServer, listen, readBody } from '../shared/http-util.ts';
+import type { OutboxEntry } from '../sns/server.ts';
 
 export interface LocalEumOptions {
   /** Where accepted texts go: the SNS stand-in's outbox (LocalSns.record). */

@@ -3,9 +3,9 @@
 // for .waitForTaskToken mint a token, hand it over and wait for SendTaskSuccess / SendTaskFailure.
 import type { RunOptions } from 'aws-local-stepfunctions';
 import { JSONPath } from 'jsonpath-plus';
-import { ENGINE_MAX_TIMEOUT_SECONDS, type TaskStateDefinition } from './sfn-definition.ts';
-import { statesRuntimeError } from './sfn-errors.ts';
-import type { TaskTokens } from './sfn-tokens.ts';
+import { ENGINE_MAX_TIMEOUT_SECONDS, type TaskStateDefinition } from './definition.ts';
+import { statesRuntimeError } from './errors.ts';
+import type { TaskTokens } from './tokens.ts';
 
 export type LambdaHandler = (payload: unknown) => Promise<unknown> | unknown;
 export type ServiceHandler = (parameters: unknown) => Promise<unknown> | unknown;

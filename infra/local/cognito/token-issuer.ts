@@ -14,8 +14,8 @@ import {
   DEFAULT_RESOURCE_SERVER,
   DELEGATION_SCOPE,
   INTAKE_SCOPE,
-} from '../../functions/auth/token-claims.ts';
-import { closeServer, listen } from './http-util.ts';
+} from '../../../functions/auth/token-claims.ts';
+import { closeServer, listen } from '../shared/http-util.ts';
 
 /** The app client staff tokens are issued to (on AWS: the staff console's app client). */
 export const LOCAL_STAFF_CLIENT_ID = 'local-staff-console';

@@ -4,14 +4,14 @@
 import { styleText } from 'node:util';
 import { Command, CommanderError, Option } from 'commander';
 import { PRINCIPAL_ROLES } from '#domain/permissions';
-import { ApiClient, ApiProblem, ApiUnreachable, defaultApiUrl, type Credentials } from './cli-api.ts';
-import { defaultIdentity, type IdentityOptions } from './cli-identity.ts';
-import { registerCommands } from './cli-commands.ts';
-import type { CliContext, CliIo, CliOutput } from './cli-context.ts';
-import { problemBlock } from './cli-format.ts';
-import { EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, usageError } from './cli-options.ts';
+import { ApiClient, ApiProblem, ApiUnreachable, defaultApiUrl, type Credentials } from './api.ts';
+import { defaultIdentity, type IdentityOptions } from './identity.ts';
+import { registerCommands } from './commands.ts';
+import type { CliContext, CliIo, CliOutput } from './context.ts';
+import { problemBlock } from './format.ts';
+import { EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, usageError } from './options.ts';
 
-export type { CliContext, CliIo, CliOutput } from './cli-context.ts';
+export type { CliContext, CliIo, CliOutput } from './context.ts';
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const program = buildProgram(io);

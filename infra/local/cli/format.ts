@@ -1,7 +1,7 @@
 // How the CLI shows things to a person: times in Asia/Shanghai (where the operators work, whatever the
 // terminal's zone), aligned tables, and complaints, timelines and problems as short plain-text blocks.
-import type { ComplaintView, TimelineView } from '../../functions/api/schemas.ts';
-import type { ProblemDocument } from './cli-api.ts';
+import type { ComplaintView, TimelineView } from '../../../functions/api/schemas.ts';
+import type { ProblemDocument } from './api.ts';
 
 export const DISPLAY_TIME_ZONE = 'Asia/Shanghai';
 

@@ -1,6 +1,6 @@
-// Entry of `npm run complaints -- <command>`; everything else is in cli-program.ts (runCli), which tests
+// Entry of `npm run complaints -- <command>`; everything else is in program.ts (runCli), which tests
 // drive in process. Ctrl-C aborts the signal, so `outbox --follow` ends cleanly.
-import { runCli } from './cli-program.ts';
+import { runCli } from './program.ts';
 
 const interrupt = new AbortController();
 process.once('SIGINT', () => interrupt.abort());

@@ -7,7 +7,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { closeServer, listen, readBody } from './http-util.ts';
+import { closeServer, listen, readBody } from '../shared/http-util.ts';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';

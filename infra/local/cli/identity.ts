@@ -3,7 +3,7 @@
 // a supervisor assigns, reopens and closes it and reads everything, an admin keeps the directory), with a user named after the role.
 import { ACTIONS, type ActionName } from '#domain/commands';
 import { ACTION_OPERATION } from '#domain/permissions';
-import type { CliIdentity } from './cli-api.ts';
+import type { CliIdentity } from './api.ts';
 
 export interface IdentityOptions {
   role?: string;

@@ -1,7 +1,7 @@
 // The local DynamoDB: dynalite on loopback, persisted to LevelDB when given a path, with the project's
 // tables created on first start and left as they are on later starts (their data survives restarts).
 // A marker file in the data directory tells a start that the last run did not close cleanly; the indexes
-// are then repaired (dynamo-repair.ts) before anything else reads them. A damaged store (level-store-check.ts)
+// are then repaired (repair.ts) before anything else reads them. A damaged store (level-store-check.ts)
 // stops the start before LevelDB can open it as a new, empty one.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,14 +16,9 @@ import {
   ResourceNotFoundException,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import {
-  REPAIR_JOURNAL_FILE,
-  describeRepair,
-  repairIndexes,
-  type IndexRepairReport,
-} from './dynamo-repair.ts';
-import { measureItemSizesLikeDynamoDb } from './dynamo-item-size.ts';
-import { closeServer, listen } from './http-util.ts';
+import { REPAIR_JOURNAL_FILE, describeRepair, repairIndexes, type IndexRepairReport } from './repair.ts';
+import { measureItemSizesLikeDynamoDb } from './item-size.ts';
+import { closeServer, listen } from '../shared/http-util.ts';
 import { checkLevelStore, forgetCleanStop, openExistingStore, recordCleanStop } from './level-store-check.ts';
 
 /** Present in the data directory while a server runs on it; left behind by a run that did not close. */

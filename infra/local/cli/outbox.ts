@@ -1,8 +1,8 @@
 // `outbox`: what the local SNS sink recorded (GET /_local/outbox), once or followed like `tail -f`. The
 // outbox only ever grows, so following means printing whatever lies past the entries already shown.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiUnreachable, type ApiClient } from './cli-api.ts';
-import { shanghaiTime } from './cli-format.ts';
+import { ApiUnreachable, type ApiClient } from './api.ts';
+import { shanghaiTime } from './format.ts';
 
 export interface OutboxItem {
   at: string;

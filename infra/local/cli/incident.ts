@@ -5,9 +5,9 @@
 import { Option, type Command } from 'commander';
 import { CATEGORIES } from '#domain/complaint';
 import { INCIDENT_CAUSES, INCIDENT_STATUSES } from '#domain/incidents';
-import { fields } from './cli-format.ts';
-import { usageError, yuanAmount } from './cli-options.ts';
-import type { CliContext } from './cli-context.ts';
+import { fields } from './format.ts';
+import { usageError, yuanAmount } from './options.ts';
+import type { CliContext } from './context.ts';
 
 interface IncidentView {
   id: string;

@@ -13,7 +13,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LOOPBACK } from './http-util.ts';
+import { LOOPBACK } from '../shared/http-util.ts';
 
 interface S3rverInstance {
   run(): Promise<AddressInfo>;

@@ -14,9 +14,9 @@ import {
   RESPONSIBLE_PARTIES,
   STATUSES,
 } from '#domain/complaint';
-import type { ComplaintPageView, ComplaintView, TimelineView } from '../../functions/api/schemas.ts';
-import { actionBodyOf, actionHelp, type ActOptions } from './cli-act.ts';
-import { eraseCommand, verifyCommand } from './cli-audit.ts';
+import type { ComplaintPageView, ComplaintView, TimelineView } from '../../../functions/api/schemas.ts';
+import { actionBodyOf, actionHelp, type ActOptions } from './act.ts';
+import { eraseCommand, verifyCommand } from './audit.ts';
 import {
   classificationText,
   complaintBlock,
@@ -24,13 +24,13 @@ import {
   deadlineFields,
   fields,
   timelineBlock,
-} from './cli-format.ts';
-import { defaultIdentity, type IdentityOptions } from './cli-identity.ts';
-import { registerOpsCommands } from './cli-ops.ts';
-import { incidentCommand } from './cli-incident.ts';
-import { fetchOutbox, followOutbox, outboxLine } from './cli-outbox.ts';
-import { usageError, wholeNumber, yesNo, yuanAmount } from './cli-options.ts';
-import type { CliContext } from './cli-context.ts';
+} from './format.ts';
+import { defaultIdentity, type IdentityOptions } from './identity.ts';
+import { registerOpsCommands } from './ops.ts';
+import { incidentCommand } from './incident.ts';
+import { fetchOutbox, followOutbox, outboxLine } from './outbox.ts';
+import { usageError, wholeNumber, yesNo, yuanAmount } from './options.ts';
+import type { CliContext } from './context.ts';
 
 const LIST_PAGE_MAX = 100;
 const DEFAULT_POLL_MS = 1000;

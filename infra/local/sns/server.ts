@@ -10,7 +10,7 @@ import { maskPhone } from '#domain/masking';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
-import { closeServer, listen, readBody } from './http-util.ts';
+import { closeServer, listen, readBody } from '../shared/http-util.ts';
 import { forgetOutboxCleanStop, readOutboxFile, recordOutboxCleanStop } from './outbox-file.ts';
 
 export type OutboxKind = 'sms' | 'push' | 'topic' | 'alert' | 'unknown';

@@ -6,8 +6,8 @@
 // SNS stand-in's (kind sms, provider aliyun). Handlers reach it through ALIYUN_SMS_ENDPOINT.
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { closeServer, listen, readBody } from './http-util.ts';
-import type { OutboxEntry } from './sns-server.ts';
+import { closeServer, listen, readBody } from '../shared/http-util.ts';
+import type { OutboxEntry } from '../sns/server.ts';
 
 export interface LocalAliyunTemplate {
   /** The registered text, with ${name} variables. */

@@ -3,7 +3,7 @@
 // state machine, statuses) and delivered to each rule's target, retried with backoff, and logged as
 // dead-lettered when every attempt failed (on AWS: the rule target's SQS dead-letter queue).
 import { randomUUID } from 'node:crypto';
-import type { ExecutionRecord } from './sfn-executions.ts';
+import type { ExecutionRecord } from './executions.ts';
 
 export interface ExecutionStatusChangeEvent {
   version: '0';

@@ -13,8 +13,8 @@ import type {
   Context,
 } from 'aws-lambda';
 import { problemResult, UNAUTHORIZED_PROBLEM, type Problem } from '#commons/http-problem';
-import { API_ROUTES } from '../../functions/api/routes.ts';
-import { bundleModule } from './function-bundles.ts';
+import { API_ROUTES } from '../../../functions/api/routes.ts';
+import { bundleModule } from '../lambda/function-bundles.ts';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -65,7 +65,7 @@ const ACCOUNT_ID = '000000000000';
 
 /**
  * Imports every API handler named in functions/api/routes.ts: the same list the CDK stack deploys. From
- * the TypeScript sources, or with `bundles` from the deployed bundles (function-bundles.ts).
+ * the TypeScript sources, or with `bundles` from the deployed bundles (lambda/function-bundles.ts).
  */
 export async function loadApiRoutes(bundles?: string): Promise<RouteTable> {
   return Promise.all(
@@ -73,7 +73,7 @@ export async function loadApiRoutes(bundles?: string): Promise<RouteTable> {
       const module = (await import(
         bundles
           ? pathToFileURL(bundleModule(bundles, route.functionName)).href
-          : new URL(`../../${route.entry}`, import.meta.url).href
+          : new URL(`../../../${route.entry}`, import.meta.url).href
       )) as { handler: ProxyHandler };
       return {
         method: route.method,

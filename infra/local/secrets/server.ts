@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { SECRETS_TOKEN_HEADER } from '#commons/secrets-extension';
-import { closeServer, listen } from './http-util.ts';
+import { closeServer, listen } from '../shared/http-util.ts';
 
 // Node hands request headers over lower-cased.
 const tokenHeader = SECRETS_TOKEN_HEADER.toLowerCase();

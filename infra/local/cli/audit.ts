@@ -1,8 +1,8 @@
 // `complaints verify <id>` and `complaints erase`: the audit trail's verdict, and a customer's erasure
 // request (PIPL). Both go through the API like every other command.
 import type { Command } from 'commander';
-import type { AuditVerdictView, ErasureOutcomeView } from '../../functions/api/schemas.ts';
-import type { CliContext } from './cli-context.ts';
+import type { AuditVerdictView, ErasureOutcomeView } from '../../../functions/api/schemas.ts';
+import type { CliContext } from './context.ts';
 
 export function verifyCommand(program: Command, cx: CliContext): void {
   program

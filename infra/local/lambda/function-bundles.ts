@@ -14,8 +14,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { BUNDLE_FILE, bundleFunction, PROJECT_ROOT } from '../constructs/bundling.ts';
-import { functionSpecs } from '../stacks/function-catalog.ts';
+import { BUNDLE_FILE, bundleFunction, PROJECT_ROOT } from '../../constructs/bundling.ts';
+import { functionSpecs } from '../../stacks/function-catalog.ts';
 
 /** Inside the project, so the modules the runtime provides (the AWS SDK) resolve from node_modules. */
 export const FUNCTION_BUNDLES_ROOT = join(PROJECT_ROOT, 'cdk.out', 'function-bundles');
