@@ -145,6 +145,8 @@ function buildServiceDeps(): ServiceDeps {
       : {}),
     ...(cfg.rootCauses ? { rootCauses: parseRootCauses(cfg.rootCauses) } : {}),
     quietHours: timeScale === 1,
+    timeScale,
+    followUpNeutralScore: cfg.followUpNeutralScore,
     // Time-scaled demos run every clock on 24x7, staff alerts included.
     ...(cfg.staffAlertCalendar !== '24x7' && timeScale === 1
       ? { staffCalendar: calendars[cfg.staffAlertCalendar] }
