@@ -39,6 +39,7 @@ describe('bad context', () => {
       apiKeyRequired: 'yes',
       compensationRules: { delay: { percentOfPostage: -5 } },
       smsSignature: '邮政投诉',
+      followUpNeutralScore: 'sometimes',
     });
 
     expect(error.message).toMatch(/^Invalid CDK context:/);
@@ -51,6 +52,7 @@ describe('bad context', () => {
       'slaPolicy.handling.parcels',
       'apiKeyRequired',
       'compensationRules.delay.percentOfPostage',
+      'followUpNeutralScore',
     ]) {
       expect(error.message).toContain(`  - ${key}: `);
     }
@@ -101,6 +103,7 @@ describe('good context', () => {
         logRetentionDays: '365',
         alarmEmail: 'ops@example.cn',
         staffAlertCalendar: 'cn-workdays',
+        followUpNeutralScore: 'true',
         apiKeyRequired: 'true',
         apiRateLimit: '20',
         compensationRules: JSON.stringify({ delay: { percentOfPostage: 50 } }),
@@ -121,6 +124,7 @@ describe('good context', () => {
           SMS_MAX_PRICE: '0.05',
           PUBLIC_BASE_URL: 'https://complaints.example.cn',
           STAFF_ALERT_CALENDAR: 'cn-workdays',
+          FOLLOW_UP_NEUTRAL_SCORE: 'true',
           COMPENSATION_RULES: JSON.stringify({ delay: { percentOfPostage: 50 } }),
         },
       },
