@@ -1,5 +1,6 @@
-// The follow-up (回访) and payment deadlines act, through HTTP on the embedded stack (1 SLA hour = 0.1 s, so
-// a follow-up's 3 working days last 2.7 s and a claim's 7 last 6.3 s): the owning outlet is warned before
+// The follow-up (回访) and payment deadlines act, through HTTP on the embedded stack (1 SLA hour = 0.2 s, so
+// a follow-up's 3 working days last 5.4 s and a claim's 7 last 12.6 s; the rating window is shortened to
+// 24 hours, 4.8 s, by the SLA policy): the owning outlet is warned before
 // the deadline, the outlet, its region and headquarters are alerted in turn once it passes, each alert
 // exactly once and never a warning after the deadline; a task done in time silences what is left; the
 // worklists list what is open and overdue. The deployment follows neutral scores (3) up here
@@ -49,9 +50,12 @@ beforeAll(async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'org-')), 'directory.json');
   writeFileSync(file, JSON.stringify(DIRECTORY));
   api = await startTestApi({
-    timeScale: 36_000,
+    timeScale: 18_000,
     orgDirectoryFile: file,
-    environment: { FOLLOW_UP_NEUTRAL_SCORE: 'true' },
+    environment: {
+      FOLLOW_UP_NEUTRAL_SCORE: 'true',
+      SLA_POLICY: JSON.stringify({ feedback: { normal: { budget: { hours: 24 } } } }),
+    },
   });
 });
 afterAll(async () => {
@@ -87,7 +91,7 @@ async function answered(): Promise<string> {
 
 describe('the follow-up deadline', () => {
   it('warns the outlet before it, then alerts outlet, region and HQ once each; listed as open, then overdue', async () => {
-    // Prepare / Act: answered, never rated: the window (7.2 s) closes it no-feedback with a follow-up.
+    // Prepare / Act: answered, never rated: the window (4.8 s) closes it no-feedback with a follow-up.
     const id = await answered();
     const closed = await eventually(
       async () => {
@@ -134,7 +138,7 @@ describe('the follow-up deadline', () => {
     expect(await listed('followUp=open&outletId=SH-01')).not.toContain(id);
   }, 60_000);
 
-  it('a neutral score opens one here; recorded in time, only the warning window passes and no alert climbs', async () => {
+  it('a neutral score opens one here; recorded in time, no overdue alert goes out', async () => {
     // Prepare: answered, rated 3 through the hotline.
     const id = await answered();
     const rated = await eventually(async () => {
@@ -156,7 +160,9 @@ describe('the follow-up deadline', () => {
     // Assess: once every scheduled delivery has run out its wait, none of the alerts went out.
     await untilNoRunningExecutions(api.stack, ['complaint-notifications'], 20_000);
     expect(Date.now()).toBeGreaterThan(Date.parse(rated.body.followUp!.dueAt));
-    expect(alertsOf(id, 'staff-follow-up')).toEqual([]);
+    expect(alertsOf(id, 'staff-follow-up-overdue')).toEqual([]);
+    // Recorded within the first second of a 5.4 s clock: the warning (at 4.3 s) had nothing to warn of.
+    expect(alertsOf(id, 'staff-follow-up-due')).toEqual([]);
   }, 60_000);
 });
 
@@ -197,7 +203,7 @@ describe('the payment clock', () => {
     expect(await listed('payment=overdue')).toContain(id);
     expect((await view(id)).claim?.paymentOverdue).toBe(true);
 
-    // Act: paid before the region's turn (3.15 s later).
+    // Act: paid before the region's turn (6.3 s later).
     const paid = await postAction(api, id, {
       action: 'record-payment',
       actor: 'agent-1',
