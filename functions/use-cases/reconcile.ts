@@ -238,7 +238,15 @@ async function resumeTaskAlerts(deps: ServiceDeps, report: ReconcileReport): Pro
   for (const worklist of [{ followUp: 'open' as const }, { payment: 'awaiting' as const }]) {
     let cursor: string | undefined;
     do {
-      const page = await deps.store.list({ ...worklist, limit: 100, ...(cursor ? { cursor } : {}) });
+      let page: Awaited<ReturnType<ServiceDeps['store']['list']>>;
+      try {
+        page = await deps.store.list({ ...worklist, limit: 100, ...(cursor ? { cursor } : {}) });
+      } catch (error) {
+        // Counted and left to the next deep pass, as a failed listing of open complaints is.
+        report.errors++;
+        logFailure(deps, 'reconciler could not list a task worklist', undefined, error);
+        break;
+      }
       for (const complaint of page.items) {
         if (complaint.status !== 'closed' || seen.has(complaint.id)) continue;
         seen.add(complaint.id);

@@ -172,6 +172,24 @@ describe('follow-up alerts', () => {
   });
 });
 
+describe('a deep pass whose worklist cannot be read', () => {
+  it('counts the error and finishes, as with any listing failure (e.g. a data directory without the index)', async () => {
+    const deps = inMemoryDeps();
+    await closedNoFeedback(deps, await stored(deps, 'awaiting-feedback', '2026-03-02T09:00', 'SH-01'));
+    const list = deps.store.list.bind(deps.store);
+    deps.store.list = (query) =>
+      query.followUp || query.payment
+        ? Promise.reject(Object.assign(new Error('no such index'), { name: 'ValidationException' }))
+        : list(query);
+
+    const report = await reconcile(deps, { deep: true, resume: false });
+
+    expect(report.complete).toBe(true);
+    expect(report.errors).toBe(2);
+    expect(deps.log.warnings.map((w) => w.message)).toContain('reconciler could not list a task worklist');
+  });
+});
+
 describe('payment alerts and the awaiting-payment list', () => {
   it('acceptance schedules them; payment silences them; the list shows accepted, unpaid claims', async () => {
     // Prepare: an offer of money, accepted through the hotline for the customer.
