@@ -33,6 +33,8 @@ import {
   KEY_ATTRIBUTES,
   LIST_SHARDS,
   OVERDUE_PARTITION,
+  FOLLOW_UP_PARTITION,
+  PAYMENT_PARTITION,
   STATUS_SHARDS,
   TABLE_KEY,
   TTL_ATTRIBUTE,
@@ -96,6 +98,18 @@ export function stageDeadlineForIndex(complaint: Complaint): string {
     )
     .sort((a, b) => Date.parse(a) - Date.parse(b));
   return nextEscalations[0] ?? complaint.updatedAt;
+}
+
+/** An open follow-up's due time (回访 not yet recorded): what the follow-up worklist is ordered by. */
+export function openFollowUpDue(complaint: Complaint): string | undefined {
+  const followUp = complaint.followUp;
+  return followUp !== undefined && followUp.outcome === undefined ? followUp.dueAt : undefined;
+}
+
+/** An accepted, unpaid claim's payBy: what the payment worklist is ordered by. */
+export function awaitedPaymentDue(complaint: Complaint): string | undefined {
+  const claim = complaint.claim;
+  return claim?.status === 'accepted' ? claim.payBy : undefined;
 }
 
 /**
@@ -639,6 +653,19 @@ export function indexAttributes(complaint: Complaint): ItemKey {
   if (overdueSince !== undefined) {
     sparse.push([byOverdue, OVERDUE_PARTITION, instantSortKey(isoInstant(overdueSince), complaint.id)]);
   }
+  // The worklists: an open follow-up by its due time, an accepted claim by its payBy.
+  const followUpDue = openFollowUpDue(complaint);
+  if (followUpDue !== undefined) {
+    sparse.push([
+      INDEXES.byFollowUp,
+      FOLLOW_UP_PARTITION,
+      instantSortKey(isoInstant(followUpDue), complaint.id),
+    ]);
+  }
+  const payBy = awaitedPaymentDue(complaint);
+  if (payBy !== undefined) {
+    sparse.push([INDEXES.byPayment, PAYMENT_PARTITION, instantSortKey(isoInstant(payBy), complaint.id)]);
+  }
   for (const [index, partition, sortKey] of sparse) {
     if (partition === undefined) continue;
     attributes[index.partitionKey] = partition;
@@ -692,6 +719,12 @@ interface Walk {
   /** Sort key range: `from` inclusive, `before` exclusive (instants; `instant#id` keys compare after them). */
   from?: string;
   before?: string;
+  /**
+   * A second exclusive end that is not part of the query a cursor is bound to: the instant an `overdue`
+   * worklist is judged at. It only grows between pages, and the walk is ascending, so a later page's
+   * larger horizon admits entries after the cursor only.
+   */
+  horizon?: string;
   filter: ItemFilter;
 }
 
@@ -722,6 +755,7 @@ export function planWalk(query: ComplaintQuery): Walk {
   const filter: ItemFilter = { ...query };
   delete (filter as Partial<ComplaintQuery>).limit;
   delete (filter as Partial<ComplaintQuery>).cursor;
+  delete (filter as Partial<ComplaintQuery>).asOf;
   for (const key of Object.keys(filter) as (keyof ItemFilter)[]) {
     if (filter[key] === undefined) delete filter[key];
   }
@@ -736,6 +770,20 @@ export function planWalk(query: ComplaintQuery): Walk {
   if (query.shortId !== undefined) return byReceived(INDEXES.byShortId, shortIdPartition(query.shortId));
   if (query.trackingNumber !== undefined)
     return byReceived(INDEXES.byTracking, trackingPartition(query.trackingNumber));
+  // The worklists: open follow-ups, claims awaiting payment, earliest due first (docs/data-model.md).
+  if (query.followUp !== undefined || query.payment !== undefined) {
+    const followUp = query.followUp !== undefined;
+    const overdue = (query.followUp ?? query.payment) === 'overdue';
+    return {
+      index: followUp ? INDEXES.byFollowUp : INDEXES.byPayment,
+      partitions: [followUp ? FOLLOW_UP_PARTITION : PAYMENT_PARTITION],
+      descending: false,
+      ...defined({ before: iso(query.dueBefore) }),
+      // Due at or before asOf: '~' sorts after every id, so `{asOf}#{id}` keys fall below the horizon.
+      ...(overdue ? { horizon: `${iso(query.asOf) ?? new Date().toISOString()}#~` } : {}),
+      filter,
+    };
+  }
   if (query.overdue === true)
     return { index: INDEXES.byOverdue, partitions: [OVERDUE_PARTITION], descending: false, filter };
   const closedRange = query.closedFrom !== undefined || query.closedBefore !== undefined;
@@ -786,8 +834,9 @@ interface Bound {
 /** The walk's range narrowed by the cursor's position (exclusive, on the side the walk moves from). */
 function effectiveBounds(walk: Walk, after: string | undefined): { lower?: Bound; upper?: Bound } {
   let lower: Bound | undefined = walk.from === undefined ? undefined : { key: walk.from, inclusive: true };
+  const ends = [walk.before, walk.horizon].filter((end): end is string => end !== undefined);
   let upper: Bound | undefined =
-    walk.before === undefined ? undefined : { key: walk.before, inclusive: false };
+    ends.length === 0 ? undefined : { key: ends.reduce((a, b) => (a < b ? a : b)), inclusive: false };
   if (after !== undefined) {
     if (walk.descending) {
       if (upper === undefined || after <= upper.key) upper = { key: after, inclusive: false };
@@ -863,6 +912,8 @@ function matchesFilter(item: Item, filter: ItemFilter, whole: boolean): boolean 
     equal('trackingNumber', filter.trackingNumber) &&
     equal('shortId', filter.shortId) &&
     equal('registeredBy', filter.registeredBy) &&
+    (filter.followUp === undefined || openFollowUpDue(complaint) !== undefined) &&
+    (filter.payment === undefined || awaitedPaymentDue(complaint) !== undefined) &&
     (filter.overdue === undefined || (overdueSinceForIndex(complaint) !== undefined) === filter.overdue)
   );
 }

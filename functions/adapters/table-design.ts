@@ -91,6 +91,23 @@ export const INDEXES = {
     sortKey: 'overdueSk',
     projection: 'KEYS_ONLY',
   },
+  /**
+   * Sparse: the follow-up worklist (回访 not yet recorded), earliest due first. It holds the open backlog
+   * only, and projects the filter attributes so an outlet's or region's worklist drops others unread.
+   */
+  byFollowUp: {
+    indexName: 'byFollowUp',
+    partitionKey: 'followUpPk',
+    sortKey: 'followUpSk',
+    projection: 'INCLUDE',
+  },
+  /** Sparse: claims awaiting payment (accepted, not paid), earliest payBy first; like byFollowUp. */
+  byPayment: {
+    indexName: 'byPayment',
+    partitionKey: 'paymentPk',
+    sortKey: 'paymentSk',
+    projection: 'INCLUDE',
+  },
 } as const satisfies Record<string, IndexDesign>;
 
 export type IndexName = keyof typeof INDEXES;
@@ -198,6 +215,8 @@ export function ownerPartition(owner: string): string {
 }
 
 export const OVERDUE_PARTITION = 'OVERDUE';
+export const FOLLOW_UP_PARTITION = 'FOLLOWUP';
+export const PAYMENT_PARTITION = 'PAYMENT';
 
 export function trackingPartition(trackingNumber: string): string {
   return trackingNumber;

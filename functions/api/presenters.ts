@@ -3,6 +3,7 @@
 // masked: the customer's phone and name, and phone numbers customers type into free text.
 import { actionsFor } from '#domain/lifecycle';
 import { paymentOverdue, type Claim } from '#domain/claims';
+import { followUpOverdue } from '#domain/follow-up';
 import { deadlinesOf } from '#domain/deadlines';
 import { maskName, maskPhone, maskPhonesIn } from '#domain/masking';
 import type { Complaint, TimelineEvent } from '#domain/complaint';
@@ -133,6 +134,7 @@ export function presentComplaint(c: Complaint, now: Date = new Date()): Complain
           owner: c.followUp.owner,
           openedAt: c.followUp.openedAt,
           dueAt: c.followUp.dueAt,
+          overdue: followUpOverdue(c.followUp, now),
           outcome: c.followUp.outcome
             ? {
                 reached: c.followUp.outcome.reached,

@@ -278,7 +278,7 @@ const shortNumber = z
   })
   .meta({ type: 'string', example: 'K7Q2M-9X4TB', description: 'The short number in customer texts.' });
 
-export const listQuery = z.strictObject({
+const listQueryFields = z.strictObject({
   status: z.enum(STATUSES).optional(),
   category: z.enum(CATEGORIES).optional(),
   type: z.enum(COMPLAINT_TYPES).optional(),
@@ -299,6 +299,15 @@ export const listQuery = z.strictObject({
   receivedBefore: rangeEnd('receivedAt before this instant.'),
   closedFrom: rangeEnd('closedAt at or after this instant.'),
   closedBefore: rangeEnd('closedAt before this instant.'),
+  followUp: z.enum(['open', 'overdue']).optional().meta({
+    description:
+      'The follow-up worklist (回访), earliest due first: open (not yet recorded) or overdue (past dueAt).',
+  }),
+  payment: z.enum(['awaiting', 'overdue']).optional().meta({
+    description:
+      'Claims awaiting payment (accepted, not paid), earliest payBy first: awaiting, or overdue (past payBy).',
+  }),
+  dueBefore: rangeEnd('With followUp or payment: due (dueAt, payBy) before this instant.'),
   limit: z.coerce
     .number<string>()
     .int()
@@ -307,6 +316,14 @@ export const listQuery = z.strictObject({
     .default(20)
     .meta({ type: 'integer', minimum: 1, maximum: 100, default: 20 }),
   cursor: z.string().min(1).max(2048).optional().meta({ description: 'nextCursor of the previous page.' }),
+});
+
+export const listQuery = listQueryFields.superRefine((query, ctx) => {
+  // One worklist at a time: each is its own index, ordered by its own due time.
+  if (query.followUp !== undefined && query.payment !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['payment'], message: 'not together with followUp' });
+  if (query.dueBefore !== undefined && query.followUp === undefined && query.payment === undefined)
+    ctx.addIssue({ code: 'custom', path: ['dueBefore'], message: 'only with followUp or payment' });
 });
 
 /** GET /v1/complaints/{id}/timeline: a page of events, oldest first. */
@@ -501,10 +518,13 @@ export const complaintView = z
     feedback: feedbackView.nullable(),
     followUp: z
       .object({
-        reason: z.enum(['no-feedback', 'low-score']),
+        reason: z.enum(['no-feedback', 'low-score', 'neutral-score']),
         owner: z.string(),
         openedAt: instant,
         dueAt: instant,
+        overdue: z
+          .boolean()
+          .meta({ description: 'Not recorded and past dueAt (its alerts climb the levels).' }),
         outcome: z
           .object({
             reached: z.boolean(),
@@ -518,7 +538,10 @@ export const complaintView = z
           .nullable(),
       })
       .nullable()
-      .meta({ description: 'The follow-up call (回访) after no rating or a rating of 1-2: 3 working days.' }),
+      .meta({
+        description:
+          'The follow-up call (回访) after no rating or a rating of 1-2 (3 too where the deployment follows neutral scores up): 3 working days.',
+      }),
     clockFacts: clockFactsView,
     needsOperator: z
       .object({

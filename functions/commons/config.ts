@@ -101,6 +101,7 @@ const environmentSchema = z.object({
     z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
   ),
   S3_FORCE_PATH_STYLE: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
+  FOLLOW_UP_NEUTRAL_SCORE: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
 });
 
 /** Every variable the functions read (the README's configuration table names each one). */
@@ -139,6 +140,8 @@ export interface Config {
   customerQuietHours?: QuietHoursSetting;
   /** Staff alerts wait for this calendar's working time; '24x7' (the default) sends them at once. */
   staffAlertCalendar: CalendarName;
+  /** FOLLOW_UP_NEUTRAL_SCORE: a score of 3 opens a follow-up call (回访) as 1-2 does; default false. */
+  followUpNeutralScore: boolean;
   /** Raw official holiday schedules for years the library lacks; the domain validates them. */
   holidaySchedule?: Record<string, unknown>;
   /** The private bucket holding complaint attachments (photos, evidence). */
@@ -249,6 +252,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicBaseUrl: e.PUBLIC_BASE_URL,
     customerQuietHours: e.CUSTOMER_QUIET_HOURS,
     staffAlertCalendar: e.STAFF_ALERT_CALENDAR ?? '24x7',
+    followUpNeutralScore: e.FOLLOW_UP_NEUTRAL_SCORE === 'true',
     holidaySchedule: e.SLA_HOLIDAY_SCHEDULE,
     attachmentsBucket: e.ATTACHMENTS_BUCKET,
     s3ForcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',

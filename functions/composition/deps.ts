@@ -146,6 +146,8 @@ function buildServiceDeps(): ServiceDeps {
     ...(cfg.rootCauses ? { rootCauses: parseRootCauses(cfg.rootCauses) } : {}),
     // Time-scaled demos send customer texts at once; real time waits out the configured window.
     quietHours: timeScale === 1 ? (cfg.customerQuietHours ?? true) : false,
+    timeScale,
+    followUpNeutralScore: cfg.followUpNeutralScore,
     // Time-scaled demos run every clock on 24x7, staff alerts included.
     ...(cfg.staffAlertCalendar !== '24x7' && timeScale === 1
       ? { staffCalendar: calendars[cfg.staffAlertCalendar] }

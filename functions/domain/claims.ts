@@ -14,6 +14,7 @@ import {
 import type { DamageSeverity } from './commands.ts';
 import { InvalidInput, LimitReached, TransitionNotAllowed } from './errors.ts';
 import { withEvent, withNotification } from './notices.ts';
+import { planTaskClock, withTaskAlerts } from './task-deadlines.ts';
 
 export const REMEDIES = ['money', 'resend', 'replacement'] as const;
 export type Remedy = (typeof REMEDIES)[number];
@@ -147,11 +148,15 @@ export function applyClaimAction(c: Complaint, action: ClaimAction, ctx: ClockCo
     }
     case 'accept-compensation': {
       if (claim?.status !== 'offered') return refuse('offer-compensation');
-      const calendar = ctx.calendars['cn-workdays'];
       const days = (ctx.compensation ?? DEFAULT_COMPENSATION_RULES).paymentWorkingDays;
-      const budget = calendar.budgetMs({ workingDays: days });
-      const payBy = calendar.addMs(ctx.now, budget).toISOString();
-      const payWarnAt = calendar.addMs(ctx.now, Math.round(budget * PAYMENT_WARNING_RATIO)).toISOString();
+      // The payment clock warns the responsible unit before payBy and climbs the levels after it, unless
+      // the payment is recorded first (task-deadlines.ts); its warning ratio is PAYMENT_WARNING_RATIO.
+      const clock = planTaskClock(days, {
+        ...ctx,
+        policy: { ...ctx.policy, warningRatio: PAYMENT_WARNING_RATIO },
+      });
+      const payBy = clock.dueAt;
+      const payWarnAt = clock.warnAt;
       const accepted: Claim = {
         ...claim,
         status: 'accepted',
@@ -160,7 +165,13 @@ export function applyClaimAction(c: Complaint, action: ClaimAction, ctx: ClockCo
         payBy,
         payWarnAt,
       };
-      return { ...event('claim-accepted', { number: claim.number, payBy }), claim: accepted };
+      return withTaskAlerts(
+        { ...event('claim-accepted', { number: claim.number, payBy }), claim: accepted },
+        'payment',
+        clock,
+        ctx.now,
+        { claim: claim.number },
+      );
     }
     case 'decline-compensation': {
       if (claim?.status !== 'offered') return refuse('offer-compensation');

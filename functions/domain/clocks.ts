@@ -22,6 +22,10 @@ export interface ClockContext {
   compensation?: CompensationRules;
   /** The deployment's root-cause taxonomy a `resolve` checks responsibility against (responsibility.ts). */
   rootCauses?: RootCauseTaxonomy;
+  /** COMPLAINTS_TIME_SCALE: task clocks beside the policy (follow-up, payment) scale as its clocks do. */
+  timeScale?: number;
+  /** FOLLOW_UP_NEUTRAL_SCORE: a score of 3 opens a follow-up call as a score of 1-2 does (default off). */
+  followUpNeutralScore?: boolean;
 }
 
 const iso = (d: Date): string => d.toISOString();

@@ -206,8 +206,11 @@ export interface Responsibility {
   by: string;
 }
 
-/** Why a follow-up call (回访) was opened: no rating within the window, or a rating of 1-2. */
-export type FollowUpReason = 'no-feedback' | 'low-score';
+/**
+ * Why a follow-up call (回访) was opened: no rating within the window, a rating of 1-2, or (where the
+ * deployment follows neutral scores up, FOLLOW_UP_NEUTRAL_SCORE) a rating of 3.
+ */
+export type FollowUpReason = 'no-feedback' | 'low-score' | 'neutral-score';
 
 /** The follow-up task (functions/domain/follow-up.ts): its own clock, owned by the responsible unit. */
 export interface FollowUp {
@@ -217,6 +220,8 @@ export interface FollowUp {
   openedAt: Instant;
   /** 3 working days after opening (cn-workdays). */
   dueAt: Instant;
+  /** When the owner is warned (80% of the clock); absent on follow-ups opened before warnings existed. */
+  warnAt?: Instant;
   outcome?: {
     reached: boolean;
     satisfied?: boolean;
@@ -246,6 +251,8 @@ export interface PendingNotification {
   level?: EscalationLevel;
   createdAt: Instant;
   data?: Record<string, string | number>;
+  /** Not to be sent before this instant: a deadline's warning or overdue alert (task-deadlines.ts). */
+  notBefore?: Instant;
 }
 
 /** What customers are told about (SPEC section 6). */
@@ -272,6 +279,11 @@ export const STAFF_EVENTS = [
   'staff-escalation',
   'staff-review-needed',
   'staff-failure',
+  // The deadlines of tasks beside the lifecycle (task-deadlines.ts): the follow-up call, a claim's payment.
+  'staff-follow-up-due',
+  'staff-follow-up-overdue',
+  'staff-payment-due',
+  'staff-payment-overdue',
 ] as const;
 export type StaffEvent = (typeof STAFF_EVENTS)[number];
 

@@ -8,22 +8,28 @@ import type { ClockContext } from './clocks.ts';
 import { InvalidInput } from './errors.ts';
 import { withEvent } from './notices.ts';
 import { alertAddress } from './organisation.ts';
+import { planTaskClock, withTaskAlerts } from './task-deadlines.ts';
 
 /** The follow-up clock: 3 working days, on the business calendar (Asia/Shanghai, holidays and 调休). */
 export const FOLLOW_UP_CLOCK = { budget: { workingDays: 3 }, calendar: 'cn-workdays' } as const;
 
-/** Opens the follow-up task (once per complaint; suggestions and enquiries get none). */
+/**
+ * Opens the follow-up task (once per complaint; suggestions and enquiries get none), and owes its alerts:
+ * the owner is warned at 80% of the clock, and once it is overdue the outlet's manager, the region and
+ * headquarters hear of it in turn (task-deadlines.ts), unless the call is recorded first.
+ */
 export function openFollowUp(c: Complaint, reason: FollowUpReason, ctx: ClockContext): Complaint {
   if ((c.type ?? 'complaint') !== 'complaint' || c.followUp !== undefined) return c;
-  const calendar = ctx.calendars[FOLLOW_UP_CLOCK.calendar];
+  const clock = planTaskClock(FOLLOW_UP_CLOCK.budget.workingDays, ctx);
   const at = ctx.now.toISOString();
   const followUp: FollowUp = {
     reason,
     owner: alertAddress(c, 0),
     openedAt: at,
-    dueAt: calendar.addMs(ctx.now, calendar.budgetMs(FOLLOW_UP_CLOCK.budget)).toISOString(),
+    dueAt: clock.dueAt,
+    warnAt: clock.warnAt,
   };
-  return withEvent(
+  const opened = withEvent(
     { ...c, followUp },
     {
       at,
@@ -31,6 +37,14 @@ export function openFollowUp(c: Complaint, reason: FollowUpReason, ctx: ClockCon
       actor: 'system',
       data: { reason, owner: followUp.owner, dueAt: followUp.dueAt },
     },
+  );
+  return withTaskAlerts(opened, 'follow-up', clock, ctx.now);
+}
+
+/** An open follow-up (not yet recorded) whose deadline has passed. */
+export function followUpOverdue(followUp: FollowUp | undefined, now: Date): boolean {
+  return (
+    followUp !== undefined && followUp.outcome === undefined && Date.parse(followUp.dueAt) <= now.getTime()
   );
 }
 

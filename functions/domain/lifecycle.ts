@@ -340,14 +340,16 @@ export function applyFeedback(
   const carrier = source.client === undefined ? {} : { client: source.client };
   if (feedback.score >= 3) {
     const neutral = feedback.score === 3;
+    // A deployment may follow neutral scores up as low ones (FOLLOW_UP_NEUTRAL_SCORE, default off).
+    const followedUp = neutral && ctx.followUpNeutralScore === true;
     return closeComplaint(
-      withEvent(recorded, {
+      withEvent(followedUp ? openFollowUp(recorded, 'neutral-score', ctx) : recorded, {
         at,
         type: 'feedback',
         actor,
         ...carrier,
         from: c.status,
-        data: neutral ? { ...data, followUp: 'optional' } : data,
+        data: neutral ? { ...data, followUp: followedUp ? 'opened' : 'optional' } : data,
       }),
       neutral ? 'neutral' : 'satisfied',
       actor,

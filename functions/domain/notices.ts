@@ -24,6 +24,7 @@ export function withNotification(
     event: NotificationEvent;
     level?: EscalationLevel;
     data?: PendingNotification['data'];
+    notBefore?: PendingNotification['notBefore'];
   },
   now: Date,
 ): Complaint {
@@ -40,5 +41,6 @@ export function withNotification(
   };
   if (n.level !== undefined) pending.level = n.level;
   if (n.data) pending.data = n.data;
+  if (n.notBefore !== undefined) pending.notBefore = n.notBefore;
   return { ...c, outbox: [...c.outbox, pending] };
 }

@@ -53,6 +53,17 @@ export interface ComplaintQuery {
   closedBefore?: string;
   /** Only complaints this principal registered (principalKey): what an intake system may list. */
   registeredBy?: string;
+  /**
+   * The follow-up worklist (回访): `open` lists follow-ups not yet recorded, earliest due first; `overdue`
+   * those of them due at or before `asOf`.
+   */
+  followUp?: 'open' | 'overdue';
+  /** Claims awaiting payment (accepted, not paid), earliest payBy first; `overdue`: payBy reached at `asOf`. */
+  payment?: 'awaiting' | 'overdue';
+  /** With `followUp` or `payment`: due (dueAt, payBy) before this instant. */
+  dueBefore?: string;
+  /** The instant `overdue` is judged at (the use case sets it to now); not part of a cursor's query. */
+  asOf?: string;
   limit: number;
   /** Opaque cursor from a previous page. */
   cursor?: string;

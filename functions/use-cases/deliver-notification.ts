@@ -5,6 +5,7 @@ import { composeMessages } from '#domain/notifications/compose';
 import { SendRejected, SendThrottled, SmsOptedOut } from '#domain/notifications/errors';
 import { withEvent } from '#domain/notices';
 import { isTooLateToWarn } from '#domain/timers';
+import { taskAlertStatus } from '#domain/task-deadlines';
 import { customerSendAt, releaseKeyOf } from '#domain/notifications/quiet-hours';
 import type { DeliveryAttention, DeliveryAttentionState, DeliveryRequest } from '#domain/ports';
 import { requirePermission } from './access.ts';
@@ -44,6 +45,18 @@ export async function deliverNotification(
     isTooLateToWarn(warnedOf, now)
   ) {
     await deps.deliveries.markSkipped(complaintId, key, now, 'deadline-passed');
+    return 'nothing-to-send';
+  }
+  // A task's deadline alert (follow-up call, claim payment) goes out only while its task is still open,
+  // and its warning only before the deadline (task-deadlines.ts).
+  const task = taskAlertStatus(complaint, notification, now);
+  if (task !== 'send') {
+    await deps.deliveries.markSkipped(
+      complaintId,
+      key,
+      now,
+      task === 'too-late' ? 'deadline-passed' : 'task-done',
+    );
     return 'nothing-to-send';
   }
   const messages = composeMessages(complaint, notification, {

@@ -26,13 +26,18 @@ export async function readComplaint(
 }
 
 export function listComplaints(
-  deps: Pick<ServiceDeps, 'store'>,
+  deps: Pick<ServiceDeps, 'store' | 'clock'>,
   query: ComplaintQuery,
   principal: Principal,
 ): Promise<ComplaintPage> {
   requirePermission(principal, 'read');
+  // An overdue worklist is judged now (the deadlines of SPEC sections 4 and 11 are instants).
+  const overdue = query.followUp === 'overdue' || query.payment === 'overdue';
+  const asOf = overdue ? { asOf: deps.clock.now().toISOString() } : {};
   return deps.store.list(
-    seesOnlyOwn(principal) ? { ...query, registeredBy: principalKey(principal) } : query,
+    seesOnlyOwn(principal)
+      ? { ...query, ...asOf, registeredBy: principalKey(principal) }
+      : { ...query, ...asOf },
   );
 }
 

@@ -119,6 +119,7 @@ export async function reconcile(deps: ServiceDeps, options: ReconcileOptions = {
     if (!more) break;
   }
   if (report.complete) await resumeRecentlyClosed(deps, options, report);
+  if (report.complete && options.deep) await resumeTaskAlerts(deps, report);
   report.needsOperator = (await listNeedsOperator(deps)).length;
   report.deliveriesAwaitingOperator = (
     await deps.deliveries.attention({ limit: ATTENTION_GAUGE_LIMIT })
@@ -225,6 +226,40 @@ async function resumeRecentlyClosed(
     }
     cursor = page.nextCursor;
   } while (cursor);
+}
+
+/**
+ * The alerts of an open follow-up or an unpaid claim wait in delivery executions for days, often on a
+ * complaint closed long ago: a deep pass hands those of closed complaints over again (the open ones were
+ * handled in the walk), so an embedded stack's restart loses none. Bounded by the two worklists.
+ */
+async function resumeTaskAlerts(deps: ServiceDeps, report: ReconcileReport): Promise<void> {
+  const seen = new Set<string>();
+  for (const worklist of [{ followUp: 'open' as const }, { payment: 'awaiting' as const }]) {
+    let cursor: string | undefined;
+    do {
+      let page: Awaited<ReturnType<ServiceDeps['store']['list']>>;
+      try {
+        page = await deps.store.list({ ...worklist, limit: 100, ...(cursor ? { cursor } : {}) });
+      } catch (error) {
+        // Counted and left to the next deep pass, as a failed listing of open complaints is.
+        report.errors++;
+        logFailure(deps, 'reconciler could not list a task worklist', undefined, error);
+        break;
+      }
+      for (const complaint of page.items) {
+        if (complaint.status !== 'closed' || seen.has(complaint.id)) continue;
+        seen.add(complaint.id);
+        try {
+          report.deliveriesResumed += await resumeDeliveries(deps, complaint.id, report);
+        } catch (error) {
+          report.errors++;
+          logFailure(deps, 'reconciler could not resume a task alert', complaint.id, error);
+        }
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
 }
 
 /** Runs `work` over the items with at most `limit` at once. */

@@ -52,6 +52,10 @@ export interface ServiceDeps {
   compensationRules?: CompensationRules;
   /** The root-cause taxonomy `resolve` checks; responsibility.ts's default when unset. */
   rootCauses?: RootCauseTaxonomy;
+  /** COMPLAINTS_TIME_SCALE (1 or unset: real time): the follow-up and payment clocks scale with it. */
+  timeScale?: number;
+  /** FOLLOW_UP_NEUTRAL_SCORE: a score of 3 opens a follow-up call as 1-2 does (default off). */
+  followUpNeutralScore?: boolean;
   /**
    * Customer texts wait out this window (true: 21:00-08:00 Asia/Shanghai; false: never, as in time-scaled
    * demo mode or a deployment that configured CUSTOMER_QUIET_HOURS=off).
@@ -83,6 +87,8 @@ export function clockContext(deps: ServiceDeps, now: Date = deps.clock.now()): C
     calendars: deps.calendars,
     ...(deps.compensationRules ? { compensation: deps.compensationRules } : {}),
     ...(deps.rootCauses ? { rootCauses: deps.rootCauses } : {}),
+    ...(deps.timeScale !== undefined && deps.timeScale !== 1 ? { timeScale: deps.timeScale } : {}),
+    ...(deps.followUpNeutralScore ? { followUpNeutralScore: true } : {}),
   };
 }
 

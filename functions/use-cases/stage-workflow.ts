@@ -161,7 +161,10 @@ export async function dispatchOutbox(deps: ServiceDeps, c: Complaint, now: Date)
 }
 
 function sendAt(deps: ServiceDeps, complaintId: string, n: PendingNotification, now: Date): Date {
+  // A deadline's alert waits in its delivery execution until its instant (task-deadlines.ts).
+  const from =
+    n.notBefore !== undefined && Date.parse(n.notBefore) > now.getTime() ? new Date(n.notBefore) : now;
   return n.audience === 'customer'
-    ? customerSendAt(now, { quietHours: deps.quietHours, releaseKey: releaseKeyOf(complaintId, n.key) })
-    : staffSendAt(now, deps.staffCalendar ? { calendar: deps.staffCalendar } : {});
+    ? customerSendAt(from, { quietHours: deps.quietHours, releaseKey: releaseKeyOf(complaintId, n.key) })
+    : staffSendAt(from, deps.staffCalendar ? { calendar: deps.staffCalendar } : {});
 }

@@ -54,6 +54,8 @@ export interface DeploymentConfig {
   alarmEmail?: string;
   /** Staff alerts wait for this calendar's working time: 24x7 pages at once, cn-workdays holds nights and holidays. */
   staffAlertCalendar: CalendarName;
+  /** A score of 3 opens a follow-up call (回访) as 1-2 does; handed over as FOLLOW_UP_NEUTRAL_SCORE. */
+  followUpNeutralScore: boolean;
   /** Steady-state requests per second and burst, for the stage and for each API key's usage plan. */
   apiThrottle: { rateLimit: number; burstLimit: number };
   /** Whether callers must send an API key (then throttled per key by the usage plan). */
@@ -114,6 +116,7 @@ export const CONTEXT_DEFAULTS = {
   smsMonthlySpendLimit: 1,
   publicRateLimitPerIp: 500,
   reserveSendConcurrency: true,
+  followUpNeutralScore: false,
 } as const;
 
 export const CONTEXT_KEYS = [
@@ -131,6 +134,7 @@ export const CONTEXT_KEYS = [
   'logLevel',
   'alarmEmail',
   'staffAlertCalendar',
+  'followUpNeutralScore',
   'apiRateLimit',
   'apiBurstLimit',
   'apiKeyRequired',
@@ -237,6 +241,7 @@ const contextSchema = z
       .max(2_000_000_000, 'must be at most 2000000000 (WAF)')
       .default(CONTEXT_DEFAULTS.publicRateLimitPerIp),
     reserveSendConcurrency: flag.default(CONTEXT_DEFAULTS.reserveSendConcurrency),
+    followUpNeutralScore: flag.default(CONTEXT_DEFAULTS.followUpNeutralScore),
     secretsExtensionLayerArn: z
       .string()
       .regex(
@@ -363,6 +368,7 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     logLevel: c.logLevel,
     alarmEmail: c.alarmEmail,
     staffAlertCalendar: c.staffAlertCalendar,
+    followUpNeutralScore: c.followUpNeutralScore,
     apiThrottle: { rateLimit: c.apiRateLimit, burstLimit: c.apiBurstLimit },
     smsMonthlySpendLimit: c.smsMonthlySpendLimit,
     publicRateLimitPerIp: c.publicRateLimitPerIp,

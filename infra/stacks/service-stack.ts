@@ -275,6 +275,7 @@ export class ComplaintsServiceStack extends Stack {
       STAFF_TOPIC_ARNS: this.toJsonString(data.staffTopics.map((topic) => topic.topicArn)),
       PUBLIC_BASE_URL: config.publicBaseUrl ?? this.api.baseUrl,
       STAFF_ALERT_CALENDAR: config.staffAlertCalendar,
+      FOLLOW_UP_NEUTRAL_SCORE: String(config.followUpNeutralScore),
       ...optional('SLA_POLICY', config.slaPolicyOverride && JSON.stringify(config.slaPolicyOverride)),
       ...optional('SLA_HOLIDAY_SCHEDULE', config.holidaySchedule && JSON.stringify(config.holidaySchedule)),
       ...optional('COMPENSATION_RULES', config.compensationRules && JSON.stringify(config.compensationRules)),

@@ -42,8 +42,8 @@ describe('output types', () => {
     expectTypeOf<ParsedAction>().toExtend<DomainActionRequest>();
     expectTypeOf<DomainActionRequest>().toExtend<ParsedAction>();
     expectTypeOf<Omit<z.output<typeof feedbackBody>, 'expectedVersion'>>().toEqualTypeOf<FeedbackInput>();
-    // registeredBy comes from the caller, never from the query string.
-    expectTypeOf<z.output<typeof listQuery>>().toEqualTypeOf<Omit<ComplaintQuery, 'registeredBy'>>();
+    // registeredBy comes from the caller, never from the query string; asOf from the clock.
+    expectTypeOf<z.output<typeof listQuery>>().toEqualTypeOf<Omit<ComplaintQuery, 'registeredBy' | 'asOf'>>();
   });
 });
 

@@ -152,6 +152,27 @@ describe('a complaint from submit to list', () => {
     expect(shown.stdout).toContain('Feedback 5/5');
   });
 
+  it('lists the follow-up worklist (回访) with whose call it is and when it is due', async () => {
+    // Prepare: answered, then rated 2: a follow-up call opens beside the review.
+    const { id } = await submitted();
+    await cli.run('act', id, 'accept', '--user', 'agent-007');
+    await cli.run('act', id, 'resolve', '--user', 'agent-007', '--resolution', 'Redelivered today');
+    const rated = await cli.run('feedback', id, '--score', '2');
+    expect(rated.stdout).toContain('now review');
+
+    // Act
+    const listed = await cli.run('list', '--follow-up', 'open');
+    const overdue = await cli.run('list', '--follow-up', 'overdue');
+
+    // Assess: a worklist table, earliest due first, this complaint's row naming why and when.
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.split('\n')[0]).toMatch(/^NO\.\s+ID\s+OUTLET\s+REGION\s+REASON\s+DUE\s+WHEN/);
+    const row = listed.stdout.split('\n').find((line) => line.includes(id));
+    expect(row).toMatch(/low-score\s+\S+ \S+\s+in \d/);
+    // Due in 27 minutes at this scale (3 working days of 9 hours / 60): not overdue yet.
+    expect(overdue.stdout).not.toContain(id);
+  });
+
   it('lists every page with --all', async () => {
     // Prepare
     await submitted();

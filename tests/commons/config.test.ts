@@ -41,6 +41,7 @@ describe('parseConfig', () => {
       PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2800',
       ATTACHMENTS_BUCKET: 'complaints-prod-attachments-123456789012-cn-north-1',
       S3_FORCE_PATH_STYLE: 'false',
+      FOLLOW_UP_NEUTRAL_SCORE: 'true',
     });
 
     // Assess
@@ -61,6 +62,7 @@ describe('parseConfig', () => {
       smsSignature: '【中国邮政】',
       publicBaseUrl: 'https://complaints.example.cn',
       staffAlertCalendar: 'cn-workdays',
+      followUpNeutralScore: true,
       holidaySchedule: { 2031: { holidays: ['2031-01-23'], workdays: [] } },
       sms: { provider: 'sns', push: 'sns', aliyunEndpoint: 'dysmsapi.aliyuncs.com' },
     });
@@ -71,6 +73,14 @@ describe('parseConfig', () => {
     expect(parseConfig({ ...VALID, S3_FORCE_PATH_STYLE: 'true' }).s3ForcePathStyle).toBe(true);
     expect(() => parseConfig({ ...VALID, ATTACHMENTS_BUCKET: 'Not_A_Bucket' })).toThrow(/ATTACHMENTS_BUCKET/);
     expect(() => parseConfig({ ...VALID, S3_FORCE_PATH_STYLE: 'yes' })).toThrow(/S3_FORCE_PATH_STYLE/);
+  });
+
+  it('follows neutral scores up only when asked, and names a value that is not true or false', () => {
+    expect(parseConfig(VALID).followUpNeutralScore).toBe(false);
+    expect(parseConfig({ ...VALID, FOLLOW_UP_NEUTRAL_SCORE: 'false' }).followUpNeutralScore).toBe(false);
+    expect(() => parseConfig({ ...VALID, FOLLOW_UP_NEUTRAL_SCORE: 'yes' })).toThrow(
+      /FOLLOW_UP_NEUTRAL_SCORE/,
+    );
   });
 
   it('defaults staff alerts to 24x7 and names a bad calendar or schedule', () => {

@@ -22,6 +22,8 @@ describe('follow-up', () => {
       owner: 'outlet:SH-01',
       openedAt: shanghai('2026-09-29T10:00').toISOString(),
       dueAt: shanghai('2026-10-09T10:00').toISOString(),
+      // 80% of the 27 working hours: 10-08 is a working day again.
+      warnAt: shanghai('2026-10-08T13:36').toISOString(),
     });
     expect(rated.timeline.map((e) => e.type)).toContain('follow-up-opened');
   });

@@ -40,6 +40,7 @@ describe('bad context', () => {
       compensationRules: { delay: { percentOfPostage: -5 } },
       smsSignature: '邮政投诉',
       customerQuietHours: '21:30-08',
+      followUpNeutralScore: 'sometimes',
     });
 
     expect(error.message).toMatch(/^Invalid CDK context:/);
@@ -53,6 +54,7 @@ describe('bad context', () => {
       'slaPolicy.handling.parcels',
       'apiKeyRequired',
       'compensationRules.delay.percentOfPostage',
+      'followUpNeutralScore',
     ]) {
       expect(error.message).toContain(`  - ${key}: `);
     }
@@ -104,6 +106,7 @@ describe('good context', () => {
         logRetentionDays: '365',
         alarmEmail: 'ops@example.cn',
         staffAlertCalendar: 'cn-workdays',
+        followUpNeutralScore: 'true',
         apiKeyRequired: 'true',
         apiRateLimit: '20',
         compensationRules: JSON.stringify({ delay: { percentOfPostage: 50 } }),
@@ -125,6 +128,7 @@ describe('good context', () => {
           CUSTOMER_QUIET_HOURS: '22-07',
           PUBLIC_BASE_URL: 'https://complaints.example.cn',
           STAFF_ALERT_CALENDAR: 'cn-workdays',
+          FOLLOW_UP_NEUTRAL_SCORE: 'true',
           COMPENSATION_RULES: JSON.stringify({ delay: { percentOfPostage: 50 } }),
         },
       },

@@ -39,7 +39,7 @@ import type {
   TimelinePage,
 } from '#domain/ports';
 import { DEFAULT_SLA_POLICY } from '#domain/sla';
-import { overdueSinceForIndex } from '#adapters/dynamo-complaint-store';
+import { awaitedPaymentDue, openFollowUpDue, overdueSinceForIndex } from '#adapters/dynamo-complaint-store';
 import type { OperationalLog, ServiceDeps } from '#use-cases/service-deps';
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -77,8 +77,23 @@ function matches(c: Complaint, q: ComplaintQuery): boolean {
     eq('escalationLevel', q.escalationLevel) &&
     (q.overdue === undefined || (overdueSinceForIndex(c) !== undefined) === q.overdue) &&
     inRange(c.receivedAt, q.receivedFrom, q.receivedBefore) &&
-    inRange(c.closedAt, q.closedFrom, q.closedBefore)
+    inRange(c.closedAt, q.closedFrom, q.closedBefore) &&
+    worklistMatches(c, q)
   );
+}
+
+/** The follow-up and payment worklists: open, due before `dueBefore`, and before `asOf` when overdue. */
+function worklistMatches(c: Complaint, q: ComplaintQuery): boolean {
+  if (q.followUp === undefined && q.payment === undefined) return true;
+  const due = worklistDue(c, q);
+  if (due === undefined) return false;
+  const overdue = (q.followUp ?? q.payment) === 'overdue';
+  const asOf = q.asOf === undefined ? Date.now() : Date.parse(q.asOf);
+  return inRange(due, undefined, q.dueBefore) && (!overdue || Date.parse(due) <= asOf);
+}
+
+function worklistDue(c: Complaint, q: ComplaintQuery): string | undefined {
+  return q.followUp !== undefined ? openFollowUpDue(c) : awaitedPaymentDue(c);
 }
 
 /** The complaint store: one Map of complaints (without their timeline) and one of their audit trails. */
@@ -177,10 +192,16 @@ export class InMemoryComplaintStore implements ComplaintStore {
   }
 
   list(query: ComplaintQuery): Promise<ComplaintPage> {
-    // Newest first, as the store's indexes order them.
+    // Newest first, as the store's indexes order them; a worklist earliest due first.
+    const worklist = query.followUp !== undefined || query.payment !== undefined;
     const all = [...this.complaints.values()]
       .filter((c) => matches(c, query))
-      .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.id.localeCompare(a.id));
+      .sort((a, b) =>
+        worklist
+          ? (worklistDue(a, query) ?? '').localeCompare(worklistDue(b, query) ?? '') ||
+            a.id.localeCompare(b.id)
+          : b.receivedAt.localeCompare(a.receivedAt) || b.id.localeCompare(a.id),
+      );
     return Promise.resolve(page(all.map(clone), query.limit, query.cursor));
   }
 

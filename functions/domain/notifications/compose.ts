@@ -29,6 +29,7 @@ import {
 import type { OutboundMessage, OutboundTopic } from '../ports.ts';
 import { alertAddress } from '../organisation.ts';
 import { compensationKind, type CompensationKind } from '../compensation.ts';
+import type { Remedy } from '../claims.ts';
 import { INCIDENT_CAUSES } from '../incidents.ts';
 import { NotificationDataMissing } from './errors.ts';
 import { compactShortNumber } from './short-id.ts';
@@ -314,8 +315,24 @@ function staffVariables(
         error: stringOf(n.data?.error) ?? complaint.failure?.error ?? none,
         at: time(complaint.failure?.at ?? n.createdAt),
       };
+    case 'staff-follow-up-due':
+    case 'staff-follow-up-overdue':
+      return { ...common, deadline: time(stringOf(n.data?.dueAt) ?? complaint.followUp?.dueAt) };
+    case 'staff-payment-due':
+    case 'staff-payment-overdue':
+      return {
+        ...common,
+        remedy: PAYMENT_REMEDY_TEXT[locale][complaint.claim?.remedy ?? 'money'],
+        deadline: time(stringOf(n.data?.dueAt) ?? complaint.claim?.payBy),
+      };
   }
 }
+
+/** What the payment alerts call the remedy the customer accepted. */
+const PAYMENT_REMEDY_TEXT: Readonly<Record<Locale, Readonly<Record<Remedy, string>>>> = {
+  'zh-CN': { money: '赔付款项', resend: '补寄', replacement: '更换' },
+  en: { money: 'payment', resend: 'resending', replacement: 'replacement' },
+};
 
 function deadline(event: string, complaint: Complaint, n: PendingNotification, clock: ClockName): Instant {
   const stated = n.data?.dueAt ?? n.data?.promisedBy ?? n.data?.expiresAt;

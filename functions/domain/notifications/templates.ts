@@ -295,6 +295,10 @@ export const STAFF_SUBJECTS: Readonly<Record<StaffEvent, string>> = {
   'staff-escalation': '[L{levelNo}] Escalation: complaint {shortId} breached its {clockCode} clock',
   'staff-review-needed': '[L{levelNo}] Review needed: complaint {shortId}',
   'staff-failure': '[L{levelNo}] Workflow failure: complaint {shortId}',
+  'staff-follow-up-due': '[L{levelNo}] Follow-up call due soon: complaint {shortId}',
+  'staff-follow-up-overdue': '[L{levelNo}] Follow-up call overdue: complaint {shortId}',
+  'staff-payment-due': '[L{levelNo}] Compensation payment due soon: complaint {shortId}',
+  'staff-payment-overdue': '[L{levelNo}] Compensation payment overdue: complaint {shortId}',
 };
 
 const STAFF_FACTS: Readonly<Record<Locale, string>> = {
@@ -324,6 +328,22 @@ export const STAFF_TEMPLATES: Readonly<Record<Locale, Readonly<Record<StaffEvent
       '复核时限：{deadline}',
     ),
     'staff-failure': staffBody('zh-CN', '投诉流程异常，请人工处理。', '错误：{error}', '发生时间：{at}'),
+    'staff-follow-up-due': staffBody(
+      'zh-CN',
+      '回访预警：回访即将到期，请尽快联系客户并记录结果。',
+      '回访时限：{deadline}',
+    ),
+    'staff-follow-up-overdue': staffBody('zh-CN', '回访已超期：尚未记录回访结果。', '原定时限：{deadline}'),
+    'staff-payment-due': staffBody(
+      'zh-CN',
+      '赔付预警：客户已接受的{remedy}即将到期，请尽快办理。',
+      '办理时限：{deadline}',
+    ),
+    'staff-payment-overdue': staffBody(
+      'zh-CN',
+      '赔付已超期：客户已接受的{remedy}尚未办理。',
+      '原定时限：{deadline}',
+    ),
   },
   en: {
     'staff-new-urgent': staffBody(
@@ -349,6 +369,26 @@ export const STAFF_TEMPLATES: Readonly<Record<Locale, Readonly<Record<StaffEvent
       'Complaint workflow failed: please handle it by hand.',
       'Error: {error}',
       'At: {at}',
+    ),
+    'staff-follow-up-due': staffBody(
+      'en',
+      'Follow-up call due soon: please call the customer and record the outcome.',
+      'Due: {deadline}',
+    ),
+    'staff-follow-up-overdue': staffBody(
+      'en',
+      'Follow-up call overdue: no outcome has been recorded.',
+      'Was due: {deadline}',
+    ),
+    'staff-payment-due': staffBody(
+      'en',
+      'Compensation due soon: the {remedy} the customer accepted is still to be made.',
+      'Due: {deadline}',
+    ),
+    'staff-payment-overdue': staffBody(
+      'en',
+      'Compensation overdue: the {remedy} the customer accepted has not been made.',
+      'Was due: {deadline}',
     ),
   },
 };

@@ -23,7 +23,10 @@ import {
   complaintTable,
   deadlineFields,
   fields,
+  shanghaiShortTime,
+  table,
   timelineBlock,
+  untilDeadline,
 } from './format.ts';
 import { defaultIdentity, type IdentityOptions } from './identity.ts';
 import { registerOpsCommands } from './ops.ts';
@@ -156,6 +159,9 @@ interface ListOptions {
   channel?: string;
   type?: string;
   overdue?: boolean;
+  followUp?: string;
+  payment?: string;
+  dueBefore?: string;
   limit?: number;
   all?: boolean;
   json?: boolean;
@@ -178,6 +184,19 @@ function listCommand(program: Command, cx: CliContext): void {
       new Option('--type <type>', 'only complaints, suggestions or enquiries').choices(COMPLAINT_TYPES),
     )
     .option('--overdue', 'only complaints with a breached clock still running')
+    .addOption(
+      new Option('--follow-up <which>', 'the follow-up worklist (回访), earliest due first').choices([
+        'open',
+        'overdue',
+      ]),
+    )
+    .addOption(
+      new Option('--payment <which>', 'claims awaiting payment, earliest payBy first').choices([
+        'awaiting',
+        'overdue',
+      ]),
+    )
+    .option('--due-before <instant>', 'with --follow-up or --payment: due before this ISO 8601 instant')
     .option('--limit <n>', `page size, 1-${LIST_PAGE_MAX} (default 20)`, wholeNumber(1, LIST_PAGE_MAX))
     .option('--all', 'follow nextCursor through every page')
     .option('--json', 'print the raw response ({ items, nextCursor }; with --all, every item)')
@@ -193,6 +212,9 @@ function listCommand(program: Command, cx: CliContext): void {
         channel: options.channel,
         type: options.type,
         overdue: options.overdue ? 'true' : undefined,
+        followUp: options.followUp,
+        payment: options.payment,
+        dueBefore: options.dueBefore,
         limit: options.limit === undefined ? undefined : String(options.limit),
       };
       const items: ComplaintView[] = [];
@@ -208,9 +230,32 @@ function listCommand(program: Command, cx: CliContext): void {
 
       if (options.json) return cx.json(options.all ? { items, nextCursor: null } : page);
       if (items.length === 0) return cx.out('No complaints match.');
-      cx.out(complaintTable(items));
+      const worklist = options.followUp ? 'follow-up' : options.payment ? 'payment' : undefined;
+      cx.out(worklist ? worklistTable(items, worklist, new Date()) : complaintTable(items));
       if (cursor) cx.out(`(more: add --all, or --limit up to ${LIST_PAGE_MAX})`);
     });
+}
+
+/** A worklist's rows: whose task, due when, how far from now (follow-ups, or claims awaiting payment). */
+function worklistTable(items: ComplaintView[], worklist: 'follow-up' | 'payment', now: Date): string[] {
+  const rows = items.map((c) => {
+    const due = worklist === 'follow-up' ? c.followUp?.dueAt : c.claim?.payBy;
+    const what =
+      worklist === 'follow-up'
+        ? (c.followUp?.reason ?? '-')
+        : `${c.claim?.remedy ?? '-'}${c.claim?.amount ? ` ${c.claim.amount.amount} ${c.claim.amount.currency}` : ''}`;
+    return [
+      c.shortId,
+      c.id,
+      c.outletId ?? '-',
+      c.regionId ?? '-',
+      what,
+      due ? shanghaiShortTime(due) : '-',
+      due ? untilDeadline(due, now) : '-',
+    ];
+  });
+  const header = worklist === 'follow-up' ? 'REASON' : 'REMEDY';
+  return table(['NO.', 'ID', 'OUTLET', 'REGION', header, 'DUE', 'WHEN'], rows);
 }
 
 // ---------------------------------------------------------------------------------------------------

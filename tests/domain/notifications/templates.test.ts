@@ -76,6 +76,8 @@ function worstStaffValues(locale: Locale): Record<string, string> {
     at: longestDate,
     score: '5',
     error: 'States.TaskFailed',
+    // The payment alerts' remedy, a fixed label (compose.ts PAYMENT_REMEDY_TEXT), the longest of each locale.
+    remedy: locale === 'en' ? 'replacement' : '赔付款项',
     link: 'https://complaints.example.com.cn/v1/complaints/01JA2B3C4D5E6F7G8H9JAKBMCN',
   };
 }
@@ -137,6 +139,8 @@ describe('no template can carry personal data', () => {
     'score',
     'error',
     'reminderNo',
+    // The remedy a claim's payment alerts name, a fixed label.
+    'remedy',
     // The incident's cause as a fixed label (INCIDENT_CAUSE_TEXT), never the staff's free-text summary.
     'cause',
   ]);
