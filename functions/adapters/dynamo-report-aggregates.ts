@@ -275,5 +275,8 @@ function counterRow(item: Record<string, unknown>): CounterRow {
     }
   }
   // A cell of a group of dimensions, or (written before the groups) one dimension's value.
-  return { ...parseCounterKey(`${String(item.day)}|${String(item.dimension)}|${String(item.value)}`), metrics };
+  return {
+    ...parseCounterKey(`${String(item.day)}|${String(item.dimension)}|${String(item.value)}`),
+    metrics,
+  };
 }

@@ -75,9 +75,11 @@ export function counterKey(
   dimensions: readonly ReportDimension[],
   values: Partial<Record<ReportDimension, string>>,
 ): string {
-  return [day, dimensions.join('+'), ...dimensions.map((d) => encodeURIComponent(values[d] ?? UNASSIGNED))].join(
-    '|',
-  );
+  return [
+    day,
+    dimensions.join('+'),
+    ...dimensions.map((d) => encodeURIComponent(values[d] ?? UNASSIGNED)),
+  ].join('|');
 }
 
 /** The day, the group's name (`dimension` attribute of the item) and the encoded values (`value`). */

@@ -54,8 +54,7 @@ async function storedCounters(
   const { rows } = await reports.counters(months, `${months[0]}-01`, `${months[months.length - 1]}-31`);
   const counters: CounterFacts = {};
   for (const row of rows) {
-    if (Object.keys(row.metrics).length > 0)
-      counters[row.key] = row.metrics;
+    if (Object.keys(row.metrics).length > 0) counters[row.key] = row.metrics;
   }
   let inflight = 0;
   for (const month of months) {
