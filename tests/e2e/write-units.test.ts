@@ -210,5 +210,9 @@ test('a complaint on the happy path writes each index only when its key changes'
     expect(row.byKind['table:COMPLAINT']).toBeLessThanOrEqual(COMPLAINT_BUDGET);
     expect(row.total).toBeLessThanOrEqual(TOTAL_BUDGET);
   }
-  expect(mean(current)).toBeLessThan(mean(former) / 2);
+  // The index design against the former one on the same writes (the table's own writes are the same in
+  // both, report counters included, so compare what the indexes cost).
+  const meanIndexUnits = (rows: { byKind: Record<string, number> }[]) =>
+    rows.reduce((n, r) => n + indexUnits(r), 0) / rows.length;
+  expect(meanIndexUnits(current)).toBeLessThan(meanIndexUnits(former) / 4);
 });
