@@ -24,6 +24,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { unpackItem } from '#adapters/dynamo-complaint-store';
 import { startEmbeddedStack, type EmbeddedStack } from '../infra/local/stack.ts';
 import {
   declaredPriorityComplaintBody,
@@ -262,11 +263,13 @@ async function timerFirings(stack: EmbeddedStack): Promise<TimerFiring[]> {
       TableName: TABLE_NAME,
       FilterExpression: 'sk = :complaint',
       ExpressionAttributeValues: { ':complaint': 'COMPLAINT' },
-      ProjectionExpression: 'id, priority, clocks, breaches',
+      // Clocks, breaches and priority are packed fields of the item now (items before packing: plain).
+      ProjectionExpression: 'id, priority, clocks, breaches, packed',
     },
   );
   for await (const page of pages) {
-    for (const item of page.Items ?? []) {
+    for (const stored of page.Items ?? []) {
+      const item = unpackItem(stored);
       const priority = item.priority as Priority;
       const timeouts = engineTimeouts(stack, item.id as string);
       const response = (item.clocks as { response?: { warnAt?: string; warnedAt?: string } }).response;

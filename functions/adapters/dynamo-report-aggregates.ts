@@ -1,6 +1,8 @@
 // The ReportAggregates port on the complaints table (docs/data-model.md, "Report aggregates").
 //
-// Counters: pk REPORT#{month}, sk {day}#{dimension}#{value}, one number attribute per metric (`m_{name}`).
+// Counters: pk REPORT#{month}, sk {day}#{dimension}#{value}, one number attribute per metric (`m_{name}`);
+// `dimension` names a group of dimensions (`category+type+channel`, `region+outlet`) and `value` the cell's
+// values (functions/domain/reports.ts, COUNTER_GROUPS).
 // A complaint's contribution is recorded beside it in REPORTED#{id}: the counter facts last added for it
 // (functions/domain/reports.ts), so a change adds only the difference, whoever made it, and a later call
 // catches up on one that failed. Without transactions (dynalite has none), exactly-once is made of:
@@ -23,14 +25,13 @@ import type { Complaint } from '#domain/complaint';
 import type { ReportAggregates } from '#domain/ports';
 import {
   counterFacts,
+  counterKeyParts,
   factDelta,
   parseCounterKey,
-  REPORT_DIMENSIONS,
   type CounterFacts,
   type CounterRow,
   type Metrics,
   type ParcelVolume,
-  type ReportDimension,
 } from '#domain/reports';
 import {
   parcelMonthPartition,
@@ -139,7 +140,7 @@ export class DynamoReportAggregates implements ReportAggregates {
 
   /** Step 2: the metrics once per change key. */
   async #add(counter: string, metrics: Metrics, changeKey: string): Promise<void> {
-    const { day, dimension, value } = parseCounterKey(counter);
+    const { day, dimension, value } = counterKeyParts(counter);
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':change': new Set([changeKey]), ':key': changeKey };
     const adds = Object.entries(metrics).map(([name, delta], i) => {
@@ -171,7 +172,7 @@ export class DynamoReportAggregates implements ReportAggregates {
 
   /** Step 4: the change is recorded in the marker; the counter forgets its key. */
   async #settle(counter: string, changeKey: string): Promise<void> {
-    const { day, dimension, value } = parseCounterKey(counter);
+    const { day, dimension, value } = counterKeyParts(counter);
     await this.#doc.send(
       new UpdateCommand({
         TableName: this.#tableName,
@@ -256,7 +257,7 @@ export class DynamoReportAggregates implements ReportAggregates {
 
 /** A counter item as the adapter stores it (for tools that load counters computed elsewhere, and tests). */
 export function counterItem(key: string, metrics: Metrics): Record<string, unknown> {
-  const { day, dimension, value } = parseCounterKey(key);
+  const { day, dimension, value } = counterKeyParts(key);
   return {
     ...reportCounterKey(day, dimension, value),
     day,
@@ -273,14 +274,9 @@ function counterRow(item: Record<string, unknown>): CounterRow {
       metrics[name.slice(METRIC_PREFIX.length)] = value;
     }
   }
-  const dimension = String(item.dimension);
-  if (!(REPORT_DIMENSIONS as readonly string[]).includes(dimension)) {
-    throw new RangeError(`counter item with unknown dimension ${dimension}`);
-  }
+  // A cell of a group of dimensions, or (written before the groups) one dimension's value.
   return {
-    day: String(item.day),
-    dimension: dimension as ReportDimension,
-    value: String(item.value),
+    ...parseCounterKey(`${String(item.day)}|${String(item.dimension)}|${String(item.value)}`),
     metrics,
   };
 }

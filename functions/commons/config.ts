@@ -3,7 +3,12 @@
 import * as z from 'zod';
 import { CALENDAR_NAMES, type CalendarName } from '#domain/complaint';
 import { parseQuietHours, QUIET_HOURS_RULE, type QuietHoursSetting } from '#domain/notifications/quiet-hours';
-import { isSmsSignature, SMS_SIGNATURE_RULE } from '#domain/notifications/templates';
+import {
+  isSmsSignature,
+  SMS_SIGN_NAME_REPLACED,
+  SMS_SIGNATURE_RULE,
+  smsSignName,
+} from '#domain/notifications/templates';
 import {
   isTemplateProvider,
   parseTemplateCodes,
@@ -71,6 +76,7 @@ const environmentSchema = z.object({
   ),
   SMS_PROVIDER: optional(z.enum(SMS_PROVIDERS, { error: `must be one of ${SMS_PROVIDERS.join(', ')}` })),
   MOBILE_PUSH: optional(z.enum(['sns', 'none'], { error: 'must be sns or none' })),
+  /** The former name of the signature for mainland providers: refused with a pointer to SMS_SIGNATURE. */
   SMS_SIGN_NAME: optional(z.string()),
   SMS_TEMPLATE_CODES: optional(jsonText),
   SMS_CREDENTIALS_SECRET_ID: optional(z.string().min(1)),
@@ -157,7 +163,7 @@ export interface SmsConfig {
   provider: SmsProvider;
   /** MOBILE_PUSH: 'sns', or 'none' where SNS has no mobile push (default none with a mainland provider). */
   push: 'sns' | 'none';
-  /** SMS_SIGN_NAME: the registered signature (template providers). */
+  /** The registered signature without 【】, as a template provider's SignName: SMS_SIGNATURE's name. */
   signName?: string;
   /** SMS_TEMPLATE_CODES: registered template codes by locale and wording (template providers). */
   templateCodes?: TemplateCodes;
@@ -180,12 +186,20 @@ function smsConfig(e: z.infer<typeof environmentSchema>): SmsConfig {
   const provider = e.SMS_PROVIDER ?? 'sns';
   const problems: { variable: string; message: string }[] = [];
   let templateCodes: TemplateCodes | undefined;
+  // One setting names the signature: SMS_SIGNATURE, the texts' 【】 and (without them) a provider's SignName.
+  if (e.SMS_SIGN_NAME !== undefined) {
+    problems.push({ variable: 'SMS_SIGN_NAME', message: SMS_SIGN_NAME_REPLACED('SMS_SIGNATURE') });
+  }
+  const signName = e.SMS_SIGNATURE === undefined ? undefined : smsSignName(e.SMS_SIGNATURE);
   if (isTemplateProvider(provider)) {
-    if (e.SMS_SIGN_NAME === undefined) {
-      problems.push({ variable: 'SMS_SIGN_NAME', message: `is required with SMS_PROVIDER=${provider}` });
+    if (signName === undefined) {
+      problems.push({
+        variable: 'SMS_SIGNATURE',
+        message: `is required with SMS_PROVIDER=${provider} (the registered signature, e.g. 【邮政投诉】)`,
+      });
     } else {
-      const problem = signNameProblem(provider, e.SMS_SIGN_NAME);
-      if (problem) problems.push({ variable: 'SMS_SIGN_NAME', message: problem });
+      const problem = signNameProblem(provider, signName);
+      if (problem) problems.push({ variable: 'SMS_SIGNATURE', message: problem });
     }
     if (e.SMS_TEMPLATE_CODES === undefined) {
       problems.push({ variable: 'SMS_TEMPLATE_CODES', message: `is required with SMS_PROVIDER=${provider}` });
@@ -202,7 +216,7 @@ function smsConfig(e: z.infer<typeof environmentSchema>): SmsConfig {
   return {
     provider,
     push: e.MOBILE_PUSH ?? (isTemplateProvider(provider) ? 'none' : 'sns'),
-    ...(e.SMS_SIGN_NAME !== undefined ? { signName: e.SMS_SIGN_NAME } : {}),
+    ...(signName !== undefined && isTemplateProvider(provider) ? { signName } : {}),
     ...(templateCodes ? { templateCodes } : {}),
     ...(e.SMS_CREDENTIALS_SECRET_ID ? { credentialsSecretId: e.SMS_CREDENTIALS_SECRET_ID } : {}),
     aliyunEndpoint: e.ALIYUN_SMS_ENDPOINT ?? DEFAULT_ALIYUN_SMS_ENDPOINT,

@@ -53,18 +53,64 @@ export function durationBucket(ms: number): number {
 /** Metric names are DynamoDB attribute names of the counter items: short, fixed, never user data. */
 export type Metrics = Record<string, number>;
 
-/** What one complaint contributes, per counter: `{day}|{dimension}|{value}` -> metrics. */
+/** What one complaint contributes, per counter: the counter key (`counterKey`) -> metrics. */
 export type CounterFacts = Record<string, Metrics>;
 
-export const counterKey = (day: string, dimension: ReportDimension, value: string): string =>
-  `${day}|${dimension}|${value}`;
+/**
+ * The counter items a complaint's figures of one day go to: one per group of dimensions, each item keyed by
+ * the complaint's values of all the group's dimensions (a cell). Two items a day instead of one per
+ * dimension: every change that moves a figure writes each item twice (add, settle), so the number of items
+ * is what a change costs. A report sums the cells of each dimension value (`buildReport`). The groups keep
+ * a day's cells few: categories x types x channels (a few hundred at most), regions x outlets (one per
+ * outlet). Reads still grow with days and dimension values, never with complaints.
+ */
+export const COUNTER_GROUPS: readonly (readonly ReportDimension[])[] = [
+  ['category', 'type', 'channel'],
+  ['region', 'outlet'],
+];
 
-export function parseCounterKey(key: string): { day: string; dimension: ReportDimension; value: string } {
+/** The counter key of a cell: `{day}|{dim+dim…}|{value}|{value}…`, each value URI-encoded (no `|` inside). */
+export function counterKey(
+  day: string,
+  dimensions: readonly ReportDimension[],
+  values: Partial<Record<ReportDimension, string>>,
+): string {
+  return [
+    day,
+    dimensions.join('+'),
+    ...dimensions.map((d) => encodeURIComponent(values[d] ?? UNASSIGNED)),
+  ].join('|');
+}
+
+/** The day, the group's name (`dimension` attribute of the item) and the encoded values (`value`). */
+export function counterKeyParts(key: string): { day: string; dimension: string; value: string } {
   const [day = '', dimension = '', ...rest] = key.split('|');
-  if (!(REPORT_DIMENSIONS as readonly string[]).includes(dimension)) {
+  return { day, dimension, value: rest.join('|') };
+}
+
+/**
+ * A counter key read back: its day and the value of each dimension it counts. Also reads the keys of one
+ * item per dimension (`{day}|{dimension}|{value}`, the value as is) that counters held before the groups,
+ * so counters and markers written then still add up and are taken off correctly.
+ */
+export function parseCounterKey(key: string): {
+  key: string;
+  day: string;
+  values: Partial<Record<ReportDimension, string>>;
+} {
+  const { day, dimension, value } = counterKeyParts(key);
+  const dimensions = dimension.split('+');
+  if (dimensions.some((d) => !(REPORT_DIMENSIONS as readonly string[]).includes(d))) {
     throw new RangeError(`not a counter key: ${key}`);
   }
-  return { day, dimension: dimension as ReportDimension, value: rest.join('|') };
+  if (dimensions.length === 1) return { key, day, values: { [dimension]: value } };
+  const parts = value.split('|');
+  if (parts.length !== dimensions.length) throw new RangeError(`not a counter key: ${key}`);
+  return {
+    key,
+    day,
+    values: Object.fromEntries(dimensions.map((d, i) => [d, decodeURIComponent(parts[i]!)])),
+  };
 }
 
 export const typeOf = (c: Pick<Complaint, 'type'>): ComplaintType => c.type ?? 'complaint';
@@ -161,9 +207,7 @@ export function counterFacts(c: Complaint): CounterFacts {
     rows.push([shanghaiDay(c.closedAt), closingMetrics(c)]);
   if (c.followUp !== undefined) rows.push([shanghaiDay(c.followUp.openedAt), followUpMetrics(c.followUp)]);
   for (const [day, metrics] of rows) {
-    for (const dimension of REPORT_DIMENSIONS) {
-      addMetrics((facts[counterKey(day, dimension, values[dimension])] ??= {}), metrics);
-    }
+    for (const group of COUNTER_GROUPS) addMetrics((facts[counterKey(day, group, values)] ??= {}), metrics);
   }
   return facts;
 }
@@ -379,11 +423,11 @@ export function figuresOf(m: Metrics, parcels: number | null = null): Figures {
 // ---------------------------------------------------------------------------------------------------------
 // The report
 
-/** One counter item as stored: a day, a dimension value, its metrics. */
+/** One counter item as stored: its key, a day, the dimension values it counts (a cell), its metrics. */
 export interface CounterRow {
+  key: string;
   day: string;
-  dimension: ReportDimension;
-  value: string;
+  values: Partial<Record<ReportDimension, string>>;
   metrics: Metrics;
 }
 
@@ -422,10 +466,12 @@ export function buildReport(
   for (const row of rows) {
     if (!inPeriod.has(row.day)) continue;
     counted++;
-    const byValue = perValue[row.dimension];
-    addMetrics(byValue.get(row.value) ?? byValue.set(row.value, {}).get(row.value)!, row.metrics);
-    // Every complaint has exactly one type: the type rows add up to the whole.
-    if (row.dimension === 'type') {
+    for (const [dimension, value] of Object.entries(row.values) as [ReportDimension, string][]) {
+      const byValue = perValue[dimension];
+      addMetrics(byValue.get(value) ?? byValue.set(value, {}).get(value)!, row.metrics);
+    }
+    // Every complaint has exactly one type: the rows with a type add up to the whole.
+    if (row.values.type !== undefined) {
       addMetrics(overall, row.metrics);
       addMetrics(perDay.get(row.day)!, row.metrics);
     }

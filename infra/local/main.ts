@@ -1,11 +1,12 @@
 // `npm start`: the embedded default. Configuration comes from the environment: PORT (3000), HOST
 // (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time), RECONCILE_INTERVAL_SECONDS (900),
 // the local servers' ports (LOCAL_DYNAMODB_PORT, LOCAL_SFN_PORT, LOCAL_SNS_PORT, LOCAL_SECRETS_PORT, LOCAL_KMS_PORT,
-// LOCAL_S3_PORT), SMS_PROVIDER (sns | end-user-messaging | aliyun), SMS_TEMPLATES_FILE and SMS_SIGN_NAME
-// (aliyun), LOCAL_SNS_MAX_RATE (unset: no limit; the local SNS answers Throttled above this many Publish a
+// LOCAL_S3_PORT), SMS_PROVIDER (sns | end-user-messaging | aliyun), SMS_TEMPLATES_FILE and SMS_SIGNATURE
+// (the registered 【signature】), LOCAL_SNS_MAX_RATE (unset: no limit; the local SNS answers Throttled above this many Publish a
 // second), LOCAL_RESERVED_CONCURRENCY (true/false; default true in real time, false with
 // COMPLAINTS_TIME_SCALE). Every
 // start-up failure ends in one line on stderr and a non-zero exit (startup-failure.ts), never in a stack trace.
+import { smsSignName } from '#domain/notifications/templates';
 import { startEmbeddedStack, ENDPOINTS_FILE } from './stack.ts';
 import {
   checkStartConfiguration,
@@ -53,7 +54,7 @@ try {
   stack = await startEmbeddedStack({
     smsProvider,
     ...(process.env.SMS_TEMPLATES_FILE ? { smsTemplatesFile: process.env.SMS_TEMPLATES_FILE } : {}),
-    ...(process.env.SMS_SIGN_NAME ? { smsSignName: process.env.SMS_SIGN_NAME } : {}),
+    ...(process.env.SMS_SIGNATURE ? { smsSignName: smsSignName(process.env.SMS_SIGNATURE) } : {}),
     port: ports.api,
     host,
     dataDir,

@@ -118,7 +118,7 @@ export interface EmbeddedStackOptions {
    * handlers get the codes of; default: every zh-CN wording under a made-up code. Checked at start.
    */
   smsTemplatesFile?: string;
-  /** The registered signature (SMS_SIGN_NAME); default 邮政投诉. */
+  /** The registered signature without 【】 (from SMS_SIGNATURE); default 邮政投诉. */
   smsSignName?: string;
   /**
    * Tests and benchmarks: every Retry's IntervalSeconds and MaxDelaySeconds divided by this, backoff and
@@ -301,7 +301,8 @@ async function startServers(
     ATTACHMENTS_BUCKET,
     AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: eum.endpoint,
     SMS_PROVIDER: options.smsProvider ?? 'sns',
-    SMS_SIGN_NAME: smsSignName,
+    // The one signature setting: the texts' 【】 and, without them, the SignName the stand-in registers.
+    SMS_SIGNATURE: `【${smsSignName}】`,
     SMS_TEMPLATE_CODES: JSON.stringify(templateCodes(smsTemplates)),
     SMS_CREDENTIALS_SECRET_ID: ALIYUN_SECRET_ID,
     PERSONAL_DATA_KEY_ARN: kms.key(PERSONAL_DATA_KEY_ALIAS).arn,

@@ -5,6 +5,7 @@ import { parseCompensationRules } from '#domain/compensation';
 import { InvalidConfiguration, loadSlaPolicy } from '#domain/policy';
 import { ConfigurationError } from '#commons/config';
 import { SMS_PROVIDERS, TemplateMappingInvalid } from '#domain/notifications/provider-templates';
+import { isSmsSignature, SMS_SIGN_NAME_REPLACED, SMS_SIGNATURE_RULE } from '#domain/notifications/templates';
 import { DataDirInUse } from './data-dir-lock.ts';
 import { StoreDamaged } from './dynamo/level-store-check.ts';
 import { OutboxDamaged } from './sns/outbox-file.ts';
@@ -68,6 +69,12 @@ function portOf(env: Record<string, string | undefined>, variable: string, fallb
 /** SLA_POLICY and COMPENSATION_RULES as the handlers will read them. @throws InvalidConfiguration */
 export function checkStartConfiguration(env: Record<string, string | undefined>): void {
   loadSlaPolicy({ ...(env.SLA_POLICY !== undefined && { SLA_POLICY: env.SLA_POLICY }) });
+  if (env.SMS_SIGN_NAME !== undefined) {
+    throw new StartupError(`SMS_SIGN_NAME ${SMS_SIGN_NAME_REPLACED('SMS_SIGNATURE')}`);
+  }
+  if (env.SMS_SIGNATURE && !isSmsSignature(env.SMS_SIGNATURE)) {
+    throw new StartupError(`SMS_SIGNATURE ${SMS_SIGNATURE_RULE}`);
+  }
   const rules = env.COMPENSATION_RULES?.trim();
   if (rules) {
     let parsed: unknown;

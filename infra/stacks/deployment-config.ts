@@ -11,7 +11,12 @@ import { parseCompensationRules } from '#domain/compensation';
 import { parseSpikeRuleOverride } from '#domain/incidents';
 import { InvalidConfiguration, parseSlaPolicyOverride } from '#domain/policy';
 import { parseQuietHours, QUIET_HOURS_RULE } from '#domain/notifications/quiet-hours';
-import { isSmsSignature, SMS_SIGNATURE_RULE } from '#domain/notifications/templates';
+import {
+  isSmsSignature,
+  SMS_SIGN_NAME_REPLACED,
+  SMS_SIGNATURE_RULE,
+  smsSignName,
+} from '#domain/notifications/templates';
 import {
   API_AUTHORIZATION_MODES,
   iamPrincipalsSchema,
@@ -93,7 +98,7 @@ export interface DeploymentSms {
   provider: SmsProvider;
   /** 'none' where Amazon SNS has no mobile push (the China regions): push customers are texted. */
   push: 'sns' | 'none';
-  /** The registered signature (mainland providers). */
+  /** The registered signature without 【】 (mainland providers' SignName): smsSignature's name. */
   signName?: string;
   /** Checked against the wordings at synth (mainland providers). */
   templates?: TemplateMapping;
@@ -276,6 +281,7 @@ const contextSchema = z
     smsProvider: z
       .enum(SMS_PROVIDERS, { error: `must be one of ${SMS_PROVIDERS.join(', ')}` })
       .default('sns'),
+    // The former name of the signature for mainland providers: read only to point at smsSignature.
     smsSignName: z.string().optional(),
     smsTemplates: z.preprocess(fromJsonText, z.unknown()).optional(),
     smsOriginationIdentity: z.string().min(1).optional(),
@@ -312,12 +318,18 @@ const contextSchema = z
 
 /** A mainland provider's signature and template mapping, checked by the domain as the start checks them. */
 function smsIssues(c: z.infer<typeof contextSchema>): { templates?: TemplateMapping; problems: string[] } {
-  if (!isTemplateProvider(c.smsProvider)) return { problems: [] };
-  const problems: string[] = [];
-  if (c.smsSignName === undefined) problems.push(`smsSignName: required with smsProvider ${c.smsProvider}`);
-  else {
-    const problem = signNameProblem(c.smsProvider, c.smsSignName);
-    if (problem) problems.push(`smsSignName: ${problem}`);
+  // One key names the signature: smsSignature, the texts' 【】 and (without them) a provider's SignName.
+  const replaced =
+    c.smsSignName === undefined ? [] : [`smsSignName: ${SMS_SIGN_NAME_REPLACED('smsSignature')}`];
+  if (!isTemplateProvider(c.smsProvider)) return { problems: replaced };
+  const problems: string[] = [...replaced];
+  if (c.smsSignature === undefined) {
+    problems.push(
+      `smsSignature: required with smsProvider ${c.smsProvider} (the registered signature, e.g. 【邮政投诉】)`,
+    );
+  } else {
+    const problem = signNameProblem(c.smsProvider, smsSignName(c.smsSignature));
+    if (problem) problems.push(`smsSignature: ${problem}`);
   }
   if (c.smsTemplates === undefined) {
     problems.push(
@@ -393,7 +405,9 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     sms: {
       provider: c.smsProvider,
       push: c.mobilePush ?? (isTemplateProvider(c.smsProvider) ? 'none' : 'sns'),
-      ...(c.smsSignName !== undefined ? { signName: c.smsSignName } : {}),
+      ...(c.smsSignature !== undefined && isTemplateProvider(c.smsProvider)
+        ? { signName: smsSignName(c.smsSignature) }
+        : {}),
       ...(sms.templates ? { templates: sms.templates } : {}),
       ...(c.smsOriginationIdentity ? { originationIdentity: c.smsOriginationIdentity } : {}),
       ...(c.smsConfigurationSet ? { configurationSetName: c.smsConfigurationSet } : {}),

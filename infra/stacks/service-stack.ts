@@ -286,7 +286,6 @@ export class ComplaintsServiceStack extends Stack {
       ...optional('CUSTOMER_QUIET_HOURS', config.customerQuietHours),
       SMS_PROVIDER: config.sms.provider,
       MOBILE_PUSH: config.sms.push,
-      ...optional('SMS_SIGN_NAME', config.sms.signName),
       ...optional(
         'SMS_TEMPLATE_CODES',
         config.sms.templates && JSON.stringify(templateCodes(config.sms.templates)),

@@ -190,7 +190,7 @@ describe('the composition root with SMS_PROVIDER=aliyun', () => {
       STAFF_TOPIC_ARNS: JSON.stringify([0, 1, 2, 3].map((l) => `arn:aws:sns:cn-north-1:123456789012:t${l}`)),
       PUBLIC_BASE_URL: BASE_URL,
       SMS_PROVIDER: 'aliyun',
-      SMS_SIGN_NAME: '邮政投诉',
+      SMS_SIGNATURE: '【邮政投诉】',
       SMS_TEMPLATE_CODES: JSON.stringify(CODES),
       SMS_CREDENTIALS_SECRET_ID: 'complaints/test/sms',
       ALIYUN_SMS_ENDPOINT: aliyun.endpoint,

@@ -158,7 +158,7 @@ describe('parseConfig: the SMS provider', () => {
     const config = parseConfig({
       ...VALID,
       SMS_PROVIDER: 'aliyun',
-      SMS_SIGN_NAME: '邮政投诉',
+      SMS_SIGNATURE: '【邮政投诉】',
       SMS_TEMPLATE_CODES: codes,
       SMS_CREDENTIALS_SECRET_ID: 'complaints/prod/sms-provider-credentials',
       ALIYUN_SMS_ENDPOINT: 'http://127.0.0.1:4599',
@@ -175,18 +175,36 @@ describe('parseConfig: the SMS provider', () => {
   });
 
   it('names the signature and codes a mainland provider lacks; the secret is checked on first send only', () => {
-    const error = problemsOf({ ...VALID, SMS_PROVIDER: 'aliyun', SMS_SIGN_NAME: '邮' });
-    expect(error.variables.sort()).toEqual(['SMS_SIGN_NAME', 'SMS_TEMPLATE_CODES']);
-    expect(error.message).toContain('SMS_SIGN_NAME must have 2-12 characters');
+    const error = problemsOf({ ...VALID, SMS_PROVIDER: 'aliyun' });
+    expect(error.variables.sort()).toEqual(['SMS_SIGNATURE', 'SMS_TEMPLATE_CODES']);
+    expect(error.message).toContain('SMS_SIGNATURE is required with SMS_PROVIDER=aliyun');
 
     const partial = problemsOf({
       ...VALID,
       SMS_PROVIDER: 'aliyun',
-      SMS_SIGN_NAME: '邮政投诉',
+      SMS_SIGNATURE: '【邮政投诉】',
       SMS_TEMPLATE_CODES: JSON.stringify({ 'zh-CN': { received: 'SMS_1234' } }),
     });
     expect(partial.variables).toEqual(['SMS_TEMPLATE_CODES']);
     expect(partial.message).toContain('zh-CN.accepted: needs a template code');
+  });
+
+  it('reads one signature setting: SMS_SIGNATURE, and refuses the former SMS_SIGN_NAME, pointing at it', () => {
+    const config = parseConfig({
+      ...VALID,
+      SMS_PROVIDER: 'aliyun',
+      SMS_SIGNATURE: '【中国邮政】',
+      SMS_TEMPLATE_CODES: codes,
+    });
+    // The texts open with the signature; Alibaba takes it without 【】 (the carrier adds them).
+    expect(config.smsSignature).toBe('【中国邮政】');
+    expect(config.sms.signName).toBe('中国邮政');
+    // A free-text provider has no SignName: the signature is in the text.
+    expect(parseConfig({ ...VALID, SMS_SIGNATURE: '【中国邮政】' }).sms.signName).toBeUndefined();
+
+    const renamed = problemsOf({ ...VALID, SMS_SIGN_NAME: '邮政投诉' });
+    expect(renamed.variables).toEqual(['SMS_SIGN_NAME']);
+    expect(renamed.message).toContain('SMS_SIGN_NAME is no longer read: set SMS_SIGNATURE');
   });
 
   it('takes End User Messaging with its origination identity, push through SNS', () => {

@@ -172,4 +172,12 @@ describe('npm start refuses an SMS configuration it cannot send with', () => {
     );
     expect(stale.stderr).not.toMatch(/^\s+at /m);
   }, 60_000);
+
+  it('the former SMS_SIGN_NAME, pointing at SMS_SIGNATURE, the one signature setting', async () => {
+    const renamed = await refusedStart({ SMS_PROVIDER: 'aliyun', SMS_SIGN_NAME: '邮政投诉' });
+
+    expect(renamed.code).toBe(2);
+    expect(renamed.stderr).toContain('SMS_SIGN_NAME is no longer read: set SMS_SIGNATURE');
+    expect(renamed.stderr).not.toMatch(/^\s+at /m);
+  }, 60_000);
 });

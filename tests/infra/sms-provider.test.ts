@@ -48,7 +48,7 @@ describe('smsProvider in CDK context', () => {
     const error = synthError({ smsProvider: 'aliyun' });
 
     expect(error).toBeInstanceOf(DeploymentConfigError);
-    expect(error.message).toContain('smsSignName: required with smsProvider aliyun');
+    expect(error.message).toContain('smsSignature: required with smsProvider aliyun');
     expect(error.message).toContain('smsTemplates: required with smsProvider aliyun');
   });
 
@@ -61,11 +61,13 @@ describe('smsProvider in CDK context', () => {
 
     const error = synthError({
       smsProvider: 'aliyun',
-      smsSignName: '【邮政投诉】',
+      smsSignName: '邮政投诉',
       smsTemplates: JSON.stringify({ ...mapping, 'zh-CN': zh }),
     });
 
-    expect(error.message).toContain('smsSignName: must be given without 【】');
+    // The former key of the signature is refused with a pointer to the one that replaced it.
+    expect(error.message).toContain('smsSignName: is no longer read: set smsSignature');
+    expect(error.message).toContain('smsSignature: required with smsProvider aliyun');
     expect(error.message).toContain(
       'smsTemplates.zh-CN.received.params: registered with [shortId], the wording uses [shortId, answerBy]; missing answerBy',
     );
@@ -94,7 +96,9 @@ describe('smsProvider in CDK context', () => {
 
     expect(sender.env.SMS_PROVIDER).toBe('aliyun');
     expect(sender.env.MOBILE_PUSH).toBe('none');
-    expect(sender.env.SMS_SIGN_NAME).toBe('邮政投诉');
+    // One signature setting: the handler derives Alibaba's SignName (without 【】) from it.
+    expect(sender.env.SMS_SIGNATURE).toBe('【邮政投诉】');
+    expect(sender.env).not.toHaveProperty('SMS_SIGN_NAME');
     expect(JSON.parse(String(sender.env.SMS_TEMPLATE_CODES))['zh-CN'].received).toMatch(/^SMS_\d+$/);
     expect(sender.env.SMS_CREDENTIALS_SECRET_ID).toBeDefined();
     expect(sender.actions).toContain('secretsmanager:GetSecretValue');

@@ -4,7 +4,12 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { KMS } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoComplaintStore, PERSONAL_DATA_ATTRIBUTE } from '#adapters/dynamo-complaint-store';
+import {
+  DynamoComplaintStore,
+  PACKED_ATTRIBUTE,
+  PERSONAL_DATA_ATTRIBUTE,
+  unpackItem,
+} from '#adapters/dynamo-complaint-store';
 import {
   EsdkPersonalDataCipher,
   kmsKeyring,
@@ -63,7 +68,10 @@ describe('personal data at rest', () => {
     const raw = JSON.stringify(item);
     for (const clear of ['13912345678', '李四', '李']) expect(raw).not.toContain(clear);
     expect(item.customer).toEqual({ locale: 'zh-CN', channels: ['sms'] });
-    expect(item[PERSONAL_DATA_ATTRIBUTE]).toMatch(/^esdk1:[A-Za-z0-9+/]+=*$/);
+    // An AWS Encryption SDK message stored as its bytes (Binary): message format version 2.
+    const sealed = item[PERSONAL_DATA_ATTRIBUTE] as Uint8Array;
+    expect(sealed).toBeInstanceOf(Uint8Array);
+    expect(sealed[0]).toBe(0x02);
     expect(read?.customer).toEqual(complaint.customer);
     expect(read).toEqual({ ...created, chain: { ...created.chain, unflushed: expect.any(Array) } });
   });
@@ -113,6 +121,36 @@ describe('personal data at rest', () => {
     expect((after.GenerateDataKey ?? 0) - (before.GenerateDataKey ?? 0)).toBe(1);
     expect((after.Decrypt ?? 0) - (before.Decrypt ?? 0)).toBe(1);
     expect(current.owner).toBe('agent-6');
+  });
+
+  it('reads an item written before packing (plain fields, the sealed text in base64) and packs it on its next save', async () => {
+    // Prepare: a complaint as the store wrote it before packing: every field plain, `esdk1:` text.
+    const complaint = complaintFixture({
+      customer: { phone: '+8613700001111', name: '赵六', locale: 'zh-CN', channels: ['sms'] },
+    });
+    const created = await freshStore().create(complaint);
+    const { [PACKED_ATTRIBUTE]: _packed, ...former } = unpackItem(await rawItem(complaint.id));
+    const sealed = former[PERSONAL_DATA_ATTRIBUTE] as Uint8Array;
+    await dynamo.doc.send(
+      new PutCommand({
+        TableName: dynamo.tableName,
+        Item: { ...former, [PERSONAL_DATA_ATTRIBUTE]: `esdk1:${Buffer.from(sealed).toString('base64')}` },
+      }),
+    );
+    const store = freshStore();
+
+    // Act
+    const read = await store.get(complaint.id);
+    await store.save({ ...read!, version: created.version + 1 }, created.version);
+
+    // Assess
+    expect(read?.customer).toEqual(complaint.customer);
+    expect(read?.clocks).toEqual(created.clocks);
+    const repacked = await rawItem(complaint.id);
+    expect(repacked[PACKED_ATTRIBUTE]).toBeInstanceOf(Uint8Array);
+    expect(repacked).not.toHaveProperty('clocks');
+    expect(repacked[PERSONAL_DATA_ATTRIBUTE]).toBeInstanceOf(Uint8Array);
+    expect((await freshStore().get(complaint.id))?.customer).toEqual(complaint.customer);
   });
 
   it('reads an item written before encryption (phone in clear) and seals it on its next save', async () => {

@@ -4,6 +4,6 @@ import { exampleTemplateMapping } from '#domain/notifications/provider-templates
 
 export const CHINA_SMS_CONTEXT = {
   smsProvider: 'aliyun',
-  smsSignName: '邮政投诉',
+  smsSignature: '【邮政投诉】',
   smsTemplates: JSON.stringify(exampleTemplateMapping()),
 } as const;

@@ -11,6 +11,24 @@ export interface RecordedWrite {
   after?: ItemImage;
   /** A conditional write that failed: DynamoDB still charges it. */
   failed: boolean;
+  /**
+   * The complaint a report counter write belongs to: counters are shared items, so the complaint is read
+   * from the change key (`{id}#{version}`) the write adds to or deletes from `inflight`.
+   */
+  complaintId?: string;
+}
+
+const CHANGE_KEY = /^([0-9A-HJKMNP-TV-Z]{26})#\d+$/;
+
+/** The complaint id a write's values name through a report change key, if any. */
+function changeKeyOwner(values: Record<string, AttributeValue> | undefined): string | undefined {
+  for (const value of Object.values(values ?? {})) {
+    for (const text of [value.S, ...(value.SS ?? [])]) {
+      const match = text === undefined ? null : CHANGE_KEY.exec(text);
+      if (match) return match[1];
+    }
+  }
+  return undefined;
 }
 
 const WRITES = new Set([
@@ -41,7 +59,9 @@ export function recordWrites(doc: DynamoDBDocumentClient, endpoint: string): Rec
         TableName: string;
         Item?: ItemImage;
         Key?: Record<string, AttributeValue>;
+        ExpressionAttributeValues?: Record<string, AttributeValue>;
       };
+      const owner = changeKeyOwner(input.ExpressionAttributeValues);
       const key = input.Key ?? { pk: input.Item?.pk as AttributeValue, sk: input.Item?.sk as AttributeValue };
       const before = await read(input.TableName, key);
       try {
@@ -52,6 +72,7 @@ export function recordWrites(doc: DynamoDBDocumentClient, endpoint: string): Rec
           ...(before ? { before } : {}),
           ...(after ? { after } : {}),
           failed: false,
+          ...(owner ? { complaintId: owner } : {}),
         });
         return output;
       } catch (error) {
@@ -61,6 +82,7 @@ export function recordWrites(doc: DynamoDBDocumentClient, endpoint: string): Rec
             ...(before ? { before } : {}),
             ...(input.Item ? { after: input.Item } : {}),
             failed: true,
+            ...(owner ? { complaintId: owner } : {}),
           });
         }
         throw error;
@@ -71,10 +93,15 @@ export function recordWrites(doc: DynamoDBDocumentClient, endpoint: string): Rec
   return writes;
 }
 
-/** Which complaint a write belongs to: its partition, or the complaint a claim item names. */
+/**
+ * Which complaint a write belongs to: its partition, its report marker (`REPORTED#{id}`), the change key a
+ * report counter write carries, or the complaint a claim item names.
+ */
 export function complaintOf(write: RecordedWrite): string | undefined {
+  if (write.complaintId !== undefined) return write.complaintId;
   const item = write.after ?? write.before;
   const pk = item?.pk?.S ?? '';
   if (pk.startsWith('COMPLAINT#')) return pk.slice('COMPLAINT#'.length);
+  if (pk.startsWith('REPORTED#')) return pk.slice('REPORTED#'.length);
   return item?.complaintId?.S;
 }

@@ -93,6 +93,18 @@ export function isSmsSignature(value: string): boolean {
 export const SMS_SIGNATURE_RULE = `must be 【】 around 2-${MAX_SMS_SIGNATURE_LENGTH - 2} Chinese characters, letters or digits, e.g. ${DEFAULT_SMS_SIGNATURE}`;
 
 /**
+ * The signature as a mainland provider registers it (its SignName): the same signature without 【】, which
+ * the carrier adds. One setting serves both: SMS_SIGNATURE / CDK `smsSignature`.
+ */
+export function smsSignName(signature: string): string {
+  return signature.replace(/^【/u, '').replace(/】$/u, '');
+}
+
+/** What a deployment still setting the former name of the signature is told (SMS_SIGN_NAME, `smsSignName`). */
+export const SMS_SIGN_NAME_REPLACED = (replacement: string): string =>
+  `is no longer read: set ${replacement} to the same registered signature, written 【】 around it, e.g. ${DEFAULT_SMS_SIGNATURE}`;
+
+/**
  * A deployment's SMS signature, checked: 【】 around 2 to 6 Chinese characters, letters or digits (what the
  * mainland providers register), so every Chinese wording still fits one segment.
  * @throws InvalidConfiguration naming the problem (never echoing a value that is not a signature).
