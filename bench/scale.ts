@@ -325,7 +325,8 @@ async function timerFirings(stack: EmbeddedStack): Promise<TimerFiring[]> {
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const priority = item.priority as Priority;
-      const timeouts = engineTimeouts(stack, item.id as string);
+      // The crowd's executions (started by the start-up pass) have another name; none of their timers is measured.
+      const timeouts = priority === 'urgent' ? engineTimeouts(stack, item.id as string) : [];
       const response = (item.clocks as { response?: { warnAt?: string; warnedAt?: string } }).response;
       if (response?.warnAt && response.warnedAt) {
         const due = { kind: 'warning' as const, priority, dueAt: Date.parse(response.warnAt) };
