@@ -2,7 +2,9 @@
 // the start-up pass that restarts every open complaint's workflow, dynalite on its own thread unless
 // LOCAL_DYNAMODB_WORKER=false), in a child process of a benchmark
 // that must kill it. It tells its parent over IPC what only the process can see:
-//   { kind: 'started', at, reconciled }  startEmbeddedStack resolved (the start-up pass has finished)
+//   { kind: 'started', at, reconciled }  the start-up pass has finished (run here, after
+//                                         startEmbeddedStack, exactly as it runs it, so that the engine
+//                                         can be sampled while the pass runs)
 //   { kind: 'sample', at, waiting, rss, cpuMs, stackThreadCpuMs }  every 200 ms: callback tasks whose
 //                                         timeout timer is armed, memory, CPU of the process and of its
 //                                         main thread
@@ -54,12 +56,19 @@ try {
     ...(timeScale ? { timeScale } : {}),
     reservedConcurrency: timeScale === undefined,
     dynamoWorker: process.env.LOCAL_DYNAMODB_WORKER !== 'false',
+    // The start-up pass is run below, as startEmbeddedStack runs it, so the engine can be sampled during it.
+    reconcileOnStart: false,
     log: (line) => {
       if (process.env.BENCH_STACK_LOG === '1') console.log(`[stack] ${line}`);
     },
   });
   waiting = () => stack.sfn.waitingTasks();
-  send({ kind: 'started', at: Date.now(), url: stack.url, reconciled: stack.reconciled });
+  // What startEmbeddedStack does last when reconcileOnStart is on (its executions are gone: ask about
+  // every open complaint, from the first); it returns only after, which would hide the engine till then.
+  const { reconcile } = await import('#use-cases/reconcile');
+  const { getServiceDeps } = await import('#composition/deps');
+  const reconciled = await reconcile(getServiceDeps(), { deep: true, resume: false });
+  send({ kind: 'started', at: Date.now(), url: stack.url, reconciled });
   process.on('SIGTERM', () => {
     clearInterval(sampler);
     void stack.close().then(() => process.exit(0));
