@@ -43,6 +43,8 @@ interface IntakeJob {
   connections: number;
   seconds: number;
   runTag: number;
+  /** An intake client's access token: the API needs one. */
+  token: string;
 }
 interface PutJob {
   kind: 'put';
@@ -120,6 +122,7 @@ async function benchStorage(
     reconcileOnStart: false,
   });
   const watch = watchStack(stack);
+  const token = await stack.issuer.mint({ role: 'intake', user: 'bench-intake', expiresIn: 24 * 3600 });
   try {
     const intake = (seconds: number, runTag: number) =>
       inWorker<IntakeResult>({
@@ -128,6 +131,7 @@ async function benchStorage(
         connections: run.connections,
         seconds,
         runTag,
+        token,
       });
 
     const warmup = await intake(run.warmupSeconds, run.runTag);
@@ -301,6 +305,7 @@ async function runIntake(job: IntakeJob): Promise<IntakeResult> {
           request.body = JSON.stringify(complaintBody(index, job.runTag));
           request.headers = {
             'content-type': 'application/json',
+            authorization: `Bearer ${job.token}`,
             ...(index % 2 === 0 && { 'idempotency-key': `bench-${job.runTag}-${index}` }),
           };
           return request;

@@ -67,6 +67,8 @@ try {
     // As deployed: at most SEND_CONCURRENCY sends at once, with the workflow's real backoff. Time-scaled
     // demos and tests compress everything else, not that backoff, so there it is off unless asked for.
     reservedConcurrency: reservedConcurrency ?? timeScale === undefined,
+    // dynalite on its own thread, so the second core takes its share (LOCAL_DYNAMODB_WORKER=false: not).
+    dynamoWorker: process.env.LOCAL_DYNAMODB_WORKER !== 'false',
     log: (line) => console.log(line),
   });
 } catch (error) {

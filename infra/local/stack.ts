@@ -19,6 +19,7 @@ import { EXECUTION_STATUS_CHANGE } from '../../functions/ops/execution-events.ts
 import { WORKFLOW_TASKS } from '../../functions/workflow/tasks.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamo/server.ts';
+import { startLocalDynamoInWorker } from './dynamo/worker.ts';
 import { fieldErrors, problemResult, validationProblem } from '#commons/http-problem';
 import { bundleModule } from './lambda/function-bundles.ts';
 import { checkLevelStore } from './dynamo/level-store-check.ts';
@@ -134,6 +135,11 @@ export interface EmbeddedStackOptions {
    * backoff.
    */
   reservedConcurrency?: boolean;
+  /**
+   * Run dynalite on its own worker thread (dynamo-worker.ts), so it uses the second core (default false;
+   * `npm start` turns it on). Off, `dynamo.failNext` injects failures (tests).
+   */
+  dynamoWorker?: boolean;
 }
 
 /** The local stand-in's signature and AccessKey id; its secret is random per start. */
@@ -227,7 +233,7 @@ async function startServers(
     accessKeySecret: randomBytes(24).toString('base64url'),
   };
 
-  const dynamo = await startLocalDynamo({
+  const dynamo = await (options.dynamoWorker ? startLocalDynamoInWorker : startLocalDynamo)({
     ...(dataDir ? { path: join(dataDir, 'dynamo') } : {}),
     ...(ports.dynamodb ? { port: ports.dynamodb } : {}),
     tables: [complaintTableDefinition(TABLE_NAME)],
