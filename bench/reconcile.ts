@@ -18,19 +18,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulid';
-import { complaintItem } from '#adapters/dynamo-complaint-store';
-import { EsdkPersonalDataCipher, kmsKeyring } from '#adapters/esdk-personal-data-cipher';
-import { kmsClient } from '#commons/clients';
-import { createCalendars } from '#domain/calendars';
-import type { Complaint } from '#domain/complaint';
-import { shortComplaintNumber } from '#domain/notifications/short-id';
-import { classificationOf, registerComplaint } from '#domain/registration';
-import { DEFAULT_SLA_POLICY } from '#domain/sla';
 import type { ReconcileReport } from '#use-cases/reconcile';
 import { startEmbeddedStack } from '../infra/local/stack.ts';
+import { complaintTemplate, seededCopy, writeComplaints, type SeedTarget } from './seed.ts';
 import { codeVersion, machine, mib, muteNegativeTimerWarnings, watchStack } from './support.ts';
 
 const OPEN = Number(process.env.BENCH_OPEN ?? 100_000);
@@ -38,8 +28,6 @@ const STALLED_SHARE = Number(process.env.BENCH_STALLED ?? 0.01);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const STORAGE = process.env.BENCH_STORAGE ?? 'disk';
 const LAMBDA_BUDGET_MS = 900_000;
-const BATCH = 25;
-const SEED_CONCURRENCY = 8;
 const STALLED_AGE_MS = 10 * 60_000;
 
 muteNegativeTimerWarnings();
@@ -54,7 +42,11 @@ const stack = await startEmbeddedStack({
   reconcileIntervalMs: 0,
 });
 try {
-  const seeded = await seed(stack.dynamo.endpoint);
+  const seeded = await seed({
+    dynamoEndpoint: stack.dynamo.endpoint,
+    kmsEndpoint: stack.kms.endpoint,
+    personalDataKeyArn: process.env.PERSONAL_DATA_KEY_ARN ?? '',
+  });
   const { getServiceDeps } = await import('#composition/deps');
   const { reconcile } = await import('#use-cases/reconcile');
   const deps = getServiceDeps();
@@ -133,77 +125,29 @@ function print(title: string, { report, wallMs, load, memory, requests }: Measur
   console.log(`    ${'all'.padEnd(40)} ${String(total).padStart(8)}  ${(total / report.open).toFixed(4)}`);
 }
 
-async function seed(endpoint: string): Promise<{ open: number; stalled: number; seconds: number }> {
-  const cipher = new EsdkPersonalDataCipher({
-    keyring: kmsKeyring(process.env.PERSONAL_DATA_KEY_ARN ?? '', kmsClient),
-  });
-  const doc = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
-  const startedAt = performance.now();
+async function seed(target: SeedTarget): Promise<{ open: number; stalled: number; seconds: number }> {
   const now = Date.now();
-  const input = {
-    channel: 'web' as const,
-    description: '快递寄出五天了还没到，物流信息一直不更新',
-    customer: { phone: '+8613800000000', name: '张三' },
-  };
-  const calendars = createCalendars();
-  const template = (at: Date) =>
-    registerComplaint(
-      input,
-      {
-        id: 'TEMPLATE',
-        shortId: 'TEMPLATE',
-        phoneHash: 'TEMPLATE',
-        registeredBy: 'client:bench',
-        registrar: { actor: 'bench' },
-      },
-      classificationOf(input),
-      { now: at, policy: DEFAULT_SLA_POLICY, calendars },
-    );
-  const healthy = template(new Date(now));
-  const stalledTemplate = template(new Date(now - STALLED_AGE_MS));
+  const healthy = complaintTemplate(new Date(now));
+  const stalledTemplate = complaintTemplate(new Date(now - STALLED_AGE_MS));
   const stalledEvery = STALLED_SHARE > 0 ? Math.round(1 / STALLED_SHARE) : Number.POSITIVE_INFINITY;
   let stalled = 0;
-  const complaint = (n: number): Complaint => {
-    const id = ulid();
-    const isStalled = n % stalledEvery === stalledEvery - 1;
-    if (isStalled) stalled++;
-    const base = isStalled ? stalledTemplate : healthy;
-    return {
-      ...base,
-      id,
-      shortId: shortComplaintNumber(id),
-      phoneHash: `bench-${n}`,
-      stage: isStalled ? { ...base.stage } : { ...base.stage, taskToken: `bench-token-${n}` },
-    };
-  };
-  let next = 0;
-  const writer = async () => {
-    while (next < OPEN) {
-      const first = next;
-      next = Math.min(OPEN, next + BATCH);
-      let items = await Promise.all(
-        Array.from({ length: next - first }, async (_, i) => {
-          const c = complaint(first + i);
-          // Sealed as the store seals them: under the stack's KMS stand-in, bound to the complaint's id.
-          const sealed = await cipher.seal(c.id, c.customer);
-          return { PutRequest: { Item: complaintItem(c, sealed) } };
-        }),
-      );
-      while (items.length > 0) {
-        const answer = await doc.send(new BatchWriteCommand({ RequestItems: { complaints: items } }));
-        items = (answer.UnprocessedItems?.complaints ?? []) as typeof items;
-      }
-      if (next % 10_000 < BATCH) console.log(`  seeded ${next}`);
-    }
-  };
-  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, writer));
-  return { open: OPEN, stalled, seconds: (performance.now() - startedAt) / 1000 };
+  const seconds = await writeComplaints(
+    target,
+    OPEN,
+    (n) => {
+      const isStalled = n % stalledEvery === stalledEvery - 1;
+      if (isStalled) stalled++;
+      const complaint = seededCopy(isStalled ? stalledTemplate : healthy, `bench-${n}`);
+      return {
+        ...complaint,
+        stage: isStalled ? { ...complaint.stage } : { ...complaint.stage, taskToken: `bench-token-${n}` },
+      };
+    },
+    (written) => {
+      if (written % 10_000 < 25) console.log(`  seeded ${written}`);
+    },
+  );
+  return { open: OPEN, stalled, seconds };
 }
 
 function memorySampler() {

@@ -37,30 +37,17 @@ const BATCH = 25;
 const WRITERS = 8;
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-/**
- * Writes `count` open complaints registered at `registeredAt` (normal priority: their first timer, the
- * response warning, is 12 SLA hours later on DEFAULT_SLA_POLICY). `tag` keeps phone hashes apart between
- * calls on one table.
- */
-export async function seedOpenComplaints(
-  target: SeedTarget,
-  count: number,
-  options: { registeredAt?: Date; tag?: string; onProgress?: (written: number) => void } = {},
-): Promise<Seeded> {
-  const kms = new KMS({ endpoint: target.kmsEndpoint, region: 'us-east-1', credentials });
-  const cipher = new EsdkPersonalDataCipher({ keyring: kmsKeyring(target.personalDataKeyArn, () => kms) });
-  const dynamo = new DynamoDBClient({ endpoint: target.dynamoEndpoint, region: 'us-east-1', credentials });
-  const doc = DynamoDBDocumentClient.from(dynamo);
-  const table = target.tableName ?? 'complaints';
-  const tag = options.tag ?? 'seed';
-  const startedAt = performance.now();
-  const input = {
-    channel: 'web' as const,
-    description: '快递寄出五天了还没到，物流信息一直不更新',
-    customer: { phone: '+8613800000000', name: '张三' },
-  };
-  const template = registerComplaint(
-    input,
+/** The same input for every seeded complaint: a delay complaint from the web, one phone and name. */
+const SEED_INPUT = {
+  channel: 'web' as const,
+  description: '快递寄出五天了还没到，物流信息一直不更新',
+  customer: { phone: '+8613800000000', name: '张三' },
+};
+
+/** A complaint the domain registers at `at` (normal priority), to copy with each seeded one's own ids. */
+export function complaintTemplate(at: Date): Complaint {
+  return registerComplaint(
+    SEED_INPUT,
     {
       id: 'TEMPLATE',
       shortId: 'TEMPLATE',
@@ -68,15 +55,33 @@ export async function seedOpenComplaints(
       registeredBy: 'client:bench',
       registrar: { actor: 'bench' },
     },
-    classificationOf(input),
-    { now: options.registeredAt ?? new Date(), policy: DEFAULT_SLA_POLICY, calendars: createCalendars() },
+    classificationOf(SEED_INPUT),
+    { now: at, policy: DEFAULT_SLA_POLICY, calendars: createCalendars() },
   );
-  const ids: string[] = [];
-  const complaint = (n: number): Complaint => {
-    const id = ulid();
-    ids.push(id);
-    return { ...template, id, shortId: shortComplaintNumber(id), phoneHash: `${tag}-${n}` };
-  };
+}
+
+/** A template's copy with its own id, short number and phone hash. */
+export function seededCopy(template: Complaint, phoneHash: string): Complaint {
+  const id = ulid();
+  return { ...template, id, shortId: shortComplaintNumber(id), phoneHash };
+}
+
+/**
+ * Writes `count` complaints, the n-th one `build(n)`, sealed under the stack's KMS key as the store seals
+ * them, 25 a BatchWriteItem and 8 requests in flight. Returns the seconds it took.
+ */
+export async function writeComplaints(
+  target: SeedTarget,
+  count: number,
+  build: (n: number) => Complaint,
+  onProgress?: (written: number) => void,
+): Promise<number> {
+  const kms = new KMS({ endpoint: target.kmsEndpoint, region: 'us-east-1', credentials });
+  const cipher = new EsdkPersonalDataCipher({ keyring: kmsKeyring(target.personalDataKeyArn, () => kms) });
+  const dynamo = new DynamoDBClient({ endpoint: target.dynamoEndpoint, region: 'us-east-1', credentials });
+  const doc = DynamoDBDocumentClient.from(dynamo);
+  const table = target.tableName ?? 'complaints';
+  const startedAt = performance.now();
   let next = 0;
   let written = 0;
   const writer = async () => {
@@ -85,7 +90,7 @@ export async function seedOpenComplaints(
       next = Math.min(count, next + BATCH);
       let items = await Promise.all(
         Array.from({ length: next - first }, async (_, i) => {
-          const c = complaint(first + i);
+          const c = build(first + i);
           // Sealed as the store seals them: under the stack's KMS stand-in, bound to the complaint's id.
           const sealed = await cipher.seal(c.id, c.customer);
           return { PutRequest: { Item: complaintItem(c, sealed) } };
@@ -97,7 +102,7 @@ export async function seedOpenComplaints(
         items = (answer.UnprocessedItems?.[table] ?? []) as typeof items;
       }
       written += size;
-      options.onProgress?.(written);
+      onProgress?.(written);
     }
   };
   try {
@@ -106,5 +111,31 @@ export async function seedOpenComplaints(
     dynamo.destroy();
     kms.destroy();
   }
-  return { ids, seconds: (performance.now() - startedAt) / 1000 };
+  return (performance.now() - startedAt) / 1000;
+}
+
+/**
+ * Writes `count` open complaints registered at `registeredAt` (normal priority: their first timer, the
+ * response warning, is 12 SLA hours later on DEFAULT_SLA_POLICY). `tag` keeps phone hashes apart between
+ * calls on one table.
+ */
+export async function seedOpenComplaints(
+  target: SeedTarget,
+  count: number,
+  options: { registeredAt?: Date; tag?: string; onProgress?: (written: number) => void } = {},
+): Promise<Seeded> {
+  const template = complaintTemplate(options.registeredAt ?? new Date());
+  const tag = options.tag ?? 'seed';
+  const ids: string[] = [];
+  const seconds = await writeComplaints(
+    target,
+    count,
+    (n) => {
+      const complaint = seededCopy(template, `${tag}-${n}`);
+      ids.push(complaint.id);
+      return complaint;
+    },
+    options.onProgress,
+  );
+  return { ids, seconds };
 }
