@@ -55,7 +55,8 @@ describe('refused registrations', () => {
     >[1];
 
     // Act
-    const refused = registerComplaint(deps, { ...input, declaredValue: 1e-200 }, intake, {
+    // A tracking number past DynamoDB's 400 KB item size (it is a plain attribute, not in the packed ones).
+    const refused = registerComplaint(deps, { ...input, trackingNumber: 'SF'.repeat(250_000) }, intake, {
       key: 'k-2',
       requestHash: 'a',
     });

@@ -101,7 +101,7 @@ export function writeRepairJournal(journalPath: string, entries: readonly Journa
   const temporary = `${journalPath}.${randomUUID()}.tmp`;
   const fd = openSync(temporary, 'w', 0o600);
   try {
-    writeSync(fd, JSON.stringify(entries));
+    writeSync(fd, JSON.stringify(entries, binaryAsBase64));
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -109,10 +109,29 @@ export function writeRepairJournal(journalPath: string, entries: readonly Journa
   renameSync(temporary, journalPath);
 }
 
+/**
+ * Binary attributes (`B`, `BS`: a complaint's packed fields) are bytes; plain JSON would write a
+ * Uint8Array as an object of numbered keys and read it back as an empty binary. The journal writes them as
+ * `{"$base64": "..."}` and reads them back as bytes.
+ */
+function binaryAsBase64(this: unknown, _key: string, value: unknown): unknown {
+  return value instanceof Uint8Array ? { $base64: Buffer.from(value).toString('base64') } : value;
+}
+
+function binaryFromBase64(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const encoded = (value as { $base64?: unknown }).$base64;
+    if (typeof encoded === 'string' && Object.keys(value).length === 1) {
+      return new Uint8Array(Buffer.from(encoded, 'base64'));
+    }
+  }
+  return value;
+}
+
 /** Restores every committed item a killed repair may have left replaced by an entry's copy. */
 async function replayRepairJournal(client: DynamoDBClient, journalPath: string): Promise<number> {
   if (!existsSync(journalPath)) return 0;
-  const entries = JSON.parse(readFileSync(journalPath, 'utf8')) as JournalEntry[];
+  const entries = JSON.parse(readFileSync(journalPath, 'utf8'), binaryFromBase64) as JournalEntry[];
   for (const entry of entries) await restore(client, entry);
   rmSync(journalPath);
   return entries.length;
