@@ -18,6 +18,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -189,30 +190,16 @@ export class DynamoReportAggregates implements ReportAggregates {
     fromDay: string,
     toDay: string,
   ): Promise<{ rows: CounterRow[]; requests: number }> {
-    const rows: CounterRow[] = [];
-    let requests = 0;
-    for (const month of months) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await this.#doc.send(
-          new QueryCommand({
-            TableName: this.#tableName,
-            KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-            ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-            ExpressionAttributeValues: {
-              ':pk': reportMonthPartition(month),
-              ':from': `${fromDay}#`,
-              ':to': `${toDay}#\uffff`,
-            },
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        requests++;
-        for (const item of page.Items ?? []) rows.push(counterRow(item));
-        start = page.LastEvaluatedKey;
-      } while (start);
-    }
-    return { rows, requests };
+    const { items, requests } = await this.#queryMonths(months, (month) => ({
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+      ExpressionAttributeValues: {
+        ':pk': reportMonthPartition(month),
+        ':from': `${fromDay}#`,
+        ':to': `${toDay}#\uffff`,
+      },
+    }));
+    return { rows: items.map(counterRow), requests };
   }
 
   async putVolume(volume: ParcelVolume): Promise<void> {
@@ -225,7 +212,28 @@ export class DynamoReportAggregates implements ReportAggregates {
   }
 
   async volumes(months: readonly string[]): Promise<{ items: ParcelVolume[]; requests: number }> {
-    const items: ParcelVolume[] = [];
+    const { items, requests } = await this.#queryMonths(months, (month) => ({
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': 'pk' },
+      ExpressionAttributeValues: { ':pk': parcelMonthPartition(month) },
+    }));
+    return {
+      items: items.map((item) => ({
+        month: String(item.month),
+        outletId: String(item.outletId),
+        ...(typeof item.regionId === 'string' ? { regionId: item.regionId } : {}),
+        parcels: Number(item.parcels),
+      })),
+      requests,
+    };
+  }
+
+  /** Every item of one Query per month, page after page; `requests` counts the Query calls. */
+  async #queryMonths(
+    months: readonly string[],
+    query: (month: string) => Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  ): Promise<{ items: Record<string, unknown>[]; requests: number }> {
+    const items: Record<string, unknown>[] = [];
     let requests = 0;
     for (const month of months) {
       let start: Record<string, unknown> | undefined;
@@ -233,21 +241,12 @@ export class DynamoReportAggregates implements ReportAggregates {
         const page = await this.#doc.send(
           new QueryCommand({
             TableName: this.#tableName,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': 'pk' },
-            ExpressionAttributeValues: { ':pk': parcelMonthPartition(month) },
+            ...query(month),
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
         );
         requests++;
-        for (const item of page.Items ?? []) {
-          items.push({
-            month: String(item.month),
-            outletId: String(item.outletId),
-            ...(typeof item.regionId === 'string' ? { regionId: item.regionId } : {}),
-            parcels: Number(item.parcels),
-          });
-        }
+        items.push(...(page.Items ?? []));
         start = page.LastEvaluatedKey;
       } while (start);
     }
