@@ -1,16 +1,16 @@
 // The list filters of the organisation issue against dynalite: each served by its index (or a bounded
 // walk), combined with the others, and paged with cursors. Each test gets its own table.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DynamoComplaintStore, planWalk } from '#adapters/dynamo-complaint-store';
+import type { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
+import { planWalk } from '#adapters/dynamo-complaint-store';
 import { INDEXES } from '#adapters/table-design';
 import type { Complaint } from '#domain/complaint';
 import type { ComplaintPage, ComplaintQuery } from '#domain/ports';
 import { testCipher } from '../support/personal-data.ts';
-import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
+import { startDynalite, storeHolding, type LocalDynamo } from '../support/dynalite.ts';
 import { closedFixture, complaintFixture } from '../support/complaint-fixture.ts';
 
 let dynamo: LocalDynamo;
-let tables = 0;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -20,15 +20,8 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-async function storeWith(complaints: Complaint[]): Promise<DynamoComplaintStore> {
-  const tableName = `${dynamo.tableName}-f${++tables}`;
-  await dynamo.createTable(tableName);
-  const store = new DynamoComplaintStore(dynamo.doc, tableName, testCipher());
-  // Without their registration events: the filters never read the audit trail, and a stored item then
-  // equals the complaint as given.
-  await Promise.all(complaints.map((complaint) => store.create({ ...complaint, timeline: [] })));
-  return store;
-}
+const storeWith = (complaints: Complaint[]): Promise<DynamoComplaintStore> =>
+  storeHolding(dynamo, testCipher(), complaints);
 
 async function listAll(store: DynamoComplaintStore, query: Omit<ComplaintQuery, 'limit'>): Promise<string[]> {
   const ids: string[] = [];

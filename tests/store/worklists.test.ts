@@ -3,17 +3,17 @@
 // dueBefore and, for overdue, by the instant asked at; paged with cursors that stay valid while that
 // instant moves on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoComplaintStore, planWalk } from '#adapters/dynamo-complaint-store';
+import type { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
+import { planWalk } from '#adapters/dynamo-complaint-store';
 import { INDEXES } from '#adapters/table-design';
 import type { Claim } from '#domain/claims';
 import type { Complaint, FollowUp } from '#domain/complaint';
 import type { ComplaintQuery } from '#domain/ports';
 import { closedFixture, complaintFixture } from '../support/complaint-fixture.ts';
-import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
+import { startDynalite, storeHolding, type LocalDynamo } from '../support/dynalite.ts';
 import { testCipher } from '../support/personal-data.ts';
 
 let dynamo: LocalDynamo;
-let tables = 0;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -52,13 +52,8 @@ function withClaim(outletId: string, payBy: string, status: Claim['status']): Co
   return { ...c, claim };
 }
 
-async function storeWith(complaints: Complaint[]): Promise<DynamoComplaintStore> {
-  const tableName = `${dynamo.tableName}-w${++tables}`;
-  await dynamo.createTable(tableName);
-  const store = new DynamoComplaintStore(dynamo.doc, tableName, testCipher());
-  await Promise.all(complaints.map((complaint) => store.create({ ...complaint, timeline: [] })));
-  return store;
-}
+const storeWith = (complaints: Complaint[]): Promise<DynamoComplaintStore> =>
+  storeHolding(dynamo, testCipher(), complaints);
 
 /** Every page of a listing, one item a page; `asOf` moves on by an hour between pages. */
 async function pages(store: DynamoComplaintStore, query: Omit<ComplaintQuery, 'limit'>): Promise<string[]> {

@@ -3,7 +3,10 @@
 // loopback port, with the complaint table created from the definition the CDK stack deploys.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoComplaintStore } from '#adapters/dynamo-complaint-store';
 import { complaintTableDefinition } from '#adapters/table-design';
+import type { Complaint } from '#domain/complaint';
+import type { PersonalDataCipher } from '#domain/ports';
 import { ensureTable, startLocalDynamo } from '../../infra/local/dynamo/server.ts';
 
 export interface LocalDynamo {
@@ -53,4 +56,23 @@ export async function startDynalite(options: StartDynaliteOptions = {}): Promise
 /** Creates the table unless it exists (a persisted path keeps it) and waits until it is active. */
 export function createComplaintTable(client: DynamoDBClient, tableName: string): Promise<void> {
   return ensureTable(client, complaintTableDefinition(tableName));
+}
+
+let storeCounter = 0;
+
+/**
+ * A complaint store on a table of its own on the server, holding the given complaints without their
+ * registration events (listings never read the audit trail, and a stored item then equals the complaint
+ * as given).
+ */
+export async function storeHolding(
+  dynamo: LocalDynamo,
+  cipher: PersonalDataCipher,
+  complaints: readonly Complaint[] = [],
+): Promise<DynamoComplaintStore> {
+  const tableName = `${dynamo.tableName}-s${++storeCounter}`;
+  await dynamo.createTable(tableName);
+  const store = new DynamoComplaintStore(dynamo.doc, tableName, cipher);
+  await Promise.all(complaints.map((complaint) => store.create({ ...complaint, timeline: [] })));
+  return store;
 }
