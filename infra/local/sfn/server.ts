@@ -216,7 +216,8 @@ function describeStateMachine(machine: StateMachineRecord) {
   };
 }
 
-function describeExecution(record: ExecutionRecord) {
+/** What ListExecutions answers per execution; DescribeExecution adds input, output and error. */
+function executionSummary(record: ExecutionRecord) {
   return {
     executionArn: record.executionArn,
     stateMachineArn: record.stateMachineArn,
@@ -224,6 +225,12 @@ function describeExecution(record: ExecutionRecord) {
     status: record.status,
     startDate: epochSeconds(record.startDate),
     stopDate: record.stopDate && epochSeconds(record.stopDate),
+  };
+}
+
+function describeExecution(record: ExecutionRecord) {
+  return {
+    ...executionSummary(record),
     input: record.input,
     inputDetails: { included: true },
     output: record.output,
@@ -241,14 +248,7 @@ function listExecutions(executions: LocalExecutions, body: Body) {
   const all = executions.list(required(body, 'stateMachineArn'), statusFilter as ExecutionStatus | undefined);
   const { items, nextToken } = page(all, body);
   return {
-    executions: items.map((record) => ({
-      executionArn: record.executionArn,
-      stateMachineArn: record.stateMachineArn,
-      name: record.name,
-      status: record.status,
-      startDate: epochSeconds(record.startDate),
-      stopDate: record.stopDate && epochSeconds(record.stopDate),
-    })),
+    executions: items.map(executionSummary),
     nextToken,
   };
 }
