@@ -40,6 +40,12 @@ export interface ReconcileOptions {
   /** Start where the last run of this walk stopped, and record where this one stops (default true). */
   resume?: boolean;
   stallGraceMs?: number;
+  /**
+   * How old a committed signal must be before it is delivered again (default SIGNAL_GRACE_MS: younger
+   * ones may still be on their way). A start passes 0: nothing of the earlier run is on its way any more,
+   * and a signal its stop cut off would otherwise wait for the next pass.
+   */
+  signalGraceMs?: number;
 }
 
 export interface ReconcileReport {
@@ -159,17 +165,17 @@ async function reconcileListed(
     const outcome = await recoverExecution(deps, complaint.id, { attempt, status });
     if (outcome === 'restarted') report.restarted++;
     if (outcome === 'parked') report.parked++;
-  } else if (await redeliverSignal(deps, complaint)) {
+  } else if (await redeliverSignal(deps, complaint, options.signalGraceMs ?? SIGNAL_GRACE_MS)) {
     report.signalsRedelivered++;
   }
   if (options.deep) report.deliveriesResumed += await resumeDeliveries(deps, complaint.id, report);
 }
 
 /** A signal committed a while ago whose task never heard of it: deliver it again. */
-async function redeliverSignal(deps: ServiceDeps, complaint: Complaint): Promise<boolean> {
+async function redeliverSignal(deps: ServiceDeps, complaint: Complaint, graceMs: number): Promise<boolean> {
   const signal = complaint.pendingSignal;
   const now = deps.clock.now();
-  if (!signal || now.getTime() - Date.parse(signal.at) <= SIGNAL_GRACE_MS) return false;
+  if (!signal || now.getTime() - Date.parse(signal.at) < graceMs) return false;
   await deps.workflow.resume(signal.taskToken, {
     complaintId: complaint.id,
     stage: workflowStagePlan(complaint, now, deps.executionLimits),

@@ -92,7 +92,7 @@ Complaints platform (embedded) is ready.
   endpoints file  ${dataDir}/${ENDPOINTS_FILE}  (set -a; . ${dataDir}/${ENDPOINTS_FILE}; set +a)
   token issuer    ${stack.issuer.issuer}  (Cognito stand-in; signing key in ${dataDir}/token-signing-key.json)
   time scale      ${timeScale ? `1 SLA hour = ${(3600 / timeScale).toFixed(2)} s, quiet hours off` : 'real time; customer texts wait out 21:00-08:00 Asia/Shanghai'}
-  resumed         ${stack.reconciled.restarted} open complaint(s) and ${stack.reconciled.deliveriesResumed} undelivered message(s) from an earlier run
+  resumed         ${resumedLine(stack)}
 
 Every route but health, openapi.json and the customer link needs a bearer token. Get one:
   TOKEN=$(npm run -s complaints -- token --role intake --user hotline)
@@ -104,6 +104,17 @@ Try:
     -H 'Idempotency-Key: demo-1' \\
     -d '{"channel":"hotline","description":"快递寄出五天了还没到，一直显示运输中","customer":{"phone":"13812345678"},"trackingNumber":"SF1234567890"}'
 `);
+
+/** Open complaints whose workflow goes on: carried on from the journal where they were, or restarted. */
+function resumedLine({ reconciled, sfn }: typeof stack): string {
+  const { checked, parked, restarted, deliveriesResumed } = reconciled;
+  const { parked: waiting, reentered } = sfn.restored;
+  return (
+    `${checked - parked} open complaint(s) (${checked - parked - restarted} carried on where they were, ` +
+    `${restarted} restarted) and ${deliveriesResumed} undelivered message(s) from an earlier run; ` +
+    `${waiting + reentered} execution(s) taken back from the journal`
+  );
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

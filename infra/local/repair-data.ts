@@ -1,7 +1,8 @@
 // `npm run repair-data`: the recovery `npm start` names when it finds the data directory damaged. With the
 // stack stopped (it takes the same lock), it runs LevelDB's own repair on the DynamoDB store (rebuilding
 // CURRENT and the manifest from the table and log files, keeping every record that still reads) and
-// rewrites a damaged outbox with its whole entries, keeping the damaged file beside it. The next start
+// rewrites a damaged outbox with its whole entries, keeping the damaged file beside it, and the Step
+// Functions journal with what its whole lines say. The next start
 // then re-checks every index (as after a crash) and the reconciler resumes the open complaints.
 // Records that were lost stay lost: restoring the data directory from a backup is the other way.
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { DataDirInUse, lockDataDir } from './data-dir-lock.ts';
 import { RUNNING_MARKER_FILE } from './dynamo/server.ts';
 import { StoreDamaged, checkLevelStore, classicLevel, forgetCleanStop } from './dynamo/level-store-check.ts';
 import { repairOutboxFile } from './sns/outbox-file.ts';
+import { JOURNAL_FILE, repairExecutionJournal } from './sfn/journal.ts';
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 
@@ -34,6 +36,12 @@ try {
     outbox
       ? `outbox: kept ${outbox.kept} whole entries, dropped ${outbox.dropped} damaged line(s); the damaged file is ${outbox.copy || 'gone'}`
       : 'outbox: no damage found',
+  );
+  const journal = repairExecutionJournal(join(dataDir, JOURNAL_FILE));
+  console.log(
+    journal
+      ? `Step Functions journal: kept ${journal.kept} executions, dropped ${journal.dropped} damaged line(s); the damaged file is ${journal.copy}`
+      : 'Step Functions journal: no damage found',
   );
 } finally {
   lock.release();

@@ -24,6 +24,7 @@ import { fieldErrors, problemResult, validationProblem } from '#commons/http-pro
 import { bundleModule } from './lambda/function-bundles.ts';
 import { checkLevelStore } from './dynamo/level-store-check.ts';
 import { readOutboxFile } from './sns/outbox-file.ts';
+import { checkExecutionJournal, JOURNAL_FILE } from './sfn/journal.ts';
 import { loadApiRoutes, startGateway, type RunningGateway, type TokenAuthorizer } from './gateway/server.ts';
 import {
   DEFAULT_TOKEN_SECONDS,
@@ -219,6 +220,7 @@ async function startServers(
     // Both before either opens: a start refused for a damaged outbox must not have rewritten the store.
     checkLevelStore(join(dataDir, 'dynamo'));
     readOutboxFile(join(dataDir, 'outbox.jsonl'));
+    checkExecutionJournal(join(dataDir, JOURNAL_FILE));
   }
   // Refused before anything starts: a mapping that no longer matches the wordings (provider-templates.ts).
   const smsTemplates = options.smsTemplatesFile
@@ -348,6 +350,8 @@ async function startServers(
     ],
     lambdaHandlers: handlers,
     ...(ports.sfn ? { port: ports.sfn } : {}),
+    // Executions outlive the process with the data: a restart re-arms the waiting ones from the journal.
+    ...(dataDir ? { journalFile: join(dataDir, JOURNAL_FILE) } : {}),
     eventRules: options.executionEvents === false ? [] : [statusChangeRule(ops.statusChanged)],
     log,
     ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
@@ -368,6 +372,13 @@ async function startServers(
   });
   started.push(() => sfn.close());
   process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
+  if (sfn.restored.tornLastLine)
+    log('the Step Functions journal ended in a line cut short (a crash mid-write): it was left out');
+  const { parked, reentered, closed } = sfn.restored;
+  if (parked + reentered + closed > 0)
+    log(
+      `executions from the last run: ${parked} waiting again on their callbacks, ${reentered} re-entering the state they were in, ${closed} closed`,
+    );
 
   const gateway = await startGateway({
     port: options.port,
@@ -408,12 +419,15 @@ async function startServers(
     log(`organisation directory: ${units.length} units from ${directoryFile}`);
   }
 
+  // Everything the handlers reach is up: restored executions may run their handlers from here on.
+  sfn.resumeRestored();
   let reconciled = emptyReport();
   if (options.reconcileOnStart ?? true) {
-    // Every execution of an earlier run is gone: ask about every open complaint, from the first.
+    // Executions the journal did not hold (none kept in memory, a journal set aside after damage, a start
+    // the process did not live to make) are restarted: ask about every open complaint, from the first.
     const { reconcile } = await import('#use-cases/reconcile');
     const { getServiceDeps } = await import('#composition/deps');
-    reconciled = await reconcile(getServiceDeps(), { deep: true, resume: false });
+    reconciled = await reconcile(getServiceDeps(), { deep: true, resume: false, signalGraceMs: 0 });
   }
   const intervalMs = options.reconcileIntervalMs ?? LOCAL_RECONCILE_INTERVAL_MS;
   const timer =

@@ -9,6 +9,7 @@ import { isSmsSignature, SMS_SIGN_NAME_REPLACED, SMS_SIGNATURE_RULE } from '#dom
 import { DataDirInUse } from './data-dir-lock.ts';
 import { StoreDamaged } from './dynamo/level-store-check.ts';
 import { OutboxDamaged } from './sns/outbox-file.ts';
+import { ExecutionJournalDamaged } from './sfn/journal.ts';
 import type { LocalService } from './stack.ts';
 
 export const EXIT_RUNTIME = 1;
@@ -107,7 +108,12 @@ export function describeStartupFailure(
   ) {
     return { line: error.message, exitCode: EXIT_CONFIGURATION };
   }
-  if (error instanceof DataDirInUse || error instanceof StoreDamaged || error instanceof OutboxDamaged) {
+  if (
+    error instanceof DataDirInUse ||
+    error instanceof StoreDamaged ||
+    error instanceof OutboxDamaged ||
+    error instanceof ExecutionJournalDamaged
+  ) {
     return { line: error.message, exitCode: EXIT_RUNTIME };
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;

@@ -1,7 +1,7 @@
 // Restart safety (issue: "stop the process at any moment and start it again"): the stack runs as its own
 // process, is killed with SIGKILL while requests are in flight, and started again on the same data
-// directory; then the same with SIGTERM. Nothing registered is lost, every open complaint's workflow runs
-// again from its current status, a deadline that passed while the process was down fires on start, and no
+// directory; then the same with SIGTERM. Nothing registered is lost, every open complaint's workflow goes
+// on (from the Step Functions journal where it was, or restarted by the start-up pass from its status), a deadline that passed while the process was down fires on start, and no
 // text goes out twice: a delivery cut off between the provider accepting it and its record is settled as
 // interrupted, never sent again (at most once).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -236,12 +236,14 @@ describe('restart safety of the spawned stack', () => {
       `kill -9: ${beforeKill.size} complaints known before the kill (${knownOpen} open); ` +
         `${IN_FLIGHT} registrations in flight, ${answeredBeforeKill.length} answered; ` +
         `${stored.length} stored, ${open.length} open at the kill; banner: resumed ${stack.resumed} ` +
-        `and ${stack.resumedDeliveries} undelivered message(s); ` +
+        `(${stack.carriedOn} carried on from the journal) and ${stack.resumedDeliveries} undelivered message(s); ` +
         `list entries without a stored complaint: ${notStored.length}; ` +
         `down ${readyAt - killedAt} ms, of which ${readyAt - respawnedAt} ms starting again`,
     );
     expect(exit.signal).toBe('SIGKILL');
     expect(stack.resumed).toBe(open.length);
+    // Most carry on from the Step Functions journal; the reconciler restarts what it did not hold.
+    expect(stack.carriedOn).toBeGreaterThan(0);
     expect(listedTwice).toBe(0);
 
     // Nothing registered is lost, nothing went backwards, and every complaint is still listed.
@@ -374,10 +376,11 @@ describe('restart safety of the spawned stack', () => {
     console.log(
       `SIGTERM: ${openBefore} open before the stop, ${inFlight.length} requests in flight (${answered} answered); ` +
         `exit code ${exit.code} after ${stoppedIn} ms, up again in ${upIn} ms; ` +
-        `${open} open at the stop, banner: resumed ${stack.resumed} and ${stack.resumedDeliveries} undelivered message(s)`,
+        `${open} open at the stop, banner: resumed ${stack.resumed} (${stack.carriedOn} carried on from the journal) and ${stack.resumedDeliveries} undelivered message(s)`,
     );
     expect(exit.code).toBe(0);
     expect(stack.resumed).toBe(open);
+    expect(stack.carriedOn).toBeGreaterThan(0);
     await expectKeptAndContinued(stack, before, {
       [received.id]: 'investigating',
       [pending.id]: 'investigating',

@@ -317,6 +317,27 @@ describe('a damaged data directory refuses to start and changes nothing', () => 
     expect(line).toMatch(RECOVERY);
     expect(listing(dir)).toEqual(before);
   });
+  it('a Step Functions journal with a garbled line', async () => {
+    // Prepare
+    const dir = copyOfPrepared();
+    const journal = join(dir, 'sfn-executions.jsonl');
+    const lines = readFileSync(journal, 'utf8').split('\n');
+    lines[1] = lines[1]!.replace('{', '#');
+    writeFileSync(journal, lines.join('\n'));
+    const before = listing(dir);
+
+    // Act
+    const result = await start({ DATA_DIR: dir });
+
+    // Assess
+    expect(result.code).toBe(1);
+    const line = oneLine(result);
+    expect(line).toMatch(
+      /^npm start: the Step Functions journal .*sfn-executions\.jsonl is damaged: line 2 is not a journal entry\. /,
+    );
+    expect(line).toMatch(RECOVERY);
+    expect(listing(dir)).toEqual(before);
+  });
 });
 
 describe('npm run repair-data, the recovery the message names', () => {
@@ -360,5 +381,24 @@ describe('npm run repair-data, the recovery the message names', () => {
     expect(rewritten).toHaveLength(entries - 1);
     // The stack starts on it (texts resumed at start may add entries after the kept ones).
     expect(served.length).toBeGreaterThanOrEqual(entries - 1);
+  });
+  it('rewrites a damaged Step Functions journal from its whole lines; the next start carries on', async () => {
+    // Prepare
+    const dir = copyOfPrepared();
+    const journal = join(dir, 'sfn-executions.jsonl');
+    const lines = readFileSync(journal, 'utf8').trimEnd().split('\n');
+    writeFileSync(journal, [...lines.slice(0, 2), '#garbled', ...lines.slice(2)].join('\n') + '\n');
+
+    // Act
+    const repair = await run('infra/local/repair-data.ts', { DATA_DIR: dir });
+    const stack = await spawnStack({ dataDir: dir, readyTimeoutMs: READY_MS });
+    await stack.stop('SIGTERM');
+
+    // Assess
+    expect(repair.code).toBe(0);
+    expect(repair.stdout).toMatch(/Step Functions journal: kept \d+ executions, dropped 1 damaged line\(s\)/);
+    expect(readdirSync(dir).some((name) => name.startsWith('sfn-executions.jsonl.damaged-'))).toBe(true);
+    expect(stack.resumed).toBe(COMPLAINTS);
+    expect(stack.carriedOn).toBe(COMPLAINTS);
   });
 });

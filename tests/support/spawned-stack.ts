@@ -35,6 +35,8 @@ export interface SpawnedStack extends HttpApi {
   readonly dataDir: string;
   /** The count on the start banner's "resumed N open complaint(s)" line. */
   readonly resumed: number;
+  /** Of those, the ones whose execution was taken back from the journal ("C carried on where they were"). */
+  readonly carriedOn: number;
   /** The banner's "M undelivered message(s)" on the same line (0 when the banner does not say). */
   readonly resumedDeliveries: number;
   /** Everything the process wrote to stdout and stderr so far (its tail). */
@@ -112,12 +114,14 @@ export async function spawnStack(options: SpawnOptions = {}): Promise<SpawnedSta
   const url = `http://127.0.0.1:${port}`;
   const resumed = await untilReady(child, exited, () => output, url, options.readyTimeoutMs ?? 30_000);
   const resumedDeliveries = Number(/(\d+) undelivered message/.exec(output)?.[1] ?? 0);
+  const carriedOn = Number(/(\d+) carried on where they were/.exec(output)?.[1] ?? 0);
   const stack: SpawnedStack = {
     ...httpApi(url),
     pid: child.pid ?? -1,
     port,
     dataDir,
     resumed,
+    carriedOn,
     resumedDeliveries,
     output: () => output,
     stop: async (signal) => {

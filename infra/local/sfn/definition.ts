@@ -26,6 +26,28 @@ export interface PreparedDefinition {
   engineDefinition: StateMachineDefinition;
   /** Task states by name, as the engine runs them. */
   tasks: ReadonlyMap<string, TaskStateDefinition>;
+  /** The states of the top level (not inside a Parallel branch or a Map processor). */
+  topLevel: ReadonlySet<string>;
+}
+
+/**
+ * The state a resumed run starts in: it takes the input the resumed state had (from the run's context,
+ * `$$.LocalResume`) and goes on to that state, while `$$.Execution.Input` stays the execution's input.
+ */
+export const RESUME_STATE = '__LocalResume';
+
+/** The engine's definition, starting at `stateName` (a top-level state) with the input it had. */
+export function resumeDefinition(prepared: PreparedDefinition, stateName: string): StateMachineDefinition {
+  if (!prepared.topLevel.has(stateName)) throw new Error(`No top-level state "${stateName}" to resume at`);
+  const definition = prepared.engineDefinition as unknown as StatesScope;
+  return {
+    ...definition,
+    StartAt: RESUME_STATE,
+    States: {
+      ...definition.States,
+      [RESUME_STATE]: { Type: 'Pass', InputPath: '$$.LocalResume', Next: stateName },
+    },
+  } as unknown as StateMachineDefinition;
 }
 
 export interface PrepareOptions {
@@ -39,7 +61,12 @@ export function prepareDefinition(definition: object, options: PrepareOptions = 
   if (engineDefinition.TimeoutSeconds === undefined) delete engineDefinition.TimeoutSeconds;
   const tasks = new Map<string, TaskStateDefinition>();
   prepareScope(engineDefinition, tasks, options.retryTimeScale ?? 1);
-  return { engineDefinition: engineDefinition as unknown as StateMachineDefinition, tasks };
+  if (RESUME_STATE in engineDefinition.States) throw new Error(`The state name ${RESUME_STATE} is reserved`);
+  return {
+    engineDefinition: engineDefinition as unknown as StateMachineDefinition,
+    tasks,
+    topLevel: new Set(Object.keys(engineDefinition.States)),
+  };
 }
 
 function prepareScope(scope: StatesScope, tasks: Map<string, TaskStateDefinition>, retryScale: number): void {

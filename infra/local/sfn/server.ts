@@ -12,8 +12,10 @@ import {
   type ExecutionRecord,
   type ExecutionStatus,
   type HostedStateMachine,
+  type RestoreReport,
   type StateMachineRecord,
 } from './executions.ts';
+import { ExecutionJournal } from './journal.ts';
 import { executionHistory } from './history.ts';
 import type { LambdaHandler, ServiceHandler } from './tasks.ts';
 import { TaskTokens } from './tokens.ts';
@@ -39,6 +41,12 @@ export interface LocalStepFunctionsOptions extends ExecutionOptions {
   /** EventBridge rules on the executions' status change events, with their targets. */
   eventRules?: readonly LocalEventRule[];
   log?: (line: string) => void;
+  /**
+   * Keep the executions in this file (JSON lines) across restarts; absent: in memory only. A restart
+   * re-arms the callback tasks that were waiting, with their tokens and deadlines, without running any
+   * handler. @throws ExecutionJournalDamaged when the file cannot be read back whole.
+   */
+  journalFile?: string;
 }
 
 export interface LocalStepFunctions {
@@ -54,7 +62,14 @@ export interface LocalStepFunctions {
   lambdaStats(): Record<string, { throttled: number; peak: number }>;
   /** Stops delivering status change events (and waits for those under way): the stack is shutting down. */
   stopEvents(): Promise<void>;
-  /** Aborts every running execution and stops listening. */
+  /** What the start found in the journal (all 0 without one). */
+  restored: RestoreReport & { tornLastLine: boolean };
+  /**
+   * Restored executions go on: answers that came, deadlines that passed and states that were running
+   * when the process stopped. Until then they only take answers (the stack around may still be starting).
+   */
+  resumeRestored(): void;
+  /** Aborts every running execution and stops listening; with a journal, they are kept as they were. */
   close(): Promise<void>;
 }
 
@@ -70,6 +85,7 @@ export async function startLocalStepFunctions(
 ): Promise<LocalStepFunctions> {
   const log = options.log ?? (() => undefined);
   const events = new LocalEventDispatch({ rules: options.eventRules ?? [], log });
+  const opened = options.journalFile ? ExecutionJournal.open(options.journalFile) : undefined;
   const executions = new LocalExecutions(
     options.stateMachines,
     {
@@ -77,11 +93,18 @@ export async function startLocalStepFunctions(
       serviceHandlers: options.serviceHandlers ?? {},
       lambdaConcurrency: options.lambdaConcurrency ?? {},
       lambdaLoad: new Map(),
-      tokens: new TaskTokens(),
+      tokens: new TaskTokens(opened?.journal.secret),
       log,
     },
-    { ...options, onStatusChange: (record) => events.publish(record) },
+    {
+      ...options,
+      onStatusChange: (record) => events.publish(record),
+      ...(opened && { journal: opened.journal }),
+    },
   );
+  const restored = opened
+    ? { ...executions.restore(opened.contents), tornLastLine: opened.contents.tornLastLine }
+    : { parked: 0, reentered: 0, closed: 0, unknownMachine: 0, tornLastLine: false };
   const operations = sfnOperations(executions);
   const server = createServer((request, response) => void serve(operations, request, response, log));
   const endpoint = await listen(server, options.port);
@@ -92,9 +115,17 @@ export async function startLocalStepFunctions(
     waitingTasks: () => executions.waitingTasks(),
     lambdaStats: () => executions.lambdaStats(),
     stopEvents: () => events.close(),
+    restored,
+    resumeRestored: () => executions.resumeRestored(),
     close: async () => {
       await events.close();
-      executions.abortAll();
+      if (opened) {
+        // Running executions stay in the journal as they are: the next start carries on with them.
+        opened.journal.close();
+        executions.detachAll();
+      } else {
+        executions.abortAll();
+      }
       await closeServer(server);
     },
   };

@@ -5,12 +5,12 @@ import type { RunOptions } from 'aws-local-stepfunctions';
 import { JSONPath } from 'jsonpath-plus';
 import { ENGINE_MAX_TIMEOUT_SECONDS, type TaskStateDefinition } from './definition.ts';
 import { statesRuntimeError } from './errors.ts';
-import type { TaskTokens } from './tokens.ts';
+import type { PendingTask, TaskTokens } from './tokens.ts';
 
 export type LambdaHandler = (payload: unknown) => Promise<unknown> | unknown;
 export type ServiceHandler = (parameters: unknown) => Promise<unknown> | unknown;
 
-type TaskOverrides = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+export type TaskOverrides = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 type TaskOverride = TaskOverrides[string];
 type EngineJson = Awaited<ReturnType<TaskOverride>>;
 
@@ -34,6 +34,12 @@ export interface ExecutionScope {
   tokenPlaceholder: string;
   context: object;
   isRunning(): boolean;
+  /**
+   * The callback task was handed its token: wait for the answer, or for the deadline. The execution may
+   * stop its engine run here and wait outside it (see LocalExecutions); either way the promise settles
+   * as the task does.
+   */
+  park(stateName: string, pending: PendingTask): Promise<unknown>;
 }
 
 const CALLBACK_SUFFIX = '.waitForTaskToken';
@@ -80,9 +86,15 @@ async function runTask(
   const deadline = timeoutSeconds === undefined ? undefined : Date.now() + timeoutSeconds * 1000;
   const pending = runtime.tokens.mint(execution.executionArn, stateName, deadline);
   const withToken = replaceValue(input, execution.tokenPlaceholder, pending.token);
-  // The hand-over itself can fail (the Lambda throws): then the task fails with that error, as on AWS.
-  invoke(withToken).catch((error: unknown) => runtime.tokens.fail(pending.token, asError(error)));
-  return pending.result;
+  try {
+    await invoke(withToken);
+  } catch (error) {
+    // The hand-over itself failed (the Lambda throws): the task fails with that error, as on AWS, unless
+    // it was answered already.
+    runtime.tokens.fail(pending.token, asError(error));
+    return pending.result;
+  }
+  return execution.park(stateName, pending);
 }
 
 function invoker(resource: string, runtime: TaskRuntime): (input: unknown) => Promise<unknown> {

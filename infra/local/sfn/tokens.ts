@@ -23,15 +23,37 @@ interface PendingEntry extends PendingTask {
 export type TokenState = { kind: 'live'; task: PendingTask } | { kind: 'gone' } | { kind: 'invalid' };
 
 export class TaskTokens {
-  readonly #secret = randomBytes(32);
+  readonly #secret: Buffer;
   readonly #pending = new Map<string, PendingEntry>();
   readonly #byExecution = new Map<string, Set<string>>();
+
+  /** `secret` signs the tokens: a restarted endpoint that keeps it still accepts the tokens it issued. */
+  constructor(secret: Buffer = randomBytes(32)) {
+    this.#secret = secret;
+  }
 
   /** Issues a token for one task invocation; its result settles through succeed/fail/retire. */
   mint(executionArn: string, stateName: string, deadline: number | undefined): PendingTask {
     this.#dropExpired(executionArn);
     const nonce = randomBytes(24).toString('base64url');
-    const token = `${nonce}.${this.#sign(nonce)}`;
+    return this.#add(`${nonce}.${this.#sign(nonce)}`, executionArn, stateName, deadline);
+  }
+
+  /**
+   * Waits again on a token issued before a restart (its task was waiting when the process stopped).
+   * @returns undefined when the token was not signed with this secret.
+   */
+  adopt(
+    token: string,
+    executionArn: string,
+    stateName: string,
+    deadline: number | undefined,
+  ): PendingTask | undefined {
+    if (!this.#isOurs(token)) return undefined;
+    return this.#add(token, executionArn, stateName, deadline);
+  }
+
+  #add(token: string, executionArn: string, stateName: string, deadline: number | undefined): PendingTask {
     let resolve!: (value: unknown) => void;
     let reject!: (error: Error) => void;
     const result = new Promise<unknown>((res, rej) => {
@@ -64,6 +86,11 @@ export class TaskTokens {
     const state = this.lookup(token);
     if (state.kind === 'live') this.#settle(token, (entry) => entry.reject(error));
     return state;
+  }
+
+  /** The task's deadline passed: it fails with `error` (the engine's States.Timeout) if it still waits. */
+  expire(token: string, error: Error): void {
+    this.#settle(token, (entry) => entry.reject(error));
   }
 
   /** Ends every task still waiting in the execution (it stopped or finished): their tokens go stale. */
