@@ -1,7 +1,7 @@
 // `npm start`: the embedded default. Configuration comes from the environment: PORT (3000), HOST
 // (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time), RECONCILE_INTERVAL_SECONDS (900),
 // the local servers' ports (LOCAL_DYNAMODB_PORT, LOCAL_SFN_PORT, LOCAL_SNS_PORT, LOCAL_SECRETS_PORT, LOCAL_KMS_PORT,
-// LOCAL_S3_PORT), SMS_PROVIDER (sns | end-user-messaging | aliyun), SMS_TEMPLATES_FILE and SMS_SIGNATURE
+// LOCAL_S3_PORT, LOCAL_COGNITO_PORT, LOCAL_EUM_PORT, LOCAL_ALIYUN_SMS_PORT), SMS_PROVIDER (sns | end-user-messaging | aliyun), SMS_TEMPLATES_FILE and SMS_SIGNATURE
 // (the registered 【signature】), LOCAL_SNS_MAX_RATE (unset: no limit; the local SNS answers Throttled above this many Publish a
 // second), LOCAL_RESERVED_CONCURRENCY (true/false; default true in real time, false with
 // COMPLAINTS_TIME_SCALE). Every

@@ -9,6 +9,7 @@ import { API_ROUTES } from '../../functions/api/routes.ts';
 import { ENVIRONMENT_VARIABLES } from '../../functions/commons/config.ts';
 import { isCustomerQuietTime } from '../../functions/domain/notifications/quiet-hours.ts';
 import { removeDataDir, spawnStack, type SpawnedStack } from '../support/spawned-stack.ts';
+import { SERVICE_PORT_VARIABLES } from '../../infra/local/startup-failure.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -95,6 +96,25 @@ describe('README configuration table', () => {
   // Set by the platform or the terminal, not by an operator of this product.
   const NOT_OURS = new Set(['AWS_REGION', 'AWS_SESSION_TOKEN', 'TERM', 'NO_COLOR', 'HOME', 'PATH']);
   const isOurs = (name: string) => !NOT_OURS.has(name) && !name.startsWith('AWS_ENDPOINT_URL_');
+
+  it('gives each local server’s port variable the offset from PORT that npm start uses', () => {
+    const offsets = Object.values(SERVICE_PORT_VARIABLES).map(({ variable }) => {
+      const row = new RegExp(`^\\| \`${variable}\`\\s*\\| \`PORT\` \\+ (\\d+)\\s*\\|`, 'm').exec(README);
+      return [variable, Number(row?.[1])];
+    });
+    expect(offsets).toEqual(
+      Object.values(SERVICE_PORT_VARIABLES).map(({ variable, offset }) => [variable, offset]),
+    );
+    const last = Math.max(...Object.values(SERVICE_PORT_VARIABLES).map(({ offset }) => offset));
+    // Wherever the README sums the ports up ("`PORT` + 1..N"), N is the last offset.
+    const ranges = [...README.matchAll(/`PORT` \+ 1\.\.(\d+)/g)].map((m) => Number(m[1]));
+    expect(ranges.length).toBeGreaterThan(0);
+    expect(
+      ranges.every((n) => n === last),
+      `PORT + 1..${ranges.join(', 1..')}`,
+    ).toBe(true);
+    expect(README).not.toMatch(/`PORT` \+ 1, 2/);
+  });
 
   it('names every variable the functions, the embedded stack and the CLI read', () => {
     const missing = [...ENVIRONMENT_VARIABLES, ...localVariables()]
