@@ -65,6 +65,33 @@ describe('README walkthrough', () => {
     });
     expect(new Set(ids).size).toBe(2);
   }, 120_000);
+
+  it('the start banner’s "Try it" block pastes twice as well, each paste a new complaint', () => {
+    // The block as printed: its lines indented by two spaces under the "Try it" line.
+    const block = /^Try it .*\n((?: {2}.*(?:\n|$))+)/m.exec(stack.output())?.[1];
+    expect(block, stack.output()).toBeDefined();
+    const script = block!.replace(/^ {2}/gm, '');
+    const runs = [1, 2].map(() =>
+      // No PORT: the block names the stack's address itself.
+      spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        encoding: 'utf8',
+        timeout: 60_000,
+      }),
+    );
+    const ids = runs.map((run) => {
+      expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+      const [registered, status, timeline] = run.stdout.split('\n');
+      const id = /^registered (\w{26})$/.exec(registered ?? '')?.[1];
+      expect(id, run.stdout).toBeDefined();
+      expect(status).toBe('investigating');
+      const events = (JSON.parse(timeline ?? '{}') as { items?: { type: string }[] }).items;
+      expect(events?.map((event) => event.type)).toEqual(expect.arrayContaining(['registered', 'accepted']));
+      return id;
+    });
+    expect(new Set(ids).size).toBe(2);
+  }, 120_000);
 });
 
 describe('README route table', () => {
