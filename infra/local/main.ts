@@ -1,7 +1,7 @@
 // `npm start`: the embedded default. Configuration comes from the environment: PORT (3000), HOST
 // (127.0.0.1), DATA_DIR (.data), COMPLAINTS_TIME_SCALE (unset: real time), RECONCILE_INTERVAL_SECONDS (900),
 // the local servers' ports (LOCAL_DYNAMODB_PORT, LOCAL_SFN_PORT, LOCAL_SNS_PORT, LOCAL_SECRETS_PORT, LOCAL_KMS_PORT,
-// LOCAL_S3_PORT), SMS_PROVIDER (sns | end-user-messaging | aliyun), SMS_TEMPLATES_FILE and SMS_SIGNATURE
+// LOCAL_S3_PORT, LOCAL_COGNITO_PORT, LOCAL_EUM_PORT, LOCAL_ALIYUN_SMS_PORT), SMS_PROVIDER (sns | end-user-messaging | aliyun), SMS_TEMPLATES_FILE and SMS_SIGNATURE
 // (the registered 【signature】), LOCAL_SNS_MAX_RATE (unset: no limit; the local SNS answers Throttled above this many Publish a
 // second), LOCAL_RESERVED_CONCURRENCY (true/false; default true in real time, false with
 // COMPLAINTS_TIME_SCALE). Every
@@ -94,15 +94,11 @@ Complaints platform (embedded) is ready.
   time scale      ${timeScale ? `1 SLA hour = ${(3600 / timeScale).toFixed(2)} s, quiet hours off` : 'real time; customer texts wait out 21:00-08:00 Asia/Shanghai'}
   resumed         ${resumedLine(stack)}
 
-Every route but health, openapi.json and the customer link needs a bearer token. Get one:
-  TOKEN=$(npm run -s complaints -- token --role intake --user hotline)
+Every route but health, openapi.json and the customer link needs a bearer token:
+  npm run -s complaints -- token --role ROLE --user ID
   (roles: intake, agent, supervisor, auditor, admin; or POST ${stack.url}/_local/token {"role","user"})
 
-Try:
-  curl -s -X POST ${stack.url}/v1/complaints -H 'content-type: application/json' \\
-    -H "Authorization: Bearer $TOKEN" \\
-    -H 'Idempotency-Key: demo-1' \\
-    -d '{"channel":"hotline","description":"快递寄出五天了还没到，一直显示运输中","customer":{"phone":"13812345678"},"trackingNumber":"SF1234567890"}'
+${tryBlock(stack.url)}
 `);
 
 /** Open complaints whose workflow goes on: carried on from the journal where they were, or restarted. */
@@ -114,6 +110,26 @@ function resumedLine({ reconciled, sfn }: typeof stack): string {
     `${restarted} restarted) and ${deliveriesResumed} undelivered message(s) from an earlier run; ` +
     `${waiting + reentered} execution(s) taken back from the journal`
   );
+}
+
+/**
+ * The first steps of the README's "Try it", against this stack: every paste registers a new complaint (a
+ * fresh Idempotency-Key each time: the same key again would answer with the first complaint) and carries
+ * its id on in $ID. tests/docs/readme.test.ts pastes it twice.
+ */
+function tryBlock(url: string): string {
+  return `Try it (paste into bash, as often as you like; the whole walkthrough is README.md's "Try it"):
+  HOTLINE=$(npm run -s complaints -- --api ${url} token --role intake --user hotline)
+  AGENT=$(npm run -s complaints -- --api ${url} token --role agent --user agent-7)
+  field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]))' "$1"; }
+  ID=$(curl -s -X POST ${url}/v1/complaints -H 'content-type: application/json' \\
+    -H "Authorization: Bearer $HOTLINE" -H "Idempotency-Key: demo-$(date +%s%N)" \\
+    -d '{"channel":"hotline","description":"快递寄出五天了还没到，一直显示运输中","customer":{"phone":"13812345678"},"trackingNumber":"SF1234567890"}' \\
+    | field id)
+  echo "registered $ID"
+  curl -s --retry 5 --retry-all-errors -f -X POST ${url}/v1/complaints/$ID/actions -H 'content-type: application/json' \\
+    -H "Authorization: Bearer $AGENT" -d '{"action":"accept"}' | field status
+  curl -s ${url}/v1/complaints/$ID/timeline -H "Authorization: Bearer $AGENT"; echo`;
 }
 
 let stopping = false;

@@ -147,8 +147,9 @@ export interface EmbeddedStackOptions {
 export const LOCAL_SMS_SIGN_NAME = '邮政投诉';
 const ALIYUN_SECRET_ID = 'complaints/local/aliyun-sms';
 
-/** The local AWS servers whose ports an operator may pin. */
-export type LocalService = 'dynamodb' | 'sfn' | 'sns' | 'secrets' | 'kms' | 's3';
+/** The local servers whose ports an operator may pin (cognito: the token issuer; eum, aliyun: SMS). */
+export type LocalService =
+  'dynamodb' | 'sfn' | 'sns' | 'secrets' | 'kms' | 's3' | 'cognito' | 'eum' | 'aliyun';
 
 /** Written into the data directory while the stack runs, for tools to source; removed on a clean stop. */
 export const ENDPOINTS_FILE = 'endpoints.env';
@@ -256,13 +257,18 @@ async function startServers(
     log,
   });
   started.push(() => sns.close());
-  const issuer = await startLocalTokenIssuer({ ...(dataDir ? { dataDir } : {}), log });
+  const issuer = await startLocalTokenIssuer({
+    ...(dataDir ? { dataDir } : {}),
+    ...(ports.cognito ? { port: ports.cognito } : {}),
+    log,
+  });
   started.push(() => issuer.close());
   // The handlers fetch the key as deployed ones do: from the extension's API, with the session token.
   const sessionToken = randomUUID();
   const eum = await startLocalEum({
     record: (entry) => sns.record(entry),
     ...(options.optedOutNumbers ? { optedOutNumbers: options.optedOutNumbers } : {}),
+    ...(ports.eum ? { port: ports.eum } : {}),
     log,
   });
   started.push(() => eum.close());
@@ -402,6 +408,7 @@ async function startServers(
     ...aliyunCredentials,
     signNames: [smsSignName],
     templates: registeredTemplates(smsTemplates, process.env.PUBLIC_BASE_URL),
+    ...(ports.aliyun ? { port: ports.aliyun } : {}),
     log,
   });
   started.push(() => aliyun.close());
@@ -440,7 +447,10 @@ async function startServers(
 
   if (dataDir) {
     const endpointsFile = join(dataDir, ENDPOINTS_FILE);
-    writeFileSync(endpointsFile, endpointsEnv(gateway.url, { dynamo, sfn, sns, kms, s3 }));
+    writeFileSync(
+      endpointsFile,
+      endpointsEnv(gateway.url, { dynamo, sfn, sns, secrets, kms, s3, issuer, eum, aliyun }),
+    );
     started.push(() => rmSync(endpointsFile, { force: true }));
   }
 
@@ -473,7 +483,17 @@ async function startServers(
 /** KEY=value lines a shell can source (`set -a; . DATA_DIR/endpoints.env; set +a`) to reach this stack. */
 function endpointsEnv(
   apiUrl: string,
-  servers: { dynamo: LocalDynamo; sfn: LocalStepFunctions; sns: LocalSns; kms: LocalKms; s3: LocalS3 },
+  servers: {
+    dynamo: LocalDynamo;
+    sfn: LocalStepFunctions;
+    sns: LocalSns;
+    secrets: LocalSecrets;
+    kms: LocalKms;
+    s3: LocalS3;
+    issuer: LocalTokenIssuer;
+    eum: LocalEum;
+    aliyun: LocalAliyun;
+  },
 ): string {
   return [
     `# The embedded stack of process ${process.pid}; removed when it stops cleanly.`,
@@ -483,6 +503,14 @@ function endpointsEnv(
     `AWS_ENDPOINT_URL_SNS=${servers.sns.endpoint}`,
     `AWS_ENDPOINT_URL_KMS=${servers.kms.endpoint}`,
     `AWS_ENDPOINT_URL_S3=${servers.s3.endpoint}`,
+    // Each under the name the handlers read it by: End User Messaging SMS, Alibaba Cloud SMS, the token
+    // issuer (Cognito's stand-in) and the Parameters and Secrets extension (requests need AWS_SESSION_TOKEN
+    // in X-Aws-Parameters-Secrets-Token, which stays with the handlers).
+    `AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2=${servers.eum.endpoint}`,
+    `ALIYUN_SMS_ENDPOINT=${servers.aliyun.endpoint}`,
+    `AUTH_ISSUER=${servers.issuer.issuer}`,
+    `AUTH_JWKS_URI=${servers.issuer.jwksUri}`,
+    `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT=${servers.secrets.port}`,
     `ATTACHMENTS_BUCKET=${ATTACHMENTS_BUCKET}`,
     `PERSONAL_DATA_KEY_ARN=${servers.kms.key(PERSONAL_DATA_KEY_ALIAS).arn}`,
     `AWS_REGION=${REGION}`,

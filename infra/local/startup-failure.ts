@@ -35,6 +35,9 @@ export const SERVICE_PORT_VARIABLES: Record<
   secrets: { variable: 'LOCAL_SECRETS_PORT', offset: 4, name: 'the local secrets extension' },
   kms: { variable: 'LOCAL_KMS_PORT', offset: 5, name: 'the local KMS' },
   s3: { variable: 'LOCAL_S3_PORT', offset: 6, name: 'the local S3' },
+  cognito: { variable: 'LOCAL_COGNITO_PORT', offset: 7, name: 'the local token issuer' },
+  eum: { variable: 'LOCAL_EUM_PORT', offset: 8, name: 'the local End User Messaging SMS' },
+  aliyun: { variable: 'LOCAL_ALIYUN_SMS_PORT', offset: 9, name: 'the local Alibaba Cloud SMS' },
 };
 
 export interface StartPorts {
@@ -43,8 +46,8 @@ export interface StartPorts {
 }
 
 /**
- * PORT (default 3000) and each LOCAL_<SERVICE>_PORT (default PORT + 1..5, so the endpoints stay the same
- * from one start to the next; all free ones when PORT is 0). @throws StartupError naming the variable.
+ * PORT (default 3000) and each LOCAL_<SERVICE>_PORT (default PORT + its offset, 1..9, so the endpoints stay
+ * the same from one start to the next; all free ones when PORT is 0). @throws StartupError naming the variable.
  */
 export function servicePortsFrom(env: Record<string, string | undefined>): StartPorts {
   const api = portOf(env, 'PORT', 3000);

@@ -9,6 +9,7 @@ import { API_ROUTES } from '../../functions/api/routes.ts';
 import { ENVIRONMENT_VARIABLES } from '../../functions/commons/config.ts';
 import { isCustomerQuietTime } from '../../functions/domain/notifications/quiet-hours.ts';
 import { removeDataDir, spawnStack, type SpawnedStack } from '../support/spawned-stack.ts';
+import { SERVICE_PORT_VARIABLES } from '../../infra/local/startup-failure.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -64,6 +65,33 @@ describe('README walkthrough', () => {
     });
     expect(new Set(ids).size).toBe(2);
   }, 120_000);
+
+  it('the start banner’s "Try it" block pastes twice as well, each paste a new complaint', () => {
+    // The block as printed: its lines indented by two spaces under the "Try it" line.
+    const block = /^Try it .*\n((?: {2}.*(?:\n|$))+)/m.exec(stack.output())?.[1];
+    expect(block, stack.output()).toBeDefined();
+    const script = block!.replace(/^ {2}/gm, '');
+    const runs = [1, 2].map(() =>
+      // No PORT: the block names the stack's address itself.
+      spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        encoding: 'utf8',
+        timeout: 60_000,
+      }),
+    );
+    const ids = runs.map((run) => {
+      expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+      const [registered, status, timeline] = run.stdout.split('\n');
+      const id = /^registered (\w{26})$/.exec(registered ?? '')?.[1];
+      expect(id, run.stdout).toBeDefined();
+      expect(status).toBe('investigating');
+      const events = (JSON.parse(timeline ?? '{}') as { items?: { type: string }[] }).items;
+      expect(events?.map((event) => event.type)).toEqual(expect.arrayContaining(['registered', 'accepted']));
+      return id;
+    });
+    expect(new Set(ids).size).toBe(2);
+  }, 120_000);
 });
 
 describe('README route table', () => {
@@ -95,6 +123,25 @@ describe('README configuration table', () => {
   // Set by the platform or the terminal, not by an operator of this product.
   const NOT_OURS = new Set(['AWS_REGION', 'AWS_SESSION_TOKEN', 'TERM', 'NO_COLOR', 'HOME', 'PATH']);
   const isOurs = (name: string) => !NOT_OURS.has(name) && !name.startsWith('AWS_ENDPOINT_URL_');
+
+  it('gives each local server’s port variable the offset from PORT that npm start uses', () => {
+    const offsets = Object.values(SERVICE_PORT_VARIABLES).map(({ variable }) => {
+      const row = new RegExp(`^\\| \`${variable}\`\\s*\\| \`PORT\` \\+ (\\d+)\\s*\\|`, 'm').exec(README);
+      return [variable, Number(row?.[1])];
+    });
+    expect(offsets).toEqual(
+      Object.values(SERVICE_PORT_VARIABLES).map(({ variable, offset }) => [variable, offset]),
+    );
+    const last = Math.max(...Object.values(SERVICE_PORT_VARIABLES).map(({ offset }) => offset));
+    // Wherever the README sums the ports up ("`PORT` + 1..N"), N is the last offset.
+    const ranges = [...README.matchAll(/`PORT` \+ 1\.\.(\d+)/g)].map((m) => Number(m[1]));
+    expect(ranges.length).toBeGreaterThan(0);
+    expect(
+      ranges.every((n) => n === last),
+      `PORT + 1..${ranges.join(', 1..')}`,
+    ).toBe(true);
+    expect(README).not.toMatch(/`PORT` \+ 1, 2/);
+  });
 
   it('names every variable the functions, the embedded stack and the CLI read', () => {
     const missing = [...ENVIRONMENT_VARIABLES, ...localVariables()]

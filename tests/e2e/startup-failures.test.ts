@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventually, sampleComplaint } from '../support/embedded.ts';
 import {
+  anyFreeServicePorts,
   listAll,
   outboxOf,
   removeDataDir,
@@ -50,13 +51,8 @@ function run(script: string, env: Record<string, string>): Promise<Run> {
       HOME: process.env.HOME ?? '',
       HOST: '127.0.0.1',
       PORT: '0',
-      // Free ports for the local servers unless a test names one: PORT + 1..4 may be taken on this machine.
-      LOCAL_DYNAMODB_PORT: '0',
-      LOCAL_SFN_PORT: '0',
-      LOCAL_SNS_PORT: '0',
-      LOCAL_SECRETS_PORT: '0',
-      LOCAL_KMS_PORT: '0',
-      LOCAL_S3_PORT: '0',
+      // Free ports for the local servers unless a test names one: PORT + 1..9 may be taken on this machine.
+      ...anyFreeServicePorts(),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -154,6 +150,12 @@ describe('start-up failures are one line and a non-zero exit', () => {
       // Act
       const api = await start({ DATA_DIR: copyOfPrepared(), PORT: String(portOf(taken)) });
       const sns = await start({ DATA_DIR: copyOfPrepared(), LOCAL_SNS_PORT: String(portOf(taken)) });
+      // The token issuer and the SMS stand-ins have their pinned ports too (the Alibaba one starts last).
+      const issuer = await start({ DATA_DIR: copyOfPrepared(), LOCAL_COGNITO_PORT: String(portOf(taken)) });
+      const aliyun = await start({
+        DATA_DIR: copyOfPrepared(),
+        LOCAL_ALIYUN_SMS_PORT: String(portOf(taken)),
+      });
 
       // Assess
       expect(api.code).toBe(1);
@@ -163,6 +165,14 @@ describe('start-up failures are one line and a non-zero exit', () => {
       expect(sns.code).toBe(1);
       expect(oneLine(sns)).toMatch(
         /for the local SNS is already in use .* set LOCAL_SNS_PORT to another port$/,
+      );
+      expect(issuer.code).toBe(1);
+      expect(oneLine(issuer)).toMatch(
+        /for the local token issuer is already in use .* set LOCAL_COGNITO_PORT to another port$/,
+      );
+      expect(aliyun.code).toBe(1);
+      expect(oneLine(aliyun)).toMatch(
+        /for the local Alibaba Cloud SMS is already in use .* set LOCAL_ALIYUN_SMS_PORT to another port$/,
       );
     } finally {
       taken.close();

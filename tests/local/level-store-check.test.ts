@@ -87,13 +87,33 @@ describe('the LevelDB log check', () => {
 });
 
 describe('the local servers’ ports', () => {
-  it('follow PORT (+1..6) unless set, so the endpoints stay the same from one start to the next', () => {
+  it('follow PORT (+1..9) unless set, so the endpoints stay the same from one start to the next', () => {
     expect(servicePortsFrom({ PORT: '4000' })).toEqual({
       api: 4000,
-      services: { dynamodb: 4001, sfn: 4002, sns: 4003, secrets: 4004, kms: 4005, s3: 4006 },
+      services: {
+        dynamodb: 4001,
+        sfn: 4002,
+        sns: 4003,
+        secrets: 4004,
+        kms: 4005,
+        s3: 4006,
+        cognito: 4007,
+        eum: 4008,
+        aliyun: 4009,
+      },
     });
     expect(servicePortsFrom({ PORT: '4000', LOCAL_SNS_PORT: '9911' }).services.sns).toBe(9911);
     expect(servicePortsFrom({}).api).toBe(3000);
+    expect(servicePortsFrom({}).services.aliyun).toBe(3009);
+  });
+
+  it.each([
+    ['LOCAL_COGNITO_PORT', 'cognito'],
+    ['LOCAL_EUM_PORT', 'eum'],
+    ['LOCAL_ALIYUN_SMS_PORT', 'aliyun'],
+  ] as const)('%s pins the %s server, 0 gives it any free port', (variable, service) => {
+    expect(servicePortsFrom({ PORT: '4000', [variable]: '9912' }).services[service]).toBe(9912);
+    expect(servicePortsFrom({ PORT: '4000', [variable]: '0' }).services[service]).toBe(0);
   });
 
   it('are all free ones when PORT is 0', () => {
@@ -104,12 +124,18 @@ describe('the local servers’ ports', () => {
       secrets: 0,
       kms: 0,
       s3: 0,
+      cognito: 0,
+      eum: 0,
+      aliyun: 0,
     });
   });
 
   it('name the variable that is not a port', () => {
     expect(() => servicePortsFrom({ LOCAL_SFN_PORT: '70000' })).toThrow(
       "LOCAL_SFN_PORT must be a port number (0-65535, 0 for any free port), not '70000'",
+    );
+    expect(() => servicePortsFrom({ LOCAL_ALIYUN_SMS_PORT: 'x' })).toThrow(
+      "LOCAL_ALIYUN_SMS_PORT must be a port number (0-65535, 0 for any free port), not 'x'",
     );
   });
 });

@@ -15,6 +15,7 @@ import {
   OptedOutException,
   PublishCommand,
   SNSClient,
+  SubscribeCommand,
   ThrottledException,
   type MessageAttributeValue,
 } from '@aws-sdk/client-sns';
@@ -284,6 +285,57 @@ describe('what the stand-in leaves readable', () => {
         },
       ),
     );
+  });
+
+  it('echoes a staff alert with its link whole, and the phone of an SMS subscriber masked', async () => {
+    // Prepare: the on-call supervisor gets the level-1 alerts by SMS
+    const lines: string[] = [];
+    const { sns, client } = await start({ log: (line) => lines.push(line) });
+    await client.send(
+      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sms', Endpoint: '+8613912345678' }),
+    );
+    const link = 'http://127.0.0.1:3000/v1/complaints/01M8VRPGRBE7AKNQ12WMQHTM9Y';
+
+    // Act
+    await client.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: '[L1] New urgent complaint 12WMQ-HTM9Y (delay)',
+        Message: `Urgent complaint 12WMQ-HTM9Y (delay) needs a first response. Open: ${link}`,
+      }),
+    );
+
+    // Assess: "complaints" is a word of the address, not a link token
+    expect(sns.outbox().map((entry) => entry.message)).toEqual([
+      expect.stringContaining(link),
+      expect.stringContaining(link),
+    ]);
+    expect(lines).toEqual([
+      expect.stringContaining(`Open: ${link}`),
+      expect.stringContaining(`Open: ${link}`),
+    ]);
+    expect(lines[1]).toContain('-> 139****5678');
+    expect(lines.join('\n')).not.toContain('13912345678');
+  });
+
+  it('leaves every path word and id of a link alone; masks each token even with no space between links', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('http', 'https'),
+        fc.webAuthority({ withPort: true }),
+        fc.array(fc.stringMatching(/^[0-9A-Za-z]{1,30}$/), { minLength: 1, maxLength: 4 }),
+        fc.stringMatching(/^[0-9A-Z]{26}$/),
+        (scheme, authority, words, id) => {
+          // A staff link: path words (any length, "complaints" among them) and then an id.
+          const staffLink = `${scheme}://${authority}/${words.join('/')}/${id}`;
+          expect(maskLinkTokens(`Open: ${staffLink} now`)).toBe(`Open: ${staffLink} now`);
+        },
+      ),
+    );
+    expect(maskLinkTokens('请评价https://a.cn/aZ3kP9qL2x，或http://b.cn/Q1w2E3r4T5。')).toBe(
+      '请评价https://a.cn/**********，或http://b.cn/**********。',
+    );
+    expect(maskLinkTokens('Rate us: https://a.cn/aZ3kP9qL2x.')).toBe('Rate us: https://a.cn/**********.');
   });
 });
 

@@ -11,6 +11,7 @@ import { splitActor, type ApiResponse, type Identity } from './embedded.ts';
 import { eventually } from './eventually.ts';
 import { httpApi, type HttpApi } from './http-api.ts';
 import type { OutboxItem } from '../../infra/local/cli/outbox.ts';
+import { SERVICE_PORT_VARIABLES } from '../../infra/local/startup-failure.ts';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = 'infra/local/main.ts';
@@ -64,6 +65,11 @@ export const temporaryDataDir = (): string => mkdtempSync(join(tmpdir(), 'compla
 
 export const removeDataDir = (dataDir: string): void => rmSync(dataDir, { recursive: true, force: true });
 
+/** LOCAL_<SERVICE>_PORT=0 for every local server: each takes a free port. */
+export function anyFreeServicePorts(): Record<string, string> {
+  return Object.fromEntries(Object.values(SERVICE_PORT_VARIABLES).map(({ variable }) => [variable, '0']));
+}
+
 /** Only what the process needs: variables the test runner or an in-process stack set must not leak in. */
 function childEnvironment(
   port: number,
@@ -77,13 +83,8 @@ function childEnvironment(
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
-    // Free ports for the local AWS servers: the default (PORT + 1..4) could meet another test's stack.
-    LOCAL_DYNAMODB_PORT: '0',
-    LOCAL_SFN_PORT: '0',
-    LOCAL_SNS_PORT: '0',
-    LOCAL_SECRETS_PORT: '0',
-    LOCAL_KMS_PORT: '0',
-    LOCAL_S3_PORT: '0',
+    // Free ports for the local servers: the default (PORT + 1..9) could meet another test's stack.
+    ...anyFreeServicePorts(),
     // A test's outcome must not depend on the hour it runs at: customer texts go out at once unless the
     // test sets its own window (the README test keeps the real 21-08).
     CUSTOMER_QUIET_HOURS: 'off',

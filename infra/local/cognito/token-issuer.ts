@@ -61,6 +61,8 @@ export interface LocalTokenIssuerOptions {
   /** Where the signing key persists; undefined: a fresh key in memory. */
   dataDir?: string;
   resourceServer?: string;
+  /** 0 or absent: a free port. */
+  port?: number;
   log?: (line: string) => void;
 }
 
@@ -107,7 +109,7 @@ export async function startLocalTokenIssuer(
     }
     response.writeHead(404, { 'content-type': 'text/plain' }).end(`no route for ${request.method} ${path}`);
   });
-  const issuer = await listen(server);
+  const issuer = await listen(server, options.port);
   options.log?.(
     `token issuer on ${issuer} (signing key ${options.dataDir ? `in ${KEY_FILE}` : 'in memory'})`,
   );

@@ -6,7 +6,7 @@
 // the outbox shows who got which staff alert.
 import { randomUUID } from 'node:crypto';
 import { LINK_TOKEN_LENGTH } from '#domain/link-token';
-import { maskPhone } from '#domain/masking';
+import { maskPhone, maskPhonesIn } from '#domain/masking';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
@@ -404,14 +404,27 @@ function describe(entry: OutboxEntry): string {
     entry.status === 'failed' ? `[${via}] FAILED ${entry.kind}` : `[${via}] ${entry.kind.toUpperCase()}`;
   const subject = entry.subject ? ` "${entry.subject}"` : '';
   const tail = entry.status === 'failed' ? ` (${entry.reason})` : '';
-  // The console is a log: a customer's number appears masked, as everywhere else (the outbox keeps it).
-  const to = entry.kind === 'sms' && entry.to ? maskPhone(entry.to) : entry.to || '?';
+  // The console is a log: a customer's number appears masked, as everywhere else (the outbox keeps it), and
+  // so does a staff member's who gets alerts by SMS.
+  const to =
+    entry.kind === 'sms' && entry.to
+      ? maskPhone(entry.to)
+      : entry.kind === 'alert' && entry.to
+        ? maskPhonesIn(entry.to)
+        : entry.to || '?';
   const message = maskLinkTokens(entry.message.replace(/\s+/g, ' '));
   return `${head} -> ${to}${about ? ` [${about}]` : ''}${subject}: ${message}${tail}`;
 }
 
-/** A link in a text carries the customer's token, their only credential: the console shows it masked. */
-const LINK_TOKEN_IN_URL = new RegExp(`(https?://\\S*/)[0-9A-Za-z]{${LINK_TOKEN_LENGTH}}(?![0-9A-Za-z])`, 'g');
+/**
+ * A link in a text carries the customer's token, their only credential: the console shows it masked. The
+ * token is always the link's last path segment (`${PUBLIC_BASE_URL}/${token}`), so a word of that length
+ * further up a path (`/v1/complaints/01M8...` in a staff alert) is an address, not a credential: it stays.
+ */
+const LINK_TOKEN_IN_URL = new RegExp(
+  `(https?://\\S*?/)[0-9A-Za-z]{${LINK_TOKEN_LENGTH}}(?![0-9A-Za-z/_~%-]|\\.[0-9A-Za-z])`,
+  'g',
+);
 
 export function maskLinkTokens(text: string): string {
   return text.replace(LINK_TOKEN_IN_URL, `$1${'*'.repeat(LINK_TOKEN_LENGTH)}`);
