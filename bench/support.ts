@@ -80,16 +80,7 @@ export const ms = (value: number, digits = 1) =>
   Number.isFinite(value) ? `${value.toFixed(digits)} ms` : '-';
 export const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
-/**
- * aws-local-stepfunctions arms a negative timer for a Wait whose timestamp has just passed (every text
- * due now); Node warns each time. npm start filters the same warning (infra/local/main.ts).
- */
-export function muteNegativeTimerWarnings(): void {
-  process.removeAllListeners('warning');
-  process.on('warning', (warning) => {
-    if (warning.name !== 'TimeoutNegativeWarning') console.warn(warning);
-  });
-}
+export { muteNegativeTimerWarnings } from '../infra/local/shared/timer-warnings.ts';
 
 export interface StackTraffic {
   /** Requests by server and operation ("DynamoDB PutItem", "API POST /v1/complaints", ...). */

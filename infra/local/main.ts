@@ -8,6 +8,7 @@
 // start-up failure ends in one line on stderr and a non-zero exit (startup-failure.ts), never in a stack trace.
 import { smsSignName } from '#domain/notifications/templates';
 import { startEmbeddedStack, ENDPOINTS_FILE } from './stack.ts';
+import { muteNegativeTimerWarnings } from './shared/timer-warnings.ts';
 import {
   checkStartConfiguration,
   describeStartupFailure,
@@ -29,6 +30,8 @@ const timeScale = process.env.COMPLAINTS_TIME_SCALE ? Number(process.env.COMPLAI
 const reconcileSeconds = Number(process.env.RECONCILE_INTERVAL_SECONDS ?? 900);
 const snsMaxRate = Number(process.env.LOCAL_SNS_MAX_RATE ?? 0);
 const reservedConcurrency = { true: true, false: false }[process.env.LOCAL_RESERVED_CONCURRENCY ?? ''];
+
+muteNegativeTimerWarnings();
 
 let stack: Awaited<ReturnType<typeof startEmbeddedStack>>;
 let ports: ReturnType<typeof servicePortsFrom>;
