@@ -133,8 +133,22 @@ export async function reconcile(deps: ServiceDeps, options: ReconcileOptions = {
   return report;
 }
 
+/** A page listing that fails is asked for again after these delays before the walk stops for this pass. */
+export const LIST_RETRY_DELAYS_MS = [500, 2_000];
+
 function listPage(deps: ServiceDeps, cursor: string | undefined) {
-  const page = deps.store.listOpen(cursor);
+  const page = (async () => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await deps.store.listOpen(cursor);
+      } catch (error) {
+        const delay = LIST_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined) throw error;
+        logFailure(deps, 'reconciler could not list open complaints, asking again', undefined, error);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  })();
   // Awaited later; until then a rejection must not count as unhandled.
   page.catch(() => undefined);
   return page;
@@ -281,5 +295,12 @@ function logFailure(deps: ServiceDeps, message: string, complaintId: string | un
   deps.log.warn(message, {
     ...(complaintId ? { complaintId } : {}),
     error: error instanceof Error ? error.name : String(error),
+    // Network and SDK errors carry a code (ECONNRESET, ...); messages may quote data, so they stay out.
+    ...codeOf(error),
   });
+}
+
+function codeOf(error: unknown): { code?: string } {
+  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? { code } : {};
 }
