@@ -380,7 +380,11 @@ async function startServers(
   process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
   if (sfn.restored.tornLastLine)
     log('the Step Functions journal ended in a line cut short (a crash mid-write): it was left out');
-  const { parked, reentered, closed } = sfn.restored;
+  const { parked, reentered, closed, unknownMachine } = sfn.restored;
+  if (unknownMachine > 0)
+    log(
+      `the Step Functions journal holds ${unknownMachine} execution(s) of state machines no longer hosted: left out`,
+    );
   if (parked + reentered + closed > 0)
     log(
       `executions from the last run: ${parked} waiting again on their callbacks, ${reentered} re-entering the state they were in, ${closed} closed`,

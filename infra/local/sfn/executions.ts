@@ -222,8 +222,8 @@ export class LocalExecutions {
     const reentries: Running[] = [];
     for (const e of [...contents.executions].sort((a, b) => a.startDate - b.startDate)) {
       const machine = this.#machines.get(e.stateMachineArn);
-      if (!machine || this.#executions.has(e.executionArn)) {
-        report.unknownMachine += machine ? 0 : 1;
+      if (!machine) {
+        report.unknownMachine++;
         continue;
       }
       const record = restoredRecord(e);
