@@ -25,8 +25,17 @@ function parseEnvFile(text: string): Record<string, string> {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'complaints-endpoints-'));
-  pinned = { cognito: await freePort(), eum: await freePort(), aliyun: await freePort() };
-  api = await startTestApi({ dataDir, servicePorts: pinned });
+  // A port free a moment ago can be taken by a test running beside this one before the stack binds it:
+  // then start again on other free ports.
+  for (let attempt = 1; ; attempt++) {
+    pinned = { cognito: await freePort(), eum: await freePort(), aliyun: await freePort() };
+    try {
+      api = await startTestApi({ dataDir, servicePorts: pinned });
+      break;
+    } catch (error) {
+      if (attempt >= 5 || !/EADDRINUSE|already in use/.test(String(error))) throw error;
+    }
+  }
   endpoints = parseEnvFile(readFileSync(join(dataDir, 'endpoints.env'), 'utf8'));
 }, 120_000);
 
