@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseEnvFile } from '../support/env-file.ts';
 import { eventually, sampleComplaint, startTestApi, type TestApi } from '../support/embedded.ts';
 
 // The CLI starts a Python interpreter per command: seconds each, far more on a loaded machine.
@@ -65,16 +66,6 @@ async function awsJson<T>(...args: string[]): Promise<T> {
   const result = await aws(...args);
   if (result.code !== 0) throw new Error(`aws ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
-}
-
-/** KEY=value lines, as `set -a; . endpoints.env` reads them. */
-function parseEnvFile(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text
-      .split('\n')
-      .filter((line) => /^[A-Z_][A-Z0-9_]*=/.test(line))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
 }
 
 describe.skipIf(!AWS && !IN_CI)('the embedded stack under the AWS CLI', () => {

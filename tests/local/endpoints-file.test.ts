@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEnvFile } from '../support/env-file.ts';
 import { startTestApi, type TestApi } from '../support/embedded.ts';
 import { freePort } from '../support/spawned-stack.ts';
 
@@ -12,16 +13,6 @@ let api: TestApi;
 let dataDir: string;
 let pinned: { cognito: number; eum: number; aliyun: number };
 let endpoints: Record<string, string>;
-
-/** KEY=value lines, as `set -a; . endpoints.env` reads them. */
-function parseEnvFile(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text
-      .split('\n')
-      .filter((line) => /^[A-Z_][A-Z0-9_]*=/.test(line))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-}
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'complaints-endpoints-'));
